@@ -1,0 +1,378 @@
+"""SQLAlchemy 2.0 models: everything Trellis stores (DESIGN.md §3).
+
+Contract:
+- Times are stored as naive UTC and always come back timezone-aware UTC (`UtcDateTime`).
+- JSON columns use JSONB on PostgreSQL and JSON text on SQLite.
+- Emails are stored normalised (lower-cased domain and local part) and are unique.
+- An enrollment's `active_journey_id` equals its `journey_id` while it is running and is
+  NULL once it has ended; the unique (contact_id, active_journey_id) constraint makes
+  "never two active enrollments of one contact in one journey" a database fact.
+- The schema changes only through Alembic revisions in `engine/db/migrations`; a test
+  checks that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite's INTEGER PRIMARY KEY is its rowid; BIGINT only where PostgreSQL needs the range.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes, stored as naive UTC on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ContactStatus:
+    ACTIVE = "active"
+    UNSUBSCRIBED = "unsubscribed"
+    BOUNCED = "bounced"
+    COMPLAINED = "complained"
+    INACTIVE = "inactive"
+    ALL = (ACTIVE, UNSUBSCRIBED, BOUNCED, COMPLAINED, INACTIVE)
+    #: statuses that stop every marketing email
+    SUPPRESSED = (UNSUBSCRIBED, BOUNCED, COMPLAINED)
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    first_name: Mapped[str] = mapped_column(String(200), default="")
+    last_name: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(35))
+    country: Mapped[str | None] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(20), default=ContactStatus.ACTIVE)
+    lead_score: Mapped[int] = mapped_column(Integer, default=0)
+    attributes: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: last event of any kind (engagement included): the inactivity trigger reads it
+    last_activity_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class Consent(Base):
+    """Who agreed (or withdrew) to what, when, how, and the evidence."""
+
+    __tablename__ = "consent"
+    __table_args__ = (Index(None, "contact_id", "purpose", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    purpose: Mapped[str] = mapped_column(String(50), default="email_marketing")
+    granted: Mapped[bool] = mapped_column(Boolean)
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: how it was given: import, api, form, unsubscribe_link, one_click, bounce, complaint…
+    source: Mapped[str] = mapped_column(String(50))
+    evidence: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+
+
+class ContactList(Base):
+    __tablename__ = "list"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ListMembership(Base):
+    __tablename__ = "list_membership"
+    __table_args__ = (Index(None, "contact_id"),)
+
+    list_id: Mapped[int] = mapped_column(ForeignKey("list.id", ondelete="CASCADE"), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    source: Mapped[str] = mapped_column(String(50), default="")
+
+
+class Event(Base):
+    """Something a contact did (or that happened to them), as it arrived."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        Index(None, "contact_id", "name", "occurred_at"),
+        Index(None, "name", "occurred_at"),
+        Index(None, "processed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    properties: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    source: Mapped[str] = mapped_column(String(50), default="")
+    #: NULL until the engine has matched the event against triggers, waits and goals
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Product(Base):
+    __tablename__ = "product"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    price: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    category: Mapped[str] = mapped_column(String(100), default="", index=True)
+    url: Mapped[str] = mapped_column(String(2000), default="")
+    image_url: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class JourneyStatus:
+    DRAFT = "draft"
+    LIVE = "live"
+    PAUSED = "paused"
+    ARCHIVED = "archived"
+
+
+class JourneyRow(Base):
+    """A journey: its editable draft document and its lifecycle status."""
+
+    __tablename__ = "journey"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default=JourneyStatus.DRAFT)
+    #: the draft as a `.journey.json` document (plain data)
+    draft: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    priority: Mapped[int] = mapped_column(Integer, default=0)
+    live_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("journey_version.id", use_alter=True, ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class JourneyVersion(Base):
+    """An immutable, published snapshot of a journey's document."""
+
+    __tablename__ = "journey_version"
+    __table_args__ = (UniqueConstraint("journey_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    journey_id: Mapped[int] = mapped_column(ForeignKey("journey.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    document: Mapped[dict[str, Any]] = mapped_column(JsonType)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class EnrollmentStatus:
+    ACTIVE = "active"  # running or waiting (due_at says when it next runs)
+    COMPLETED = "completed"  # reached the end of a path
+    CONVERTED = "converted"  # reached a goal node or a goal event
+    EXITED = "exited"  # left early: exit node, exit event, suppression, migration…
+    ENDED = (COMPLETED, CONVERTED, EXITED)
+
+
+class Enrollment(Base):
+    """One contact's trip through one journey version."""
+
+    __tablename__ = "enrollment"
+    __table_args__ = (
+        UniqueConstraint("contact_id", "active_journey_id"),
+        Index(None, "due_at"),
+        Index(None, "journey_id", "status"),
+        Index(None, "contact_id", "wait_event"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    journey_id: Mapped[int] = mapped_column(ForeignKey("journey.id", ondelete="CASCADE"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("journey_version.id"))
+    active_journey_id: Mapped[int | None] = mapped_column(Integer)
+    node_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=EnrollmentStatus.ACTIVE)
+    #: when the engine next looks at it; NULL while it only waits for an event
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: the event name a wait-for-event node listens for (NULL otherwise)
+    wait_event: Mapped[str | None] = mapped_column(String(100))
+    entered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(50))
+    #: trigger event properties, visit counters, split choices…
+    context: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    #: how many steps it has taken: with node_id it makes each visit's idempotency key
+    step_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StepLog(Base):
+    """What happened at a node for an enrollment, and why."""
+
+    __tablename__ = "step_log"
+    __table_args__ = (
+        Index(None, "journey_id", "node_id", "kind"),
+        Index(None, "enrollment_id"),
+        Index(None, "contact_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollment.id", ondelete="CASCADE")
+    )
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    journey_id: Mapped[int] = mapped_column(ForeignKey("journey.id", ondelete="CASCADE"))
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("journey_version.id"))
+    node_id: Mapped[str] = mapped_column(String(64))
+    #: enter, email, action, branch, wait, hold, skip, exit
+    kind: Mapped[str] = mapped_column(String(20))
+    port: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(String(50))
+    detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Template(Base):
+    """An email: subject, preheader and body inside a layout."""
+
+    __tablename__ = "template"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(500))
+    preheader: Mapped[str] = mapped_column(String(500), default="")
+    from_name: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    body_format: Mapped[str] = mapped_column(String(20), default="markdown")
+    layout: Mapped[str] = mapped_column(String(100), default="basic")
+    text_override: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MessageStatus:
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+    SUPPRESSED = "suppressed"
+    UNCERTAIN = "uncertain"
+
+
+class Message(Base):
+    """The outbox: one row per email the engine decided to send."""
+
+    __tablename__ = "message"
+    __table_args__ = (
+        Index(None, "status", "retry_at"),
+        Index(None, "contact_id", "queued_at"),
+        Index(None, "journey_id", "node_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: enrollment, node and visit: the same step can never queue a second message
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollment.id", ondelete="SET NULL")
+    )
+    journey_id: Mapped[int | None] = mapped_column(ForeignKey("journey.id", ondelete="SET NULL"))
+    node_id: Mapped[str | None] = mapped_column(String(64))
+    template_key: Mapped[str | None] = mapped_column(String(100))
+    #: marketing, transactional or internal (team alerts)
+    category: Mapped[str] = mapped_column(String(20), default="marketing")
+    to_address: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(1000), default="")
+    html: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    headers: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default=MessageStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Coupon(Base):
+    __tablename__ = "coupon"
+    __table_args__ = (UniqueConstraint("contact_id", "journey_id", "node_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    journey_id: Mapped[int | None] = mapped_column(ForeignKey("journey.id", ondelete="SET NULL"))
+    node_id: Mapped[str] = mapped_column(String(64), default="")
+    percent: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    redeemed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class AudienceMember(Base):
+    """A contact added to a named ad audience (exported as hashed emails)."""
+
+    __tablename__ = "audience_member"
+
+    audience: Mapped[str] = mapped_column(String(200), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Setting(Base):
+    """Application settings as key → JSON value."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JsonType)

@@ -1,0 +1,31 @@
+"""Shared fixtures: a fresh migrated SQLite database per test, virtual clocks."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def db_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'trellis.db'}"
+
+
+@pytest.fixture
+def db(db_url):
+    from engine.db import open_database
+
+    database = open_database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock():
+    from engine.clock import VirtualClock
+
+    return VirtualClock(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
