@@ -1,0 +1,101 @@
+"""`journeys list | import FILE | export NAME`: journeys in the database.
+
+Importing keeps the file's journey as a draft (an unfinished journey may be imported; its
+problems are listed so they can be fixed before publishing). A file that cannot be read
+as a journey at all is refused and nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("journeys", help="list, import and export journeys",
+                                 description="Manage the journeys stored in the database.")
+    sub = parser.add_subparsers(dest="journeys_command", metavar="ACTION")
+
+    listing = sub.add_parser("list", help="list journeys with status and active contacts")
+    listing.set_defaults(handler=run_list)
+
+    importing = sub.add_parser("import", help="import a .journey.json file as a draft")
+    importing.add_argument("file", type=Path, metavar="FILE")
+    importing.add_argument("--replace", action="store_true",
+                           help="overwrite the draft of a journey with the same name")
+    importing.set_defaults(handler=run_import)
+
+    exporting = sub.add_parser("export", help="write a journey's draft as .journey.json")
+    exporting.add_argument("journey", metavar="NAME_OR_ID")
+    exporting.add_argument("-o", "--output", type=Path, metavar="FILE",
+                           help="file to write (default: standard output)")
+    exporting.set_defaults(handler=run_export)
+
+
+def _open(args):
+    from engine.db import open_database
+
+    return open_database(args.db)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from engine.journey_store import list_journeys
+
+    database = _open(args)
+    with database.session() as session:
+        journeys = list_journeys(session)
+    if not journeys:
+        print("No journeys yet. Import one with: trellis journeys import FILE")
+        return EXIT_OK
+    print(f"{'ID':>4}  {'NAME':<32} {'STATUS':<8} {'VERSION':>7} {'ACTIVE':>7}  LAST EDIT")
+    for j in journeys:
+        version = f"v{j.version}" if j.version else "-"
+        print(f"{j.id:>4}  {j.name[:32]:<32} {j.status:<8} {version:>7} {j.active:>7}  "
+              f"{j.updated_at:%Y-%m-%d %H:%M}")
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from engine.clock import SystemClock
+    from engine.journey_file import read_journey_file
+    from engine.journey_store import save_draft
+
+    if not args.file.is_file():
+        raise UsageError(f"no such file: {args.file}")
+    result = read_journey_file(args.file)
+    for problem in result.problems:
+        print(f"{args.file}: {problem}")
+    if result.document is None or result.journey is None:
+        print(f"{args.file}: not imported (nothing was written)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    database = _open(args)
+    try:
+        with database.session() as session:
+            row = save_draft(session, result.document, now=SystemClock().now(), replace=args.replace)
+            journey_id = row.id
+    except ValueError as error:
+        raise UsageError(f"{error}; use --replace to overwrite its draft") from None
+    print(f"Imported {result.document.name!r} as draft (id {journey_id}, "
+          f"{len(result.document.nodes)} steps).")
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from engine.journey_file import dump_document, write_journey_file
+    from engine.journey_store import draft_document, find_journey
+
+    database = _open(args)
+    with database.session() as session:
+        try:
+            document = draft_document(find_journey(session, args.journey))
+        except LookupError as error:
+            raise UsageError(str(error)) from None
+    if args.output:
+        write_journey_file(document, args.output)
+        print(f"Wrote {args.output}")
+    else:
+        sys.stdout.write(dump_document(document))
+    return EXIT_OK

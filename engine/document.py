@@ -1,0 +1,109 @@
+"""The journey document: settings, email templates, nodes and edges as plain data.
+
+Contract: these pydantic models are the shape of a `.journey.json` file (after format
+migrations) and of a journey's draft and published versions in the database. Node configs
+stay raw dicts here; the node registry validates them (so an unknown type can be reported
+with its place in the file instead of failing the whole document).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from engine.nodes.common import Duration, EventMatcher, TimeOfDay
+
+SCHEMA_VERSION = 2
+NODE_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,64}$"
+TEMPLATE_KEY_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,99}$"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReEntry(Strict):
+    """May a contact go through the journey again?"""
+
+    mode: Literal["once", "after", "always"] = Field("once", title="Re-entry")
+    after: Duration | None = Field(None, title="Again after")
+
+    @model_validator(mode="after")
+    def _after_needs_duration(self) -> "ReEntry":
+        if self.mode == "after" and self.after is None:
+            raise ValueError("re-entry 'after' needs a duration")
+        return self
+
+
+class QuietHours(Strict):
+    """No marketing email between `start` and `end`, in the contact's timezone."""
+
+    start: TimeOfDay = "21:00"
+    end: TimeOfDay = "08:00"
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "QuietHours":
+        if self.start == self.end:
+            raise ValueError("quiet hours start and end at the same time")
+        return self
+
+
+class JourneySettings(Strict):
+    re_entry: ReEntry = Field(default_factory=ReEntry)
+    #: a matching event ends the journey as converted, wherever the contact is (master pause)
+    goal_events: list[EventMatcher] = Field(default_factory=list)
+    #: a matching event ends the journey as exited
+    exit_events: list[EventMatcher] = Field(default_factory=list)
+    #: None: the app-wide quiet hours apply
+    quiet_hours: QuietHours | None = None
+    #: what happens to work that fell due while the app was closed
+    catch_up: Literal["send_late", "skip", "next_window"] = "send_late"
+    #: with the frequency cap, higher priority journeys get the slot first
+    priority: int = Field(0, ge=-100, le=100)
+
+
+class EmailTemplate(Strict):
+    key: str = Field(pattern=TEMPLATE_KEY_PATTERN)
+    name: str = Field(min_length=1, max_length=200)
+    subject: str = Field(max_length=500)
+    preheader: str = Field("", max_length=500)
+    from_name: str = Field("", max_length=200)
+    body: str = ""
+    format: Literal["markdown", "html"] = "markdown"
+    layout: str = "basic"
+    #: hand-written plain text; None means it is generated from the HTML
+    text: str | None = None
+
+
+class NodeData(Strict):
+    id: str = Field(pattern=NODE_ID_PATTERN)
+    type: str = Field(min_length=1)
+    type_version: int = Field(1, ge=1)
+    title: str = Field("", max_length=120)
+    pos: tuple[float, float] = (0.0, 0.0)
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+class EdgeData(Strict):
+    source: str
+    port: str = "next"
+    target: str
+
+
+class JourneyDocument(Strict):
+    schema_version: Literal[2] = SCHEMA_VERSION
+    name: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    settings: JourneySettings = Field(default_factory=JourneySettings)
+    nodes: list[NodeData] = Field(default_factory=list)
+    edges: list[EdgeData] = Field(default_factory=list)
+    templates: list[EmailTemplate] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _strip_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("the journey needs a name")
+        return value

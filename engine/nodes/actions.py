@@ -1,0 +1,197 @@
+"""Action node types: what a journey does for a contact."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import Field, field_validator
+
+from engine.nodes.common import NodeConfig, Scalar
+from engine.nodes.spec import Category, NodeSpec
+
+#: contact columns an "update field" action may set; anything else is a custom attribute
+STANDARD_FIELDS = ("first_name", "last_name", "timezone", "locale", "country", "status")
+_FIELD_NAME = re.compile(r"^(attributes\.)?[a-zA-Z_][a-zA-Z0-9_]{0,63}$")
+
+
+class SendEmailConfig(NodeConfig):
+    template: str = Field("", title="Email", description="the email template to send")
+    transactional: bool = Field(
+        False,
+        title="Transactional",
+        description="order confirmations and the like: not subject to the frequency cap or quiet hours",
+    )
+    when_capped: Literal["postpone", "skip"] = Field(
+        "postpone", title="If the frequency cap is reached"
+    )
+
+    def incomplete(self) -> list[str]:
+        return [] if self.template else ["Choose the email to send"]
+
+
+def _send_summary(config: SendEmailConfig, templates) -> str:
+    if not config.template:
+        return "Send: (choose an email)"
+    return f"Send: {templates.get(config.template, config.template)}"
+
+
+class ListConfig(NodeConfig):
+    list: str = Field("", title="List")
+
+    def incomplete(self) -> list[str]:
+        return [] if self.list else ["Choose the list"]
+
+
+class UpdateFieldConfig(NodeConfig):
+    field: str = Field("", title="Field", description="first_name, country… or a custom attribute")
+    value: Scalar = Field(None, title="New value (empty clears it)")
+
+    @field_validator("field")
+    @classmethod
+    def _field_name(cls, value: str) -> str:
+        if value and not _FIELD_NAME.match(value):
+            raise ValueError(f"{value!r} is not a field name (letters, digits and _)")
+        return value
+
+    def incomplete(self) -> list[str]:
+        return [] if self.field else ["Choose the field to update"]
+
+
+class AdjustScoreConfig(NodeConfig):
+    delta: int = Field(10, ge=-1000, le=1000, title="Add to lead score (negative subtracts)")
+
+    def incomplete(self) -> list[str]:
+        return [] if self.delta else ["A change of 0 does nothing"]
+
+
+class NotifyConfig(NodeConfig):
+    to: str = Field("", title="Team member's email")
+    subject: str = Field("Trellis: {{ contact.email }} needs attention", title="Subject")
+    message: str = Field(
+        "{{ contact.first_name }} {{ contact.last_name }} ({{ contact.email }}) reached this step.",
+        title="Message",
+    )
+
+    def incomplete(self) -> list[str]:
+        return [] if self.to else ["Enter the team member's email"]
+
+
+class WebhookConfig(NodeConfig):
+    url: str = Field("", title="URL (https://…)")
+    method: Literal["POST", "PUT"] = Field("POST", title="Method")
+    headers: dict[str, str] = Field(default_factory=dict, title="Headers")
+    timeout_seconds: float = Field(10.0, gt=0, le=60, title="Timeout (s)")
+    retries: int = Field(3, ge=0, le=10, title="Retries")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    def incomplete(self) -> list[str]:
+        return [] if self.url else ["Enter the URL to call"]
+
+
+class AdAudienceConfig(NodeConfig):
+    audience: str = Field("", title="Audience name")
+
+    def incomplete(self) -> list[str]:
+        return [] if self.audience else ["Name the audience"]
+
+
+def _update_summary(config: UpdateFieldConfig, _templates) -> str:
+    if not config.field:
+        return "Set a field"
+    if config.value is None or config.value == "":
+        return f"Clear {config.field}"
+    return f"Set {config.field} = {config.value}"
+
+
+ACTIONS = [
+    NodeSpec(
+        type_id="action.send_email",
+        version=1,
+        title="Send email",
+        description="Sends an email, within consent, the frequency cap and quiet hours.",
+        category=Category.ACTION,
+        icon="mail",
+        config_model=SendEmailConfig,
+        summarize=_send_summary,
+    ),
+    NodeSpec(
+        type_id="action.list_add",
+        version=1,
+        title="Add to list",
+        description="Adds the contact to a list.",
+        category=Category.ACTION,
+        icon="list-add",
+        config_model=ListConfig,
+        summarize=lambda c, _t: f"Add to {c.list or '…'}",
+    ),
+    NodeSpec(
+        type_id="action.list_remove",
+        version=1,
+        title="Remove from list",
+        description="Removes the contact from a list.",
+        category=Category.ACTION,
+        icon="list-remove",
+        config_model=ListConfig,
+        summarize=lambda c, _t: f"Remove from {c.list or '…'}",
+    ),
+    NodeSpec(
+        type_id="action.update_field",
+        version=1,
+        title="Update field",
+        description="Sets or clears a contact field or custom attribute.",
+        category=Category.ACTION,
+        icon="pencil",
+        config_model=UpdateFieldConfig,
+        summarize=_update_summary,
+    ),
+    NodeSpec(
+        type_id="action.adjust_score",
+        version=1,
+        title="Lead score",
+        description="Adds to (or subtracts from) the contact's lead score.",
+        category=Category.ACTION,
+        icon="star",
+        config_model=AdjustScoreConfig,
+        summarize=lambda c, _t: f"Lead score {c.delta:+d}",
+    ),
+    NodeSpec(
+        type_id="action.notify",
+        version=1,
+        title="Notify a team member",
+        description="Emails a colleague about this contact (an internal alert).",
+        category=Category.ACTION,
+        icon="bell",
+        config_model=NotifyConfig,
+        summarize=lambda c, _t: f"Notify {c.to or '…'}",
+    ),
+    NodeSpec(
+        type_id="action.webhook",
+        version=1,
+        title="Webhook",
+        description="Calls another system with the contact and event as JSON.",
+        category=Category.ACTION,
+        icon="webhook",
+        config_model=WebhookConfig,
+        summarize=lambda c, _t: f"{c.method} {urlsplit(c.url).netloc or '…'}",
+    ),
+    NodeSpec(
+        type_id="action.ad_audience",
+        version=1,
+        title="Add to ad audience",
+        description="Adds the contact to an audience you can export to ad platforms (hashed emails).",
+        category=Category.ACTION,
+        icon="megaphone",
+        config_model=AdAudienceConfig,
+        summarize=lambda c, _t: f"Audience: {c.audience or '…'}",
+    ),
+]
