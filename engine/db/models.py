@@ -239,8 +239,12 @@ class Enrollment(Base):
     active_journey_id: Mapped[int | None] = mapped_column(Integer)
     node_id: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(20), default=EnrollmentStatus.ACTIVE)
-    #: when the engine next looks at it; NULL while it only waits for an event
+    #: "ready": run node_id when due; "waiting": node_id (a delay or wait) is in progress
+    state: Mapped[str] = mapped_column(String(10), default="ready")
+    #: when the engine next looks at it; NULL once ended or while its journey is paused
     due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: due_at kept aside while the journey is paused
+    paused_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     #: the event name a wait-for-event node listens for (NULL otherwise)
     wait_event: Mapped[str | None] = mapped_column(String(100))
     entered_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -339,6 +343,35 @@ class Message(Base):
     retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
     queued_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class WebhookCall(Base):
+    """A webhook the journey decided to call: sent (with retries) outside the step's
+    transaction, with the step's idempotency key, and the response recorded."""
+
+    __tablename__ = "webhook_call"
+    __table_args__ = (Index(None, "status", "retry_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    journey_id: Mapped[int | None] = mapped_column(ForeignKey("journey.id", ondelete="SET NULL"))
+    node_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(String(2000))
+    method: Mapped[str] = mapped_column(String(10), default="POST")
+    headers: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    body: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    timeout_seconds: Mapped[float] = mapped_column(Numeric(6, 2), default=10)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=4)
+    #: queued, sent, failed (gave up)
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 

@@ -2,14 +2,15 @@
 
 Contract: a spec is declared once and read by everyone — the palette (title, category,
 icon), the inspector (the pydantic `config_model`'s fields), the validator and the file
-loader (the config model, ports, legacy ids) and the executor (`execute`). Ports can
-depend on the config (a split has one port per variant), so `outputs(config)` is a
-function of the validated config.
+loader (the config model, ports, legacy ids). Ports can depend on the config (a split has
+one port per variant), so `outputs(config)` is a function of the validated config.
+Executors live in `engine/runtime/executors.py`, keyed by `type_id` (a test checks that
+every type has one), so this package stays free of runtime concerns.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Mapping
 
@@ -57,8 +58,6 @@ class NodeSpec:
     ports: Callable[[Any], tuple[Port, ...]] = lambda _config: NEXT
     #: older type ids that files may still use; they load as this type
     legacy_ids: tuple[str, ...] = ()
-    #: executor `(step, config) -> Outcome`, attached by the engine runtime
-    execute: Callable | None = field(default=None, compare=False)
 
     @property
     def is_trigger(self) -> bool:

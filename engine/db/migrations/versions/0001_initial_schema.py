@@ -2,7 +2,6 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 10:52:22.573898
 """
 
 from alembic import op
@@ -176,6 +175,34 @@ def upgrade() -> None:
     with op.batch_alter_table('list_membership', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_list_membership_contact_id'), ['contact_id'], unique=False)
 
+    op.create_table('webhook_call',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=200), nullable=False),
+    sa.Column('contact_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('journey_id', sa.Integer(), nullable=True),
+    sa.Column('node_id', sa.String(length=64), nullable=False),
+    sa.Column('url', sa.String(length=2000), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('headers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('body', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('timeout_seconds', sa.Numeric(precision=6, scale=2), nullable=False),
+    sa.Column('max_attempts', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('retry_at', sa.DateTime(), nullable=True),
+    sa.Column('response_status', sa.Integer(), nullable=True),
+    sa.Column('response_body', sa.Text(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_webhook_call_contact_id_contact'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['journey_id'], ['journey.id'], name=op.f('fk_webhook_call_journey_id_journey'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_call')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_webhook_call_idempotency_key'))
+    )
+    with op.batch_alter_table('webhook_call', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_webhook_call_status_retry_at'), ['status', 'retry_at'], unique=False)
+
     op.create_table('enrollment',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('contact_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -184,7 +211,9 @@ def upgrade() -> None:
     sa.Column('active_journey_id', sa.Integer(), nullable=True),
     sa.Column('node_id', sa.String(length=64), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('due_at', sa.DateTime(), nullable=True),
+    sa.Column('paused_due_at', sa.DateTime(), nullable=True),
     sa.Column('wait_event', sa.String(length=100), nullable=True),
     sa.Column('entered_at', sa.DateTime(), nullable=False),
     sa.Column('ended_at', sa.DateTime(), nullable=True),
@@ -258,7 +287,6 @@ def upgrade() -> None:
 
 
 
-
 def downgrade() -> None:
     with op.batch_alter_table('journey', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('fk_journey_live_version_id_journey_version'), type_='foreignkey')
@@ -280,6 +308,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_enrollment_contact_id_wait_event'))
 
     op.drop_table('enrollment')
+    with op.batch_alter_table('webhook_call', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_webhook_call_status_retry_at'))
+
+    op.drop_table('webhook_call')
     with op.batch_alter_table('list_membership', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_list_membership_contact_id'))
 
@@ -309,4 +341,3 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_contact_last_activity_at'))
 
     op.drop_table('contact')
-

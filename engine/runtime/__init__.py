@@ -1,0 +1,1 @@
+"""The journey engine's runtime: batches, executors, guards, events, publishing, runner."""

@@ -1,0 +1,268 @@
+"""One batch of engine work: the state it reads and the writes it buffers.
+
+Contract: executors never write to the database themselves; they call the `Batch`
+methods, which update the in-memory contact snapshot at once (so a later step in the same
+batch sees the change) and buffer the write. `flush()` writes everything with bulk
+statements inside the caller's transaction, so a batch's steps, logs, outbox rows and
+effects commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable
+
+from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from engine.db.models import (
+    AudienceMember,
+    Consent,
+    Contact,
+    ContactList,
+    Enrollment,
+    Event,
+    ListMembership,
+    Message,
+    StepLog,
+    WebhookCall,
+)
+from engine.nodes.common import PropertyFilter
+from engine.runtime.conditions import filters_match
+from engine.settings import AppSettings
+
+CONTACT_COLUMNS = (
+    Contact.id, Contact.email, Contact.first_name, Contact.last_name, Contact.timezone,
+    Contact.locale, Contact.country, Contact.status, Contact.lead_score, Contact.attributes,
+    Contact.created_at, Contact.last_activity_at,
+)
+UPDATABLE = ("first_name", "last_name", "timezone", "locale", "country", "status")
+
+
+@dataclass
+class Run:
+    """An enrollment being run: the columns the engine changes, mutable in memory."""
+
+    id: int
+    contact_id: int
+    journey_id: int
+    version_id: int
+    node_id: str
+    state: str
+    due_at: datetime | None
+    context: dict[str, Any]
+    step_count: int
+    entered_at: datetime
+    status: str = "active"
+    wait_event: str | None = None
+    ended_at: datetime | None = None
+    end_reason: str | None = None
+    #: when it became due: the catch-up policy compares it with now
+    was_due_at: datetime | None = None
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "b_id": self.id, "node_id": self.node_id, "state": self.state, "due_at": self.due_at,
+            "context": self.context, "step_count": self.step_count, "status": self.status,
+            "wait_event": self.wait_event, "ended_at": self.ended_at,
+            "end_reason": self.end_reason,
+            "active_journey_id": self.journey_id if self.status == "active" else None,
+        }
+
+
+class Batch:
+    def __init__(self, session: Session, now: datetime, settings: AppSettings):
+        self.session = session
+        self.now = now
+        self.settings = settings
+        self.contacts: dict[int, dict[str, Any]] = {}
+        self.step_logs: list[dict[str, Any]] = []
+        self.messages: list[dict[str, Any]] = []
+        self.webhooks: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self.list_changes: list[tuple[str, int, bool]] = []  # (list, contact, add?)
+        self.audience_adds: set[tuple[str, int]] = set()
+        self.contact_changes: dict[int, dict[str, Any]] = {}
+        self.score_deltas: dict[int, int] = {}
+        self._lists: dict[int, set[str]] = {}
+        self._cap_times: dict[int, list[datetime]] | None = None
+        self._cap_since: datetime | None = None
+
+    # --- reading ---------------------------------------------------------------------
+
+    def load_contacts(self, ids: Iterable[int]) -> None:
+        missing = [i for i in set(ids) if i not in self.contacts]
+        for chunk in _chunks(missing, 900):
+            for row in self.session.execute(
+                select(*CONTACT_COLUMNS).where(Contact.id.in_(chunk))
+            ).mappings():
+                contact = dict(row)
+                contact["attributes"] = dict(contact["attributes"] or {})
+                self.contacts[contact["id"]] = contact
+
+    def lists_of(self, contact_id: int) -> set[str]:
+        if contact_id not in self._lists:
+            names = self.session.scalars(
+                select(ContactList.name)
+                .join(ListMembership, ListMembership.list_id == ContactList.id)
+                .where(ListMembership.contact_id == contact_id)
+            ).all()
+            self._lists[contact_id] = set(names)
+        return self._lists[contact_id]
+
+    def count_events(
+        self, contact_id: int, names: tuple[str, ...], since: datetime | None,
+        filters: list[PropertyFilter],
+    ) -> int:
+        query = select(Event.properties).where(
+            Event.contact_id == contact_id, Event.name.in_(names), Event.occurred_at <= self.now
+        )
+        if since is not None:
+            query = query.where(Event.occurred_at > since)
+        if not filters:
+            return self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        return sum(1 for props in self.session.scalars(query) if filters_match(props or {}, filters))
+
+    def marketing_sent_since(self, contact_id: int, since: datetime) -> list[datetime]:
+        """Queue times of this contact's marketing emails since `since` (this batch's
+        included), loaded for the whole batch at the first call."""
+        if self._cap_times is None or self._cap_since != since:
+            self._cap_times, self._cap_since = {}, since
+            ids = list(self.contacts)
+            for chunk in _chunks(ids, 900):
+                rows = self.session.execute(
+                    select(Message.contact_id, Message.queued_at).where(
+                        Message.contact_id.in_(chunk),
+                        Message.category == "marketing",
+                        Message.status.not_in(("failed", "suppressed", "bounced")),
+                        Message.queued_at > since,
+                    )
+                )
+                for cid, at in rows:
+                    self._cap_times.setdefault(cid, []).append(at)
+        return sorted(self._cap_times.get(contact_id, []))
+
+    # --- buffered writes ---------------------------------------------------------------
+
+    def log(self, run: Run, node_id: str, kind: str, *, port: str | None = None,
+            reason: str | None = None, detail: dict[str, Any] | None = None) -> None:
+        self.step_logs.append({
+            "enrollment_id": run.id, "contact_id": run.contact_id, "journey_id": run.journey_id,
+            "version_id": run.version_id, "node_id": node_id, "kind": kind, "port": port,
+            "reason": reason, "detail": detail or {}, "at": self.now,
+        })
+
+    def queue_message(self, row: dict[str, Any]) -> None:
+        row.setdefault("queued_at", self.now)
+        self.messages.append(row)
+        if row.get("category") == "marketing" and self._cap_times is not None:
+            self._cap_times.setdefault(row["contact_id"], []).append(self.now)
+
+    def queue_webhook(self, row: dict[str, Any]) -> None:
+        row.setdefault("created_at", self.now)
+        self.webhooks.append(row)
+
+    def change_list(self, contact_id: int, name: str, add: bool) -> None:
+        self.list_changes.append((name, contact_id, add))
+        lists = self.lists_of(contact_id)
+        if add and name not in lists:
+            # joining a list is an event, so "joined a list" triggers see it
+            self.events.append({"contact_id": contact_id, "name": "list_joined",
+                                "properties": {"list": name}})
+        (lists.add if add else lists.discard)(name)
+
+    def set_field(self, contact_id: int, field: str, value: Any) -> None:
+        contact = self.contacts[contact_id]
+        if field.startswith("attributes.") or field not in UPDATABLE:
+            key = field.removeprefix("attributes.")
+            if value is None or value == "":
+                contact["attributes"].pop(key, None)
+            else:
+                contact["attributes"][key] = value
+            self.contact_changes.setdefault(contact_id, {})["attributes"] = contact["attributes"]
+        else:
+            contact[field] = value
+            self.contact_changes.setdefault(contact_id, {})[field] = value
+
+    def add_score(self, contact_id: int, delta: int) -> None:
+        self.contacts[contact_id]["lead_score"] += delta
+        self.score_deltas[contact_id] = self.score_deltas.get(contact_id, 0) + delta
+
+    def add_to_audience(self, contact_id: int, audience: str) -> None:
+        self.audience_adds.add((audience, contact_id))
+
+    # --- writing ---------------------------------------------------------------------
+
+    def flush(self, runs: Iterable[Run]) -> None:
+        session = self.session
+        rows = [run.row() for run in runs]
+        if rows:
+            table = Enrollment.__table__  # Core executemany: one statement for the batch
+            session.execute(
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values({name: bindparam(name) for name in rows[0] if name != "b_id"}),
+                rows,
+            )
+        if self.step_logs:
+            session.execute(insert(StepLog), self.step_logs)
+        if self.messages:
+            session.execute(insert(Message), self.messages)
+        if self.webhooks:
+            session.execute(insert(WebhookCall), self.webhooks)
+        self._flush_contacts()
+        self._flush_lists()
+        if self.audience_adds:
+            existing = set(session.execute(select(AudienceMember.audience, AudienceMember.contact_id)
+                           .where(AudienceMember.contact_id.in_({c for _, c in self.audience_adds}))).all())
+            new = [{"audience": a, "contact_id": c, "added_at": self.now}
+                   for a, c in sorted(self.audience_adds) if (a, c) not in existing]
+            if new:
+                session.execute(insert(AudienceMember), new)
+        if self.events:
+            session.execute(insert(Event), [
+                {**e, "occurred_at": self.now, "received_at": self.now, "source": "journey"}
+                for e in self.events
+            ])
+
+    def _flush_contacts(self) -> None:
+        for contact_id, changes in self.contact_changes.items():
+            self.session.execute(
+                update(Contact).where(Contact.id == contact_id).values(**changes, updated_at=self.now)
+            )
+            if changes.get("status") in ("unsubscribed", "complained"):
+                self.session.execute(insert(Consent).values(
+                    contact_id=contact_id, purpose="email_marketing", granted=False,
+                    recorded_at=self.now, source="journey", evidence={"status": changes["status"]},
+                ))
+        for contact_id, delta in self.score_deltas.items():
+            self.session.execute(
+                update(Contact).where(Contact.id == contact_id)
+                .values(lead_score=Contact.lead_score + delta, updated_at=self.now)
+            )
+
+    def _flush_lists(self) -> None:
+        if not self.list_changes:
+            return
+        names = {name for name, _, _ in self.list_changes}
+        ids = dict(self.session.execute(
+            select(ContactList.name, ContactList.id).where(ContactList.name.in_(names))).all())
+        for name in sorted(names - set(ids)):
+            ids[name] = self.session.execute(
+                insert(ContactList).values(name=name, description="", created_at=self.now)
+                .returning(ContactList.id)
+            ).scalar_one()
+        for name, contact_id, add in self.list_changes:
+            key = (ListMembership.list_id == ids[name]) & (ListMembership.contact_id == contact_id)
+            present = self.session.scalar(select(func.count()).select_from(ListMembership).where(key))
+            if add and not present:
+                self.session.execute(insert(ListMembership).values(
+                    list_id=ids[name], contact_id=contact_id, added_at=self.now, source="journey"))
+            elif not add and present:
+                self.session.execute(delete(ListMembership).where(key))
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -1,0 +1,104 @@
+"""The engine facade: one `tick()` does all the work that is due.
+
+Contract: `Engine(database, clock)` reads time only from its clock. `tick()` matches
+pending events, runs the time-based scans when they are due, and advances every due
+enrollment; it returns a `TickReport`. It is safe to call as often as you like (the
+runner calls it every few seconds and at once when events arrive); work that is not due
+costs a couple of indexed queries. Manual enrollment and the management verbs (publish,
+pause, resume) are here too, so the CLI, the GUI and the HTTP server share one API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from engine.clock import Clock
+from engine.db.database import Database
+from engine.db.models import Contact, Enrollment, JourneyStatus
+from engine.runtime import publish as publishing
+from engine.runtime.advance import advance
+from engine.runtime.compiled import VersionCache
+from engine.runtime.enroll import enroll
+from engine.runtime.matching import process_events
+from engine.runtime.scans import run_scans
+from engine.runtime.services import EngineServices
+from engine.journey_store import find_journey
+
+SCAN_INTERVAL = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class TickReport:
+    at: datetime
+    events: int
+    enrolled_by_scans: int
+    steps: int
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.events or self.enrolled_by_scans or self.steps)
+
+
+class Engine:
+    def __init__(self, database: Database, clock: Clock, *, services: EngineServices | None = None,
+                 batch_size: int = 1000, scan_interval: timedelta = SCAN_INTERVAL):
+        self.database = database
+        self.clock = clock
+        self.services = services or EngineServices()
+        self.batch_size = batch_size
+        self.scan_interval = scan_interval
+        self.cache = VersionCache()
+        self._last_scan: datetime | None = None
+
+    def tick(self) -> TickReport:
+        now = self.clock.now()
+        events = process_events(self.database, now, self.cache, batch_size=self.batch_size)
+        scanned = 0
+        if self._last_scan is None or now - self._last_scan >= self.scan_interval:
+            scanned = run_scans(self.database, now, self.cache, since=self._last_scan)
+            self._last_scan = now
+            events += process_events(self.database, now, self.cache, batch_size=self.batch_size)
+        steps = advance(self.database, now, self.cache, self.services, batch_size=self.batch_size)
+        return TickReport(now, events, scanned, steps)
+
+    def next_due(self) -> datetime | None:
+        """When the next enrollment falls due (None: nothing is scheduled)."""
+        with self.database.session() as session:
+            return session.scalar(select(Enrollment.due_at).where(Enrollment.due_at.is_not(None))
+                                  .order_by(Enrollment.due_at).limit(1))
+
+    # --- management ----------------------------------------------------------------------
+
+    def enroll(self, journey: str | int, emails: list[str]) -> list[str]:
+        """Enroll contacts by hand (manual/API trigger); returns the emails enrolled."""
+        now = self.clock.now()
+        enrolled = []
+        with self.database.session() as session:
+            row = find_journey(session, journey)
+            if row.status != JourneyStatus.LIVE:
+                raise publishing.TrellisError(f"{row.name!r} is {row.status}; publish it first")
+            compiled = self.cache.get(session, row.live_version_id)
+            for email in emails:
+                contact_id = session.scalar(select(Contact.id).where(Contact.email == email.lower()))
+                if contact_id is None:
+                    raise LookupError(f"there is no contact {email!r}")
+                if enroll(session, compiled, contact_id, now, {"event_name": "manual"}):
+                    enrolled.append(email)
+        return enrolled
+
+    def publish(self, journey: str | int, **options):
+        with self.database.session() as session:
+            version = publishing.publish(session, find_journey(session, journey),
+                                         now=self.clock.now(), **options)
+            return version.number
+
+    def pause(self, journey: str | int) -> None:
+        with self.database.session() as session:
+            publishing.pause(session, find_journey(session, journey), now=self.clock.now())
+
+    def resume(self, journey: str | int) -> None:
+        with self.database.session() as session:
+            publishing.resume(session, find_journey(session, journey), now=self.clock.now())

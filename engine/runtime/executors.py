@@ -1,0 +1,241 @@
+"""Node executors: one small function per node type, `(step, config) -> Outcome`.
+
+Contract: an executor reads the step (contact snapshot, run, journey, batch) and returns
+an outcome (`engine.runtime.outcomes`); its effects go through the batch's buffered
+writes, never straight to the database. Timing nodes run twice: on arrival they `Park`,
+and when due they are resumed (`step.resuming`) and leave by a port. `EXECUTORS` maps
+every registered type id to its function (a test checks that none is missing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from engine.db.models import EnrollmentStatus
+from engine.runtime import guards
+from engine.runtime.batch import Batch, Run
+from engine.runtime.compiled import CompiledJourney
+from engine.runtime.conditions import condition_holds
+from engine.runtime.outcomes import End, Go, Hold, Outcome, Park, Skip
+from engine.runtime.schedule import next_time_of_day
+from engine.nodes.common import parse_time_of_day
+
+
+@dataclass
+class Step:
+    batch: Batch
+    run: Run
+    journey: CompiledJourney
+    node_id: str
+    resuming: bool
+    services: Any  # engine services: renderer, quiet-hours/cap overrides (see advance.py)
+
+    @property
+    def now(self) -> datetime:
+        return self.batch.now
+
+    @property
+    def contact(self) -> dict:
+        return self.batch.contacts[self.run.contact_id]
+
+    @property
+    def zone(self):
+        return guards.contact_zone(self.contact, self.batch.settings.default_timezone)
+
+    def idempotency_key(self) -> str:
+        return f"enrollment:{self.run.id}:{self.node_id}:{self.run.step_count}"
+
+
+Executor = Callable[[Step, Any], Outcome]
+
+
+# --- triggers ------------------------------------------------------------------------------
+
+def run_trigger(step: Step, _config) -> Outcome:
+    return Go("next", kind="enter", detail={"event": step.run.context.get("event_name")})
+
+
+# --- timing --------------------------------------------------------------------------------
+
+def run_delay(step: Step, config) -> Outcome:
+    if step.resuming:
+        return Go("next")
+    return Park(step.now + config.duration.to_timedelta(), detail={"for": str(config.duration)})
+
+
+def run_wait_until(step: Step, config) -> Outcome:
+    if step.resuming:
+        return Go("next")
+    at = parse_time_of_day(config.time_of_day) if config.time_of_day else None
+    until = next_time_of_day(step.now, step.zone, at, config.weekdays)
+    if until <= step.now:
+        return Go("next")
+    return Park(until, detail={"until": until.isoformat()})
+
+
+def run_wait_event(step: Step, config) -> Outcome:
+    if step.resuming:
+        port = step.run.context.pop("resume_port", "timeout")
+        return Go(port, kind="branch")
+    until = step.now + config.timeout.to_timedelta()
+    return Park(until, wait_event=config.wait_for.event,
+                detail={"event": config.wait_for.event, "until": until.isoformat()})
+
+
+# --- logic ---------------------------------------------------------------------------------
+
+def run_branch(step: Step, config) -> Outcome:
+    holds = condition_holds(config.condition, step.contact, step.batch, step.now)
+    return Go("yes" if holds else "no", kind="branch")
+
+
+def run_multi_split(step: Step, config) -> Outcome:
+    for path in config.paths:
+        if condition_holds(path.condition, step.contact, step.batch, step.now):
+            return Go(path.key, kind="branch")
+    return Go("default", kind="branch")
+
+
+def run_random_split(step: Step, config) -> Outcome:
+    # Stable per contact and node: the same contact always lands on the same side.
+    digest = hashlib.sha256(f"{step.run.contact_id}:{step.journey.journey_id}:{step.node_id}"
+                            .encode()).digest()
+    point = int.from_bytes(digest[:8], "big") % 10_000 / 100
+    total = 0.0
+    for variant in config.variants:
+        total += variant.percent
+        if point < total:
+            return Go(variant.key, kind="branch")
+    return Go(config.variants[-1].key, kind="branch")
+
+
+def run_goal(_step: Step, config) -> Outcome:
+    return End(EnrollmentStatus.CONVERTED, "goal", {"goal": config.name})
+
+
+def run_exit(_step: Step, config) -> Outcome:
+    return End(EnrollmentStatus.EXITED, "exit", {"why": config.reason} if config.reason else {})
+
+
+# --- actions -------------------------------------------------------------------------------
+
+def run_send_email(step: Step, config) -> Outcome:
+    blocked = email_guards(step, config.transactional, config.when_capped)
+    if blocked is not None:
+        return blocked
+    template = step.journey.templates.get(config.template)
+    if template is None:  # validation refuses this at publish; older data may still hold it
+        return Skip("template_missing", {"template": config.template})
+    category = "transactional" if config.transactional else "marketing"
+    message = step.services.compose_email(step, template, category)
+    step.batch.queue_message(message)
+    detail = {"template": template.key, "subject": message["subject"],
+              "status": message["status"]}
+    if message["status"] == "failed":
+        detail["error"] = message["last_error"]
+    return Go("next", kind="email", detail=detail)
+
+
+def email_guards(step: Step, transactional: bool, when_capped: str) -> Outcome | None:
+    contact, batch, now = step.contact, step.batch, step.now
+    outcome = guards.check_suppression(contact, transactional)
+    if outcome is None and not transactional:
+        outcome = guards.check_consent(batch.session, contact["id"], batch.settings.consent_required)
+    if outcome is not None or transactional:
+        return outcome
+    tz = step.zone
+    grace = timedelta(minutes=batch.settings.catch_up_grace_minutes)
+    outcome = guards.check_catch_up(step.journey.settings.catch_up, step.run.was_due_at, now,
+                                    grace, tz)
+    if outcome is None:
+        quiet = step.services.quiet_hours(step.journey, batch.settings)
+        outcome = guards.check_quiet_hours(quiet, now, tz)
+    cap = step.services.frequency_cap(batch.settings)
+    if outcome is None and cap is not None:
+        within = cap.within.to_timedelta()
+        sent = batch.marketing_sent_since(contact["id"], now - within)
+        outcome = guards.check_frequency_cap(sent, cap.count, within, now, when_capped)
+    return outcome
+
+
+def run_list_add(step: Step, config) -> Outcome:
+    step.batch.change_list(step.run.contact_id, config.list, add=True)
+    return Go("next", kind="action", detail={"action": "list_add", "list": config.list})
+
+
+def run_list_remove(step: Step, config) -> Outcome:
+    step.batch.change_list(step.run.contact_id, config.list, add=False)
+    return Go("next", kind="action", detail={"action": "list_remove", "list": config.list})
+
+
+def run_update_field(step: Step, config) -> Outcome:
+    step.batch.set_field(step.run.contact_id, config.field, config.value)
+    return Go("next", kind="action",
+              detail={"action": "update_field", "field": config.field, "value": config.value})
+
+
+def run_adjust_score(step: Step, config) -> Outcome:
+    step.batch.add_score(step.run.contact_id, config.delta)
+    return Go("next", kind="action", detail={
+        "action": "adjust_score", "delta": config.delta,
+        "lead_score": step.contact["lead_score"]})
+
+
+def run_notify(step: Step, config) -> Outcome:
+    message = step.services.compose_alert(step, config)
+    step.batch.queue_message(message)
+    return Go("next", kind="action", detail={"action": "notify", "to": config.to,
+                                             "subject": message["subject"]})
+
+
+def run_webhook(step: Step, config) -> Outcome:
+    body = {
+        "contact": {k: step.contact[k] for k in ("email", "first_name", "last_name", "lead_score")}
+        | {"attributes": step.contact["attributes"]},
+        "event": step.run.context.get("event", {}),
+        "journey": step.journey.name,
+        "node": step.node_id,
+        "at": step.now.isoformat(),
+    }
+    step.batch.queue_webhook({
+        "idempotency_key": step.idempotency_key(), "contact_id": step.run.contact_id,
+        "journey_id": step.journey.journey_id, "node_id": step.node_id, "url": config.url,
+        "method": config.method, "headers": config.headers, "body": body,
+        "timeout_seconds": config.timeout_seconds, "max_attempts": config.retries + 1,
+        "status": "queued", "retry_at": step.now,
+    })
+    return Go("next", kind="action", detail={"action": "webhook", "url": config.url})
+
+
+def run_ad_audience(step: Step, config) -> Outcome:
+    step.batch.add_to_audience(step.run.contact_id, config.audience)
+    return Go("next", kind="action", detail={"action": "ad_audience", "audience": config.audience})
+
+
+EXECUTORS: dict[str, Executor] = {
+    "trigger.event": run_trigger,
+    "trigger.list_joined": run_trigger,
+    "trigger.segment_entered": run_trigger,
+    "trigger.date_field": run_trigger,
+    "trigger.inactive": run_trigger,
+    "trigger.manual": run_trigger,
+    "flow.delay": run_delay,
+    "flow.wait_until": run_wait_until,
+    "flow.wait_event": run_wait_event,
+    "flow.branch": run_branch,
+    "flow.multi_split": run_multi_split,
+    "flow.random_split": run_random_split,
+    "flow.goal": run_goal,
+    "flow.exit": run_exit,
+    "action.send_email": run_send_email,
+    "action.list_add": run_list_add,
+    "action.list_remove": run_list_remove,
+    "action.update_field": run_update_field,
+    "action.adjust_score": run_adjust_score,
+    "action.notify": run_notify,
+    "action.webhook": run_webhook,
+    "action.ad_audience": run_ad_audience,
+}

@@ -1,0 +1,134 @@
+"""Time-based entry triggers, found by scanning: inactivity, segment entry, date fields.
+
+Contract: `run_scans(database, now, cache)` enrolls contacts into live journeys whose
+trigger is one of these, and returns how many it enrolled. The time of the previous scan
+is kept in the `setting` table (`scan_clock`), so a restart neither repeats nor misses a
+date trigger: occurrences between the previous scan and now fire once.
+- inactive for N days: no activity (events, opens, clicks) since N days ago, once per
+  spell of inactivity (a contact who becomes active again can qualify again);
+- entered a segment: contacts who match the rules now and did not at the previous scan
+  (the first scan of a version records who already matches; they do not enter);
+- date field: the contact attribute (`YYYY-MM-DD`, or an ISO date-time) plus the offset,
+  at the time of day in the contact's timezone, every year (whatever the re-entry rule)
+  or once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.db.database import Database
+from engine.db.models import Contact, ContactStatus, Enrollment, Setting
+from engine.nodes.common import parse_time_of_day
+from engine.runtime.batch import CONTACT_COLUMNS, Batch
+from engine.runtime.compiled import CompiledJourney, VersionCache
+from engine.runtime.conditions import condition_holds, contact_field
+from engine.runtime.enroll import enroll
+from engine.runtime.guards import contact_zone
+from engine.runtime.schedule import at_local
+from engine.settings import load_settings
+
+CLOCK_KEY = "scan_clock"
+SCANNED = ("trigger.inactive", "trigger.segment_entered", "trigger.date_field")
+
+
+def run_scans(database: Database, now: datetime, cache: VersionCache,
+              since: datetime | None = None) -> int:
+    enrolled = 0
+    with database.session() as session:
+        clock = session.get(Setting, CLOCK_KEY)
+        previous = datetime.fromisoformat(clock.value) if clock else (since or now - timedelta(days=1))
+        journeys = [j for j in cache.live(session) if j.trigger.spec.type_id in SCANNED]
+        if journeys:
+            batch = Batch(session, now, load_settings(session))
+            for journey in journeys:
+                kind = journey.trigger.spec.type_id
+                if kind == "trigger.inactive":
+                    enrolled += _scan_inactive(session, journey, now)
+                elif kind == "trigger.segment_entered":
+                    enrolled += _scan_segment(session, batch, journey, now)
+                else:
+                    enrolled += _scan_dates(session, batch, journey, previous, now)
+        if clock is None:
+            session.add(Setting(key=CLOCK_KEY, value=now.isoformat()))
+        else:
+            clock.value = now.isoformat()
+    return enrolled
+
+
+def _scan_inactive(session: Session, journey: CompiledJourney, now: datetime) -> int:
+    threshold = now - timedelta(days=journey.trigger.config.days)
+    activity = func.coalesce(Contact.last_activity_at, Contact.created_at)
+    last_entry = (select(func.max(Enrollment.entered_at))
+                  .where(Enrollment.contact_id == Contact.id,
+                         Enrollment.journey_id == journey.journey_id)
+                  .scalar_subquery())
+    ids = session.scalars(
+        select(Contact.id).where(
+            activity <= threshold,
+            Contact.status.not_in(ContactStatus.SUPPRESSED),
+            (last_entry.is_(None)) | (last_entry < activity),
+        )
+    ).all()
+    return sum(1 for cid in ids if enroll(session, journey, cid, now, {"event_name": "inactive"}))
+
+
+def _scan_segment(session: Session, batch: Batch, journey: CompiledJourney, now: datetime) -> int:
+    key = f"segment:{journey.version_id}"
+    state = session.get(Setting, key)
+    condition = journey.trigger.config.condition
+    matching = set()
+    for row in session.execute(select(*CONTACT_COLUMNS)).mappings():
+        contact = dict(row)
+        if condition_holds(condition, contact, batch, now):
+            matching.add(contact["id"])
+    enrolled = 0
+    if state is None:
+        session.add(Setting(key=key, value=sorted(matching)))
+    else:
+        for cid in sorted(matching - set(state.value)):
+            enrolled += bool(enroll(session, journey, cid, now, {"event_name": "segment_entered"}))
+        state.value = sorted(matching)
+    return enrolled
+
+
+def _parse_date(value) -> date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _occurrence(base: date, year: int, yearly: bool, offset: int) -> date:
+    if yearly:
+        try:
+            base = base.replace(year=year)
+        except ValueError:  # 29 February in a common year: celebrate on the 28th
+            base = base.replace(year=year, day=28)
+    return base + timedelta(days=offset)
+
+
+def _scan_dates(session: Session, batch: Batch, journey: CompiledJourney,
+                previous: datetime, now: datetime) -> int:
+    config = journey.trigger.config
+    at = parse_time_of_day(config.time_of_day)
+    yearly = config.repeat == "yearly"
+    enrolled = 0
+    for row in session.execute(select(*CONTACT_COLUMNS)).mappings():
+        base = _parse_date(contact_field(row, config.field))
+        if base is None:
+            continue
+        tz = contact_zone(row, batch.settings.default_timezone)
+        years = range(previous.year - 1, now.year + 2) if yearly else [base.year]
+        for year in years:
+            when = at_local(_occurrence(base, year, yearly, config.offset_days), at, tz)
+            if previous < when <= now:
+                context = {"event_name": "date", "occurrence": when.isoformat()}
+                enrolled += bool(enroll(session, journey, row["id"], now, context, every_time=yearly))
+                break
+    return enrolled

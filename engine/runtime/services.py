@@ -1,0 +1,48 @@
+"""What executors need from outside the journey: email rendering and guard settings.
+
+Contract: `EngineServices` turns a send-email step into an outbox row (rendered now, so
+the outbox holds exactly what will be sent and the simulation can show it), a team alert
+into an internal message row, and answers which quiet hours and frequency cap apply (the
+simulate command overrides them). A template that fails to render for one contact gives
+a `failed` message row carrying the reason; it never fails the batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from engine.document import EmailTemplate, QuietHours
+from engine.runtime.compiled import CompiledJourney
+from engine.settings import AppSettings, FrequencyCap
+
+_UNSET: Any = object()
+
+
+@dataclass
+class EngineServices:
+    #: the public base URL for links in emails (unsubscribe, tracking)
+    public_url: str = "http://127.0.0.1:8787"
+    #: overrides (simulate): _UNSET means "use the settings"
+    quiet_hours_override: Any = _UNSET
+    frequency_cap_override: Any = _UNSET
+
+    def quiet_hours(self, journey: CompiledJourney, settings: AppSettings) -> QuietHours | None:
+        if self.quiet_hours_override is not _UNSET:
+            return self.quiet_hours_override
+        return journey.settings.quiet_hours or settings.quiet_hours
+
+    def frequency_cap(self, settings: AppSettings) -> FrequencyCap | None:
+        if self.frequency_cap_override is not _UNSET:
+            return self.frequency_cap_override
+        return settings.frequency_cap
+
+    def compose_email(self, step, template: EmailTemplate, category: str) -> dict[str, Any]:
+        from engine.runtime.outbox import compose_email
+
+        return compose_email(step, template, category, public_url=self.public_url)
+
+    def compose_alert(self, step, config) -> dict[str, Any]:
+        from engine.runtime.outbox import compose_alert
+
+        return compose_alert(step, config)

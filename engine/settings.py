@@ -1,0 +1,66 @@
+"""App-wide settings kept in the `setting` table (key `app`), as one pydantic model.
+
+Contract: `load_settings(session)` always returns a complete, valid `AppSettings` (stored
+values over defaults); `save_settings` validates before writing. Journey settings can
+override quiet hours; the simulate command can override cap, quiet hours and timezone.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy.orm import Session
+
+from engine.db.models import Setting
+from engine.document import QuietHours
+from engine.nodes.common import Duration
+
+KEY = "app"
+
+
+class FrequencyCap(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    count: int = Field(2, ge=1, le=1000, title="At most (marketing emails)")
+    within: Duration = Field(Duration(value=7, unit="days"), title="Per")
+
+    def __str__(self) -> str:
+        return f"{self.count} per {self.within}"
+
+
+class AppSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    default_timezone: str = Field("UTC", title="Timezone for contacts without one")
+    frequency_cap: FrequencyCap | None = Field(None, title="Frequency cap (all journeys)")
+    quiet_hours: QuietHours | None = Field(None, title="Quiet hours (contact's time)")
+    #: True: marketing email needs a granted consent record; False: only a withdrawal blocks
+    consent_required: bool = False
+    #: work due longer ago than this counts as "overdue" for the catch-up policy
+    catch_up_grace_minutes: int = Field(60, ge=1, le=10_080)
+    sending_paused: bool = Field(False, title="Pause all sending (master switch)")
+    sender_name: str = "Trellis Shop"
+    sender_email: str = "hello@example.com"
+    postal_address: str = "1 Example Street, Springfield"
+    website: str = "https://example.com"
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from engine.runtime.schedule import zone
+
+        zone(value)  # raises ValueError for an unknown zone
+        return value
+
+
+def load_settings(session: Session) -> AppSettings:
+    row = session.get(Setting, KEY)
+    return AppSettings.model_validate(row.value if row else {})
+
+
+def save_settings(session: Session, settings: AppSettings) -> None:
+    value = AppSettings.model_validate(settings.model_dump()).model_dump(mode="json")
+    row = session.get(Setting, KEY)
+    if row is None:
+        session.add(Setting(key=KEY, value=value))
+    else:
+        row.value = value
