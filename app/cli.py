@@ -12,7 +12,6 @@ import argparse
 import sys
 from typing import Sequence
 
-from app.commands import COMMAND_MODULES
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -22,6 +21,9 @@ class UsageError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here: the command modules import this module's exit codes and UsageError.
+    from app.commands import COMMAND_MODULES
+
     parser = argparse.ArgumentParser(
         prog="trellis",
         description="Trellis: customer journeys for small businesses. "

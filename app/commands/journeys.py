@@ -1,4 +1,4 @@
-"""`journeys list | import FILE | export NAME`: journeys in the database.
+"""`journeys list | import | export | publish | pause | resume`: journeys in the database.
 
 Importing keeps the file's journey as a draft (an unfinished journey may be imported; its
 problems are listed so they can be fixed before publishing). A file that cannot be read
@@ -33,6 +33,26 @@ def register(commands) -> None:
     exporting.add_argument("-o", "--output", type=Path, metavar="FILE",
                            help="file to write (default: standard output)")
     exporting.set_defaults(handler=run_export)
+
+    publishing = sub.add_parser(
+        "publish", help="validate the draft and make it the live version",
+        description="Validate the draft (errors refuse publishing) and freeze it as the next "
+        "version. Contacts in flight stay on their version unless --move is given.")
+    publishing.add_argument("journey", metavar="NAME_OR_ID")
+    publishing.add_argument(
+        "--move", nargs="?", const="", default=None, metavar="OLD=NEW,...",
+        help="move contacts in flight to the new version; steps keep their ids unless mapped "
+        "here (e.g. --move reminder=reminder2)")
+    publishing.add_argument("--fallback", metavar="STEP",
+                            help="with --move: where contacts go whose step no longer exists "
+                            "(default: they leave the journey)")
+    publishing.set_defaults(handler=run_publish)
+
+    for verb, text in (("pause", "hold every contact where it is"),
+                       ("resume", "continue a paused journey")):
+        command = sub.add_parser(verb, help=text)
+        command.add_argument("journey", metavar="NAME_OR_ID")
+        command.set_defaults(handler=run_pause if verb == "pause" else run_resume)
 
 
 def _open(args):
@@ -99,3 +119,64 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(dump_document(document))
     return EXIT_OK
+
+
+def _parse_moves(text: str | None) -> dict[str, str] | None:
+    if text is None:
+        return None
+    moves = {}
+    for pair in filter(None, (p.strip() for p in text.split(","))):
+        old, sep, new = pair.partition("=")
+        if not sep or not old or not new:
+            raise UsageError(f"--move takes OLD=NEW pairs separated by commas, not {pair!r}")
+        moves[old.strip()] = new.strip()
+    return moves
+
+
+def _engine(args):
+    from engine.clock import SystemClock
+    from engine.runtime.engine import Engine
+
+    return Engine(_open(args), SystemClock())
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    from engine.errors import TrellisError
+    from engine.messaging.lint import lint_template
+    from engine.runtime.publish import PublishRefused
+
+    moves = _parse_moves(args.move)
+    try:
+        number = _engine(args).publish(args.journey, lint_template=lint_template, move=moves,
+                                       fallback=args.fallback)
+    except PublishRefused as refused:
+        for problem in refused.problems:
+            print(problem)
+        print("Not published: fix the errors above first.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except (LookupError, TrellisError) as error:
+        raise UsageError(str(error)) from None
+    print(f"Published {args.journey!r} as version {number}.")
+    return EXIT_OK
+
+
+def _lifecycle(args: argparse.Namespace, verb: str) -> int:
+    from engine.errors import TrellisError
+
+    try:
+        getattr(_engine(args), verb)(args.journey)
+    except LookupError as error:
+        raise UsageError(str(error)) from None
+    except TrellisError as error:
+        print(f"trellis: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"{args.journey!r} {'paused' if verb == 'pause' else 'resumed'}.")
+    return EXIT_OK
+
+
+def run_pause(args: argparse.Namespace) -> int:
+    return _lifecycle(args, "pause")
+
+
+def run_resume(args: argparse.Namespace) -> int:
+    return _lifecycle(args, "resume")
