@@ -133,7 +133,7 @@ def run_send_email(step: Step, config) -> Outcome:
     message = step.services.compose_email(step, template, category)
     step.batch.queue_message(message)
     detail = {"template": template.key, "subject": message["subject"],
-              "status": message["status"]}
+              "status": message["status"], "message_key": message["idempotency_key"]}
     if message["status"] == "failed":
         detail["error"] = message["last_error"]
     return Go("next", kind="email", detail=detail)

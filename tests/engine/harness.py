@@ -21,7 +21,7 @@ class Harness:
 
     def settings(self, **changes) -> AppSettings:
         with self.db.session() as session:
-            settings = load_settings(session).model_copy(update=changes)
+            settings = AppSettings.model_validate(load_settings(session).model_dump() | changes)
             save_settings(session, settings)
         return settings
 

@@ -1,0 +1,118 @@
+"""`simulate`: run journeys on a virtual clock for scripted contacts and events, and print
+the timeline (who gets which email when, every hold, skip and exit with its reason).
+
+Nothing is sent and the real database is not touched: the run happens in a throw-away one.
+See docs/simulate.md for the input and output formats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+
+_QUIET = re.compile(r"^(\d\d:\d\d)-(\d\d:\d\d)$")
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "simulate", help="walk journeys through scripted events on a virtual clock",
+        description="Run journeys (all published at --start, so cross-journey guards apply) "
+        "for the contacts and events given, in a throw-away database, and print the timeline. "
+        "Events before --start are history: they count but trigger nothing.")
+    parser.add_argument("journeys", nargs="+", type=Path, metavar="JOURNEY.journey.json")
+    parser.add_argument("--contacts", type=Path, required=True, metavar="CONTACTS.csv")
+    parser.add_argument("--events", type=Path, metavar="EVENTS.jsonl")
+    parser.add_argument("--products", type=Path, metavar="PRODUCTS.csv")
+    parser.add_argument("--start", required=True, metavar="ISO8601",
+                        help="when the journeys go live, e.g. 2026-03-02T09:00Z")
+    parser.add_argument("--until", required=True, metavar="ISO8601|DURATION",
+                        help="end of the simulation: a time, or a duration after --start (14d)")
+    parser.add_argument("--frequency-cap", metavar="N/DURATION",
+                        help="at most N marketing emails per contact per DURATION (2/7d), "
+                        "or 'off'")
+    parser.add_argument("--quiet-hours", metavar="HH:MM-HH:MM",
+                        help="no marketing email in this window of the contact's day, or 'off'")
+    parser.add_argument("--timezone", metavar="TZ",
+                        help="timezone for contacts without one, and for the printed times")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.set_defaults(handler=run)
+
+
+def _setup(args: argparse.Namespace):
+    from pydantic import ValidationError
+
+    from engine.document import QuietHours
+    from engine.errors import InputError
+    from engine.messaging.lint import lint_template
+    from engine.runtime.schedule import zone
+    from engine.settings import FrequencyCap
+    from engine.simulate import UNSET, SimulationSetup, parse_start, parse_until
+
+    for path in [*args.journeys, args.contacts, args.events, args.products]:
+        if path is not None and not path.is_file():
+            raise UsageError(f"no such file: {path}")
+    try:
+        start = parse_start(args.start)
+        until = parse_until(args.until, start)
+    except InputError as error:
+        raise UsageError(str(error)) from None
+    cap = quiet = UNSET
+    try:
+        if args.frequency_cap:
+            if args.frequency_cap == "off":
+                cap = None
+            else:
+                count, _, within = args.frequency_cap.partition("/")
+                cap = FrequencyCap(count=int(count), within=within)
+        if args.quiet_hours:
+            if args.quiet_hours == "off":
+                quiet = None
+            else:
+                match = _QUIET.match(args.quiet_hours)
+                if not match:
+                    raise ValueError("--quiet-hours takes HH:MM-HH:MM, e.g. 21:00-08:00")
+                quiet = QuietHours(start=match.group(1), end=match.group(2))
+        display = zone(args.timezone) if args.timezone else None
+    except (ValueError, ValidationError) as error:
+        raise UsageError(f"{error}".splitlines()[0] if not isinstance(error, ValidationError)
+                         else "--frequency-cap takes N/DURATION, e.g. 2/7d") from None
+    setup = SimulationSetup(journeys=args.journeys, contacts=args.contacts, events=args.events,
+                            products=args.products, start=start, until=until,
+                            frequency_cap=cap, quiet_hours=quiet, timezone=args.timezone,
+                            lint_template=lint_template)
+    if display is not None:
+        setup.display_zone = display
+    return setup
+
+
+def _human(line: dict) -> str:
+    kind = line["kind"]
+    extra = {
+        "email": lambda: f'"{line.get("subject")}" to {line.get("to")}',
+        "branch": lambda: f"→ {line.get('port')}",
+        "hold": lambda: f"{line.get('reason')} until {line.get('until')}",
+        "skip": lambda: str(line.get("reason")),
+        "exit": lambda: str(line.get("reason")),
+        "action": lambda: str(line.get("action")),
+        "wait": lambda: f"until {line.get('until')}" if line.get("until") else f"for {line.get('for')}",
+    }.get(kind, lambda: "")()
+    return f"{line['at']}  {line['contact']:<28} {line['node']:<14} {kind:<6} {extra}".rstrip()
+
+
+def run(args: argparse.Namespace) -> int:
+    from engine.errors import InputError
+    from engine.simulate import simulate
+
+    setup = _setup(args)
+    try:
+        timeline = simulate(setup)
+    except InputError as error:
+        print(f"trellis: {error}")
+        return EXIT_PROBLEMS
+    for line in timeline:
+        print(json.dumps(line, ensure_ascii=False) if args.json else _human(line))
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""The product catalog (imported from the shop) used by carts and recommendations."""

@@ -1,0 +1,94 @@
+"""Turning a send-email or notify step into an outbox row (`message`), rendered now.
+
+Contract: `compose_email(step, template, category, public_url)` returns the row to insert:
+`queued` with subject, HTML (CSS inlined, links tracked) and text, or `failed` with the
+render error as `last_error` — one contact's bad data fails one message, never the batch.
+The row's `idempotency_key` is the step's (enrollment, node, visit), unique in the table,
+and `headers` carries what delivery needs to build the MIME message (from name,
+preheader, List-Unsubscribe targets). Per-batch lookups (the shop, the link secret, the
+catalog for recommendations) are done once per batch and kept on the batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.document import EmailTemplate
+from engine.messaging.providers import build_render_context, load_shop
+from engine.messaging.recommendations import Catalog
+from engine.messaging.render import render_email
+from engine.messaging.templates import TEXT, RenderError, compile_template, render
+from engine.messaging.tokens import LinkBuilder, get_or_create_secret
+
+
+def _batch_cached(batch, name: str, make):
+    cache = batch.__dict__.setdefault("_outbox_cache", {})
+    if name not in cache:
+        cache[name] = make()
+    return cache[name]
+
+
+def compose_email(step, template: EmailTemplate, category: str, *, public_url: str) -> dict[str, Any]:
+    batch, run = step.batch, step.run
+    session = batch.session
+    key = step.idempotency_key()
+    links = _batch_cached(batch, "links", lambda: LinkBuilder(public_url, get_or_create_secret(session)))
+    shop = _batch_cached(batch, "shop", lambda: load_shop(session))
+    catalog = None
+    if "recommendations" in template.body:
+        catalog = _batch_cached(batch, "catalog", lambda: Catalog.load(session))
+    contact = step.contact
+    row: dict[str, Any] = {
+        "idempotency_key": key, "contact_id": run.contact_id, "enrollment_id": run.id,
+        "journey_id": step.journey.journey_id, "node_id": step.node_id,
+        "template_key": template.key, "category": category, "to_address": contact["email"],
+        "attempts": 0, "retry_at": batch.now,
+    }
+    try:
+        context = build_render_context(
+            session, contact, now=batch.now, links=links, message_key=key,
+            journey_id=step.journey.journey_id, node_id=step.node_id,
+            event=run.context.get("event"), catalog=catalog, shop=shop,
+        )
+        rendered = render_email(template, context)
+    except RenderError as error:
+        return row | {"status": "failed", "subject": template.subject, "html": "", "text": "",
+                      "headers": {}, "last_error": str(error), "retry_at": None}
+    headers = {
+        "from_name": rendered.from_name,
+        "preheader": rendered.preheader,
+        "list_unsubscribe": context.unsubscribe_url,
+        "list_unsubscribe_mailto": links.unsubscribe_mailto(
+            batch.settings.sender_email, key, run.contact_id),
+    }
+    return row | {"status": "queued", "subject": rendered.subject, "html": rendered.html,
+                  "text": rendered.text, "headers": headers}
+
+
+def compose_alert(step, config) -> dict[str, Any]:
+    """An internal alert to a team member: plain text, no guards, no tracking."""
+    batch = step.batch
+    contact = step.contact
+    variables = {
+        "contact": {k: contact.get(k) for k in ("email", "first_name", "last_name", "lead_score",
+                                                "country", "timezone")}
+        | {"attributes": contact.get("attributes") or {}},
+        "event": step.run.context.get("event") or {},
+        "journey": step.journey.name,
+    }
+    row = {
+        "idempotency_key": step.idempotency_key(), "contact_id": step.run.contact_id,
+        "enrollment_id": step.run.id, "journey_id": step.journey.journey_id,
+        "node_id": step.node_id, "template_key": None, "category": "internal",
+        "to_address": config.to, "html": "", "headers": {"from_name": "Trellis"},
+        "attempts": 0, "retry_at": batch.now,
+    }
+    try:
+        subject = render(compile_template(config.subject, TEXT, "the subject"), variables,
+                         "the subject")
+        text = render(compile_template(config.message, TEXT, "the message"), variables,
+                      "the message")
+    except RenderError as error:
+        return row | {"status": "failed", "subject": config.subject, "text": "",
+                      "last_error": str(error), "retry_at": None}
+    return row | {"status": "queued", "subject": " ".join(subject.split()), "text": text}

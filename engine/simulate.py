@@ -1,0 +1,243 @@
+"""Simulation: run journeys for scripted contacts and events on a virtual clock.
+
+Contract (the `simulate` command's, kept stable for others to build on):
+- Everything happens in a throw-away SQLite database in a temporary folder: the contacts
+  CSV (the `contacts import` format), the optional products CSV, the journeys (published
+  at `start`, so cross-journey guards apply) and the events. Nothing is sent; no network.
+- Events dated before `start` are history: stored as already processed, they count for
+  "N times within D", inactivity and recommendations, but trigger nothing.
+- The clock jumps from one moment that matters to the next (an event, a due step, a
+  periodic scan when a scanned trigger is live) until `until`; the engine is the real one.
+- `overrides` replace the app settings (frequency cap, quiet hours — these also override
+  the journeys' own quiet hours — and the default timezone).
+- The result is the timeline: one dict per logged step, ordered by time, with `at`,
+  `contact`, `node`, `kind` and the fields of its kind (see docs/simulate.md).
+Bad inputs raise `InputError` naming the file and line; nothing is simulated then.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlalchemy import select, update
+
+from engine.catalog.products_csv import import_products_csv
+from engine.clock import VirtualClock
+from engine.contacts.csv_import import import_contacts_csv
+from engine.contacts.report import read_text
+from engine.db import open_database
+from engine.db.models import Contact, Event, Message, StepLog
+from engine.document import QuietHours
+from engine.errors import InputError
+from engine.intake import EventInput, parse_event, record_events
+from engine.journey_file import read_journey_file
+from engine.journey_store import save_draft
+from engine.runtime.engine import Engine
+from engine.runtime.publish import PublishRefused
+from engine.runtime.scans import SCANNED
+from engine.runtime.services import EngineServices
+from engine.settings import FrequencyCap, load_settings, save_settings
+
+UNSET: Any = object()
+
+
+@dataclass
+class SimulationSetup:
+    journeys: list[Path]
+    contacts: Path
+    events: Path | None
+    start: datetime
+    until: datetime
+    products: Path | None = None
+    frequency_cap: FrequencyCap | None = UNSET
+    quiet_hours: QuietHours | None = UNSET
+    timezone: str | None = None
+    #: show times in this zone (default UTC)
+    display_zone: Any = timezone.utc
+    lint_template: Any = None
+    messages: list[str] = field(default_factory=list)
+
+
+def read_events(path: Path, start: datetime) -> list[EventInput]:
+    items, problems = [], []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path.name}: line {number}"
+        try:
+            items.append(parse_event(json.loads(line), where))
+        except json.JSONDecodeError as error:
+            problems.append(f"{where}: not valid JSON ({error.msg}, column {error.colno})")
+        except InputError as error:
+            problems.append(str(error))
+    if problems:
+        raise InputError("; ".join(problems[:20]) + (f" … and {len(problems) - 20} more"
+                                                     if len(problems) > 20 else ""))
+    return sorted(items, key=lambda e: e.at or start)
+
+
+def simulate(setup: SimulationSetup) -> list[dict[str, Any]]:
+    folder = Path(tempfile.mkdtemp(prefix="trellis-simulate-"))
+    try:
+        return list(_simulate(setup, folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _load_journeys(setup: SimulationSetup, database, now: datetime) -> list[str]:
+    names = []
+    for path in setup.journeys:
+        result = read_journey_file(path, lint_template=setup.lint_template)
+        errors = [p for p in result.problems if p.severity == "error"]
+        if errors or result.document is None:
+            raise InputError("; ".join(str(p) for p in errors[:10]), str(path))
+        with database.session() as session:
+            try:
+                save_draft(session, result.document, now=now)
+            except ValueError as error:
+                raise InputError(str(error), str(path)) from None
+        names.append(result.document.name)
+    return names
+
+
+def _simulate(setup: SimulationSetup, folder: Path) -> Iterator[dict[str, Any]]:
+    start = setup.start
+    database = open_database(f"sqlite:///{folder / 'simulation.db'}")
+    report = import_contacts_csv(database, setup.contacts, now=start, strict=True)
+    if report.rejected:
+        raise InputError("; ".join(str(r) for r in report.rejected[:10]), str(setup.contacts))
+    if setup.products:
+        products = import_products_csv(database, setup.products, now=start)
+        if products.rejected:
+            raise InputError("; ".join(str(r) for r in products.rejected[:10]),
+                             str(setup.products))
+    events = read_events(setup.events, start) if setup.events else []
+    with database.session() as session:
+        settings = load_settings(session)
+        changes = {}
+        if setup.frequency_cap is not UNSET:
+            changes["frequency_cap"] = setup.frequency_cap
+        if setup.quiet_hours is not UNSET:
+            changes["quiet_hours"] = setup.quiet_hours
+        if setup.timezone:
+            changes["default_timezone"] = setup.timezone
+        save_settings(session, settings.model_copy(update=changes))
+
+    clock = VirtualClock(start)
+    services = EngineServices(quiet_hours_override=setup.quiet_hours,
+                              frequency_cap_override=setup.frequency_cap)
+    engine = Engine(database, clock, services=services)
+    for name in _load_journeys(setup, database, start):
+        try:
+            engine.publish(name, lint_template=setup.lint_template)
+        except PublishRefused as refused:
+            raise InputError(str(refused), name) from None
+
+    history = [e for e in events if e.at is not None and e.at < start]
+    future = [e for e in events if e.at is None or e.at >= start]
+    if history:
+        with database.session() as session:
+            ids = record_events(session, history, now=start, source="history")
+            session.execute(update(Event).where(Event.id.in_(ids)).values(processed_at=start))
+    scanning = _uses_scans(engine)
+    engine.tick()
+    index = 0
+    while True:
+        candidates = []
+        if index < len(future):
+            candidates.append(max(future[index].at or start, clock.now()))
+        due = engine.next_due()
+        if due is not None:
+            candidates.append(max(due, clock.now()))
+        if scanning:
+            candidates.append(clock.now() + engine.scan_interval)
+        moment = min(candidates) if candidates else None
+        if moment is None or moment > setup.until:
+            break
+        if moment > clock.now():
+            clock.set(moment)
+        arriving = []
+        while index < len(future) and (future[index].at or start) <= moment:
+            arriving.append(future[index])
+            index += 1
+        if arriving:
+            with database.session() as session:
+                record_events(session, arriving, now=moment, source="simulation")
+        engine.tick()
+    yield from _timeline(database, setup.display_zone)
+    database.dispose()
+
+
+def _uses_scans(engine: Engine) -> bool:
+    with engine.database.session() as session:
+        return any(j.trigger.spec.type_id in SCANNED for j in engine.cache.live(session))
+
+
+def _timeline(database, zone) -> Iterator[dict[str, Any]]:
+    with database.session() as session:
+        emails = dict(session.execute(select(Contact.id, Contact.email)))
+        messages = {m.idempotency_key: m for m in session.scalars(select(Message))}
+        for log in session.scalars(select(StepLog).order_by(StepLog.at, StepLog.id)):
+            line: dict[str, Any] = {
+                "at": log.at.astimezone(zone).isoformat(),
+                "contact": emails.get(log.contact_id),
+                "node": log.node_id,
+                "kind": log.kind,
+            }
+            detail = dict(log.detail or {})
+            if log.kind == "email":
+                message = messages.get(detail.get("message_key"))
+                line |= {"to": message.to_address if message else None,
+                         "subject": detail.get("subject"),
+                         "text": message.text if message else "",
+                         "template": detail.get("template"),
+                         "status": detail.get("status")}
+                if detail.get("error"):
+                    line["error"] = detail["error"]
+            elif log.kind == "action":
+                line |= detail
+            elif log.kind == "branch":
+                line["port"] = log.port
+            elif log.kind in ("hold", "skip", "exit"):
+                line["reason"] = log.reason
+                line |= {k: v for k, v in detail.items() if k != "reason"}
+            elif log.kind == "wait":
+                line |= detail
+            elif log.kind == "enter" and log.reason:
+                line["reason"] = log.reason
+            yield line
+
+
+def parse_until(text: str, start: datetime) -> datetime:
+    """An ISO 8601 time with an offset, or a duration after `start` ("7d", "2 weeks")."""
+    from pydantic import ValidationError
+
+    from engine.nodes.common import Duration
+
+    try:
+        return start + Duration.model_validate(text).to_timedelta()
+    except ValidationError:
+        pass
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--until {text!r} is neither an ISO 8601 time nor a duration such as 7d")
+    if when.tzinfo is None:
+        raise InputError(f"--until {text!r} has no timezone: add Z or an offset like +01:00")
+    return when.astimezone(timezone.utc)
+
+
+def parse_start(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--start {text!r} is not an ISO 8601 time such as 2026-03-02T09:00Z")
+    if when.tzinfo is None:
+        raise InputError(f"--start {text!r} has no timezone: add Z or an offset like +01:00")
+    return when.astimezone(timezone.utc)

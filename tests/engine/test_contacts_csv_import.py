@@ -1,0 +1,478 @@
+"""import_contacts_csv: column mapping, row checks, merging, consent, lists, all-or-nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.contacts.columns import FIELD_ALIASES
+from engine.contacts.csv_import import import_contacts_csv
+from engine.contacts.report import RejectedRow
+from engine.db.models import Consent, Contact, ContactList, ContactStatus, ListMembership
+from engine.errors import InputError
+
+
+def write(tmp_path, text: str, name: str = "contacts.csv", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def counts(db) -> dict[str, int]:
+    with db.session() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Contact, Consent, ContactList, ListMembership)
+        }
+
+
+NOTHING = {"contact": 0, "consent": 0, "list": 0, "list_membership": 0}
+
+
+def contacts(db) -> dict[str, Contact]:
+    with db.session() as session:
+        return {c.email: c for c in session.scalars(select(Contact))}
+
+
+def consents(db) -> list[Consent]:
+    with db.session() as session:
+        return list(session.scalars(select(Consent).order_by(Consent.id)))
+
+
+# --- column mapping ----------------------------------------------------------------------
+
+ALIAS_VALUES = {
+    "email": "ana@example.com",
+    "first_name": "Ana",
+    "last_name": "Silva",
+    "timezone": "Europe/Lisbon",
+    "locale": "pt-BR",
+    "country": "PT",
+    "lead_score": "7",
+    "status": "inactive",
+    "consent": "yes",
+    "consent_date": "2024-05-31T14:00:00Z",
+}
+EXPECTED = {
+    "email": "ana@example.com",
+    "first_name": "Ana",
+    "last_name": "Silva",
+    "timezone": "Europe/Lisbon",
+    "locale": "pt-BR",
+    "country": "PT",
+    "lead_score": 7,
+    "status": "inactive",
+}
+
+
+@pytest.mark.parametrize(
+    "field, header",
+    [(field, header) for field, headers in FIELD_ALIASES.items() for header in (field, *headers)],
+)
+def test_every_alias_maps_to_its_field(db, clock, tmp_path, field, header):
+    other = {"email": "Email"} if field != "email" else {}
+    headers = [header, *other.values()]
+    values = [ALIAS_VALUES[field], *(ALIAS_VALUES[f] for f in other)]
+    path = write(tmp_path, ",".join(headers) + "\n" + ",".join(values) + "\n")
+
+    report = import_contacts_csv(db, path, now=clock.now())
+
+    assert report.rejected == []
+    contact = contacts(db)["ana@example.com"]
+    assert contact.attributes == {}
+    if field in EXPECTED:
+        assert getattr(contact, field) == EXPECTED[field]
+    else:
+        [consent] = consents(db)
+        assert consent.granted is True
+        if field == "consent_date":
+            assert consent.recorded_at == datetime(2024, 5, 31, 14, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "header", ["EMAIL", " e-mail ", "Email_Address", "EMAIL ADDRESS", "e.mail", "E MAIL"]
+)
+def test_headers_match_without_case_spacing_or_punctuation(db, clock, tmp_path, header):
+    path = write(tmp_path, f"{header},First-Name,LAST_NAME\nana@example.com,Ana,Silva\n")
+    import_contacts_csv(db, path, now=clock.now())
+    contact = contacts(db)["ana@example.com"]
+    assert (contact.first_name, contact.last_name) == ("Ana", "Silva")
+
+
+def test_mailchimp_export_loads(db, clock, tmp_path):
+    path = write(
+        tmp_path,
+        "Email Address,First Name,Last Name,MEMBER_RATING,OPTIN_TIME,OPTIN_IP,CC,TIMEZONE\n"
+        "ana@example.com,Ana,Silva,2,2023-04-01 12:30:00,192.0.2.1,pt,europe/lisbon\n",
+    )
+    report = import_contacts_csv(db, path, now=clock.now())
+    assert report.rejected == []
+    contact = contacts(db)["ana@example.com"]
+    assert (contact.country, contact.timezone) == ("PT", "Europe/Lisbon")
+    assert contact.attributes == {"member_rating": "2", "optin_ip": "192.0.2.1"}
+    [consent] = consents(db)
+    # An opt-in time alone records an opt-in; without an offset it is UTC.
+    assert consent.granted is True
+    assert consent.recorded_at == datetime(2023, 4, 1, 12, 30, tzinfo=timezone.utc)
+
+
+def test_unknown_columns_become_snake_case_attributes_and_empty_cells_are_skipped(db, clock, tmp_path):
+    path = write(
+        tmp_path,
+        "Email,Plan Type,Favourite Colour!,Prénom usuel\n"
+        "ana@example.com,Pro,,Aninha\n"
+        "bob@example.com,,blue,\n",
+    )
+    import_contacts_csv(db, path, now=clock.now())
+    found = contacts(db)
+    assert found["ana@example.com"].attributes == {"plan_type": "Pro", "prénom_usuel": "Aninha"}
+    assert found["bob@example.com"].attributes == {"favourite_colour": "blue"}
+
+
+def test_values_are_normalised(db, clock, tmp_path):
+    path = write(
+        tmp_path,
+        "Email,Timezone,Language,Country,Lead Score,Status,First Name\n"
+        "  Ana@Example.COM ,america/new_york,en_us,us,12.0,Subscribed,  Ana  \n"
+        "bob@example.com,UTC,zh_hant_tw,GB,-3,CLEANED,Bob\n",
+    )
+    import_contacts_csv(db, path, now=clock.now())
+    found = contacts(db)
+    ana, bob = found["ana@example.com"], found["bob@example.com"]
+    assert (ana.timezone, ana.locale, ana.country, ana.lead_score, ana.status, ana.first_name) == (
+        "America/New_York", "en-US", "US", 12, "active", "Ana"
+    )
+    assert (bob.timezone, bob.locale, bob.lead_score, bob.status) == ("UTC", "zh-Hant-TW", -3, "bounced")
+
+
+def test_semicolons_tabs_bom_and_crlf(db, clock, tmp_path):
+    semicolons = write(tmp_path, "\ufeffEmail;First Name\r\nana@example.com;Ana\r\n", "a.csv")
+    tabs = write(tmp_path, "Email\tFirst Name\nbob@example.com\tBob\n", "b.csv")
+    import_contacts_csv(db, semicolons, now=clock.now())
+    import_contacts_csv(db, tabs, now=clock.now())
+    found = contacts(db)
+    assert found["ana@example.com"].first_name == "Ana"
+    assert found["bob@example.com"].first_name == "Bob"
+
+
+# --- bad rows ------------------------------------------------------------------------------
+
+BAD_ROWS = [
+    ("nope", "", "nope: An email address must have an @-sign."),
+    ("", "Ana", "the email address is empty"),
+    ("ana@localhost", "", "ana@localhost: The part after the @-sign is not valid. It should have a period."),
+]
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_the_good_rows_import(db, clock, tmp_path):
+    path = write(
+        tmp_path,
+        "Email,First Name,Timezone,Country,Lead Score,Consent,Consent Date,Status,Language\n"
+        "ok1@example.com,Ok,,,,,,,\n"                     # line 2
+        "nope,Ana,,,,,,,\n"                               # line 3
+        ",Ana,,,,,,,\n"                                   # line 4
+        "tz@example.com,,Mars/Olympus,,,,,,\n"            # line 5
+        "country@example.com,,,France,,,,,\n"             # line 6
+        "score@example.com,,,,lots,,,,\n"                 # line 7
+        "consent@example.com,,,,,maybe,,,\n"              # line 8
+        "date@example.com,,,,,yes,31/05/2024,,\n"         # line 9
+        "status@example.com,,,,,,,gone,\n"                # line 10
+        "lang@example.com,,,,,,,,English\n"               # line 11
+        "many@,,Nowhere,F,,,,,\n"                         # line 12
+        "ok2@example.com,Ok,,,,,,,\n"                     # line 13
+        "wide@example.com,Ok,,,,,,,,extra\n",             # line 14
+    )
+
+    report = import_contacts_csv(db, path, now=clock.now())
+
+    assert [str(row) for row in report.rejected] == [
+        "line 3: nope: An email address must have an @-sign.",
+        "line 4: the email address is empty",
+        'line 5: tz@example.com: time zone "Mars/Olympus" is not known (use a name like Europe/Paris)',
+        'line 6: country@example.com: country must be a 2-letter code like US or FR, not "France"',
+        'line 7: score@example.com: lead score must be a whole number, not "lots"',
+        'line 8: consent@example.com: consent must be yes or no, not "maybe"',
+        "line 9: date@example.com: consent date must look like 2024-05-31 or "
+        '2024-05-31T14:00:00Z, not "31/05/2024"',
+        "line 10: status@example.com: status must be one of active, unsubscribed, bounced, "
+        'complained, inactive, not "gone"',
+        'line 11: lang@example.com: language must be a code like en or pt-BR, not "English"',
+        "line 12: many@: There must be something after the @-sign.; "
+        'time zone "Nowhere" is not known (use a name like Europe/Paris); '
+        'country must be a 2-letter code like US or FR, not "F"',
+        "line 14: wide@example.com: the row has 10 cells but the header has 9 columns "
+        "(a value with a comma in it needs quotes)",
+    ]
+    assert report.rejected[1] == RejectedRow(4, "", "the email address is empty")
+    assert set(contacts(db)) == {"ok1@example.com", "ok2@example.com"}
+    assert (report.rows, report.created, report.written) == (13, 2, True)
+
+
+def test_line_numbers_count_physical_lines(db, clock, tmp_path):
+    path = write(
+        tmp_path,
+        'Email,Notes\n'
+        'ana@example.com,"two\nlines"\n'   # lines 2-3
+        '\n'                               # line 4, blank: skipped
+        'bad,x\n'                          # line 5
+        ',\n'                              # line 6, empty cells: skipped
+        'bad2,"a\r\nb"\n'                  # lines 7-8
+        'bad3,\n',                         # line 9
+    )
+    report = import_contacts_csv(db, path, now=clock.now())
+    assert [row.line for row in report.rejected] == [5, 7, 9]
+    assert report.rows == 4
+    assert contacts(db)["ana@example.com"].attributes == {"notes": "two\nlines"}
+
+
+def test_strict_import_writes_nothing_when_a_row_is_bad(db, clock, tmp_path):
+    path = write(tmp_path, "Email,Consent\nana@example.com,yes\nbad,yes\n")
+    report = import_contacts_csv(db, path, list_name="News", now=clock.now(), strict=True)
+    assert [str(row) for row in report.rejected] == ["line 3: bad: An email address must have an @-sign."]
+    assert report.written is False
+    assert counts(db) == NOTHING
+    assert "Nothing was imported: 1 row rejected and the import is strict." in report.summary()
+
+
+def test_strict_import_of_a_clean_file_writes_everything(db, clock, tmp_path):
+    path = write(tmp_path, "Email\nana@example.com\nbob@example.com\n")
+    report = import_contacts_csv(db, path, now=clock.now(), strict=True)
+    assert (report.created, report.written) == (2, True)
+
+
+# --- file-level problems -------------------------------------------------------------------
+
+FILE_PROBLEMS = [
+    ("", "contacts.csv is empty"),
+    ("\n  \n", "contacts.csv is empty"),
+    ("First Name,Last Name\nAna,Silva\n",
+     'no email column: name one of the columns Email (found "First Name", "Last Name")'),
+    ("Email,E-mail\na@example.com,b@example.com\n",
+     'columns "Email" and "E-mail" both mean email; keep only one'),
+    ("Email,FNAME,First Name\na@example.com,A,B\n",
+     'columns "FNAME" and "First Name" both mean first name; keep only one'),
+    ("Email,Plan Type,plan_type\na@example.com,a,b\n",
+     'columns "Plan Type" and "plan_type" both mean the custom field "plan_type"; keep only one'),
+    (",,\na@example.com,,\n", "line 1 should hold the column names, but it is empty"),
+    # A stray quote swallows the rest of the file into one cell, beyond the csv module's limit.
+    ("Email,Notes\na@example.com,x\nb@example.com,\"oops\n" + "c@example.com,x\n" * 10_000,
+     "contacts.csv, line 3: not valid CSV (field larger than field limit (131072)); "
+     'a quote (") that is never closed is the usual cause'),
+]
+
+
+@pytest.mark.parametrize("text, message", FILE_PROBLEMS)
+def test_file_problems_raise_and_write_nothing(db, clock, tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(InputError) as caught:
+        import_contacts_csv(db, path, list_name="News", now=clock.now())
+    assert str(caught.value) == message
+    assert counts(db) == NOTHING
+
+
+def test_not_utf8_names_the_line(db, clock, tmp_path):
+    path = write(tmp_path, "Email,First Name\nana@example.com,Ana\nbob@example.com,Bé\n", encoding="latin-1")
+    with pytest.raises(InputError) as caught:
+        import_contacts_csv(db, path, now=clock.now())
+    assert str(caught.value) == (
+        "contacts.csv is not UTF-8 text (first bad byte on line 3); "
+        "save it again as UTF-8 (in Excel: CSV UTF-8) and retry"
+    )
+    assert counts(db) == NOTHING
+
+
+def test_missing_file(db, clock, tmp_path):
+    with pytest.raises(InputError, match="^file not found: .*nowhere.csv$"):
+        import_contacts_csv(db, tmp_path / "nowhere.csv", now=clock.now())
+
+
+def test_headerless_column_with_values_is_a_warning(db, clock, tmp_path):
+    path = write(tmp_path, "Email,,Plan\nana@example.com,lost,pro\nbob@example.com,,\n")
+    report = import_contacts_csv(db, path, now=clock.now())
+    assert report.warnings == ["column 2 has no header, so its values were not imported"]
+    assert contacts(db)["ana@example.com"].attributes == {"plan": "pro"}
+
+
+def test_header_only_imports_nothing(db, clock, tmp_path):
+    report = import_contacts_csv(db, write(tmp_path, "Email,Name\n"), list_name="News", now=clock.now())
+    assert (report.rows, report.written) == (0, False)
+    assert counts(db) == NOTHING
+
+
+# --- merging and updating -------------------------------------------------------------------
+
+def test_duplicates_in_the_file_merge_later_non_empty_values_winning(db, clock, tmp_path):
+    path = write(
+        tmp_path,
+        "Email,First Name,Last Name,Country,Plan,Consent\n"
+        "ana@example.com,Ana,Silva,PT,basic,yes\n"
+        "ANA@example.com,,Souza,,pro,\n"
+        "bob@example.com,Bob,,,,\n"
+        " ana@EXAMPLE.com ,Anna,,,,no\n",
+    )
+    report = import_contacts_csv(db, path, now=clock.now())
+    assert (report.created, report.merged_duplicates) == (2, 2)
+    ana = contacts(db)["ana@example.com"]
+    assert (ana.first_name, ana.last_name, ana.country, ana.attributes) == (
+        "Anna", "Souza", "PT", {"plan": "pro"}
+    )
+    [consent] = consents(db)
+    assert consent.granted is False
+    assert consent.evidence == {"file": "contacts.csv", "line": 5, "values": {"Consent": "no"}}
+
+
+def test_existing_contacts_are_updated_not_duplicated(db, clock, tmp_path):
+    first = write(
+        tmp_path, "Email,First Name,Last Name,Plan,City\nana@example.com,Ana,Silva,basic,Porto\n", "1.csv"
+    )
+    import_contacts_csv(db, first, now=clock.now())
+    created = contacts(db)["ana@example.com"]
+
+    clock.advance(timedelta(days=1))
+    second = write(
+        tmp_path,
+        "Email,First Name,Last Name,Plan\nAna@Example.com,,Souza,pro\nbob@example.com,Bob,,\n",
+        "2.csv",
+    )
+    report = import_contacts_csv(db, second, now=clock.now())
+
+    assert (report.created, report.updated, report.unchanged) == (1, 1, 0)
+    ana = contacts(db)["ana@example.com"]
+    assert ana.id == created.id
+    assert (ana.first_name, ana.last_name) == ("Ana", "Souza")
+    assert ana.attributes == {"plan": "pro", "city": "Porto"}
+    assert ana.created_at == created.created_at
+    assert ana.updated_at == clock.now()
+    assert counts(db)["contact"] == 2
+
+
+def test_reimporting_the_same_file_changes_nothing(db, clock, tmp_path):
+    path = write(tmp_path, "Email,First Name,Consent Date\nana@example.com,Ana,2024-01-01\n")
+    import_contacts_csv(db, path, now=clock.now())
+    before = contacts(db)["ana@example.com"]
+    clock.advance(timedelta(hours=1))
+    report = import_contacts_csv(db, path, now=clock.now())
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 1)
+    assert contacts(db)["ana@example.com"].updated_at == before.updated_at
+    assert len(consents(db)) == 1
+
+
+def test_an_undated_consent_is_recorded_only_when_it_changes(db, clock, tmp_path):
+    yes = write(tmp_path, "Email,Consent\nana@example.com,yes\n", "yes.csv")
+    import_contacts_csv(db, yes, now=clock.now())
+    clock.advance(timedelta(days=1))
+    report = import_contacts_csv(db, yes, now=clock.now())
+    assert (report.updated, report.unchanged) == (0, 1)
+    assert len(consents(db)) == 1
+
+    no = write(tmp_path, "Email,Consent\nana@example.com,no\n", "no.csv")
+    import_contacts_csv(db, no, now=clock.now())
+    assert [(c.granted, c.evidence["file"]) for c in consents(db)] == [(True, "yes.csv"), (False, "no.csv")]
+
+
+def test_an_import_never_lifts_suppression(db, clock, tmp_path):
+    first = write(tmp_path, "Email,Status\nana@example.com,unsubscribed\n", "1.csv")
+    import_contacts_csv(db, first, now=clock.now())
+    report = import_contacts_csv(
+        db, write(tmp_path, "Email,Status,First Name\nana@example.com,active,Ana\n", "2.csv"), now=clock.now()
+    )
+    ana = contacts(db)["ana@example.com"]
+    assert (ana.status, ana.first_name) == (ContactStatus.UNSUBSCRIBED, "Ana")
+    assert report.kept_suppressed == 1
+    assert "1 contact kept an unsubscribed, bounced or complained status" in report.summary()
+
+
+def test_an_import_can_suppress(db, clock, tmp_path):
+    import_contacts_csv(db, write(tmp_path, "Email\nana@example.com\n", "1.csv"), now=clock.now())
+    second = write(tmp_path, "Email,Status\nana@example.com,complained\n", "2.csv")
+    import_contacts_csv(db, second, now=clock.now())
+    assert contacts(db)["ana@example.com"].status == ContactStatus.COMPLAINED
+
+
+# --- consent and lists -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "value, granted",
+    [("yes", True), ("YES", True), ("true", True), ("1", True), ("y", True),
+     ("no", False), ("False", False), ("0", False), ("n", False)],
+)
+def test_consent_values(db, clock, tmp_path, value, granted):
+    import_contacts_csv(db, write(tmp_path, f"Email,Opt In\nana@example.com,{value}\n"), now=clock.now())
+    [consent] = consents(db)
+    assert consent.granted is granted
+
+
+def test_consent_rows_carry_source_time_and_evidence(db, clock, tmp_path):
+    path = write(
+        tmp_path,
+        "Email,Marketing Consent,Opt-in Time\n"
+        "ana@example.com,yes,2024-05-31T16:00:00+02:00\n"
+        "bob@example.com,no,\n"
+        "cy@example.com,,\n",
+        "shop export.csv",
+    )
+    import_contacts_csv(db, path, now=clock.now())
+    ids = {email: c.id for email, c in contacts(db).items()}
+    ana, bob = consents(db)
+    assert (ana.contact_id, ana.granted, ana.source, ana.purpose) == (
+        ids["ana@example.com"], True, "import", "email_marketing"
+    )
+    assert ana.recorded_at == datetime(2024, 5, 31, 14, tzinfo=timezone.utc)
+    assert ana.evidence == {
+        "file": "shop export.csv",
+        "line": 2,
+        "values": {"Marketing Consent": "yes", "Opt-in Time": "2024-05-31T16:00:00+02:00"},
+    }
+    assert (bob.contact_id, bob.granted, bob.recorded_at) == (ids["bob@example.com"], False, clock.now())
+    assert bob.evidence == {"file": "shop export.csv", "line": 3, "values": {"Marketing Consent": "no"}}
+
+
+def test_list_gets_every_imported_contact(db, clock, tmp_path):
+    first = write(tmp_path, "Email\nold@example.com\nana@example.com\n", "1.csv")
+    import_contacts_csv(db, first, now=clock.now())
+    path = write(tmp_path, "Email\nana@example.com\nbob@example.com\nbad\nbob@example.com\n", "2.csv")
+
+    report = import_contacts_csv(db, path, list_name="Newsletter", now=clock.now())
+    assert report.added_to_list == 2
+    assert 'Newsletter' in report.summary()
+    again = import_contacts_csv(db, path, list_name="Newsletter", now=clock.now())
+    assert again.added_to_list == 0
+
+    with db.session() as session:
+        [newsletter] = session.scalars(select(ContactList))
+        members = session.scalars(
+            select(Contact.email).join(ListMembership, ListMembership.contact_id == Contact.id)
+        ).all()
+    assert newsletter.name == "Newsletter"
+    assert sorted(members) == ["ana@example.com", "bob@example.com"]
+
+
+def test_blank_list_name_writes_nothing(db, clock, tmp_path):
+    with pytest.raises(InputError, match="^the list name is empty$"):
+        import_contacts_csv(db, write(tmp_path, "Email\nana@example.com\n"), list_name=" ", now=clock.now())
+    assert counts(db) == NOTHING
+
+
+def test_a_crash_mid_import_leaves_nothing(db, clock, tmp_path, monkeypatch):
+    from engine.contacts import csv_import
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(csv_import, "add_to_list", explode)
+    with pytest.raises(RuntimeError):
+        path = write(tmp_path, "Email,Consent\nana@example.com,yes\n")
+        import_contacts_csv(db, path, list_name="L", now=clock.now())
+    assert counts(db) == NOTHING
+
+
+def test_summary(db, clock, tmp_path):
+    path = write(tmp_path, "Email\nana@example.com\nana@example.com\nbad\n")
+    report = import_contacts_csv(db, path, list_name="News", now=clock.now())
+    assert report.summary() == (
+        "contacts.csv: 3 rows read.\n"
+        "1 contact created, 0 updated, 0 unchanged; 1 duplicate row merged; 1 row rejected.\n"
+        '1 contact added to list "News".'
+    )
