@@ -41,10 +41,8 @@ from engine.journey_store import save_draft
 from engine.runtime.engine import Engine
 from engine.runtime.publish import PublishRefused
 from engine.runtime.scans import SCANNED
-from engine.runtime.services import EngineServices
+from engine.runtime.services import UNSET, EngineServices
 from engine.settings import FrequencyCap, load_settings, save_settings
-
-UNSET: Any = object()
 
 
 @dataclass
@@ -57,7 +55,7 @@ class SimulationSetup:
     products: Path | None = None
     frequency_cap: FrequencyCap | None = UNSET
     quiet_hours: QuietHours | None = UNSET
-    timezone: str | None = None
+    default_timezone: str | None = None
     #: show times in this zone (default UTC)
     display_zone: Any = timezone.utc
     lint_template: Any = None
@@ -125,8 +123,8 @@ def _simulate(setup: SimulationSetup, folder: Path) -> Iterator[dict[str, Any]]:
             changes["frequency_cap"] = setup.frequency_cap
         if setup.quiet_hours is not UNSET:
             changes["quiet_hours"] = setup.quiet_hours
-        if setup.timezone:
-            changes["default_timezone"] = setup.timezone
+        if setup.default_timezone:
+            changes["default_timezone"] = setup.default_timezone
         save_settings(session, settings.model_copy(update=changes))
 
     clock = VirtualClock(start)
@@ -181,7 +179,7 @@ def _uses_scans(engine: Engine) -> bool:
 
 def _timeline(database, zone) -> Iterator[dict[str, Any]]:
     with database.session() as session:
-        emails = dict(session.execute(select(Contact.id, Contact.email)))
+        emails = {cid: email for cid, email in session.execute(select(Contact.id, Contact.email))}
         messages = {m.idempotency_key: m for m in session.scalars(select(Message))}
         for log in session.scalars(select(StepLog).order_by(StepLog.at, StepLog.id)):
             line: dict[str, Any] = {

@@ -82,7 +82,7 @@ def _setup(args: argparse.Namespace):
                          else "--frequency-cap takes N/DURATION, e.g. 2/7d") from None
     setup = SimulationSetup(journeys=args.journeys, contacts=args.contacts, events=args.events,
                             products=args.products, start=start, until=until,
-                            frequency_cap=cap, quiet_hours=quiet, timezone=args.timezone,
+                            frequency_cap=cap, quiet_hours=quiet, default_timezone=args.timezone,
                             lint_template=lint_template)
     if display is not None:
         setup.display_zone = display

@@ -2,7 +2,9 @@
 
 Contract: `add_to_list(session, name, contact_ids, now=..., source=...)` creates the list if
 it does not exist, adds the contacts that are not members yet (in bulk, in the caller's
-transaction) and returns how many it added. A blank name is an `InputError`.
+transaction) and returns how many it added. Each new membership is also recorded as a
+`list_joined` event (`{"list": name}`), so "joined a list" triggers see imports too. A
+blank name is an `InputError`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine.contacts.store import CHUNK
-from engine.db.models import ContactList, ListMembership
+from engine.db.models import ContactList, Event, ListMembership
 from engine.errors import InputError
 
 _membership = ListMembership.__table__
@@ -34,8 +36,14 @@ def add_to_list(
         for contact_id in dict.fromkeys(contact_ids)
         if contact_id not in members
     ]
+    events = [
+        {"contact_id": row["contact_id"], "name": "list_joined", "properties": {"list": name.strip()},
+         "occurred_at": now, "received_at": now, "source": source}
+        for row in rows
+    ]
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(_membership), rows[start : start + CHUNK])
+        session.execute(insert(Event.__table__), events[start : start + CHUNK])
     return len(rows)
 
 

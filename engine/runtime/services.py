@@ -16,24 +16,25 @@ from engine.document import EmailTemplate, QuietHours
 from engine.runtime.compiled import CompiledJourney
 from engine.settings import AppSettings, FrequencyCap
 
-_UNSET: Any = object()
+#: "no override": use the settings
+UNSET: Any = object()
 
 
 @dataclass
 class EngineServices:
     #: the public base URL for links in emails (unsubscribe, tracking)
     public_url: str = "http://127.0.0.1:8787"
-    #: overrides (simulate): _UNSET means "use the settings"
-    quiet_hours_override: Any = _UNSET
-    frequency_cap_override: Any = _UNSET
+    #: overrides (simulate)
+    quiet_hours_override: Any = UNSET
+    frequency_cap_override: Any = UNSET
 
     def quiet_hours(self, journey: CompiledJourney, settings: AppSettings) -> QuietHours | None:
-        if self.quiet_hours_override is not _UNSET:
+        if self.quiet_hours_override is not UNSET:
             return self.quiet_hours_override
         return journey.settings.quiet_hours or settings.quiet_hours
 
     def frequency_cap(self, settings: AppSettings) -> FrequencyCap | None:
-        if self.frequency_cap_override is not _UNSET:
+        if self.frequency_cap_override is not UNSET:
             return self.frequency_cap_override
         return settings.frequency_cap
 

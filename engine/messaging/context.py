@@ -1,0 +1,92 @@
+"""What one email may show: `RenderContext`, and the variables a template sees.
+
+Contract: a `RenderContext` is plain data plus a `DataProvider` for what needs looking up
+(the cart, recommendations, coupons), so rendering is testable without a database:
+`providers.build_render_context` makes one from a Session, `sample.sample_context` makes
+one for previews and lint. `variables(with_cart)` is the template namespace:
+
+    contact              email, first_name, last_name, full_name, timezone, country,
+                         locale, lead_score, attributes.<x>, and custom fields flat: <x>
+    event                the trigger event's properties
+    cart                 items (sku, name, price, quantity, subtotal, url, image_url,
+                         currency), plus cart.total and cart.quantity
+    recommendations(n)   up to n products (1–12): sku, name, price, currency, category,
+                         url, image_url
+    coupon(percent, valid_days)   code, percent, expires_at; prints as the code
+    unsubscribe_url, view_in_browser_url
+    shop                 name, postal_address, website, currency
+    now                  the engine's clock, for date filters
+
+The cart is only looked up when a template mentions it (`with_cart`). Providers may be
+called more than once per email (the HTML and the text are rendered from the same
+template) and must answer the same each time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping, Protocol, Sequence
+
+from engine.messaging.templates import RenderError
+from engine.messaging.tokens import LinkBuilder
+from engine.messaging.values import Cart, ContactInfo, CouponView, ProductItem, Record, ShopInfo
+
+MAX_RECOMMENDATIONS = 12
+#: the names a template may use without defining them
+VARIABLES = frozenset(
+    {"contact", "event", "cart", "recommendations", "coupon", "unsubscribe_url",
+     "view_in_browser_url", "shop", "now"}
+)
+
+
+class DataProvider(Protocol):
+    def cart(self) -> Cart: ...
+
+    def recommendations(self, n: int) -> Sequence[ProductItem]: ...
+
+    def coupon(self, percent: int, valid_days: int) -> CouponView: ...
+
+
+@dataclass
+class RenderContext:
+    contact: ContactInfo
+    shop: ShopInfo
+    data: DataProvider
+    now: datetime
+    unsubscribe_url: str
+    view_in_browser_url: str
+    event: Mapping[str, Any] = field(default_factory=dict)
+    #: the message's idempotency key: it goes into tracking and unsubscribe tokens
+    message_key: str = ""
+    #: set to track opens and clicks (links are rewritten after rendering)
+    links: LinkBuilder | None = None
+
+    def variables(self, with_cart: bool) -> dict[str, Any]:
+        names: dict[str, Any] = {
+            "contact": self.contact.as_record(),
+            "event": Record(self.event, "event"),
+            "shop": self.shop.as_record(),
+            "now": self.now,
+            "unsubscribe_url": self.unsubscribe_url,
+            "view_in_browser_url": self.view_in_browser_url,
+            "recommendations": self._recommendations,
+            "coupon": self._coupon,
+        }
+        if with_cart:
+            names["cart"] = self.data.cart()
+        return names
+
+    def _recommendations(self, n: int = 3) -> Sequence[ProductItem]:
+        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_RECOMMENDATIONS:
+            raise RenderError(
+                f"recommendations(n): n must be a whole number from 1 to {MAX_RECOMMENDATIONS}"
+            )
+        return tuple(self.data.recommendations(n))
+
+    def _coupon(self, percent: int, valid_days: int = 7) -> CouponView:
+        if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
+            raise RenderError("coupon(percent, valid_days): percent must be a whole number from 1 to 100")
+        if not isinstance(valid_days, int) or isinstance(valid_days, bool) or not 1 <= valid_days <= 365:
+            raise RenderError("coupon(percent, valid_days): valid_days must be a whole number from 1 to 365")
+        return self.data.coupon(percent, valid_days)

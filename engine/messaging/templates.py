@@ -1,0 +1,299 @@
+"""Sandboxed, bounded Jinja rendering for email templates.
+
+Contract:
+- `HTML` (autoescaped) and `TEXT` are the two environments: Jinja's
+  `ImmutableSandboxedEnvironment` with nothing but the whitelisted filters and tests of
+  `filters`, no Jinja globals (no `range`, `namespace`, `cycler`…), no `include`/`import`/
+  `extends`, and no method calls on values (so no `str.format` and friends).
+- `compile_template(source, env, part)` returns a Template or raises `RenderError` naming the
+  part and line ("the body, line 3: unexpected '}'"). `render(template, variables, part)`
+  returns the text or raises `RenderError`; nothing else escapes it.
+- Undefined values never print: printing, looping over, measuring or computing with a
+  missing variable raises, naming it ("contact.plan is not defined"). Testing one is allowed
+  (`{% if contact.plan %}`, `contact.plan is defined`, `contact.plan | default("free")`), so
+  optional fields can be handled on purpose.
+
+How rendering is bounded (one budget per render, held in a context variable):
+- Output: the template is streamed and stops at MAX_OUTPUT_CHARS; what `{{ … }}`
+  expressions produce anywhere (inside macros too) is counted against the same cap.
+- Values: nothing a template builds may exceed MAX_VALUE_CHARS: `*` and `+` are checked
+  before they run, `~` joins and text-building filters right after, `%` formatting of
+  strings is refused (it can ask for any width).
+- Work: every loop iteration and every call (macros, `coupon()`…) costs one unit of
+  MAX_FUEL. Those are the only ways a template repeats itself; between two charges it runs a
+  bounded stretch of its own code, so fuel bounds the time. Loops are charged by wrapping
+  each `for` iterable in a guard when the template is compiled.
+- Time: every FUEL_CHECK_EVERY units the wall clock is compared with MAX_SECONDS, a
+  backstop for slow single steps (it measures the render, not the engine's clock).
+"""
+
+from __future__ import annotations
+
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass, is_dataclass
+from typing import Any, Iterable, Iterator, Mapping
+
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
+from jinja2.exceptions import SecurityError, TemplateError
+from jinja2.runtime import LoopContext, Undefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import missing
+from jinja2.visitor import NodeTransformer
+
+from engine.errors import TrellisError
+from engine.messaging.filters import TESTS, FilterError, make_filters
+from engine.messaging.values import Record, record_path
+
+MAX_OUTPUT_CHARS = 1_000_000
+MAX_VALUE_CHARS = 1_000_000
+MAX_FUEL = 100_000
+FUEL_CHECK_EVERY = 256
+MAX_SECONDS = 1.0
+LOOP_GUARD = "_loop_guard"
+SIZE_GUARD = "_size_guard"
+
+
+class RenderError(TrellisError):
+    """An email could not be rendered for one contact; `reason` says why, for people."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Limit(Exception):
+    """A bound was hit (raised inside the template, turned into a RenderError)."""
+
+
+@dataclass
+class _Budget:
+    fuel: int
+    output: int
+    deadline: float
+
+
+_BUDGET: ContextVar[_Budget | None] = ContextVar("trellis_render_budget", default=None)
+
+
+def _charge(units: int = 1) -> None:
+    budget = _BUDGET.get()
+    if budget is None:  # constant folding at compile time: nothing to bound
+        return
+    budget.fuel -= units
+    if budget.fuel < 0:
+        raise _Limit("the template does too much work (a loop or a macro runs too often)")
+    if budget.fuel % FUEL_CHECK_EVERY < units and time.perf_counter() > budget.deadline:
+        raise _Limit(f"the template took longer than {MAX_SECONDS:g} s to render")
+
+
+def check_size(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)):
+        _check_length(len(value))
+    return value
+
+
+def _check_length(length: int) -> None:
+    if length > MAX_VALUE_CHARS:
+        raise _Limit(f"the template builds a value longer than {MAX_VALUE_CHARS:,} characters")
+
+
+def _loop_guard(iterable: Any) -> Iterator[Any]:
+    for item in iterable:
+        _charge()
+        yield item
+
+
+class EmailUndefined(StrictUndefined):
+    """StrictUndefined that may be tested (false, equal to nothing) but never used."""
+
+    __slots__ = ()
+    __bool__ = Undefined.__bool__
+    __eq__ = Undefined.__eq__
+    __ne__ = Undefined.__ne__
+    __hash__ = Undefined.__hash__
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        if isinstance(self._undefined_obj, Record):
+            return f"{record_path(self._undefined_obj)}.{self._undefined_name} is not defined"
+        if self._undefined_obj is missing:
+            return f"{self._undefined_name} is not defined"
+        obj = self._undefined_obj
+        if is_dataclass(obj):
+            fields = [n for n in dir(obj) if not n.startswith("_") and not callable(getattr(obj, n))]
+            return f"'{self._undefined_name}' does not exist here (there is: {', '.join(fields)})"
+        return f"{type(obj).__name__} value has no {self._undefined_name!r}"
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Record):
+        path, example = record_path(value), next(iter(value), "name")
+        raise _Limit(f"{path} is a group of fields: pick one, like {path}.{example}")
+    budget = _BUDGET.get()
+    if budget is not None and isinstance(value, str):
+        budget.output -= len(value)
+        if budget.output < 0:
+            raise _Limit(f"the email is longer than {MAX_OUTPUT_CHARS:,} characters")
+    return value
+
+
+class EmailEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox with Trellis' whitelist and bounds (see the module docstring)."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def __init__(self, *, html: bool):
+        super().__init__(
+            autoescape=html,
+            undefined=EmailUndefined,
+            finalize=_finalize,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+            cache_size=0,  # compiled templates are cached by render.py, by content
+        )
+        self.globals.clear()
+        self.filters = make_filters(check_size)
+        self.filters[LOOP_GUARD] = _loop_guard
+        self.filters[SIZE_GUARD] = check_size
+        self.tests = dict(TESTS)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        # Values are data: a callable attribute is a method, and methods (str.format,
+        # str.replace…) can build unbounded output. Only `loop.cycle()` and friends pass.
+        return not callable(value) or isinstance(obj, LoopContext)
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
+        hint = f"'{attribute}' is not available in email templates"
+        if callable(getattr(obj, attribute, None)) and not attribute.startswith("_"):
+            hint += f": use a filter instead, like {{{{ value | {attribute} }}}} where one exists"
+        return self.undefined(hint, obj=obj, name=attribute, exc=SecurityError)
+
+    def wrap_str_format(self, value: Any) -> None:
+        return None  # str.format is refused with every other method
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _charge()
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "%" and isinstance(left, str):
+            raise SecurityError("'%' formatting is not available: use filters such as money")
+        sequences = (str, list, tuple)
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, sequences) and isinstance(n, int):
+                    _check_length(len(seq) * n)
+        elif operator == "**" and isinstance(right, int) and abs(right) > 100:
+            raise _Limit("the exponent is too large")
+        elif operator == "+" and isinstance(left, sequences) and isinstance(right, sequences):
+            _check_length(len(left) + len(right))
+        return super().call_binop(context, operator, left, right)
+
+
+HTML = EmailEnvironment(html=True)
+TEXT = EmailEnvironment(html=False)
+
+_REFUSED = {
+    nodes.Include: "{% include %}",
+    nodes.Import: "{% import %}",
+    nodes.FromImport: "{% from … import %}",
+    nodes.Extends: "{% extends %}",
+}
+
+
+def parse_template(source: str, env: EmailEnvironment, part: str) -> nodes.Template:
+    """Parse and check a source; raises RenderError with the part and line."""
+    try:
+        ast = env.parse(source)
+    except TemplateSyntaxError as exc:
+        raise RenderError(f"{part}, line {exc.lineno}: {exc.message}") from None
+    for node_type, tag in _REFUSED.items():
+        for node in ast.find_all(node_type):
+            raise RenderError(f"{part}, line {node.lineno}: {tag} is not available in emails")
+    return ast
+
+
+def compile_template(source: str, env: EmailEnvironment, part: str) -> Template:
+    """Compile `source` with loop and `~` guards; raises RenderError naming part and line."""
+    ast = _Guards().visit(parse_template(source, env, part))
+    ast.set_environment(env)
+    try:
+        code = env.compile(ast, name=part, filename=_filename(part))
+    except TemplateSyntaxError as exc:  # e.g. an unknown filter
+        raise RenderError(f"{part}, line {exc.lineno}: {exc.message}") from None
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+class _Guards(NodeTransformer):
+    """Charges fuel for every loop iteration and size-checks every `~` join."""
+
+    def visit_For(self, node: nodes.For) -> nodes.For:
+        node = self.generic_visit(node)
+        node.iter = _guarded(node.iter, LOOP_GUARD)
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
+        return _guarded(self.generic_visit(node), SIZE_GUARD)
+
+
+def _guarded(node: nodes.Expr, guard: str) -> nodes.Filter:
+    return nodes.Filter(node, guard, [], [], None, None, lineno=node.lineno)
+
+
+def _filename(part: str) -> str:
+    return f"<{part}>"
+
+
+def render(template: Template, variables: Mapping[str, Any], part: str) -> str:
+    """Render within the bounds; any failure becomes RenderError(reason with the line)."""
+    budget = _Budget(MAX_FUEL, MAX_OUTPUT_CHARS, time.perf_counter() + MAX_SECONDS)
+    token = _BUDGET.set(budget)
+    try:
+        return _collect(template.generate(variables))
+    except RenderError as exc:
+        raise RenderError(_where(exc, part) + exc.reason) from None
+    except (TemplateError, _Limit, FilterError, TypeError, ValueError, ArithmeticError,
+            LookupError, RecursionError) as exc:
+        raise RenderError(_where(exc, part) + _reason(exc)) from None
+    finally:
+        _BUDGET.reset(token)
+
+
+def _collect(chunks: Iterable[str]) -> str:
+    parts, size = [], 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise _Limit(f"the email is longer than {MAX_OUTPUT_CHARS:,} characters")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _where(exc: BaseException, part: str) -> str:
+    line, filename, tb = None, _filename(part), exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f"{part}, line {line}: " if line else f"{part}: "
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, SecurityError):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "a macro calls itself too deeply"
+    if isinstance(exc, (TypeError, ValueError, ArithmeticError, LookupError)) and not isinstance(
+        exc, FilterError
+    ):
+        return f"{type(exc).__name__}: {exc}"
+    return str(exc)
+
