@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from engine.contacts.store import CHUNK
+from engine.db.fastbulk import insert_rows
 from engine.db.models import ContactList, Event, ListMembership
 from engine.errors import InputError
 
@@ -43,7 +44,7 @@ def add_to_list(
     ]
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(_membership), rows[start : start + CHUNK])
-        session.execute(insert(Event.__table__), events[start : start + CHUNK])
+        insert_rows(session, Event.__table__, events[start : start + CHUNK])
     return len(rows)
 
 

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.db.fastbulk import insert_rows, update_rows
 from engine.db.models import (
     AudienceMember,
     Consent,
@@ -63,7 +64,7 @@ class Run:
 
     def row(self) -> dict[str, Any]:
         return {
-            "b_id": self.id, "node_id": self.node_id, "state": self.state, "due_at": self.due_at,
+            "id": self.id, "node_id": self.node_id, "state": self.state, "due_at": self.due_at,
             "context": self.context, "step_count": self.step_count, "status": self.status,
             "wait_event": self.wait_event, "ended_at": self.ended_at,
             "end_reason": self.end_reason,
@@ -196,21 +197,10 @@ class Batch:
 
     def flush(self, runs: Iterable[Run]) -> None:
         session = self.session
-        rows = [run.row() for run in runs]
-        if rows:
-            table = Enrollment.__table__  # Core executemany: one statement for the batch
-            session.execute(
-                update(table)
-                .where(table.c.id == bindparam("b_id"))
-                .values({name: bindparam(name) for name in rows[0] if name != "b_id"}),
-                rows,
-            )
-        if self.step_logs:
-            session.execute(insert(StepLog), self.step_logs)
-        if self.messages:
-            session.execute(insert(Message), self.messages)
-        if self.webhooks:
-            session.execute(insert(WebhookCall), self.webhooks)
+        update_rows(session, Enrollment.__table__, [run.row() for run in runs])
+        insert_rows(session, StepLog.__table__, self.step_logs)
+        insert_rows(session, Message.__table__, self.messages)
+        insert_rows(session, WebhookCall.__table__, self.webhooks)
         self._flush_contacts()
         self._flush_lists()
         if self.audience_adds:
@@ -220,26 +210,34 @@ class Batch:
                    for a, c in sorted(self.audience_adds) if (a, c) not in existing]
             if new:
                 session.execute(insert(AudienceMember), new)
-        if self.events:
-            session.execute(insert(Event), [
-                {**e, "occurred_at": self.now, "received_at": self.now, "source": "journey"}
-                for e in self.events
-            ])
+        insert_rows(session, Event.__table__, [
+            {**e, "occurred_at": self.now, "received_at": self.now, "source": "journey",
+             "processed_at": None}
+            for e in self.events
+        ])
 
     def _flush_contacts(self) -> None:
+        table = Contact.__table__
+        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for contact_id, changes in self.contact_changes.items():
+            by_shape.setdefault(tuple(sorted(changes)), []).append(
+                {"id": contact_id, "updated_at": self.now, **changes})
+        for rows in by_shape.values():
+            update_rows(self.session, table, rows)
+        withdrawn = [
+            {"contact_id": cid, "purpose": "email_marketing", "granted": False,
+             "recorded_at": self.now, "source": "journey", "evidence": {"status": c["status"]}}
+            for cid, c in self.contact_changes.items()
+            if c.get("status") in ("unsubscribed", "complained")
+        ]
+        insert_rows(self.session, Consent.__table__, withdrawn)
+        if self.score_deltas:
             self.session.execute(
-                update(Contact).where(Contact.id == contact_id).values(**changes, updated_at=self.now)
-            )
-            if changes.get("status") in ("unsubscribed", "complained"):
-                self.session.execute(insert(Consent).values(
-                    contact_id=contact_id, purpose="email_marketing", granted=False,
-                    recorded_at=self.now, source="journey", evidence={"status": changes["status"]},
-                ))
-        for contact_id, delta in self.score_deltas.items():
-            self.session.execute(
-                update(Contact).where(Contact.id == contact_id)
-                .values(lead_score=Contact.lead_score + delta, updated_at=self.now)
+                update(table).where(table.c.id == bindparam("b_id"))
+                .values(lead_score=table.c.lead_score + bindparam("delta"),
+                        updated_at=bindparam("now")),
+                [{"b_id": cid, "delta": delta, "now": self.now}
+                 for cid, delta in self.score_deltas.items()],
             )
 
     def _flush_lists(self) -> None:

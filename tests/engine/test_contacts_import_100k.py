@@ -1,8 +1,7 @@
-"""A 100,000-row import with bad rows scattered: exact line numbers, counts, in seconds."""
+"""A 100,000-row import with bad rows scattered: exact line numbers and counts (its speed
+is measured by tests/benchmarks/contacts_import.py)."""
 
 from __future__ import annotations
-
-import time
 
 from sqlalchemy import func, select
 
@@ -17,9 +16,7 @@ def test_100k_rows_with_scattered_bad_rows(db, clock, tmp_path):
     path = tmp_path / "big.csv"
     bad_lines = write_sample_csv(path, ROWS, bad_every=1000)
 
-    start = time.perf_counter()
     report = import_contacts_csv(db, path, list_name="Everyone", now=clock.now())
-    seconds = time.perf_counter() - start
 
     assert len(bad_lines) == 100
     assert [row.line for row in report.rejected] == bad_lines
@@ -35,4 +32,3 @@ def test_100k_rows_with_scattered_bad_rows(db, clock, tmp_path):
     with db.session() as session:
         for model in (Contact, Consent, ListMembership):
             assert session.scalar(select(func.count()).select_from(model)) == ROWS - 100
-    assert seconds < 12, f"100k rows took {seconds:.1f} s"
