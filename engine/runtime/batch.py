@@ -87,6 +87,7 @@ class Batch:
         self.contact_changes: dict[int, dict[str, Any]] = {}
         self.score_deltas: dict[int, int] = {}
         self._lists: dict[int, set[str]] = {}
+        self._consents: dict[int, bool] | None = None
         self._cap_times: dict[int, list[datetime]] | None = None
         self._cap_since: datetime | None = None
 
@@ -124,6 +125,20 @@ class Batch:
         if not filters:
             return self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         return sum(1 for props in self.session.scalars(query) if filters_match(props or {}, filters))
+
+    def consent_of(self, contact_id: int) -> bool | None:
+        """The latest email-marketing consent decision (None: never recorded), loaded for
+        the whole batch at the first call."""
+        if self._consents is None:
+            self._consents = {}
+            for chunk in _chunks(list(self.contacts), 900):
+                rows = self.session.execute(
+                    select(Consent.contact_id, Consent.granted)
+                    .where(Consent.contact_id.in_(chunk), Consent.purpose == "email_marketing")
+                    .order_by(Consent.recorded_at, Consent.id))
+                for cid, granted in rows:
+                    self._consents[cid] = granted  # later rows win
+        return self._consents.get(contact_id)
 
     def marketing_sent_since(self, contact_id: int, since: datetime) -> list[datetime]:
         """Queue times of this contact's marketing emails since `since` (this batch's

@@ -143,7 +143,8 @@ def email_guards(step: Step, transactional: bool, when_capped: str) -> Outcome |
     contact, batch, now = step.contact, step.batch, step.now
     outcome = guards.check_suppression(contact, transactional)
     if outcome is None and not transactional:
-        outcome = guards.check_consent(batch.session, contact["id"], batch.settings.consent_required)
+        outcome = guards.check_consent(batch.consent_of(contact["id"]),
+                                       batch.settings.consent_required)
     if outcome is not None or transactional:
         return outcome
     tz = step.zone

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-
-from engine.db.models import Consent, ContactStatus
+from engine.db.models import ContactStatus
 from engine.document import QuietHours
 from engine.runtime.outcomes import Hold, Skip
 from engine.runtime.schedule import next_time_of_day, quiet_hours_end, zone
@@ -43,13 +41,8 @@ def check_suppression(contact: dict, transactional: bool) -> Skip | None:
     return None
 
 
-def check_consent(session, contact_id: int, required: bool) -> Skip | None:
-    latest = session.scalar(
-        select(Consent.granted)
-        .where(Consent.contact_id == contact_id, Consent.purpose == "email_marketing")
-        .order_by(Consent.recorded_at.desc(), Consent.id.desc())
-        .limit(1)
-    )
+def check_consent(latest: bool | None, required: bool) -> Skip | None:
+    """`latest`: the contact's latest email-marketing consent (None: none recorded)."""
     if latest is False or (latest is None and required):
         return Skip("no_consent")
     return None

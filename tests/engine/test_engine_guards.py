@@ -158,3 +158,20 @@ def test_render_failure_fails_one_message_not_the_batch(h):
     assert by_to["a@example.com"].status == "queued"
     assert by_to["b@example.com"].status == "failed"
     assert "plan" in by_to["b@example.com"].last_error
+
+
+def test_consent_withdrawn_or_required(h):
+    h.publish(email_journey("news", ("email", "n")))
+    h.contact("withdrawn@example.com", consent={"granted": False, "source": "form"})
+    h.contact("unknown@example.com")
+    h.event("withdrawn@example.com", "news_go")
+    h.event("unknown@example.com", "news_go")
+    assert [k[2:] for k in kinds(h, "withdrawn@example.com")] == [("skip", "no_consent")]
+    assert [k[2:] for k in kinds(h, "unknown@example.com")] == [("email", None)]
+    h.settings(consent_required=True)
+    h.contact("granted@example.com", consent={"granted": True, "source": "form"})
+    h.contact("silent@example.com")
+    h.event("granted@example.com", "news_go")
+    h.event("silent@example.com", "news_go")
+    assert [k[2:] for k in kinds(h, "granted@example.com")] == [("email", None)]
+    assert [k[2:] for k in kinds(h, "silent@example.com")] == [("skip", "no_consent")]
