@@ -4,6 +4,6 @@ The list is explicit (no discovery by import side effects) and its order is the 
 `--help` shows.
 """
 
-from app.commands import journeys, validate
+from app.commands import audiences, contacts, events, journeys, run, screenshot, simulate, validate
 
-COMMAND_MODULES = [validate, journeys]
+COMMAND_MODULES = [validate, journeys, contacts, events, audiences, run, simulate, screenshot]

@@ -10,6 +10,7 @@ Contract:
   second runner on the same file refuses to start with a message naming the holder.
   PostgreSQL needs no lock: workers share the queue with `FOR UPDATE SKIP LOCKED`.
 - A failing tick is logged and retried on the next beat; `last_error` keeps it for the UI.
+- Queued webhooks are sent by a second job, so a slow endpoint never delays a tick.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from engine.errors import TrellisError
 from engine.runtime.engine import Engine, TickReport
+from engine.runtime.webhooks import send_due_webhooks
 
 log = logging.getLogger("trellis.engine")
 JOB_ID = "trellis-tick"
@@ -100,6 +102,12 @@ class EngineRunner:
         if self.on_tick is not None:
             self.on_tick(report)
 
+    def _send_webhooks(self) -> None:
+        try:
+            send_due_webhooks(self.engine.database, self.engine.clock.now())
+        except Exception:
+            log.exception("sending webhooks failed; retrying on the next beat")
+
     def start(self) -> None:
         """Start in the background (the GUI); raises RunnerLocked if another runs."""
         self._lock = acquire_runner_lock(self.engine)
@@ -110,6 +118,10 @@ class EngineRunner:
         for index, (job, seconds) in enumerate(self.extra_jobs):
             scheduler.add_job(job, "interval", seconds=seconds, id=f"trellis-job-{index}",
                               coalesce=True, max_instances=1, misfire_grace_time=None)
+        # Webhooks leave the process, so they run in their own job, never inside a tick.
+        scheduler.add_job(self._send_webhooks, "interval", seconds=max(self.interval, 5),
+                          id="trellis-webhooks", coalesce=True, max_instances=1,
+                          misfire_grace_time=None)
         scheduler.start()
         self._scheduler = scheduler
 
