@@ -1,0 +1,280 @@
+"""The main window: navigation rail, pages, menus and the status bar.
+
+Contract:
+- `MainWindow(db, settings, theme)` reads `db` only through `app.overview` (the pages
+  never write); `settings` (QSettings) keeps the window's geometry, state and last page;
+  `theme` (ThemeController) backs View ▸ Theme and Settings ▸ Appearance.
+- Pages are keyed by name (`PAGE_NAMES`); `show_page(name)` brings one up and refreshes
+  it, ValueError for an unknown name. `add_page()` is how further pages (the journey
+  editor with its canvas) join the stack, with or without a navigation item.
+- `set_engine_status(text, tone)` fills the engine area of the status bar; the engine
+  bridge will call it (until then it says "Engine: not running").
+- Geometry, state and page are saved on close and restored on construction.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Callable
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import overview
+from app.theme import ThemeController
+from engine.db.database import Database
+from widgets.contacts_page import ContactsPage
+from widgets.icons import icon
+from widgets.journeys_page import JourneysPage
+from widgets.nav_bar import NavBar
+from widgets.page_parts import Page
+from widgets.settings_page import THEME_LABELS, SettingsPage
+from widgets.templates_page import TemplatesPage
+
+PAGE_NAMES = ("journeys", "contacts", "templates", "settings")
+THEME_ICONS = {"light": "sun", "dark": "moon", "system": "monitor"}
+DEFAULT_SIZE = (1280, 820)
+MINIMUM_SIZE = (960, 600)
+
+GEOMETRY_KEY = "window/geometry"
+STATE_KEY = "window/state"
+PAGE_KEY = "window/page"
+
+
+def app_version() -> str:
+    try:
+        return version("trellis")
+    except PackageNotFoundError:
+        return "development build"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, settings: QSettings, theme: ThemeController, parent=None):
+        super().__init__(parent)
+        self._db = db
+        self._settings = settings
+        self._theme = theme
+        self._pages: dict[str, Page] = {}
+        self._current = PAGE_NAMES[0]
+        self.setWindowTitle("Trellis")
+        self.setWindowIcon(icon("trellis", "accent"))
+        self.setMinimumSize(*MINIMUM_SIZE)
+
+        self.nav = NavBar()
+        self.nav.current_changed.connect(self.show_page)
+        self.stack = QStackedWidget(objectName="contentArea")
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_status_bar()
+        self._build_menus()
+        self._build_pages()
+        theme.choice_changed.connect(self._theme_choice_changed)
+        self._restore_layout()
+
+    # ---- pages ---------------------------------------------------------------------------
+
+    def _read(self, query: Callable, *args, **kwargs):
+        with self._db.session() as session:
+            return query(session, *args, **kwargs)
+
+    def _build_pages(self) -> None:
+        self.journeys_page = JourneysPage(lambda: self._read(overview.list_journeys))
+        self.contacts_page = ContactsPage(
+            count=lambda search: self._read(overview.count_contacts, search),
+            fetch=lambda search, before_id, limit: self._read(
+                overview.fetch_contacts, search, before_id=before_id, limit=limit
+            ),
+        )
+        self.templates_page = TemplatesPage(lambda: self._read(overview.list_templates))
+        location = overview.describe_database(self._db.url)
+        self.settings_page = SettingsPage(
+            location.display_url, location.backend, location.path, self._theme.choice
+        )
+        self.settings_page.theme_choice_requested.connect(self._theme.set_choice)
+
+        self.add_page(
+            "journeys",
+            self.journeys_page,
+            ("journeys", "Journeys", "Customer journeys and who is in them now"),
+        )
+        self.add_page(
+            "contacts",
+            self.contacts_page,
+            ("contacts", "Contacts", "Everyone your journeys can reach"),
+        )
+        self.add_page(
+            "templates", self.templates_page, ("templates", "Templates", "Email templates")
+        )
+        self.add_page(
+            "settings",
+            self.settings_page,
+            ("settings", "Settings", "Theme and database location"),
+            at_bottom=True,
+        )
+
+    def add_page(
+        self,
+        name: str,
+        page: Page,
+        nav: tuple[str, str, str] | None = None,
+        at_bottom: bool = False,
+    ) -> None:
+        """Add `page` under `name`; `nav` = (icon name, label, tooltip) puts it on the rail."""
+        if name in self._pages:
+            raise ValueError(f"a page named {name!r} exists already")
+        self._pages[name] = page
+        self.stack.addWidget(page)
+        if nav is None:
+            return
+        icon_name, label, tooltip = nav
+        number = len(self.nav.keys()) + 1  # Ctrl+1, Ctrl+2… in rail order
+        shortcut = QKeySequence(f"Ctrl+{number}")
+        self.nav.add_item(
+            name,
+            icon_name,
+            label,
+            f"{tooltip} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})",
+            at_bottom,
+        )
+        action = QAction(icon(icon_name), label, self)
+        action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False, name=name: self.show_page(name))
+        self._view_menu.insertAction(self._page_actions_end, action)
+
+    def page_names(self) -> list[str]:
+        return list(self._pages)
+
+    def page(self, name: str) -> Page:
+        return self._pages[name]
+
+    def current_page(self) -> str:
+        return self._current
+
+    def show_page(self, name: str) -> None:
+        page = self._pages.get(name)
+        if page is None:
+            raise ValueError(f"unknown page {name!r}; choose from {', '.join(self._pages)}")
+        page.refresh()
+        self.stack.setCurrentWidget(page)
+        self._current = name
+        if name in self.nav.keys():
+            self.nav.set_current(name)
+        self._settings.setValue(PAGE_KEY, name)
+
+    def refresh(self) -> None:
+        """Re-read the page on screen (View ▸ Refresh)."""
+        self.page(self.current_page()).refresh()
+
+    # ---- status bar ----------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        bar.setSizeGripEnabled(False)
+        self._engine_dot = QLabel(objectName="statusDot")
+        self._engine_label = QLabel()
+        self._engine_label.setToolTip(
+            "The engine moves contacts through live journeys and sends their emails."
+        )
+        engine = QWidget()
+        engine_row = QHBoxLayout(engine)
+        engine_row.setContentsMargins(12, 0, 0, 0)
+        engine_row.setSpacing(2)
+        engine_row.addWidget(self._engine_dot, 0, Qt.AlignmentFlag.AlignVCenter)
+        engine_row.addWidget(self._engine_label)
+        bar.addWidget(engine)
+        location = overview.describe_database(self._db.url)
+        name = location.path.name if location.path else location.display_url
+        database = QLabel(f"Database: {name}")
+        database.setToolTip(str(location.path or location.display_url))
+        bar.addPermanentWidget(database)
+        self.set_engine_status("Engine: not running")
+
+    def set_engine_status(self, text: str, tone: str = "neutral") -> None:
+        """Show `text` in the engine area; `tone` colours its dot (see widgets.tokens.TONES)."""
+        self._engine_label.setText(text)
+        self._engine_dot.setProperty("tone", tone)
+        # Dynamic properties only restyle after a re-polish.
+        self._engine_dot.style().unpolish(self._engine_dot)
+        self._engine_dot.style().polish(self._engine_dot)
+
+    def engine_status(self) -> str:
+        return self._engine_label.text()
+
+    # ---- menus ---------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        view = menus.addMenu("&View")
+        self._view_menu = view
+        # add_page() inserts one action per navigable page above this separator
+        self._page_actions_end = view.addSeparator()
+        self._theme_menu = view.addMenu("&Theme")
+        self._theme_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        for choice, label in THEME_LABELS.items():
+            action = QAction(icon(THEME_ICONS[choice]), label, self)
+            action.setCheckable(True)
+            action.setChecked(choice == self._theme.choice)
+            action.triggered.connect(lambda _checked=False, c=choice: self._theme.set_choice(c))
+            group.addAction(action)
+            self._theme_menu.addAction(action)
+            self._theme_actions[choice] = action
+        view.addAction(icon("refresh"), "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
+
+        help_menu = menus.addMenu("&Help")
+        about = help_menu.addAction("&About Trellis", self._about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _theme_choice_changed(self, choice: str) -> None:
+        self._theme_actions[choice].setChecked(True)
+        self.settings_page.set_theme_choice(choice)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Trellis",
+            f"<h3>Trellis {app_version()}</h3>"
+            "<p>Customer journeys for small businesses: draw the path, preview the emails "
+            "with real contacts, publish, and let Trellis run it — on time, once, and "
+            "within the law.</p>",
+        )
+
+    # ---- layout persistence ----------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value(GEOMETRY_KEY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            available = self.screen().availableGeometry()
+            self.resize(
+                min(DEFAULT_SIZE[0], available.width()), min(DEFAULT_SIZE[1], available.height())
+            )
+            self.move(available.center() - self.rect().center())
+        state = self._settings.value(STATE_KEY)
+        if state is not None:
+            self.restoreState(state)
+        page = str(self._settings.value(PAGE_KEY, PAGE_NAMES[0]))
+        self.show_page(page if page in self._pages else PAGE_NAMES[0])
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
+        self._settings.setValue(STATE_KEY, self.saveState())
+        self._settings.sync()
+        super().closeEvent(event)

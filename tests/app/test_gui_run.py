@@ -1,0 +1,51 @@
+"""`run_gui()`: opens the window on a database and returns the event loop's exit code."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.gui import run_gui
+from app.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path, qapp):
+    """Keep run_gui's default QSettings away from the real user's."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    before = (qapp.palette(), qapp.styleSheet())
+    yield
+    qapp.setPalette(before[0])
+    qapp.setStyleSheet(before[1])
+
+
+def test_run_gui_shows_the_window_and_returns_the_exit_code(qapp, db_url, monkeypatch):
+    seen = []
+
+    def event_loop():
+        # stands in for exec(): a real one would leave the shared test app quitting
+        windows = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, MainWindow) and w.isVisible()  # not earlier tests' closed ones
+        ]
+        seen.extend(w.current_page() for w in windows)
+        for window in windows:
+            window.close()
+            window.deleteLater()
+        return 7
+
+    monkeypatch.setattr(qapp, "exec", event_loop)
+    assert run_gui(db_url) == 7
+    assert seen == ["journeys"]
+    assert qapp.applicationName() == "Trellis"
+    assert qapp.organizationName() == "Trellis"
+
+
+def test_unopenable_database_is_reported_not_raised(qapp, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
+    assert run_gui("nosuchdialect://nowhere") == 1
+    assert "could not be opened" in shown[0]

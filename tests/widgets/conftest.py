@@ -1,0 +1,24 @@
+"""Fixtures for widget tests: throwaway QSettings and a theme put back after each test."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def settings(tmp_path):
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def light_theme(qapp):
+    """The light theme during the test, and whatever was there before afterwards."""
+    from app.theme import apply_theme
+
+    before = (qapp.palette(), qapp.styleSheet())
+    apply_theme(qapp, "light")
+    yield
+    qapp.setPalette(before[0])
+    qapp.setStyleSheet(before[1])

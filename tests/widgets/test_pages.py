@@ -1,0 +1,229 @@
+"""The list pages and the navigation rail, driven with plain in-memory rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from widgets import formatting
+from widgets.contacts_page import ContactsPage
+from widgets.journeys_page import JourneysPage
+from widgets.nav_bar import NavBar
+from widgets.settings_page import SettingsPage
+from widgets.table_model import ROW_ROLE, TONE_ROLE
+from widgets.templates_page import TemplatesPage
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Journey:
+    id: int
+    name: str
+    status: str
+    live_version: int | None
+    active_contacts: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: int
+    email: str
+    name: str
+    status: str = "active"
+    lead_score: int = 0
+    country: str | None = None
+    created_at: datetime = NOW
+
+
+@dataclass(frozen=True)
+class Template:
+    id: int
+    key: str
+    name: str
+    subject: str
+    updated_at: datetime = NOW
+
+
+class FakeContacts:
+    """count/fetch over a list, newest (highest id) first, like app.overview."""
+
+    def __init__(self, contacts):
+        self.contacts = sorted(contacts, key=lambda c: -c.id)
+        self.fetches = []
+
+    def _matching(self, search):
+        s = search.lower()
+        return [c for c in self.contacts if s in c.email.lower() or s in c.name.lower()]
+
+    def count(self, search):
+        return len(self._matching(search))
+
+    def fetch(self, search, before_id, limit):
+        self.fetches.append((search, before_id, limit))
+        rows = [c for c in self._matching(search) if before_id is None or c.id < before_id]
+        return rows[:limit]
+
+
+def cell(model, row, column, role=Qt.ItemDataRole.DisplayRole):
+    return model.index(row, column).data(role)
+
+
+def test_journeys_page_empty_state_then_rows(qtbot):
+    rows = []
+    page = JourneysPage(lambda: rows)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.card.current_widget() is page.empty
+    assert "No journeys yet" in page.empty.title.text()
+
+    rows.append(Journey(7, "Welcome series", "live", 3, 1234, NOW - timedelta(days=30)))
+    page.refresh()
+    assert page.card.current_widget() is page.table
+    assert [cell(page.model, 0, c) for c in range(5)] == [
+        "Welcome series",
+        "Live",
+        "v3",
+        "1,234",
+        formatting.date(NOW - timedelta(days=30)),
+    ]
+    assert cell(page.model, 0, 1, TONE_ROLE) == "success"
+    assert page.count_label.text() == "1 journey"
+
+
+def test_activating_a_journey_requests_opening_it(qtbot):
+    page = JourneysPage(lambda: [Journey(7, "Welcome", "draft", None, 0, NOW)])
+    qtbot.addWidget(page)
+    page.refresh()
+    with qtbot.waitSignal(page.journey_open_requested) as signal:
+        page.table.activated.emit(page.model.index(0, 0))
+    assert signal.args == [7]
+
+
+def test_templates_page(qtbot):
+    rows = []
+    page = TemplatesPage(lambda: rows)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.card.current_widget() is page.empty
+    rows.append(Template(1, "welcome-1", "Welcome", "Hello there"))
+    page.refresh()
+    assert [cell(page.model, 0, c) for c in range(2)] == ["Welcome", "Hello there"]
+    assert cell(page.model, 0, 0, ROW_ROLE).key == "welcome-1"
+
+
+def test_contacts_page_explains_import_when_empty(qtbot):
+    source = FakeContacts([])
+    page = ContactsPage(source.count, source.fetch)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.card.current_widget() is page.empty
+    assert "trellis contacts import" in page.empty.body.text()
+    assert page.toolbar.isHidden()
+
+
+def test_contacts_search_field_filters_after_a_pause(qtbot):
+    source = FakeContacts(
+        [
+            Contact(1, "ada@example.com", "Ada Lovelace"),
+            Contact(2, "grace@example.com", "Grace Hopper"),
+            Contact(3, "alan@turing.org", "Alan Turing"),
+        ]
+    )
+    page = ContactsPage(source.count, source.fetch)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert page.model.rowCount() == 3
+    assert page.count_label.text() == "3 contacts"
+
+    qtbot.keyClicks(page.search_field, "hopper")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    assert cell(page.model, 0, 0) == "grace@example.com"
+    assert page.count_label.text() == "1 of 3 contacts"
+
+    page.search("nobody-here")
+    assert page.card.current_widget() is page.no_match
+    assert "nobody-here" in page.no_match.body.text()
+
+
+def test_contacts_fetch_lazily(qtbot):
+    source = FakeContacts([Contact(i, f"c{i}@example.com", f"C {i}") for i in range(1, 5001)])
+    page = ContactsPage(source.count, source.fetch)
+    qtbot.addWidget(page)
+    page.refresh()
+    model = page.model
+    assert model.total == 5000
+    assert model.rowCount() == 200
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 400
+    # keyset paging: each fetch continues below the last id shown
+    assert source.fetches[-1] == ("", 4801, 200)
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 5000
+    assert cell(model, 4999, 0) == "c1@example.com"
+
+
+def test_settings_page_theme_choice_round_trip(qtbot):
+    page = SettingsPage("sqlite:////data/trellis.db", "SQLite", None, "system")
+    qtbot.addWidget(page)
+    assert page.theme_buttons["system"].isChecked()
+    with qtbot.waitSignal(page.theme_choice_requested) as signal:
+        page.theme_buttons["dark"].click()
+    assert signal.args == ["dark"]
+    with qtbot.assertNotEmitted(page.theme_choice_requested):
+        page.set_theme_choice("light")
+    assert page.theme_buttons["light"].isChecked()
+
+
+def test_settings_page_copies_the_database_location(qtbot, tmp_path):
+    path = tmp_path / "trellis.db"
+    page = SettingsPage(f"sqlite:///{path}", "SQLite", path, "light")
+    qtbot.addWidget(page)
+    page.copy_location()
+    assert QGuiApplication.clipboard().text() == str(path)
+
+
+def test_nav_bar_click_and_keyboard(qtbot):
+    nav = NavBar()
+    qtbot.addWidget(nav)
+    for key in ("journeys", "contacts", "templates"):
+        nav.add_item(key, key, key.title(), f"Go to {key}")
+    nav.set_current("journeys")
+    with qtbot.waitSignal(nav.current_changed) as signal:
+        qtbot.mouseClick(nav.button("contacts"), Qt.MouseButton.LeftButton)
+    assert signal.args == ["contacts"]
+    assert nav.current() == "contacts"
+
+    nav.show()
+    nav.activateWindow()
+    qtbot.waitUntil(nav.isActiveWindow)
+    nav.button("contacts").setFocus()
+    with qtbot.waitSignal(nav.current_changed) as signal:
+        qtbot.keyClick(nav.button("contacts"), Qt.Key.Key_Down)
+    assert signal.args == ["templates"]
+    assert nav.current() == "templates"
+
+
+def test_hover_highlights_the_whole_row(qtbot, light_theme):
+    page = TemplatesPage(lambda: [Template(1, "a", "A", "One"), Template(2, "b", "B", "Two")])
+    qtbot.addWidget(page)
+    page.resize(900, 500)
+    page.show()
+    page.refresh()
+    table = page.table
+    second_row = table.visualRect(page.model.index(1, 1)).center()
+    qtbot.mouseMove(table.viewport(), second_row)
+    qtbot.waitUntil(lambda: table.hovered_row == 1)
+    image = table.viewport().grab().toImage()
+    y = second_row.y()
+    # the same highlight under every column of the row, not only the cell under the mouse
+    left = image.pixelColor(8, y)
+    right = image.pixelColor(table.viewport().width() - 8, y)
+    assert left == right
+    assert left != image.pixelColor(8, table.visualRect(page.model.index(0, 0)).center().y())

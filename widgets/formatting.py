@@ -1,0 +1,58 @@
+"""Numbers and times as a marketer reads them.
+
+Contract: pure functions (no Qt) from values to short display strings. Times are shown in
+the computer's local time zone; `now` can be passed in so tests do not depend on the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+EMPTY = "—"
+
+
+def count(value: int) -> str:
+    """1234567 → "1,234,567"."""
+    return f"{value:,}"
+
+
+def plural(value: int, singular: str, plural_form: str | None = None) -> str:
+    """(1, "contact") → "1 contact"; (5000, "contact") → "5,000 contacts"."""
+    word = singular if value == 1 else (plural_form or f"{singular}s")
+    return f"{count(value)} {word}"
+
+
+def date(moment: datetime | None) -> str:
+    """A calendar date: "Mar 2, 2026"."""
+    if moment is None:
+        return EMPTY
+    local = moment.astimezone()
+    return f"{local:%b} {local.day}, {local.year}"
+
+
+def timestamp(moment: datetime | None) -> str:
+    """Date and time of day, for tooltips: "Mar 2, 2026, 09:14"."""
+    if moment is None:
+        return EMPTY
+    return f"{date(moment)}, {moment.astimezone():%H:%M}"
+
+
+def relative(moment: datetime | None, now: datetime | None = None) -> str:
+    """How long ago, coarsely: "just now", "5 min ago", "3 h ago", "yesterday", a date."""
+    if moment is None:
+        return EMPTY
+    now = now or datetime.now(timezone.utc)
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)} min ago"
+    local, today = moment.astimezone(), now.astimezone()
+    days = (today.date() - local.date()).days
+    if days == 0:
+        return f"{int(seconds // 3600)} h ago"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"{days} days ago"
+    return date(moment)

@@ -1,0 +1,189 @@
+"""The chrome every page shares: `Page` (margins, header), `PageHeader`, `Card`, `DataTable`.
+
+Contract:
+- `Page(title, subtitle)` is a QWidget with a header and a content layout
+  (`page.content`); subclasses implement `refresh()` to re-read what they show.
+- `Card` is a white rounded panel (`#card` in the stylesheet); `TableCard` is a card that
+  shows a table or, in its place, one of the page's empty states.
+- `DataTable` is a QTableView set up the way every list in Trellis looks and behaves:
+  whole-row selection, no grid, no editing, fixed row height (fast for 100,000 rows),
+  row separators and status pills drawn by `TableDelegate`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStackedLayout,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets.table_delegate import TableDelegate
+
+ROW_HEIGHT = 44
+QWIDGETSIZE_MAX = (1 << 24) - 1
+PAGE_MARGINS = (36, 28, 36, 28)
+
+
+class PageHeader(QWidget):
+    """Title and subtitle on the left; `add_widget()` puts controls on the right."""
+
+    def __init__(self, title: str, subtitle: str, parent=None):
+        super().__init__(parent)
+        self.title = QLabel(title, objectName="pageTitle")
+        self.subtitle = QLabel(subtitle, objectName="pageSubtitle")
+        self.subtitle.setWordWrap(True)
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        texts.addWidget(self.title)
+        texts.addWidget(self.subtitle)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.setSpacing(12)
+        self._row.addLayout(texts, 1)
+
+    def add_widget(self, widget: QWidget) -> None:
+        self._row.addWidget(widget, 0, Qt.AlignmentFlag.AlignBottom)
+
+
+class Page(QWidget):
+    """A page of the main window: a header above `content`."""
+
+    def __init__(self, title: str, subtitle: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("page")
+        self.header = PageHeader(title, subtitle)
+        self.content = QVBoxLayout(self)
+        self.content.setContentsMargins(*PAGE_MARGINS)
+        self.content.setSpacing(20)
+        self.content.addWidget(self.header)
+
+    def refresh(self) -> None:
+        """Re-read what the page shows (called whenever the page is brought up)."""
+        raise NotImplementedError
+
+
+class Card(QFrame):
+    def __init__(self, parent=None, margins: tuple[int, int, int, int] = (24, 20, 24, 22)):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(*margins)
+        self.body.setSpacing(12)
+
+
+class TableCard(Card):
+    """Shows `table` (its model already set) or one of `alternatives` in its place.
+
+    With the table up, the card is no taller than its rows need, so a short list does not
+    sit in a tall empty panel; pages put a stretch below it.
+    """
+
+    def __init__(self, table: "DataTable", *alternatives: QWidget, parent=None):
+        super().__init__(parent, margins=(1, 4, 1, 1))
+        self._table = table
+        self._stack = QStackedLayout()
+        for widget in (table, *alternatives):
+            self._stack.addWidget(widget)
+        self.body.addLayout(self._stack)
+        model = table.model()
+        model.modelReset.connect(self._fit)
+        model.rowsInserted.connect(self._fit)
+
+    def show_widget(self, widget: QWidget) -> None:
+        """Bring up the table or one of the alternatives given at construction."""
+        self._stack.setCurrentWidget(widget)
+        self._fit()
+
+    def current_widget(self) -> QWidget:
+        return self._stack.currentWidget()
+
+    def _fit(self) -> None:
+        if self._stack.currentWidget() is not self._table:
+            self.setMaximumHeight(QWIDGETSIZE_MAX)
+            return
+        margins = self.body.contentsMargins()
+        border = 2  # the card's 1px border, top and bottom
+        self.setMaximumHeight(
+            self._table.natural_height() + margins.top() + margins.bottom() + border
+        )
+
+
+class DataTable(QTableView):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._stretch: tuple[int, int] | None = None
+        #: the row under the mouse, highlighted whole by TableDelegate (-1: none)
+        self.hovered_row = -1
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setMouseTracking(True)  # row hover highlight
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setItemDelegate(TableDelegate(self))
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(ROW_HEIGHT)
+        columns = self.horizontalHeader()
+        columns.setHighlightSections(False)
+        columns.setStretchLastSection(False)
+        columns.setSectionsClickable(False)
+        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def natural_height(self) -> int:
+        """The height that shows the header and every row without scrolling."""
+        return (
+            self.horizontalHeader().sizeHint().height()
+            + self.verticalHeader().length()
+            + 2 * self.frameWidth()
+        )
+
+    def set_column_widths(self, stretch: int, widths: dict[int, int], minimum: int = 240) -> None:
+        """Column `stretch` takes the room the others (`widths`) leave, but at least `minimum`.
+
+        Qt's own Stretch mode would squeeze it to nothing in a narrow window; below the
+        minimum the table scrolls sideways instead.
+        """
+        self._stretch = (stretch, minimum)
+        for column, width in widths.items():
+            self.setColumnWidth(column, width)
+        self._fit_stretch_column()
+
+    def mouseMoveEvent(self, event) -> None:
+        super().mouseMoveEvent(event)
+        self._set_hovered_row(self.indexAt(event.position().toPoint()).row())
+
+    def leaveEvent(self, event) -> None:
+        super().leaveEvent(event)
+        self._set_hovered_row(-1)
+
+    def _set_hovered_row(self, row: int) -> None:
+        if row != self.hovered_row:
+            self.hovered_row = row
+            self.viewport().update()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_stretch_column()
+
+    def _fit_stretch_column(self) -> None:
+        if self._stretch is None or self.model() is None:
+            return
+        stretch, minimum = self._stretch
+        others = sum(
+            self.columnWidth(c) for c in range(self.model().columnCount()) if c != stretch
+        )
+        self.setColumnWidth(stretch, max(minimum, self.viewport().width() - others))
