@@ -266,14 +266,23 @@ class Batch:
                 insert(ContactList).values(name=name, description="", created_at=self.now)
                 .returning(ContactList.id)
             ).scalar_one()
-        for name, contact_id, add in self.list_changes:
-            key = (ListMembership.list_id == ids[name]) & (ListMembership.contact_id == contact_id)
-            present = self.session.scalar(select(func.count()).select_from(ListMembership).where(key))
-            if add and not present:
-                self.session.execute(insert(ListMembership).values(
-                    list_id=ids[name], contact_id=contact_id, added_at=self.now, source="journey"))
-            elif not add and present:
-                self.session.execute(delete(ListMembership).where(key))
+        # The final wish per (list, contact) wins; compare with what is stored, in bulk.
+        wanted = {(ids[name], contact): add for name, contact, add in self.list_changes}
+        contacts = list({contact for _, contact in wanted})
+        present: set[tuple[int, int]] = set()
+        for chunk in _chunks(contacts, 900):
+            present.update(self.session.execute(
+                select(ListMembership.list_id, ListMembership.contact_id).where(
+                    ListMembership.contact_id.in_(chunk),
+                    ListMembership.list_id.in_(set(ids.values())))).all())
+        adds = [{"list_id": l, "contact_id": c, "added_at": self.now, "source": "journey"}
+                for (l, c), add in wanted.items() if add and (l, c) not in present]
+        insert_rows(self.session, ListMembership.__table__, adds)
+        table = ListMembership.__table__
+        for (list_id, contact_id), add in wanted.items():
+            if not add and (list_id, contact_id) in present:
+                self.session.execute(delete(table).where(
+                    (table.c.list_id == list_id) & (table.c.contact_id == contact_id)))
 
 
 def _chunks(items: list, size: int):

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
+from engine.db.models import Event
 from engine.document import EmailTemplate
 from engine.messaging.providers import build_render_context, load_shop
 from engine.messaging.recommendations import Catalog
 from engine.messaging.render import render_email
 from engine.messaging.templates import TEXT, RenderError, compile_template, render
 from engine.messaging.tokens import LinkBuilder, get_or_create_secret
+from engine.messaging.values import Record
 
 
 def _batch_cached(batch, name: str, make):
@@ -35,7 +39,7 @@ def compose_email(step, template: EmailTemplate, category: str, *, public_url: s
     links = _batch_cached(batch, "links", lambda: LinkBuilder(public_url, get_or_create_secret(session)))
     shop = _batch_cached(batch, "shop", lambda: load_shop(session))
     catalog = None
-    if "recommendations" in template.body:
+    if "recommendations" in template.body or "alternatives" in template.body:
         catalog = _batch_cached(batch, "catalog", lambda: Catalog.load(session))
     contact = step.contact
     row: dict[str, Any] = {
@@ -66,15 +70,22 @@ def compose_email(step, template: EmailTemplate, category: str, *, public_url: s
 
 
 def compose_alert(step, config) -> dict[str, Any]:
-    """An internal alert to a team member: plain text, no guards, no tracking."""
+    """An internal alert to a team member: plain text, no guards, no tracking.
+
+    Its templates see `contact` (with status, created_at and last_activity_at), the trigger
+    `event`, the `journey` name and `recent_events`: the contact's last ten events, newest
+    first, each with `name`, `at` and `properties`, so the alert says what they have done.
+    """
     batch = step.batch
     contact = step.contact
     variables = {
         "contact": {k: contact.get(k) for k in ("email", "first_name", "last_name", "lead_score",
-                                                "country", "timezone")}
+                                                "country", "timezone", "status", "created_at",
+                                                "last_activity_at")}
         | {"attributes": contact.get("attributes") or {}},
         "event": step.run.context.get("event") or {},
         "journey": step.journey.name,
+        "recent_events": _recent_events(batch.session, step.run.contact_id, batch.now),
     }
     row = {
         "idempotency_key": step.idempotency_key(), "contact_id": step.run.contact_id,
@@ -92,3 +103,17 @@ def compose_alert(step, config) -> dict[str, Any]:
         return row | {"status": "failed", "subject": config.subject, "text": "",
                       "last_error": str(error), "retry_at": None}
     return row | {"status": "queued", "subject": " ".join(subject.split()), "text": text}
+
+
+RECENT_EVENTS = 10
+
+
+def _recent_events(session, contact_id: int, now) -> list[Record]:
+    rows = session.execute(
+        select(Event.name, Event.occurred_at, Event.properties)
+        .where(Event.contact_id == contact_id, Event.occurred_at <= now)
+        .order_by(Event.occurred_at.desc(), Event.id.desc())
+        .limit(RECENT_EVENTS)
+    )
+    return [Record({"name": name, "at": at, "properties": properties or {}}, "recent_events")
+            for name, at, properties in rows]

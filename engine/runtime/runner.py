@@ -110,6 +110,8 @@ class EngineRunner:
 
     def start(self) -> None:
         """Start in the background (the GUI); raises RunnerLocked if another runs."""
+        # A beat skipped because the previous tick still runs is normal (max_instances=1).
+        logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
         self._lock = acquire_runner_lock(self.engine)
         scheduler = BackgroundScheduler(timezone=timezone.utc)
         scheduler.add_job(self._tick, "interval", seconds=self.interval, id=JOB_ID,

@@ -20,7 +20,7 @@ from engine.journey_store import save_draft
 from engine.runtime.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTACTS = 30_000
+CONTACTS = 10_000
 
 
 def start_runner(db_url: str) -> subprocess.Popen:
@@ -63,7 +63,7 @@ def test_sigkill_mid_batch_loses_and_doubles_nothing(tmp_path):
     logged = select(func.count()).select_from(StepLog)
     deadline = time.monotonic() + 60
     while count(database, logged) == 0 and time.monotonic() < deadline:
-        time.sleep(0.01)
+        time.sleep(0.05)
     os.kill(runner.pid, signal.SIGKILL)
     runner.wait()
     done_at_kill = count(database, select(func.count()).select_from(Enrollment)
