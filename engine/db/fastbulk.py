@@ -7,6 +7,8 @@ SQLite they convert values with a per-column converter and hand plain tuples to 
 driver's `executemany`. SQLAlchemy's generic bind processing costs more than SQLite's
 own insert here; a batch repeats the same timestamp thousands of times, so conversions
 are memoised. Other databases go through SQLAlchemy Core unchanged.
+`read_rows(session, table, columns, sql_tail, params)` is the reading counterpart for
+SQLite (`SELECT columns FROM table <sql_tail>`), decoding times and JSON the same way.
 """
 
 from __future__ import annotations
@@ -40,6 +42,34 @@ def _time_converter() -> Callable[[Any], Any]:
     return convert
 
 
+def _read_time(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+
+
+def _read_json(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def read_rows(session: Session, table: Table, columns: list[str], sql_tail: str,
+              params: tuple) -> list[dict[str, Any]]:
+    """SQLite only: rows as dicts; `params` may hold aware datetimes (converted)."""
+    times = _time_converter()
+    params = tuple(times(p) if isinstance(p, datetime) else p for p in params)
+    readers = []
+    for name in columns:
+        kind = table.c[name].type
+        if isinstance(kind, UtcDateTime):
+            readers.append(_read_time)
+        elif isinstance(kind, JSON) or isinstance(getattr(kind, "impl", None), JSON):
+            readers.append(_read_json)
+        else:
+            readers.append(None)
+    sql = f"SELECT {', '.join(columns)} FROM {table.name} {sql_tail}"
+    pairs = list(zip(columns, readers))
+    return [{name: (r(v) if r else v) for (name, r), v in zip(pairs, row)}
+            for row in session.connection().exec_driver_sql(sql, params)]
+
+
 def _json(value: Any) -> str | None:
     if value is None:
         return None
@@ -63,8 +93,14 @@ def _converters(table: Table, columns: list[str]) -> list[Callable[[Any], Any] |
 
 
 def _tuples(rows: list[dict[str, Any]], columns: list[str], converters) -> list[tuple]:
-    pairs = list(zip(columns, converters))
-    return [tuple(c(row[name]) if c else row[name] for name, c in pairs) for row in rows]
+    converting = [(i, c) for i, c in enumerate(converters) if c is not None]
+    result = []
+    for row in rows:
+        values = [row[name] for name in columns]
+        for i, convert in converting:
+            values[i] = convert(values[i])
+        result.append(tuple(values))
+    return result
 
 
 def _defaults(table: Table, sample: dict[str, Any]) -> dict[str, Any]:
@@ -109,3 +145,23 @@ def update_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
            f"WHERE id = ?")
     ordered = [*columns, "id"]
     session.connection().exec_driver_sql(sql, _tuples(rows, ordered, _converters(table, ordered)))
+
+
+def add_to_column(session: Session, table: Table, column: str, deltas: dict[int, int],
+                  stamps: dict[str, datetime]) -> None:
+    """UPDATE … SET column = column + delta (and the `stamps` columns) WHERE id = key."""
+    if not deltas:
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(
+            update(table).where(table.c.id == bindparam("b_id"))
+            .values({column: table.c[column] + bindparam("b_delta"), **stamps}),
+            [{"b_id": key, "b_delta": delta} for key, delta in deltas.items()],
+        )
+        return
+    times = _time_converter()
+    sets = ", ".join([f"{column} = {column} + ?", *(f"{name} = ?" for name in stamps)])
+    fixed = tuple(times(value) for value in stamps.values())
+    session.connection().exec_driver_sql(
+        f"UPDATE {table.name} SET {sets} WHERE id = ?",
+        [(delta, *fixed, key) for key, delta in deltas.items()])

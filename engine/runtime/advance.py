@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from engine.db.database import Database
+from engine.db.fastbulk import read_rows
 from engine.db.models import Enrollment, EnrollmentStatus
 from engine.runtime.batch import Batch, Run
 from engine.runtime.compiled import VersionCache
@@ -32,26 +33,26 @@ CLAIM_COLUMNS = (
     Enrollment.node_id, Enrollment.state, Enrollment.due_at, Enrollment.context,
     Enrollment.step_count, Enrollment.entered_at, Enrollment.wait_event,
 )
+CLAIM_NAMES = [column.key for column in CLAIM_COLUMNS]
 
 
 def claim(session, now: datetime, limit: int, postgres: bool) -> list[Run]:
-    query = (
-        select(*CLAIM_COLUMNS)
-        .where(Enrollment.due_at <= now)
-        .order_by(Enrollment.due_at, Enrollment.id)
-        .limit(limit)
-    )
-    if postgres:
-        query = query.with_for_update(skip_locked=True, of=Enrollment)
-    runs = []
-    for row in session.execute(query):
-        runs.append(Run(
-            id=row.id, contact_id=row.contact_id, journey_id=row.journey_id,
-            version_id=row.version_id, node_id=row.node_id, state=row.state,
-            due_at=row.due_at, context=dict(row.context or {}), step_count=row.step_count,
-            entered_at=row.entered_at, wait_event=row.wait_event, was_due_at=row.due_at,
-        ))
-    return runs
+    if session.get_bind().dialect.name == "sqlite":
+        # the hot path: plain driver rows (one runner per SQLite file, no locking needed)
+        rows = read_rows(session, Enrollment.__table__, CLAIM_NAMES,
+                         "WHERE due_at <= ? ORDER BY due_at, id LIMIT ?", (now, limit))
+    else:
+        query = (select(*CLAIM_COLUMNS).where(Enrollment.due_at <= now)
+                 .order_by(Enrollment.due_at, Enrollment.id).limit(limit))
+        if postgres:
+            query = query.with_for_update(skip_locked=True, of=Enrollment)
+        rows = [row._asdict() for row in session.execute(query)]
+    return [Run(
+        id=row["id"], contact_id=row["contact_id"], journey_id=row["journey_id"],
+        version_id=row["version_id"], node_id=row["node_id"], state=row["state"],
+        due_at=row["due_at"], context=dict(row["context"] or {}),
+        step_count=row["step_count"], entered_at=row["entered_at"],
+        wait_event=row["wait_event"], was_due_at=row["due_at"]) for row in rows]
 
 
 def end_run(run: Run, batch: Batch, node_id: str, status: str, reason: str,

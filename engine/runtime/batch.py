@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.db.fastbulk import insert_rows, update_rows
+from engine.db.fastbulk import add_to_column, insert_rows, read_rows, update_rows
 from engine.db.models import (
     AudienceMember,
     Consent,
@@ -38,6 +38,7 @@ CONTACT_COLUMNS = (
     Contact.locale, Contact.country, Contact.status, Contact.lead_score, Contact.attributes,
     Contact.created_at, Contact.last_activity_at,
 )
+CONTACT_NAMES = [column.key for column in CONTACT_COLUMNS]
 UPDATABLE = ("first_name", "last_name", "timezone", "locale", "country", "status")
 
 
@@ -95,10 +96,15 @@ class Batch:
 
     def load_contacts(self, ids: Iterable[int]) -> None:
         missing = [i for i in set(ids) if i not in self.contacts]
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
         for chunk in _chunks(missing, 900):
-            for row in self.session.execute(
-                select(*CONTACT_COLUMNS).where(Contact.id.in_(chunk))
-            ).mappings():
+            if sqlite:
+                rows = read_rows(self.session, Contact.__table__, CONTACT_NAMES,
+                                 f"WHERE id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+            else:
+                rows = self.session.execute(
+                    select(*CONTACT_COLUMNS).where(Contact.id.in_(chunk))).mappings()
+            for row in rows:
                 contact = dict(row)
                 contact["attributes"] = dict(contact["attributes"] or {})
                 self.contacts[contact["id"]] = contact
@@ -246,14 +252,8 @@ class Batch:
             if c.get("status") in ("unsubscribed", "complained")
         ]
         insert_rows(self.session, Consent.__table__, withdrawn)
-        if self.score_deltas:
-            self.session.execute(
-                update(table).where(table.c.id == bindparam("b_id"))
-                .values(lead_score=table.c.lead_score + bindparam("delta"),
-                        updated_at=bindparam("now")),
-                [{"b_id": cid, "delta": delta, "now": self.now}
-                 for cid, delta in self.score_deltas.items()],
-            )
+        add_to_column(self.session, table, "lead_score", self.score_deltas,
+                      {"updated_at": self.now})
 
     def _flush_lists(self) -> None:
         if not self.list_changes:

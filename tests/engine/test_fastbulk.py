@@ -44,3 +44,19 @@ def test_python_defaults_are_applied(db):
         call = session.scalar(select(WebhookCall))
         assert (call.attempts, call.status, call.method, call.headers, call.body) == (
             0, "queued", "POST", {}, {})
+
+
+def test_add_to_column_increments(db):
+    from engine.db.fastbulk import add_to_column
+
+    with db.session() as session:
+        insert_rows(session, Contact.__table__, [
+            {"email": "a@example.com", "lead_score": 5, "created_at": NOW, "updated_at": NOW}])
+        contact_id = session.scalar(select(Contact.id))
+    later = NOW + timedelta(days=1)
+    with db.session() as session:
+        add_to_column(session, Contact.__table__, "lead_score", {contact_id: -7},
+                      {"updated_at": later})
+    with db.session() as session:
+        contact = session.get(Contact, contact_id)
+        assert (contact.lead_score, contact.updated_at) == (-2, later)
