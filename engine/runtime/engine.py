@@ -58,7 +58,7 @@ class Engine:
         events = process_events(self.database, now, self.cache, batch_size=self.batch_size)
         scanned = 0
         if self._last_scan is None or now - self._last_scan >= self.scan_interval:
-            scanned = run_scans(self.database, now, self.cache, since=self._last_scan)
+            scanned = run_scans(self.database, now, self.cache, lookahead=self.scan_interval)
             self._last_scan = now
             events += process_events(self.database, now, self.cache, batch_size=self.batch_size)
         steps = advance(self.database, now, self.cache, self.services, batch_size=self.batch_size)

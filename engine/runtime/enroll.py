@@ -39,15 +39,17 @@ def may_enter(session: Session, journey: CompiledJourney, contact_id: int, now: 
 
 
 def enroll(session: Session, journey: CompiledJourney, contact_id: int, now: datetime,
-           context: dict[str, Any] | None = None, *, every_time: bool = False) -> int | None:
-    """`every_time`: ignore the re-entry rule (a yearly date trigger enters every year)."""
+           context: dict[str, Any] | None = None, *, every_time: bool = False,
+           due_at: datetime | None = None) -> int | None:
+    """`every_time`: ignore the re-entry rule (a yearly date trigger enters every year);
+    `due_at`: when the trigger step runs (default now)."""
     if not may_enter(session, journey, contact_id, now, every_time=every_time):
         return None
     return session.execute(
         insert(Enrollment).values(
             contact_id=contact_id, journey_id=journey.journey_id, version_id=journey.version_id,
             active_journey_id=journey.journey_id, node_id=journey.trigger_id, state="ready",
-            status=EnrollmentStatus.ACTIVE, due_at=now, entered_at=now, context=context or {},
+            status=EnrollmentStatus.ACTIVE, due_at=due_at or now, entered_at=now, context=context or {},
             step_count=0,
         ).returning(Enrollment.id)
     ).scalar_one()

@@ -1,9 +1,11 @@
 """Time-based entry triggers, found by scanning: inactivity, segment entry, date fields.
 
-Contract: `run_scans(database, now, cache)` enrolls contacts into live journeys whose
-trigger is one of these, and returns how many it enrolled. The time of the previous scan
-is kept in the `setting` table (`scan_clock`), so a restart neither repeats nor misses a
-date trigger: occurrences between the previous scan and now fire once.
+Contract: `run_scans(database, now, cache, lookahead)` enrolls contacts into live journeys
+whose trigger is one of these, and returns how many it enrolled. Date occurrences are
+found up to `now + lookahead` (the next scan) and enrolled due AT the occurrence, so the
+journey starts on time whatever the scan interval. The horizon already covered is kept
+in the `setting` table (`scan_clock`), so a restart neither repeats nor misses a date
+trigger: each occurrence fires once.
 - inactive for N days: no activity (events, opens, clicks) since N days ago, once per
   spell of inactivity (a contact who becomes active again can qualify again);
 - entered a segment: contacts who match the rules now and did not at the previous scan
@@ -36,11 +38,12 @@ SCANNED = ("trigger.inactive", "trigger.segment_entered", "trigger.date_field")
 
 
 def run_scans(database: Database, now: datetime, cache: VersionCache,
-              since: datetime | None = None) -> int:
+              lookahead: timedelta = timedelta(minutes=5)) -> int:
     enrolled = 0
+    horizon = now + lookahead
     with database.session() as session:
         clock = session.get(Setting, CLOCK_KEY)
-        previous = datetime.fromisoformat(clock.value) if clock else (since or now - timedelta(days=1))
+        previous = datetime.fromisoformat(clock.value) if clock else now - timedelta(days=1)
         journeys = [j for j in cache.live(session) if j.trigger.spec.type_id in SCANNED]
         if journeys:
             batch = Batch(session, now, load_settings(session))
@@ -51,11 +54,11 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
                 elif kind == "trigger.segment_entered":
                     enrolled += _scan_segment(session, batch, journey, now)
                 else:
-                    enrolled += _scan_dates(session, batch, journey, previous, now)
+                    enrolled += _scan_dates(session, batch, journey, previous, horizon, now)
         if clock is None:
-            session.add(Setting(key=CLOCK_KEY, value=now.isoformat()))
+            session.add(Setting(key=CLOCK_KEY, value=horizon.isoformat()))
         else:
-            clock.value = now.isoformat()
+            clock.value = max(horizon, previous).isoformat()
     return enrolled
 
 
@@ -114,7 +117,7 @@ def _occurrence(base: date, year: int, yearly: bool, offset: int) -> date:
 
 
 def _scan_dates(session: Session, batch: Batch, journey: CompiledJourney,
-                previous: datetime, now: datetime) -> int:
+                previous: datetime, horizon: datetime, now: datetime) -> int:
     config = journey.trigger.config
     at = parse_time_of_day(config.time_of_day)
     yearly = config.repeat == "yearly"
@@ -124,11 +127,12 @@ def _scan_dates(session: Session, batch: Batch, journey: CompiledJourney,
         if base is None:
             continue
         tz = contact_zone(row, batch.settings.default_timezone)
-        years = range(previous.year - 1, now.year + 2) if yearly else [base.year]
+        years = range(previous.year - 1, horizon.year + 2) if yearly else [base.year]
         for year in years:
             when = at_local(_occurrence(base, year, yearly, config.offset_days), at, tz)
-            if previous < when <= now:
+            if previous < when <= horizon:
                 context = {"event_name": "date", "occurrence": when.isoformat()}
-                enrolled += bool(enroll(session, journey, row["id"], now, context, every_time=yearly))
+                enrolled += bool(enroll(session, journey, row["id"], now, context,
+                                        every_time=yearly, due_at=max(when, now)))
                 break
     return enrolled

@@ -46,9 +46,15 @@ class Harness:
     def run_for(self, delta: timedelta) -> None:
         self.run_until(self.clock.now() + delta)
 
-    def run_until(self, end: datetime) -> None:
+    def run_until(self, end: datetime, every: timedelta | None = None) -> None:
+        """Tick at every due time up to `end` (and every `every`, for scanned triggers)."""
         self.engine.tick()
-        while (due := self.engine.next_due()) is not None and due <= end:
+        while True:
+            moments = [m for m in (self.engine.next_due(),
+                                   self.clock.now() + every if every else None) if m]
+            due = min(moments) if moments else None
+            if due is None or due > end:
+                break
             if due > self.clock.now():
                 self.clock.set(due)
             self.engine.tick()
