@@ -15,7 +15,7 @@ from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 
 def register(commands) -> None:
-    parser = commands.add_parser("journeys", help="list, import and export journeys",
+    parser = commands.add_parser("journeys", help="list, import, export, publish, pause and resume journeys",
                                  description="Manage the journeys stored in the database.")
     sub = parser.add_subparsers(dest="journeys_command", metavar="ACTION")
 
