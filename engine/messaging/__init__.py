@@ -7,14 +7,18 @@ message, never the batch). `compose.build_mime` makes the MIME message; `tokens`
 links the HTTP server answers; `lint.lint_template` checks a template before publishing.
 
 Modules, each with one job:
-- `values`     the read-only shapes templates see (contact, shop, cart, products, coupons)
-- `filters`    the whitelisted filters and tests
-- `templates`  the sandboxed Jinja environments and bounded rendering
-- `context`    `RenderContext`: everything one email may show, behind a `DataProvider`
-- `cart`, `recommendations`, `coupons`, `providers`   the data behind it, from the database
-- `sample`     a sample contact and data for previews and lint
-- `jinja_source`, `body`, `layouts`, `text`   turning sources into templates
-- `compose`, `tokens`, `render`, `lint`
+- `values`        the read-only shapes templates see (contact, shop, cart, products, coupon)
+- `filters`       the whitelisted filters and tests
+- `templates`     the sandboxed Jinja environments and bounded rendering; `RenderError`
+- `context`       `RenderContext`: everything one email may show, behind a `DataProvider`
+- `cart`, `recommendations`, `coupons`, `providers`, `inserts`   that data, from the database
+- `sample`        a sample contact and data, for previews and lint
+- `jinja_source`  setting Jinja tags aside while Markdown, inscriptis or css-inline work
+- `body`, `layouts`, `inline`, `text`   from sources to compiled templates
+- `render`        `render_email`, with the compile cache
+- `compose`       `RenderedEmail`, CSS inlining, `build_mime`
+- `tokens`        signed links, click tracking, the link secret
+- `lint`, `lint_html`   checks before publishing
 
 Nothing here imports Qt.
 """

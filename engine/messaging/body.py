@@ -16,14 +16,14 @@ import re
 
 import markdown
 
-from engine.messaging.jinja_source import PLACEHOLDER, protect
+from engine.messaging.jinja_source import PLACEHOLDER, PLACEHOLDER_PREFIX, protect
 
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists"]
 
-_STATEMENT_PARAGRAPH = re.compile(r"<p>\s*((?:trellisjinja\d+x\s*)+)</p>")
+_WORD = PLACEHOLDER_PREFIX + r"\d+x"
+_STATEMENT_PARAGRAPH = re.compile(rf"<p>\s*((?:{_WORD}\s*)+)</p>")
 _LOOP_OVER_ONE_ITEM = re.compile(
-    r"(trellisjinja\d+x)\s*<(ul|ol)>\s*(<li>(?:(?!<li>|</ul>|</ol>).)*</li>)\s*</\2>\s*"
-    r"(trellisjinja\d+x)",
+    rf"({_WORD})\s*<(ul|ol)>\s*(<li>(?:(?!<li>|</ul>|</ol>).)*</li>)\s*</\2>\s*({_WORD})",
     re.DOTALL,
 )
 _FOR, _ENDFOR = re.compile(r"\{%-?\s*for\b"), re.compile(r"\{%-?\s*endfor\b")

@@ -12,6 +12,10 @@ one for previews and lint. `variables(with_cart)` is the template namespace:
                          currency), plus cart.total and cart.quantity
     recommendations(n)   up to n products (1–12): sku, name, price, currency, category,
                          url, image_url
+    alternatives(n)      up to n best sellers of the cart's categories, neither in the cart
+                         nor bought (may be fewer, or none)
+    product(sku)         the catalogue product with that sku, or None (an empty or unknown
+                         sku), e.g. `product(event.sku | default(''))`
     coupon(percent, valid_days)   code, percent, expires_at; prints as the code
     unsubscribe_url, view_in_browser_url
     shop                 name, postal_address, website, currency
@@ -35,8 +39,8 @@ from engine.messaging.values import Cart, ContactInfo, CouponView, ProductItem, 
 MAX_RECOMMENDATIONS = 12
 #: the names a template may use without defining them
 VARIABLES = frozenset(
-    {"contact", "event", "cart", "recommendations", "coupon", "unsubscribe_url",
-     "view_in_browser_url", "shop", "now"}
+    {"contact", "event", "cart", "recommendations", "alternatives", "product", "coupon",
+     "unsubscribe_url", "view_in_browser_url", "shop", "now"}
 )
 
 
@@ -44,6 +48,10 @@ class DataProvider(Protocol):
     def cart(self) -> Cart: ...
 
     def recommendations(self, n: int) -> Sequence[ProductItem]: ...
+
+    def alternatives(self, n: int) -> Sequence[ProductItem]: ...
+
+    def product(self, sku: str) -> ProductItem | None: ...
 
     def coupon(self, percent: int, valid_days: int) -> CouponView: ...
 
@@ -71,6 +79,8 @@ class RenderContext:
             "unsubscribe_url": self.unsubscribe_url,
             "view_in_browser_url": self.view_in_browser_url,
             "recommendations": self._recommendations,
+            "alternatives": self._alternatives,
+            "product": self._product,
             "coupon": self._coupon,
         }
         if with_cart:
@@ -78,15 +88,25 @@ class RenderContext:
         return names
 
     def _recommendations(self, n: int = 3) -> Sequence[ProductItem]:
-        if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_RECOMMENDATIONS:
-            raise RenderError(
-                f"recommendations(n): n must be a whole number from 1 to {MAX_RECOMMENDATIONS}"
-            )
+        _check_whole("recommendations(n)", "n", n, 1, MAX_RECOMMENDATIONS)
         return tuple(self.data.recommendations(n))
 
+    def _alternatives(self, n: int = 3) -> Sequence[ProductItem]:
+        _check_whole("alternatives(n)", "n", n, 1, MAX_RECOMMENDATIONS)
+        return tuple(self.data.alternatives(n))
+
+    def _product(self, sku: Any) -> ProductItem | None:
+        # An absent sku is an answer, not an error: the template's `{% if %}` handles it.
+        if isinstance(sku, bool) or not isinstance(sku, (str, int)) or not str(sku).strip():
+            return None
+        return self.data.product(str(sku).strip())
+
     def _coupon(self, percent: int, valid_days: int = 7) -> CouponView:
-        if not isinstance(percent, int) or isinstance(percent, bool) or not 1 <= percent <= 100:
-            raise RenderError("coupon(percent, valid_days): percent must be a whole number from 1 to 100")
-        if not isinstance(valid_days, int) or isinstance(valid_days, bool) or not 1 <= valid_days <= 365:
-            raise RenderError("coupon(percent, valid_days): valid_days must be a whole number from 1 to 365")
+        _check_whole("coupon(percent, valid_days)", "percent", percent, 1, 100)
+        _check_whole("coupon(percent, valid_days)", "valid_days", valid_days, 1, 365)
         return self.data.coupon(percent, valid_days)
+
+
+def _check_whole(call: str, name: str, value: Any, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise RenderError(f"{call}: {name} must be a whole number from {low} to {high}")

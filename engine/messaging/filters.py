@@ -1,8 +1,9 @@
 """The filters and tests email templates may use: an explicit whitelist.
 
-Contract: `FILTERS` and `TESTS` are everything a template can apply to a value; nothing of
-Jinja's defaults is there unless listed. Filters that build text are wrapped so their
-result is size-checked (`templates.check_size`). Money and dates are formatted for
+Contract: `make_filters(check)` and `TESTS` are everything a template can apply to a value;
+nothing of Jinja's defaults is there unless listed. Filters that build text from many
+values (join, urlencode) are wrapped so their result passes `check` (the size bound of
+templates.py); the others return at most a few times what they were given. Money and dates are formatted for
 people: `{{ item.price | money }}` → "$1,234.50" (the shop's currency unless one is given),
 `{{ coupon(10, 7).expires_at | date }}` → "9 Mar 2026" in the contact's time zone.
 Formats are English-only for now.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -54,7 +56,11 @@ def money(context: Context, value: Any, currency: str | None = None) -> str:
     amount = to_amount(value)
     if amount is None:
         raise FilterError(f"money: {value!r} is not an amount")
-    code = (currency or _shop_currency(context)).upper()
+    return _format_money(amount, (currency or _shop_currency(context)).upper())
+
+
+@lru_cache(maxsize=4096)  # a catalogue has few prices, and emails repeat them
+def _format_money(amount: Decimal, code: str) -> str:
     places = Decimal(1) if code in ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
     amount = amount.quantize(places, rounding=ROUND_HALF_UP)
     digits = f"{abs(amount):,}"
@@ -89,6 +95,8 @@ def format_date(context: Context, value: Any, style: str = "medium") -> str:
 
 
 def _as_datetime(value: Any) -> date | datetime:
+    if isinstance(value, Undefined):
+        str(value)  # raises the undefined value's own error, which names the variable
     if isinstance(value, (date, datetime)):
         if isinstance(value, datetime) and value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
@@ -115,9 +123,10 @@ def _contact_zone(context: Context) -> ZoneInfo | timezone:
 
 def _shop_currency(context: Context) -> str:
     shop = context.get("shop")
-    if isinstance(shop, Record) and "currency" in shop:
+    try:
         return shop["currency"] or "USD"
-    return "USD"
+    except (TypeError, KeyError):
+        return "USD"
 
 
 def sized(check: Callable[[Any], Any]) -> Callable[[Callable], Callable]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from engine.messaging.templates import TEXT
 
-PLACEHOLDER = re.compile(r"trellisjinja(\d+)x")
+PLACEHOLDER_PREFIX = "trellisjinja"
+PLACEHOLDER = re.compile(PLACEHOLDER_PREFIX + r"(\d+)x")
 #: a lone `{` followed by one of these would start a tag when the text is compiled again
 _TAG_START = re.compile(r"\{(?=[{%#])")
 
@@ -32,6 +33,8 @@ class Protected:
     tags: tuple[str, ...]
     #: per tag: "expression" (`{{ … }}`), "statement" (`{% … %}`) or "raw" (a raw block)
     kinds: tuple[str, ...]
+    #: per tag: the line of the source it starts on
+    lines: tuple[int, ...]
 
     def indices(self, kind: str) -> list[int]:
         return [n for n, k in enumerate(self.kinds) if k == kind]
@@ -51,7 +54,7 @@ class Protected:
 
 
 def placeholder(n: int) -> str:
-    return f"trellisjinja{n}x"
+    return f"{PLACEHOLDER_PREFIX}{n}x"
 
 
 def protect(source: str) -> Protected:
@@ -59,12 +62,14 @@ def protect(source: str) -> Protected:
     out: list[str] = []
     tags: list[str] = []
     kinds: list[str] = []
+    lines: list[int] = []
     closing: str | None = None
     current: list[str] = []
-    for _line, kind, value in TEXT.lex(source):
+    start = 0
+    for line, kind, value in TEXT.lex(source):
         if closing is None:
             if kind in _OPENERS:
-                closing, current = _OPENERS[kind], [value]
+                closing, current, start = _OPENERS[kind], [value], line
             else:
                 out.append(value)
             continue
@@ -78,6 +83,25 @@ def protect(source: str) -> Protected:
             out.append(placeholder(len(tags)))
             tags.append("".join(current))
             kinds.append(_KINDS[kind])
+            lines.append(start)
         out.append(value[len(end):])
         closing = None
-    return Protected("".join(out), tuple(tags), tuple(kinds))
+    return Protected("".join(out), tuple(tags), tuple(kinds), tuple(lines))
+
+
+def line_map(original: str, derived: str) -> dict[int, int]:
+    """Lines of `derived` (made from `original` by Markdown, inlining…) → lines of `original`.
+
+    Tags are matched by their text, in order, so an error in the derived template can be
+    reported at the line the marketer wrote.
+    """
+    unused: dict[str, list[int]] = {}
+    source = protect(original)
+    for tag, line in zip(source.tags, source.lines):
+        unused.setdefault(tag, []).append(line)
+    mapping: dict[int, int] = {}
+    made = protect(derived)
+    for tag, line in zip(made.tags, made.lines):
+        if unused.get(tag):
+            mapping.setdefault(line, unused[tag].pop(0))
+    return mapping

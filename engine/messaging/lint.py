@@ -15,7 +15,7 @@ It finds:
 - anything that fails when a sample email is rendered (error; a warning when the
   failure may come from the sample values it had to guess for custom fields and event
   properties), and a sample over 102 KB of HTML, where Gmail clips the email (warning).
-  The sample is rendered only when nothing above is an error, as those would fail it.
+  The sample is rendered only when no variable or field is unknown, as that would fail it.
 """
 
 from __future__ import annotations
@@ -66,10 +66,12 @@ def lint_template(template: EmailTemplate) -> list[tuple[str, str]]:
         return problems
 
     custom, event_keys = set(), set()
+    names_problems = []
     for part, tree in trees.items():
-        problems += _check_names(tree, part)
+        names_problems += _check_names(tree, part)
         for path, node, guarded in _paths(tree):
-            problems += _check_path(path, node, guarded, part, custom, event_keys)
+            names_problems += _check_path(path, node, guarded, part, custom, event_keys)
+    problems += names_problems
     problems += check_links_and_images(
         body_html_source(template.body, template.format), template.format == "html"
     )
@@ -80,7 +82,7 @@ def lint_template(template: EmailTemplate) -> list[tuple[str, str]]:
         return _unique(problems)
     if template.layout == NO_LAYOUT:
         problems += _check_own_footer(trees[BODY])
-    if not any(severity == ERROR for severity, _ in problems):
+    if not any(severity == ERROR for severity, _ in names_problems):
         problems += _check_sample(template, custom, event_keys)
     return _unique(problems)
 

@@ -2,28 +2,67 @@
 
 Contract: `build_render_context(session, contact, ...)` returns the `RenderContext` for one
 email to one contact: the shop from the app settings, signed unsubscribe and view links,
-and a `DatabaseData` provider that looks up the cart, recommendations and coupon only when
-the template asks, once per email. Events after `now` are ignored (a virtual clock may
-stand before events a simulation already holds). Pass one `Catalog` for a whole batch:
-without it each email builds its own, which reads every order.
+and a `DatabaseData` provider that looks up the cart, recommendations, alternatives,
+products and coupon only when the template asks, once per email. Events after `now` are
+ignored (a virtual clock may stand before events a simulation already holds).
+
+For a batch of emails, pass what can be shared: one `Catalog` (without it each email
+builds its own, which reads every order) and one `CommerceHistory` of the batch's contacts
+(one query instead of one per email).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Mapping, Sequence
+from collections import defaultdict
+from typing import Any, Iterable, Mapping, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Event, Product
 from engine.messaging.cart import COMMERCE_EVENTS, current_cart, lines, purchased_skus, sku_of
 from engine.messaging.context import RenderContext
 from engine.messaging.coupons import issue_coupon
-from engine.messaging.recommendations import Catalog, product_item, recommend
+from engine.messaging.recommendations import Catalog, alternatives, product_item, recommend
 from engine.messaging.tokens import LinkBuilder
 from engine.messaging.values import Cart, ContactInfo, CouponView, ProductItem, ShopInfo
 from engine.settings import load_settings
+
+
+# built once: constructing a statement costs more than running this one
+_COMMERCE = (
+    select(Event.name, Event.properties)
+    .where(Event.contact_id == bindparam("contact_id"), Event.name.in_(COMMERCE_EVENTS),
+           Event.occurred_at <= bindparam("now"))
+    .order_by(Event.occurred_at, Event.id)
+)
+
+
+Events = list[tuple[str, Mapping[str, Any]]]
+
+
+class CommerceHistory:
+    """The commerce events of many contacts, oldest first, read in one query."""
+
+    def __init__(self, events: Mapping[int, Events]):
+        self._events = events
+
+    @classmethod
+    def load(cls, session: Session, contact_ids: Iterable[int], now: datetime) -> "CommerceHistory":
+        events: dict[int, Events] = defaultdict(list)
+        rows = session.execute(
+            select(Event.contact_id, Event.name, Event.properties)
+            .where(Event.contact_id.in_(list(contact_ids)), Event.name.in_(COMMERCE_EVENTS),
+                   Event.occurred_at <= now)
+            .order_by(Event.contact_id, Event.occurred_at, Event.id)
+        )
+        for contact_id, name, properties in rows:
+            events[contact_id].append((name, properties or {}))
+        return cls(events)
+
+    def of(self, contact_id: int) -> Events:
+        return self._events.get(contact_id, [])
 
 
 def load_shop(session: Session) -> ShopInfo:
@@ -35,7 +74,8 @@ class DatabaseData:
     """`DataProvider` for one contact and one email step, answers memoised per email."""
 
     def __init__(self, session: Session, contact_id: int, *, journey_id: int | None,
-                 node_id: str, now: datetime, currency: str, catalog: Catalog | None = None):
+                 node_id: str, now: datetime, currency: str, catalog: Catalog | None = None,
+                 history: CommerceHistory | None = None):
         self.session = session
         self.contact_id = contact_id
         self.journey_id = journey_id
@@ -43,18 +83,14 @@ class DatabaseData:
         self.now = now
         self.currency = currency
         self._catalog = catalog
-        self._events: list[tuple[str, Mapping[str, Any]]] | None = None
+        self._events = history.of(contact_id) if history is not None else None
         self._cart: Cart | None = None
         self._coupons: dict[tuple[int, int], CouponView] = {}
+        self._products: dict[str, ProductItem | None] = {}
 
-    def events(self) -> list[tuple[str, Mapping[str, Any]]]:
+    def events(self) -> Events:
         if self._events is None:
-            rows = self.session.execute(
-                select(Event.name, Event.properties)
-                .where(Event.contact_id == self.contact_id, Event.name.in_(COMMERCE_EVENTS),
-                       Event.occurred_at <= self.now)
-                .order_by(Event.occurred_at, Event.id)
-            )
+            rows = self.session.execute(_COMMERCE, {"contact_id": self.contact_id, "now": self.now})
             self._events = [(name, props or {}) for name, props in rows]
         return self._events
 
@@ -75,6 +111,22 @@ class DatabaseData:
             self._catalog = Catalog.load(self.session)
         in_cart = [item.sku for item in self.cart()]
         return recommend(self._catalog, purchased_skus(self.events()), in_cart, n)
+
+    def alternatives(self, n: int) -> Sequence[ProductItem]:
+        if self._catalog is None:
+            self._catalog = Catalog.load(self.session)
+        in_cart = [item.sku for item in self.cart()]
+        return alternatives(self._catalog, in_cart, purchased_skus(self.events()), n)
+
+    def product(self, sku: str) -> ProductItem | None:
+        if sku not in self._products:
+            if self._catalog is not None:
+                found = self._catalog.products.get(sku)
+            else:  # one product needs no catalogue (building one reads every order)
+                row = self.session.scalar(select(Product).where(Product.sku == sku))
+                found = product_item(row) if row is not None else None
+            self._products[sku] = found
+        return self._products[sku]
 
     def coupon(self, percent: int, valid_days: int) -> CouponView:
         key = (percent, valid_days)
@@ -97,6 +149,7 @@ def build_render_context(
     node_id: str = "",
     event: Mapping[str, Any] | None = None,
     catalog: Catalog | None = None,
+    history: CommerceHistory | None = None,
     shop: ShopInfo | None = None,
     track: bool = True,
 ) -> RenderContext:
@@ -109,7 +162,7 @@ def build_render_context(
         contact=info,
         shop=shop,
         data=DatabaseData(session, info.id, journey_id=journey_id, node_id=node_id, now=now,
-                          currency=shop.currency, catalog=catalog),
+                          currency=shop.currency, catalog=catalog, history=history),
         now=now,
         unsubscribe_url=links.unsubscribe_url(message_key, info.id),
         view_in_browser_url=links.view_url(message_key),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from decimal import Decimal
+from itertools import islice
 from typing import Collection, Iterable
 
 from sqlalchemy import select
@@ -94,3 +95,16 @@ def recommend(catalog: Catalog, purchased: Collection[str], in_cart: Collection[
     ))
     take(catalog.best_sellers)
     return [catalog.products[sku] for sku in chosen]
+
+
+def alternatives(catalog: Catalog, in_cart: Collection[str], purchased: Collection[str],
+                 n: int) -> list[ProductItem]:
+    excluded = set(in_cart) | set(purchased)
+    categories = sorted(
+        {catalog.products[sku].category for sku in in_cart if sku in catalog.products} - {""}
+    )
+    ranked = heapq.merge(
+        *(catalog.best_sellers_by_category.get(c, []) for c in categories),
+        key=lambda sku: (-catalog.sales[sku], sku),
+    )
+    return [catalog.products[sku] for sku in islice((sku for sku in ranked if sku not in excluded), n)]

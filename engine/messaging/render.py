@@ -7,15 +7,15 @@ escape, so one contact's data never stops a batch.
 
 Steps: the body (Markdown converted to HTML) is rendered in the HTML sandbox and placed
 in the layout, which adds the header and the footer with the unsubscribe link and postal
-address; the HTML gets its CSS inlined and, when `context.links` is set, tracked links and
-an open pixel. The text is the template's own `text` when it has one, else the text form
+address; the HTML has its CSS inlined (at compile time when inline.py allows, else per
+email) and, when `context.links` is set, gets tracked links and an open pixel. The text is the template's own `text` when it has one, else the text form
 of the body in the text form of the layout (see text.py), else, when a template cannot
 have a text form, the rendered HTML converted.
 
-Speed: everything that does not depend on the contact (Markdown, parsing, compiling, the
-text forms) happens once per template content and layout, cached in-process, keyed by the
-template's fields themselves, so an edited template is a new entry and needs no
-invalidation.
+Speed: everything that does not depend on the contact (Markdown, parsing, compiling, CSS
+inlining, the text forms) happens once per template content and layout, cached in-process,
+keyed by the template's fields themselves (not its key), so an edited template is a new
+entry and needs no invalidation. Layout files are read once per process.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Template, TemplateSyntaxError
+from jinja2 import Template
 from jinja2.meta import find_undeclared_variables
 from markupsafe import Markup
 
@@ -33,9 +33,11 @@ from engine.document import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.compose import RenderedEmail, inline_css
 from engine.messaging.context import RenderContext
+from engine.messaging.inline import inline_template
+from engine.messaging.jinja_source import line_map
 from engine.messaging.layouts import NO_LAYOUT, layout_source
 from engine.messaging.templates import HTML, TEXT, RenderError, compile_template, parse_template, render
-from engine.messaging.text import html_to_text, text_source, tidy
+from engine.messaging.text import close_gaps, html_to_text, text_source
 from engine.messaging.tokens import rewrite_links
 
 SUBJECT, PREHEADER, FROM_NAME = "the subject", "the preheader", "the from name"
@@ -44,22 +46,20 @@ _SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
-class CompiledLayout:
-    name: str
-    html: Template
-    #: None: this layout has no text form (rendered HTML is converted instead)
-    text: Template | None
-
-
-@dataclass(frozen=True)
 class CompiledEmail:
-    subject: Template
-    preheader: Template
-    from_name: Template
+    subject: Template | str
+    preheader: Template | str
+    from_name: Template | str
     body: Template
+    #: the layout's HTML around this body; None for layout "none"
+    layout: Template | None
+    layout_name: str
+    #: the text forms (text.py); None where there is none
     body_text: Template | None
+    layout_text: Template | None
     text_override: Template | None
-    layout: CompiledLayout | None
+    #: True when the CSS could not be inlined at compile time (inline.py)
+    inline_each: bool
     uses_cart: bool
 
 
@@ -67,32 +67,37 @@ def render_email(template: EmailTemplate, context: RenderContext, *,
                  layouts_dir: Path | None = None) -> RenderedEmail:
     compiled = compile_email(template, layouts_dir)
     variables = context.variables(with_cart=compiled.uses_cart)
-    subject = _line(render(compiled.subject, variables, SUBJECT))
-    preheader = _line(render(compiled.preheader, variables, PREHEADER))
-    from_name = _line(render(compiled.from_name, variables, FROM_NAME)) or context.shop.name
+    subject = _line(_render(compiled.subject, variables, SUBJECT))
+    preheader = _line(_render(compiled.preheader, variables, PREHEADER))
+    from_name = _line(_render(compiled.from_name, variables, FROM_NAME)) or context.shop.name
     body = render(compiled.body, variables, BODY)
 
-    layout = compiled.layout
-    if layout is not None:
+    layout_part = f"the layout '{compiled.layout_name}'"
+    page = {**variables, "subject": subject, "preheader": preheader}
+    if compiled.layout is not None:
         _check_footer(context)
-        page = {**variables, "subject": subject, "preheader": preheader}
-        html = render(layout.html, {**page, "body": Markup(body)}, f"the layout '{layout.name}'")
+        html = render(compiled.layout, {**page, "body": Markup(body)}, layout_part)
     else:
         html = body
 
     if compiled.text_override is not None:
         text = render(compiled.text_override, variables, TEXT_PART)
-    elif compiled.body_text is not None and (layout is None or layout.text is not None):
+    elif compiled.body_text is not None and (compiled.layout is None) == (compiled.layout_text is None):
         text = render(compiled.body_text, variables, BODY)
-        if layout is not None:
-            text = render(layout.text, {**page, "body": text}, f"the layout '{layout.name}'")
+        if compiled.layout_text is not None:
+            text = render(compiled.layout_text, {**page, "body": text}, layout_part)
     else:
         text = html_to_text(html)
 
-    html = inline_css(html)
+    if compiled.inline_each:
+        html = inline_css(html)
     if context.links is not None and context.message_key:
         html = rewrite_links(html, context.message_key, context.links)
-    return RenderedEmail(subject, preheader, from_name, html, tidy(text))
+    return RenderedEmail(subject, preheader, from_name, html, close_gaps(text))
+
+
+def _render(part: Template | str, variables: dict, name: str) -> str:
+    return part if isinstance(part, str) else render(part, variables, name)
 
 
 def _line(text: str) -> str:
@@ -111,17 +116,33 @@ def _check_footer(context: RenderContext) -> None:
 
 
 def compile_email(template: EmailTemplate, layouts_dir: Path | None = None) -> CompiledEmail:
-    """The compiled template, from the cache when its content was compiled before."""
-    return _compile(
-        template.key, template.subject, template.preheader, template.from_name, template.body,
+    """The compiled template, from the cache when its content was compiled before.
+
+    A template that does not compile raises RenderError; that answer is cached too, so a
+    broken template costs one compilation per batch, not one per contact.
+    """
+    compiled = _compile(
+        template.subject, template.preheader, template.from_name, template.body,
         template.format, template.layout, template.text, layouts_dir,
     )
+    if isinstance(compiled, RenderError):
+        raise RenderError(compiled.reason)
+    return compiled
 
 
 @lru_cache(maxsize=512)
-def _compile(key: str, subject: str, preheader: str, from_name: str, body: str,
+def _compile(subject: str, preheader: str, from_name: str, body: str,
              body_format: str, layout: str, text: str | None,
-             layouts_dir: Path | None) -> CompiledEmail:
+             layouts_dir: Path | None) -> CompiledEmail | RenderError:
+    try:
+        return _compile_parts(subject, preheader, from_name, body, body_format, layout, text,
+                              layouts_dir)
+    except RenderError as exc:
+        return exc
+
+
+def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body_format: str,
+                   layout: str, text: str | None, layouts_dir: Path | None) -> CompiledEmail:
     sources = {SUBJECT: subject, PREHEADER: preheader, FROM_NAME: from_name, BODY: body}
     if text is not None:
         sources[TEXT_PART] = text
@@ -129,30 +150,47 @@ def _compile(key: str, subject: str, preheader: str, from_name: str, body: str,
         "cart" in find_undeclared_variables(parse_template(source, TEXT, part))
         for part, source in sources.items()
     )
-    try:
-        html_source = body_html_source(body, body_format)
-    except TemplateSyntaxError as exc:  # parse_template above reports these first
-        raise RenderError(f"{BODY}, line {exc.lineno}: {exc.message}") from None
-    derived_text = text_source(html_source) if text is None else None
+    body_html = body_html_source(body, body_format)  # the body parsed above: no syntax error
+    layout_part = f"the layout '{layout}'"
+    layout_file = None if layout == NO_LAYOUT else _layout(layout, layouts_dir)
+    layout_html = layout_file.source if layout_file else None
+    inlined = inline_template(layout_html, body_html)
+    final_layout, final_body = inlined if inlined is not None else (layout_html, body_html)
+    derived_text = text_source(body_html) if text is None else None
     return CompiledEmail(
-        subject=compile_template(subject, TEXT, SUBJECT),
-        preheader=compile_template(preheader, TEXT, PREHEADER),
-        from_name=compile_template(from_name, TEXT, FROM_NAME),
-        body=compile_template(html_source, HTML, BODY),
-        body_text=compile_template(derived_text, TEXT, BODY) if derived_text is not None else None,
+        subject=_compile_text(subject, SUBJECT),
+        preheader=_compile_text(preheader, PREHEADER),
+        from_name=_compile_text(from_name, FROM_NAME),
+        body=compile_template(final_body, HTML, BODY, line_map(body, final_body)),
+        layout=(compile_template(final_layout, HTML, layout_part, line_map(layout_html, final_layout))
+                if final_layout is not None else None),
+        layout_name=layout,
+        body_text=(compile_template(derived_text, TEXT, BODY, line_map(body, derived_text))
+                   if derived_text is not None else None),
+        layout_text=layout_file.text if layout_file else None,
         text_override=compile_template(text, TEXT, TEXT_PART) if text is not None else None,
-        layout=None if layout == NO_LAYOUT else compile_layout(layout, layouts_dir),
+        inline_each=inlined is None,
         uses_cart=uses_cart,
     )
 
 
+def _compile_text(source: str, part: str) -> Template | str:
+    """A one-line text part; a source without Jinja syntax needs no rendering at all."""
+    return compile_template(source, TEXT, part) if "{" in source else source
+
+
+@dataclass(frozen=True)
+class _Layout:
+    source: str
+    #: the layout's text form; None when it has none (text.py)
+    text: Template | None
+
+
 @lru_cache(maxsize=32)
-def compile_layout(name: str, layouts_dir: Path | None = None) -> CompiledLayout:
+def _layout(name: str, layouts_dir: Path | None) -> _Layout:
     source = layout_source(name, layouts_dir)
-    part = f"the layout '{name}'"
     derived_text = text_source(source)
-    return CompiledLayout(
-        name=name,
-        html=compile_template(source, HTML, part),
-        text=compile_template(derived_text, TEXT, part) if derived_text is not None else None,
-    )
+    if derived_text is None:
+        return _Layout(source, None)
+    part = f"the layout '{name}'"
+    return _Layout(source, compile_template(derived_text, TEXT, part, line_map(source, derived_text)))

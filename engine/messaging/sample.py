@@ -2,8 +2,9 @@
 
 Contract: `sample_context(now, ...)` renders any template the way a typical contact would
 see it, without a database: a named contact with a cart of two items, a small catalogue
-for recommendations, and a fixed coupon code (nothing is stored). Custom fields and event
-properties a template reads can be given sample values (`attributes`, `event`);
+for recommendations and alternatives (`product(sku)` shows one of it for any sku), and a
+fixed coupon code (nothing is stored). Custom fields and event properties a template
+reads can be given sample values (`attributes`, `event`);
 `sample_value(name)` guesses one from the name, so a `…url` is a URL and a `total` is a
 number.
 """
@@ -56,6 +57,17 @@ class SampleData:
 
     def recommendations(self, n: int) -> Sequence[ProductItem]:
         return SAMPLE_PRODUCTS[2:2 + n]
+
+    def alternatives(self, n: int) -> Sequence[ProductItem]:
+        cart = self.cart()
+        categories = {p.category for p in SAMPLE_PRODUCTS if p.sku in {i.sku for i in cart}}
+        in_cart = {item.sku for item in cart}
+        return tuple(p for p in SAMPLE_PRODUCTS
+                     if p.category in categories and p.sku not in in_cart)[:n]
+
+    def product(self, sku: str) -> ProductItem | None:
+        # any sku shows a product, so a preview of `product(event.sku)` has one to show
+        return next((p for p in SAMPLE_PRODUCTS if p.sku == sku), SAMPLE_PRODUCTS[0])
 
     def coupon(self, percent: int, valid_days: int) -> CouponView:
         return CouponView(f"SAVE{percent}-SAMP-LE7K-Q2M9", percent, self.now + timedelta(days=valid_days))

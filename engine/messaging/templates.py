@@ -30,6 +30,7 @@ How rendering is bounded (one budget per render, held in a context variable):
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from contextvars import ContextVar
 from dataclasses import dataclass, is_dataclass
 from typing import Any, Iterable, Iterator, Mapping
@@ -43,7 +44,7 @@ from jinja2.visitor import NodeTransformer
 
 from engine.errors import TrellisError
 from engine.messaging.filters import TESTS, FilterError, make_filters
-from engine.messaging.values import Record, record_path
+from engine.messaging.values import DATA_TYPES, Record, record_path
 
 MAX_OUTPUT_CHARS = 1_000_000
 MAX_VALUE_CHARS = 1_000_000
@@ -76,14 +77,14 @@ class _Budget:
 _BUDGET: ContextVar[_Budget | None] = ContextVar("trellis_render_budget", default=None)
 
 
-def _charge(units: int = 1) -> None:
+def _charge() -> None:
     budget = _BUDGET.get()
     if budget is None:  # constant folding at compile time: nothing to bound
         return
-    budget.fuel -= units
+    budget.fuel -= 1
     if budget.fuel < 0:
         raise _Limit("the template does too much work (a loop or a macro runs too often)")
-    if budget.fuel % FUEL_CHECK_EVERY < units and time.perf_counter() > budget.deadline:
+    if budget.fuel % FUEL_CHECK_EVERY == 0 and time.perf_counter() > budget.deadline:
         raise _Limit(f"the template took longer than {MAX_SECONDS:g} s to render")
 
 
@@ -129,16 +130,18 @@ class EmailUndefined(StrictUndefined):
 
 
 def _finalize(value: Any) -> Any:
+    if isinstance(value, str):
+        budget = _BUDGET.get()
+        if budget is not None:
+            budget.output -= len(value)
+            if budget.output < 0:
+                raise _Limit(f"the email is longer than {MAX_OUTPUT_CHARS:,} characters")
+        return value
     if value is None:
         return ""
     if isinstance(value, Record):
         path, example = record_path(value), next(iter(value), "name")
         raise _Limit(f"{path} is a group of fields: pick one, like {path}.{example}")
-    budget = _BUDGET.get()
-    if budget is not None and isinstance(value, str):
-        budget.output -= len(value)
-        if budget.output < 0:
-            raise _Limit(f"the email is longer than {MAX_OUTPUT_CHARS:,} characters")
     return value
 
 
@@ -162,6 +165,23 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
         self.filters[LOOP_GUARD] = _loop_guard
         self.filters[SIZE_GUARD] = check_size
         self.tests = dict(TESTS)
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # Fast paths for the values templates see most (values.py), with the same answer
+        # as the general path: a Record's keys are its attributes, and the value types'
+        # public attributes are all data.
+        kind = type(obj)
+        if kind is Record:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        if kind in DATA_TYPES and not attribute.startswith("_"):
+            try:
+                return getattr(obj, attribute)
+            except AttributeError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
@@ -221,15 +241,33 @@ def parse_template(source: str, env: EmailEnvironment, part: str) -> nodes.Templ
     return ast
 
 
-def compile_template(source: str, env: EmailEnvironment, part: str) -> Template:
-    """Compile `source` with loop and `~` guards; raises RenderError naming part and line."""
+def compile_template(source: str, env: EmailEnvironment, part: str,
+                     lines: Mapping[int, int] | None = None) -> Template:
+    """Compile `source` with loop and `~` guards; raises RenderError naming part and line.
+
+    `lines` maps the source's lines to those of what the marketer wrote (when the source
+    was derived from it, see jinja_source.line_map), so errors point at their lines.
+    """
     ast = _Guards().visit(parse_template(source, env, part))
+    if lines:
+        _relocate(ast, lines)
     ast.set_environment(env)
     try:
         code = env.compile(ast, name=part, filename=_filename(part))
     except TemplateSyntaxError as exc:  # e.g. an unknown filter
         raise RenderError(f"{part}, line {exc.lineno}: {exc.message}") from None
     return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def _relocate(ast: nodes.Template, lines: Mapping[int, int]) -> None:
+    known = sorted(lines)
+    for node in ast.find_all(nodes.Node):
+        if node.lineno is None:
+            continue
+        # a line without a tag start lies inside a multi-line tag: keep its offset
+        at = bisect_right(known, node.lineno) - 1
+        if at >= 0:
+            node.lineno = lines[known[at]] + node.lineno - known[at]
 
 
 class _Guards(NodeTransformer):
@@ -252,16 +290,19 @@ def _filename(part: str) -> str:
     return f"<{part}>"
 
 
-def render(template: Template, variables: Mapping[str, Any], part: str) -> str:
+def render(template: Template, variables: dict[str, Any], part: str) -> str:
     """Render within the bounds; any failure becomes RenderError(reason with the line)."""
-    budget = _Budget(MAX_FUEL, MAX_OUTPUT_CHARS, time.perf_counter() + MAX_SECONDS)
-    token = _BUDGET.set(budget)
+    token = _BUDGET.set(_Budget(MAX_FUEL, MAX_OUTPUT_CHARS, time.perf_counter() + MAX_SECONDS))
     try:
-        return _collect(template.generate(variables))
+        try:
+            # what Template.generate does, minus a generator layer per output chunk; shared:
+            # there are no globals to merge the variables with
+            return _collect(template.root_render_func(template.new_context(variables, shared=True)))
+        except Exception:
+            template.environment.handle_exception()  # re-raises, with template lines
     except RenderError as exc:
         raise RenderError(_where(exc, part) + exc.reason) from None
-    except (TemplateError, _Limit, FilterError, TypeError, ValueError, ArithmeticError,
-            LookupError, RecursionError) as exc:
+    except Exception as exc:  # one contact's email fails, never the batch
         raise RenderError(_where(exc, part) + _reason(exc)) from None
     finally:
         _BUDGET.reset(token)
@@ -291,9 +332,7 @@ def _reason(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, RecursionError):
         return "a macro calls itself too deeply"
-    if isinstance(exc, (TypeError, ValueError, ArithmeticError, LookupError)) and not isinstance(
-        exc, FilterError
-    ):
-        return f"{type(exc).__name__}: {exc}"
-    return str(exc)
+    if isinstance(exc, (TemplateError, _Limit, FilterError)):
+        return str(exc)
+    return f"{type(exc).__name__}: {exc}"
 

@@ -13,7 +13,9 @@ Contract:
   each rendered email instead. `{{ … }}` tags may disappear (an image's `src`) or swap
   places (a link's text and its URL), which converting the rendered HTML does too; they
   must stay between the same `{% … %}` tags.
-- `tidy(text)` is applied to every text part after rendering.
+- `tidy(text)` removes trailing spaces and runs of blank lines from converted text;
+  `close_gaps(text)` only the runs of blank lines, which is all a rendered text form needs
+  (its template was tidied when it was made; conditions that render nothing leave gaps).
 A template's own `text` (hand-written plain text) bypasses all this; see render.py.
 """
 
@@ -28,12 +30,13 @@ from inscriptis.model.config import ParserConfig
 from inscriptis.model.html_document_state import HtmlDocumentState
 from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 
-from engine.messaging.jinja_source import PLACEHOLDER, placeholder, protect
+from engine.messaging.jinja_source import PLACEHOLDER, PLACEHOLDER_PREFIX, protect
 
-_SHOWN_LINK = re.compile(rf"^(https?://|mailto:|{placeholder(0)[:-2]})", re.IGNORECASE)
+# a placeholder is shown too: when a text form is made, it stands for a {{ … }} URL
+_SHOWN_LINK = re.compile(rf"^(https?://|mailto:|{PLACEHOLDER_PREFIX})", re.IGNORECASE)
 _LAST_TAG = re.compile(PLACEHOLDER.pattern + r"\s*$")
 _TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
-_BLANK_LINES = re.compile(r"\n{3,}")
+_BLANK_LINES = re.compile(r"\n(?:[ \t]*\n){2,}")
 
 
 def _link_start(state: HtmlDocumentState, attrs: dict) -> None:
@@ -57,7 +60,11 @@ _CONFIG = ParserConfig(
 
 
 def tidy(text: str) -> str:
-    return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", text)).strip() + "\n"
+    return close_gaps(_TRAILING_SPACE.sub("", text))
+
+
+def close_gaps(text: str) -> str:
+    return _BLANK_LINES.sub("\n\n", text).strip() + "\n"
 
 
 def html_to_text(html: str) -> str:
@@ -73,17 +80,18 @@ def text_source(html_source: str) -> str | None:
         return None  # a raw block's literal HTML would land in the text as markup
     text = html_to_text(protected.text)
     statements = protected.indices("statement")
+    is_statement = set(statements)
     order = protected.placeholder_order(text)
-    if len(order) != len(set(order)) or [n for n in order if n in statements] != statements:
+    if len(order) != len(set(order)) or [n for n in order if n in is_statement] != statements:
         return None
     # every tag must sit inside the same stretch between statements as in the source
     region = 0
     for n in order:
-        if n in statements:
+        if n in is_statement:
             region += 1
         elif bisect_left(statements, n) != region:
             return None
-    return protected.restore(_keep_line_breaks(text, set(statements)))
+    return protected.restore(_keep_line_breaks(text, is_statement))
 
 
 def _keep_line_breaks(text: str, statements: set[int]) -> str:

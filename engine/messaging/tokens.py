@@ -13,7 +13,8 @@ Contract:
 - `LinkBuilder(public_url, secret)` makes the URLs the HTTP server answers: `/o/{token}`,
   `/c/{token}`, `/u/{token}`, `/v/{token}`.
 - `rewrite_links(html, message_key, links)` points every http(s) link of a rendered email
-  at the click redirect and adds the open pixel. Links to our own server (unsubscribe,
+  (HTML as `render_email` makes it: serialized by css-inline, attribute values in double
+  quotes) at the click redirect and adds the open pixel. Links to our own server (unsubscribe,
   view in browser) and non-web links (mailto:, tel:) are left as they are.
 - `get_or_create_secret(session)` returns the signing secret, made on first use and kept
   in the `setting` table (two processes racing on first run agree on one secret).
@@ -29,6 +30,7 @@ import html as html_lib
 import json
 import re
 import secrets
+from json.encoder import encode_basestring_ascii as _json_string
 from typing import Any
 
 from sqlalchemy import select
@@ -40,8 +42,10 @@ from engine.messaging.inserts import insert_if_absent
 OPEN, CLICK, UNSUBSCRIBE, VIEW = "open", "click", "unsubscribe", "view"
 SECRET_KEY = "link_secret"
 
-_HREF = re.compile(r"(<a\b[^>]*?\shref=)([\"'])(.*?)\2", re.IGNORECASE | re.DOTALL)
-_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)  # ASCII: safe in a URL
+# Rendered emails are serialized by css-inline (html5ever): lower-case tags and attributes,
+# values in double quotes. That lets a case-sensitive pattern find links quickly.
+_HREF = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)"')
 
 
 def _b64(data: bytes) -> str:
@@ -52,13 +56,23 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _mac(kind: str, body: str, secret: bytes) -> bytes:
-    return hmac.new(secret, f"{kind}.{body}".encode("ascii"), hashlib.sha256).digest()
+def _mac(kind: str, body: str, key: "hmac.HMAC") -> bytes:
+    mac = key.copy()  # the keyed state is computed once per secret, not per token
+    mac.update(f"{kind}.{body}".encode("ascii"))
+    return mac.digest()
+
+
+def _key(secret: bytes) -> "hmac.HMAC":
+    return hmac.new(secret, digestmod=hashlib.sha256)
+
+
+def _sign(kind: str, payload: dict[str, Any], key: "hmac.HMAC") -> str:
+    body = _b64(_JSON.encode(payload).encode("ascii"))
+    return f"{body}.{_b64(_mac(kind, body, key))}"
 
 
 def sign(kind: str, payload: dict[str, Any], secret: bytes) -> str:
-    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8"))
-    return f"{body}.{_b64(_mac(kind, body, secret))}"
+    return _sign(kind, payload, _key(secret))
 
 
 def verify(kind: str, token: str, secret: bytes) -> dict[str, Any] | None:
@@ -67,7 +81,7 @@ def verify(kind: str, token: str, secret: bytes) -> dict[str, Any] | None:
         return None
     try:
         given = _unb64(mac)
-        if not hmac.compare_digest(given, _mac(kind, body, secret)):
+        if not hmac.compare_digest(given, _mac(kind, body, _key(secret))):
             return None
         payload = json.loads(_unb64(body))
     except (ValueError, binascii.Error):
@@ -80,23 +94,26 @@ class LinkBuilder:
 
     def __init__(self, public_url: str, secret: bytes):
         self.public_url = public_url.rstrip("/")
-        self.secret = secret
+        self._key = _key(secret)
 
     def _url(self, prefix: str, kind: str, payload: dict[str, Any]) -> str:
-        return f"{self.public_url}/{prefix}/{sign(kind, payload, self.secret)}"
+        return f"{self.public_url}/{prefix}/{_sign(kind, payload, self._key)}"
 
     def open_url(self, message_key: str) -> str:
         return self._url("o", OPEN, {"m": message_key})
 
     def click_url(self, message_key: str, target: str) -> str:
-        return self._url("c", CLICK, {"m": message_key, "u": target})
+        # the JSON of sign(): built by hand because an email has many links
+        payload = f'{{"m":{_json_string(message_key)},"u":{_json_string(target)}}}'
+        body = _b64(payload.encode("ascii"))
+        return f"{self.public_url}/c/{body}.{_b64(_mac(CLICK, body, self._key))}"
 
     def unsubscribe_url(self, message_key: str, contact_id: int) -> str:
         return self._url("u", UNSUBSCRIBE, {"m": message_key, "c": contact_id})
 
     def unsubscribe_mailto(self, address: str, message_key: str, contact_id: int) -> str:
         """A mailto: for List-Unsubscribe whose subject carries the unsubscribe token."""
-        token = sign(UNSUBSCRIBE, {"m": message_key, "c": contact_id}, self.secret)
+        token = _sign(UNSUBSCRIBE, {"m": message_key, "c": contact_id}, self._key)
         return f"mailto:{address}?subject=unsubscribe%20{token}"
 
     def view_url(self, message_key: str) -> str:
@@ -110,19 +127,19 @@ def rewrite_links(html: str, message_key: str, links: LinkBuilder) -> str:
     """Click-tracked links and an open pixel (see the module docstring)."""
 
     def track(match: re.Match) -> str:
-        start, quote, raw = match.groups()
-        target = html_lib.unescape(raw).strip()
+        start, raw = match.groups()
+        target = (html_lib.unescape(raw) if "&" in raw else raw).strip()
         if not target.lower().startswith(("http://", "https://")) or links.is_own(target):
             return match.group(0)
-        return f"{start}{quote}{html_lib.escape(links.click_url(message_key, target))}{quote}"
+        return f'{start}{links.click_url(message_key, target)}"'  # tokens need no escaping
 
     pixel = (
         f'<img src="{html_lib.escape(links.open_url(message_key))}" width="1" height="1" '
         'alt="" style="display:block;width:1px;height:1px;border:0;">'
     )
     html = _HREF.sub(track, html)
-    end = _BODY_END.search(html)
-    return f"{html[:end.start()]}{pixel}{html[end.start():]}" if end else html + pixel
+    end = html.rfind("</body>")
+    return f"{html[:end]}{pixel}{html[end:]}" if end >= 0 else html + pixel
 
 
 def get_or_create_secret(session: Session) -> bytes:

@@ -1,8 +1,10 @@
 """The read-only values email templates see.
 
-Contract: templates only ever get these shapes (plus str, numbers, dates, None and tuples
-of them). None has a public method, so the sandbox's "no method calls" rule leaves a
-template nothing to call but the functions it is given. A `Record` is a read-only mapping
+Contract: templates only ever get Records (`ContactInfo` and `ShopInfo` are handed over
+`as_record()`), `CartItem`, `ProductItem`, `Cart` and `CouponView`, plus str, numbers,
+dates, None and tuples of them. These have data attributes and no public methods, so the
+sandbox's "no method calls" rule leaves a template nothing to call but the functions it
+is given. A `Record` is a read-only mapping
 that knows its path (`contact.attributes`), so a missing key is reported by its full name;
 JSON objects nested in attributes and event properties become Records too, which is why
 `event.items` means the property "items" and never a dict method.
@@ -10,10 +12,11 @@ JSON objects nested in attributes and event properties become Records too, which
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator
 
 
 class Record:
@@ -26,7 +29,10 @@ class Record:
         self._path = path
 
     def __getitem__(self, key: str) -> Any:
-        return wrap(self._data[key], f"{self._path}.{key}")
+        value = self._data[key]
+        if isinstance(value, (str, int, float)) or value is None:
+            return value  # most reads: no path to build
+        return wrap(value, f"{self._path}.{key}")
 
     def __contains__(self, key: object) -> bool:
         return key in self._data
@@ -48,6 +54,8 @@ def record_path(record: Record) -> str:
 
 def wrap(value: Any, path: str) -> Any:
     """JSON data as template values: objects become Records, arrays tuples."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
     if isinstance(value, Mapping):
         return Record(value, path)
     if isinstance(value, list):
@@ -116,13 +124,6 @@ class ContactInfo:
             attributes=self.attributes,
         )
         return Record(data, "contact")
-
-
-#: the fields a template may read from `contact`, besides custom attributes
-CONTACT_FIELDS = frozenset(
-    {"email", "first_name", "last_name", "full_name", "timezone", "country", "locale",
-     "lead_score", "attributes"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,3 +198,7 @@ class CouponView:
 
     def __str__(self) -> str:
         return self.code
+
+
+#: value types whose every public attribute is plain data (templates.py reads them fast)
+DATA_TYPES = frozenset({ProductItem, CartItem, CouponView})

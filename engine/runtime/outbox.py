@@ -11,18 +11,24 @@ catalog for recommendations) are done once per batch and kept on the batch.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.db.models import Event
 from engine.document import EmailTemplate
-from engine.messaging.providers import build_render_context, load_shop
+from engine.messaging.providers import CommerceHistory, build_render_context, load_shop
 from engine.messaging.recommendations import Catalog
 from engine.messaging.render import render_email
 from engine.messaging.templates import TEXT, RenderError, compile_template, render
 from engine.messaging.tokens import LinkBuilder, get_or_create_secret
 from engine.messaging.values import Record
+
+
+#: template words that need the product catalog / the contact's commerce events
+CATALOG_WORDS = ("recommendations", "alternatives", "product(")
+HISTORY_WORDS = ("cart", "recommendations", "alternatives")
 
 
 def _batch_cached(batch, name: str, make):
@@ -38,9 +44,14 @@ def compose_email(step, template: EmailTemplate, category: str, *, public_url: s
     key = step.idempotency_key()
     links = _batch_cached(batch, "links", lambda: LinkBuilder(public_url, get_or_create_secret(session)))
     shop = _batch_cached(batch, "shop", lambda: load_shop(session))
-    catalog = None
-    if "recommendations" in template.body or "alternatives" in template.body:
+    source = " ".join((template.subject, template.body, template.text or ""))
+    catalog = history = None
+    if any(word in source for word in CATALOG_WORDS):
         catalog = _batch_cached(batch, "catalog", lambda: Catalog.load(session))
+    if any(word in source for word in HISTORY_WORDS):
+        # one query for the whole batch instead of one per email
+        history = _batch_cached(batch, "history", lambda: CommerceHistory.load(
+            session, list(batch.contacts), batch.now))
     contact = step.contact
     row: dict[str, Any] = {
         "idempotency_key": key, "contact_id": run.contact_id, "enrollment_id": run.id,
@@ -52,7 +63,7 @@ def compose_email(step, template: EmailTemplate, category: str, *, public_url: s
         context = build_render_context(
             session, contact, now=batch.now, links=links, message_key=key,
             journey_id=step.journey.journey_id, node_id=step.node_id,
-            event=run.context.get("event"), catalog=catalog, shop=shop,
+            event=run.context.get("event"), catalog=catalog, history=history, shop=shop,
         )
         rendered = render_email(template, context)
     except RenderError as error:
@@ -67,6 +78,11 @@ def compose_email(step, template: EmailTemplate, category: str, *, public_url: s
     }
     return row | {"status": "queued", "subject": rendered.subject, "html": rendered.html,
                   "text": rendered.text, "headers": headers}
+
+
+@lru_cache(maxsize=256)
+def _alert_template(source: str, part: str):
+    return compile_template(source, TEXT, part)
 
 
 def compose_alert(step, config) -> dict[str, Any]:
@@ -95,10 +111,9 @@ def compose_alert(step, config) -> dict[str, Any]:
         "attempts": 0, "retry_at": batch.now,
     }
     try:
-        subject = render(compile_template(config.subject, TEXT, "the subject"), variables,
+        subject = render(_alert_template(config.subject, "the subject"), variables,
                          "the subject")
-        text = render(compile_template(config.message, TEXT, "the message"), variables,
-                      "the message")
+        text = render(_alert_template(config.message, "the message"), variables, "the message")
     except RenderError as error:
         return row | {"status": "failed", "subject": config.subject, "text": "",
                       "last_error": str(error), "retry_at": None}
