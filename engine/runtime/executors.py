@@ -19,7 +19,7 @@ from engine.runtime import guards
 from engine.runtime.batch import Batch, Run
 from engine.runtime.compiled import CompiledJourney
 from engine.runtime.conditions import condition_holds
-from engine.runtime.outcomes import End, Go, Hold, Outcome, Park, Skip
+from engine.runtime.outcomes import End, Go, Outcome, Park, Skip
 from engine.runtime.schedule import next_time_of_day
 from engine.nodes.common import parse_time_of_day
 

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -68,7 +67,6 @@ def test_two_workers_never_run_a_step_twice(pg_url):
             {"email": f"w{i}@example.com", "first_name": "", "last_name": "", "status": "active",
              "lead_score": 0, "attributes": {}, "created_at": now, "updated_at": now}
             for i in range(CONTACTS)]).scalars().all()
-        version = session.scalar(select(Enrollment.version_id).limit(1))
     with database.session() as session:
         from engine.db.models import JourneyRow
         row = session.scalar(select(JourneyRow))
