@@ -58,6 +58,14 @@ def run_trigger(step: Step, _config) -> Outcome:
     return Go("next", kind="enter", detail={"event": step.run.context.get("event_name")})
 
 
+def run_inactive_trigger(step: Step, config) -> Outcome:
+    # Scans enroll ahead of the moment; someone who came back in between does not enter.
+    last = step.contact.get("last_activity_at")
+    if last is not None and last + timedelta(days=config.days) > step.now:
+        return End(EnrollmentStatus.EXITED, "active_again")
+    return run_trigger(step, config)
+
+
 # --- timing --------------------------------------------------------------------------------
 
 def run_delay(step: Step, config) -> Outcome:
@@ -221,7 +229,7 @@ EXECUTORS: dict[str, Executor] = {
     "trigger.list_joined": run_trigger,
     "trigger.segment_entered": run_trigger,
     "trigger.date_field": run_trigger,
-    "trigger.inactive": run_trigger,
+    "trigger.inactive": run_inactive_trigger,
     "trigger.manual": run_trigger,
     "flow.delay": run_delay,
     "flow.wait_until": run_wait_until,

@@ -9,24 +9,28 @@ in batches; on PostgreSQL with SKIP LOCKED) and, per event, in this order:
    happened after the version was published, pass the property filters and the
    "at least N times within D" rule, and the journey's re-entry rule must allow it.
 The event is marked processed in the same transaction as all of that.
+
+A batch first loads, in a few queries, everything its events can touch (the contacts'
+active enrollments and their last entry per journey), works in memory, then writes with
+bulk statements: matching costs the same few statements for 1 event or 1,000.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.db.database import Database
+from engine.db.fastbulk import insert_rows, update_rows
 from engine.db.models import Enrollment, EnrollmentStatus, Event, JourneyRow, JourneyStatus
-from engine.runtime.compiled import CompiledJourney, VersionCache
-from engine.runtime.conditions import event_matches, filters_match, get_path, MISSING
-from engine.runtime.enroll import enroll
-from engine.runtime.batch import Batch, Run
 from engine.runtime.advance import end_run
+from engine.runtime.batch import Batch, Run, _chunks
+from engine.runtime.compiled import CompiledJourney, VersionCache
+from engine.runtime.conditions import MISSING, event_matches, filters_match, get_path
 from engine.settings import load_settings
 
 
@@ -37,6 +41,103 @@ class StoredEvent:
     name: str
     properties: dict[str, Any]
     occurred_at: datetime
+
+
+@dataclass
+class Active:
+    """An active enrollment of one of the batch's contacts, as loaded."""
+
+    run: Run
+    paused: bool
+    changed: dict[str, Any] = field(default_factory=dict)
+    #: an enrollment this batch created and has not written yet
+    pending: dict[str, Any] | None = None
+
+
+class EventBatch:
+    """The state a batch of events reads and changes, loaded once."""
+
+    def __init__(self, session: Session, batch: Batch, contact_ids: set[int],
+                 live: list[CompiledJourney]):
+        self.session, self.batch = session, batch
+        self.active: dict[int, list[Active]] = {cid: [] for cid in contact_ids}
+        # (contact, journey) -> last entry time, for the re-entry rule
+        self.last_entry: dict[tuple[int, int], datetime] = {}
+        self.new_enrollments: list[dict[str, Any]] = []
+        self.changed: dict[int, Active] = {}  # by enrollment id
+        journeys = {j.journey_id for j in live}
+        for chunk in _chunks(sorted(contact_ids), 900):
+            rows = session.execute(
+                select(Enrollment.id, Enrollment.contact_id, Enrollment.journey_id,
+                       Enrollment.version_id, Enrollment.node_id, Enrollment.state,
+                       Enrollment.wait_event, Enrollment.context, Enrollment.step_count,
+                       Enrollment.entered_at, JourneyRow.status)
+                .join(JourneyRow, JourneyRow.id == Enrollment.journey_id)
+                .where(Enrollment.contact_id.in_(chunk),
+                       Enrollment.status == EnrollmentStatus.ACTIVE))
+            for r in rows:
+                run = Run(id=r.id, contact_id=r.contact_id, journey_id=r.journey_id,
+                          version_id=r.version_id, node_id=r.node_id, state=r.state,
+                          due_at=None, context=dict(r.context or {}), step_count=r.step_count,
+                          entered_at=r.entered_at, wait_event=r.wait_event)
+                self.active[r.contact_id].append(Active(run, r.status == JourneyStatus.PAUSED))
+            if journeys:
+                for cid, jid, last in session.execute(
+                        select(Enrollment.contact_id, Enrollment.journey_id,
+                               func.max(Enrollment.entered_at))
+                        .where(Enrollment.contact_id.in_(chunk),
+                               Enrollment.journey_id.in_(journeys))
+                        .group_by(Enrollment.contact_id, Enrollment.journey_id)):
+                    self.last_entry[(cid, jid)] = last
+
+    def may_enter(self, journey: CompiledJourney, contact_id: int, now: datetime) -> bool:
+        if any(a.run.journey_id == journey.journey_id for a in self.active[contact_id]):
+            return False
+        last = self.last_entry.get((contact_id, journey.journey_id))
+        if last is None:
+            return True
+        rule = journey.settings.re_entry
+        if rule.mode == "once":
+            return False
+        return rule.mode == "always" or now - last >= rule.after.to_timedelta()
+
+    def enroll(self, journey: CompiledJourney, event: StoredEvent, now: datetime) -> None:
+        row = {
+            "contact_id": event.contact_id, "journey_id": journey.journey_id,
+            "version_id": journey.version_id, "active_journey_id": journey.journey_id,
+            "node_id": journey.trigger_id, "state": "ready", "status": EnrollmentStatus.ACTIVE,
+            "due_at": now, "paused_due_at": None, "wait_event": None, "entered_at": now,
+            "ended_at": None, "end_reason": None,
+            "context": {"event_name": event.name, "event": event.properties}, "step_count": 0,
+        }
+        self.new_enrollments.append(row)
+        placeholder = Run(id=0, contact_id=event.contact_id, journey_id=journey.journey_id,
+                          version_id=journey.version_id, node_id=journey.trigger_id,
+                          state="ready", due_at=now, context=row["context"], step_count=0,
+                          entered_at=now)
+        self.active[event.contact_id].append(Active(placeholder, False, pending=row))
+        self.last_entry[(event.contact_id, journey.journey_id)] = now
+
+    def materialize(self, contact_id: int) -> None:
+        """Write this contact's pending enrollments now (a later event of the same batch
+        must be able to end them): rare, so one insert each is fine."""
+        for active in self.active[contact_id]:
+            if active.pending is not None:
+                self.new_enrollments.remove(active.pending)
+                active.run.id = self.session.execute(
+                    insert(Enrollment.__table__).values(active.pending)
+                    .returning(Enrollment.__table__.c.id)).scalar_one()
+                active.pending = None
+
+    def flush(self) -> None:
+        insert_rows(self.session, Enrollment.__table__, self.new_enrollments)
+        changed = [dict(a.changed, id=run_id) for run_id, a in self.changed.items()]
+        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for row in changed:
+            by_shape.setdefault(tuple(sorted(row)), []).append(row)
+        for rows in by_shape.values():
+            update_rows(self.session, Enrollment.__table__, rows)
+        self.batch.flush([])
 
 
 def process_events(database: Database, now: datetime, cache: VersionCache,
@@ -57,69 +158,62 @@ def process_events(database: Database, now: datetime, cache: VersionCache,
             if not events:
                 return total
             live = cache.live(session)
-            batch = Batch(session, now, load_settings(session))
+            state = EventBatch(session, Batch(session, now, load_settings(session)),
+                               {e.contact_id for e in events}, live)
             for event in events:
-                match_event(session, batch, event, live, cache, now)
-            batch.flush([])
+                match_event(state, event, live, cache, now)
+            state.flush()
             session.execute(update(Event).where(Event.id.in_([e.id for e in events]))
                             .values(processed_at=now))
             total += len(events)
 
 
-def match_event(session: Session, batch: Batch, event: StoredEvent,
-                live: list[CompiledJourney], cache: VersionCache, now: datetime) -> None:
-    _end_by_goal_or_exit(session, batch, event, cache, now)
-    _wake_waiting(session, event, cache, now)
+def match_event(state: EventBatch, event: StoredEvent, live: list[CompiledJourney],
+                cache: VersionCache, now: datetime) -> None:
+    _end_by_goal_or_exit(state, event, cache, now)
+    _wake_waiting(state, event, cache, now)
     for journey in live:
-        if _trigger_matches(session, journey, event):
-            enroll(session, journey, event.contact_id, now,
-                   {"event_name": event.name, "event": event.properties})
+        if (_trigger_matches(state.session, journey, event)
+                and state.may_enter(journey, event.contact_id, now)):
+            state.enroll(journey, event, now)
 
 
-def _active(session: Session, contact_id: int):
-    return session.execute(
-        select(Enrollment.id, Enrollment.journey_id, Enrollment.version_id, Enrollment.node_id,
-               Enrollment.state, Enrollment.wait_event, Enrollment.context,
-               Enrollment.step_count, Enrollment.entered_at)
-        .where(Enrollment.contact_id == contact_id, Enrollment.status == EnrollmentStatus.ACTIVE)
-    ).all()
-
-
-def _end_by_goal_or_exit(session, batch: Batch, event: StoredEvent, cache, now) -> None:
-    for row in _active(session, event.contact_id):
-        settings = cache.get(session, row.version_id).settings
+def _end_by_goal_or_exit(state: EventBatch, event: StoredEvent, cache: VersionCache,
+                         now: datetime) -> None:
+    state.materialize(event.contact_id)
+    remaining = []
+    for active in state.active[event.contact_id]:
+        run = active.run
+        settings = cache.get(state.session, run.version_id).settings
         if any(event_matches(m, event.name, event.properties) for m in settings.goal_events):
             status, reason = EnrollmentStatus.CONVERTED, "goal"
         elif any(event_matches(m, event.name, event.properties) for m in settings.exit_events):
             status, reason = EnrollmentStatus.EXITED, "exit_event"
         else:
+            remaining.append(active)
             continue
-        run = Run(id=row.id, contact_id=event.contact_id, journey_id=row.journey_id,
-                  version_id=row.version_id, node_id=row.node_id, state=row.state, due_at=None,
-                  context=dict(row.context or {}), step_count=row.step_count,
-                  entered_at=row.entered_at)
-        end_run(run, batch, row.node_id, status, reason, {"event": event.name})
-        session.execute(update(Enrollment).where(Enrollment.id == row.id).values(
-            status=status, end_reason=reason, ended_at=now, due_at=None, paused_due_at=None,
-            wait_event=None, active_journey_id=None))
+        end_run(run, state.batch, run.node_id, status, reason, {"event": event.name})
+        active.changed |= {"status": status, "end_reason": reason, "ended_at": now,
+                           "due_at": None, "paused_due_at": None, "wait_event": None,
+                           "active_journey_id": None}
+        state.changed[run.id] = active
+    state.active[event.contact_id] = remaining
 
 
-def _wake_waiting(session, event: StoredEvent, cache, now) -> None:
-    rows = session.execute(
-        select(Enrollment.id, Enrollment.version_id, Enrollment.node_id, Enrollment.context,
-               JourneyRow.status)
-        .join(JourneyRow, JourneyRow.id == Enrollment.journey_id)
-        .where(Enrollment.contact_id == event.contact_id, Enrollment.wait_event == event.name,
-               Enrollment.status == EnrollmentStatus.ACTIVE, Enrollment.state == "waiting")
-    ).all()
-    for row in rows:
-        node = cache.get(session, row.version_id).nodes.get(row.node_id)
+def _wake_waiting(state: EventBatch, event: StoredEvent, cache: VersionCache,
+                  now: datetime) -> None:
+    for active in state.active[event.contact_id]:
+        run = active.run
+        if run.state != "waiting" or run.wait_event != event.name:
+            continue
+        node = cache.get(state.session, run.version_id).nodes.get(run.node_id)
         if node is None or not filters_match(event.properties, node.config.wait_for.filters):
             continue
-        context = dict(row.context or {}) | {"resume_port": "event"}
-        due = {"paused_due_at": now} if row.status == JourneyStatus.PAUSED else {"due_at": now}
-        session.execute(update(Enrollment).where(Enrollment.id == row.id).values(
-            context=context, wait_event=None, **due))
+        run.context["resume_port"] = "event"
+        run.wait_event = None
+        due = {"paused_due_at": now} if active.paused else {"due_at": now}
+        active.changed |= {"context": run.context, "wait_event": None, **due}
+        state.changed[run.id] = active
 
 
 def _trigger_matches(session: Session, journey: CompiledJourney, event: StoredEvent) -> bool:

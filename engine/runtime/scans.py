@@ -6,8 +6,9 @@ found up to `now + lookahead` (the next scan) and enrolled due AT the occurrence
 journey starts on time whatever the scan interval. The horizon already covered is kept
 in the `setting` table (`scan_clock`), so a restart neither repeats nor misses a date
 trigger: each occurrence fires once.
-- inactive for N days: no activity (events, opens, clicks) since N days ago, once per
-  spell of inactivity (a contact who becomes active again can qualify again);
+- inactive for N days: no activity (events, opens, clicks) for N days, once per spell of
+  inactivity (a contact who becomes active again can qualify again); enrolled due at the
+  moment the N days are up;
 - entered a segment: contacts who match the rules now and did not at the previous scan
   (the first scan of a version records who already matches; they do not enter);
 - date field: the contact attribute (`YYYY-MM-DD`, or an ISO date-time) plus the offset,
@@ -17,7 +18,7 @@ trigger: each occurrence fires once.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -50,7 +51,7 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
             for journey in journeys:
                 kind = journey.trigger.spec.type_id
                 if kind == "trigger.inactive":
-                    enrolled += _scan_inactive(session, journey, now)
+                    enrolled += _scan_inactive(session, journey, now, horizon)
                 elif kind == "trigger.segment_entered":
                     enrolled += _scan_segment(session, batch, journey, now)
                 else:
@@ -62,21 +63,28 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
     return enrolled
 
 
-def _scan_inactive(session: Session, journey: CompiledJourney, now: datetime) -> int:
-    threshold = now - timedelta(days=journey.trigger.config.days)
+def _scan_inactive(session: Session, journey: CompiledJourney, now: datetime,
+                   horizon: datetime) -> int:
+    days = timedelta(days=journey.trigger.config.days)
     activity = func.coalesce(Contact.last_activity_at, Contact.created_at)
     last_entry = (select(func.max(Enrollment.entered_at))
                   .where(Enrollment.contact_id == Contact.id,
                          Enrollment.journey_id == journey.journey_id)
                   .scalar_subquery())
-    ids = session.scalars(
-        select(Contact.id).where(
-            activity <= threshold,
+    rows = session.execute(
+        select(Contact.id, activity).where(
+            activity <= horizon - days,
             Contact.status.not_in(ContactStatus.SUPPRESSED),
             (last_entry.is_(None)) | (last_entry < activity),
         )
     ).all()
-    return sum(1 for cid in ids if enroll(session, journey, cid, now, {"event_name": "inactive"}))
+    enrolled = 0
+    for contact_id, last_active in rows:
+        # due the moment the contact has been inactive long enough (which may be ahead)
+        when = max(last_active.replace(tzinfo=timezone.utc) + days, now)
+        enrolled += bool(enroll(session, journey, contact_id, now,
+                                {"event_name": "inactive"}, due_at=when))
+    return enrolled
 
 
 def _scan_segment(session: Session, batch: Batch, journey: CompiledJourney, now: datetime) -> int:

@@ -227,3 +227,21 @@ def test_wait_until_is_local_and_dst_correct(h, clock):
     h.run_for(2 * D)
     actions = [r for r in h.timeline() if r[2] == "action"]
     assert actions == [(datetime(2026, 3, 29, 7, 0, tzinfo=timezone.utc), "s", "action", None)]
+
+
+def test_events_in_one_batch_see_each_other(h, clock):
+    """A cart and its purchase arriving together: the purchase still ends the journey, and
+    a wait-for-event started earlier is woken by an event later in the same batch."""
+    from engine.intake import parse_event, record_events
+
+    cart = linear("CartNow", ("trigger.event", {"event": "added_to_cart"}),
+                  ("d", "flow.delay", {"duration": "1 hour"}),
+                  settings={"goal_events": [{"event": "order_completed"}]})
+    h.publish(cart)
+    with h.db.session() as session:
+        record_events(session, [parse_event({"contact": "ana@example.com", "name": n})
+                                for n in ("added_to_cart", "order_completed")],
+                      now=clock.now(), source="test")
+    h.run_for(2 * H)
+    assert [e.status for e in h.enrollments()] == ["converted"]
+    assert [r[2:] for r in h.timeline()] == [("exit", "goal")]
