@@ -7,18 +7,26 @@ Contract:
 - Pages are keyed by name (`PAGE_NAMES`); `show_page(name)` brings one up and refreshes
   it, ValueError for an unknown name. `add_page()` is how further pages (the journey
   editor with its canvas) join the stack, with or without a navigation item.
-- `set_engine_status(text, tone)` fills the engine area of the status bar; the engine
-  bridge will call it (until then it says "Engine: not running").
-- Geometry, state and page are saved on close and restored on construction.
+- `set_engine_status(text, tone)` fills the engine area of the status bar; it follows
+  the `EngineHost` given (`engine_host`; without one the window makes a stopped host:
+  tests and screenshots never start an engine). Sending ▸ Pause all sending is the
+  master switch; while it is on, the status bar says so in the warning tone.
+- The journey editor is the page "editor" (no navigation item): the Journeys page and
+  the File menu open journeys in it (`journeys`: `app.journey_actions.JourneyActions`);
+  `.journey.json` files dropped on the window are imported.
+- Geometry, state and page are saved on close and restored on construction. Closing asks
+  about unsaved journey changes (and stays open on Cancel), then stops the engine.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,14 +37,21 @@ from PySide6.QtWidgets import (
 )
 
 from app import overview
+from app.editor_page import EditorPage
+from app.email_session import edit_stored_template
+from app.engine_host import EngineHost, describe
+from app.journey_actions import JourneyActions
+from app.recent_files import RecentFiles
 from app.theme import ThemeController
 from engine.db.database import Database
+from engine.journey_file import SUFFIX
 from widgets.contacts_page import ContactsPage
 from widgets.icons import icon
 from widgets.journeys_page import JourneysPage
 from widgets.nav_bar import NavBar
 from widgets.page_parts import Page
 from widgets.settings_page import THEME_LABELS, SettingsPage
+from widgets.table_model import ROW_ROLE
 from widgets.templates_page import TemplatesPage
 
 PAGE_NAMES = ("journeys", "contacts", "templates", "settings")
@@ -57,11 +72,15 @@ def app_version() -> str:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, db: Database, settings: QSettings, theme: ThemeController, parent=None):
+    def __init__(self, db: Database, settings: QSettings, theme: ThemeController,
+                 engine_host: EngineHost | None = None, parent=None):
         super().__init__(parent)
         self._db = db
         self._settings = settings
         self._theme = theme
+        self.engine_host = engine_host or EngineHost(db, parent=self)
+        self.recent = RecentFiles(settings, parent=self)
+        self.setAcceptDrops(True)
         self._pages: dict[str, Page] = {}
         self._current = PAGE_NAMES[0]
         self.setWindowTitle("Trellis")
@@ -79,8 +98,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self._build_status_bar()
         self._build_menus()
+        self._build_status_bar()  # after the menus: it checks Sending ▸ Pause all sending
         self._build_pages()
         theme.choice_changed.connect(self._theme_choice_changed)
         self._restore_layout()
@@ -125,6 +144,18 @@ class MainWindow(QMainWindow):
             ("settings", "Settings", "Theme and database location"),
             at_bottom=True,
         )
+        self.editor_page = EditorPage(self._db, self.engine_host)
+        self.add_page("editor", self.editor_page)
+        self.journeys = JourneyActions(self, self._db, self.editor_page, self.recent)
+        self.journeys_page.journey_open_requested.connect(self.journeys.open_journey)
+        self.journeys_page.new_requested.connect(lambda: self.journeys.new_journey())
+        self.journeys_page.import_requested.connect(lambda: self.journeys.import_file())
+        self.journeys_page.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.templates_page.table.activated.connect(self._edit_stored_template)
+        self.editor_page.back_requested.connect(lambda: self.show_page("journeys"))
+        self.editor_page.journeys_changed.connect(self.journeys_page.refresh)
+        self.editor_page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.editor_page.file_saved.connect(self.recent.add)
 
     def add_page(
         self,
@@ -173,7 +204,10 @@ class MainWindow(QMainWindow):
         self._current = name
         if name in self.nav.keys():
             self.nav.set_current(name)
+        elif name == "editor":
+            self.nav.set_current("journeys")  # the editor belongs to the Journeys section
         self._settings.setValue(PAGE_KEY, name)
+        self._update_actions()
 
     def refresh(self) -> None:
         """Re-read the page on screen (View ▸ Refresh)."""
@@ -202,6 +236,17 @@ class MainWindow(QMainWindow):
         database.setToolTip(str(location.path or location.display_url))
         bar.addPermanentWidget(database)
         self.set_engine_status("Engine: not running")
+        self.engine_host.status_changed.connect(self._show_engine_status)
+        # the countdown to the next tick moves even when nothing else changes
+        self._engine_timer = QTimer(self, interval=1000)
+        self._engine_timer.timeout.connect(self._show_engine_status)
+        self._engine_timer.start()
+        self._show_engine_status()
+
+    def _show_engine_status(self, *_args) -> None:
+        status = self.engine_host.status()
+        self.set_engine_status(*describe(status, datetime.now(timezone.utc)))
+        self.pause_sending.setChecked(status.sending_paused)
 
     def set_engine_status(self, text: str, tone: str = "neutral") -> None:
         """Show `text` in the engine area; `tone` colours its dot (see widgets.tokens.TONES)."""
@@ -219,6 +264,22 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        file_menu.addAction(icon("plus"), "&New journey…", QKeySequence.StandardKey.New,
+                            lambda: self.journeys.new_journey())
+        file_menu.addAction(icon("folder"), "&Import journey file…", QKeySequence.StandardKey.Open,
+                            lambda: self.journeys.import_file())
+        self._recent_menu = file_menu.addMenu("Recent journey &files")
+        self.recent.changed.connect(self._fill_recent)
+        self._fill_recent()
+        file_menu.addSeparator()
+        self.save_action = file_menu.addAction("&Save journey", lambda: self.editor_page.save())
+        # Ctrl+S is the journey editor's own shortcut; two active Ctrl+S shortcuts would
+        # cancel each other out, so here it is only shown (live only inside the menu)
+        self.save_action.setShortcut(QKeySequence.StandardKey.Save)
+        self.save_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.export_action = file_menu.addAction("&Export journey file…",
+                                                 lambda: self.journeys.export_journey())
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -239,9 +300,57 @@ class MainWindow(QMainWindow):
             self._theme_actions[choice] = action
         view.addAction(icon("refresh"), "&Refresh", QKeySequence.StandardKey.Refresh, self.refresh)
 
+        sending = menus.addMenu("&Sending")
+        self.pause_sending = sending.addAction(icon("pause"), "&Pause all sending")
+        self.pause_sending.setCheckable(True)
+        self.pause_sending.setToolTip("The master switch: journeys keep running, but no email "
+                                      "leaves until you switch it off again")
+        self.pause_sending.toggled.connect(self._pause_sending_toggled)
+
         help_menu = menus.addMenu("&Help")
         about = help_menu.addAction("&About Trellis", self._about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _pause_sending_toggled(self, paused: bool) -> None:
+        if paused != self.engine_host.sending_paused():
+            self.engine_host.set_sending_paused(paused)
+
+    def _fill_recent(self) -> None:
+        self._recent_menu.clear()
+        for path in self.recent.paths():
+            self._recent_menu.addAction(
+                path.name, lambda p=path: self.journeys.import_file(p, on_conflict="replace"))
+        self._recent_menu.setEnabled(bool(self.recent.paths()))
+
+    def _update_actions(self, *_args) -> None:
+        self.save_action.setEnabled(self._current == "editor"
+                                    and self.editor_page.document is not None)
+        self.export_action.setEnabled(self.journeys.can_export())
+
+    def _edit_stored_template(self, index) -> None:
+        edit_stored_template(self, self._db, index.data(ROW_ROLE).id,
+                             self.templates_page.refresh,
+                             self.engine_host.engine.services.public_url)
+
+    # ---- dropped files ---------------------------------------------------------------------
+
+    @staticmethod
+    def _journey_files(event) -> list[Path]:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        return [Path(u.toLocalFile()) for u in urls
+                if u.isLocalFile() and u.toLocalFile().endswith(SUFFIX)]
+
+    def dragEnterEvent(self, event) -> None:
+        if self._journey_files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = self._journey_files(event)
+        if files:
+            event.acceptProposedAction()
+            # one journey is open at a time: the last file dropped is the one shown
+            for path in files:
+                self.journeys.import_file(path)
 
     def _theme_choice_changed(self, choice: str) -> None:
         self._theme_actions[choice].setChecked(True)
@@ -271,9 +380,14 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         page = str(self._settings.value(PAGE_KEY, PAGE_NAMES[0]))
-        self.show_page(page if page in self._pages else PAGE_NAMES[0])
+        # the editor is never restored: no journey is open at start
+        self.show_page(page if page in PAGE_NAMES else PAGE_NAMES[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.editor_page.close():
+            event.ignore()
+            return
+        self.engine_host.stop()
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._settings.setValue(STATE_KEY, self.saveState())
         self._settings.sync()

@@ -5,7 +5,10 @@ renders it with `QWidget.grab()` into a PNG and closes it. It needs no display: 
 QApplication yet, the offscreen platform is used; the window is never put on a screen.
 Nothing leaks into the user's settings (a throwaway QSettings file is used) and, in a
 process that already has an application (tests), the previous theme is put back.
-ValueError for an unknown theme or page; OSError when the PNG cannot be written.
+With `journey` (a journey's name or id in the database, or a `.journey.json` file) the
+window shows that journey in the editor, fitted to the canvas; nothing is written to the
+database. ValueError for an unknown theme, page or journey, or a file with errors;
+OSError when the PNG cannot be written.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ def save_screenshot(
     size: tuple[int, int] = (1400, 900),
     theme: str = "light",
     page: str = "journeys",
+    journey: str | None = None,
 ) -> Path:
     if theme not in ("light", "dark"):
         raise ValueError(f"unknown theme {theme!r}; choose light or dark")
@@ -43,12 +47,18 @@ def save_screenshot(
             controller.apply()
             window = MainWindow(db, settings, controller)
             try:
-                window.show_page(page)
+                if journey is not None:
+                    _open_journey(window, db, journey)
+                else:
+                    window.show_page(page)
                 window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
                 window.setMinimumSize(1, 1)  # the picture is exactly the size asked for
                 window.resize(*size)
                 window.show()
                 app.processEvents()  # lay out and polish before painting
+                if journey is not None:
+                    window.editor_page.editor.view.fit_to_view()  # at its final size
+                    app.processEvents()
                 pixmap = window.grab()
             finally:
                 window.close()
@@ -63,3 +73,33 @@ def save_screenshot(
     if not pixmap.save(str(out), "PNG"):
         raise OSError(f"could not write the screenshot to {out}")
     return out
+
+
+def _open_journey(window, db, journey: str) -> None:
+    """Show `journey` (a file, else a name or id in the database) in the editor page."""
+    from app.journey_document import JourneyDocument
+    from engine.db.models import JourneyStatus
+    from engine.journey import Journey
+    from engine.journey_file import SUFFIX, read_journey_file
+    from engine.journey_store import draft_document, find_journey
+
+    path = Path(journey)
+    if path.is_file() or journey.endswith(SUFFIX):
+        result = read_journey_file(path)
+        if not result.ok:
+            problems = "; ".join(str(p) for p in result.problems[:3])
+            raise ValueError(f"cannot show {journey}: {problems}")
+        document, journey_id = JourneyDocument(result.journey, path), None
+    else:
+        with db.session() as session:
+            try:
+                row = find_journey(session, journey)
+                data = draft_document(row)
+            except LookupError as exc:
+                raise ValueError(str(exc)) from None
+            document, journey_id = JourneyDocument(Journey.from_document(data)), row.id
+    page = window.editor_page
+    page.open(document, journey_id)
+    if journey_id is None:  # not in the database: the page cannot read its state there
+        page.header.set_journey(document.journey.name, JourneyStatus.DRAFT, None, 0)
+    window.show_page("editor")

@@ -34,7 +34,13 @@ from sqlalchemy.orm import Session
 from engine.contacts import fields as clean
 from engine.contacts.columns import standard_field
 from engine.contacts.emails import normalise_email
-from engine.contacts.store import CHUNK, ConsentChange, ContactChange, apply_contact_changes
+from engine.contacts.store import (
+    CHUNK,
+    ConsentChange,
+    ContactChange,
+    apply_contact_changes,
+)
+from engine.db.fastbulk import insert_rows
 from engine.db.models import ContactStatus, Event
 from engine.errors import InputError
 
@@ -160,6 +166,17 @@ def record_events(
         }
         for item in items
     ]
+    return _insert_events(session, rows)
+
+
+def _insert_events(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert in bulk and return the new ids in order."""
+    if session.get_bind().dialect.name == "sqlite":
+        # One executemany inside our write transaction: SQLite hands out consecutive rowids,
+        # so the ids are the last one and the n-1 before it.
+        insert_rows(session, _event, rows)
+        last = session.connection().exec_driver_sql("SELECT last_insert_rowid()").scalar_one()
+        return list(range(last - len(rows) + 1, last + 1))
     event_ids: list[int] = []
     statement = insert(_event).returning(_event.c.id, sort_by_parameter_order=True)
     for start in range(0, len(rows), CHUNK):

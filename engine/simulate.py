@@ -13,6 +13,12 @@ Contract (the `simulate` command's, kept stable for others to build on):
 - The result is the timeline: one dict per logged step, ordered by time, with `at`,
   `contact`, `node`, `kind` and the fields of its kind (see docs/simulate.md).
 Bad inputs raise `InputError` naming the file and line; nothing is simulated then.
+
+`simulate(setup)` reads its inputs from files (the command); `run_scenario(scenario)` takes
+them in memory (documents, contact dicts, parsed events — the app's walk-through), and can
+also enroll contacts by hand, use given app settings, add events as the run unfolds
+(`react`), include each email's HTML, report progress and be cancelled (`Cancelled`). Both
+run the same loop on the same engine.
 """
 
 from __future__ import annotations
@@ -20,10 +26,11 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Mapping
 
 from sqlalchemy import select, update
 
@@ -32,34 +39,67 @@ from engine.clock import VirtualClock
 from engine.contacts.csv_import import import_contacts_csv
 from engine.contacts.report import read_text
 from engine.db import open_database
+from engine.db.database import Database
 from engine.db.models import Contact, Event, Message, StepLog
-from engine.document import QuietHours
-from engine.errors import InputError
-from engine.intake import EventInput, parse_event, record_events
+from engine.document import JourneyDocument, QuietHours
+from engine.errors import InputError, TrellisError
+from engine.intake import EventInput, parse_event, record_contact_upsert, record_events
 from engine.journey_file import read_journey_file
 from engine.journey_store import save_draft
 from engine.runtime.engine import Engine
 from engine.runtime.publish import PublishRefused
 from engine.runtime.scans import SCANNED
 from engine.runtime.services import UNSET, EngineServices
-from engine.settings import FrequencyCap, load_settings, save_settings
+from engine.settings import AppSettings, FrequencyCap, load_settings, save_settings
+
+#: `react(database, now)`: events to add once the engine has ticked at `now` (at >= now)
+React = Callable[[Database, datetime], list[EventInput]]
 
 
-@dataclass
-class SimulationSetup:
-    journeys: list[Path]
-    contacts: Path
-    events: Path | None
+class Cancelled(TrellisError):
+    """The caller's `cancelled()` said stop; nothing of the run is returned."""
+
+
+@dataclass(kw_only=True)
+class SimulationOptions:
+    """What every simulation takes, whatever its inputs come from."""
+
     start: datetime
     until: datetime
-    products: Path | None = None
     frequency_cap: FrequencyCap | None = UNSET
     quiet_hours: QuietHours | None = UNSET
     default_timezone: str | None = None
     #: show times in this zone (default UTC)
     display_zone: Any = timezone.utc
     lint_template: Any = None
+
+
+@dataclass(kw_only=True)
+class SimulationSetup(SimulationOptions):
+    """The `simulate` command's inputs: files."""
+
+    journeys: list[Path]
+    contacts: Path
+    events: Path | None
+    products: Path | None = None
     messages: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Scenario(SimulationOptions):
+    """In-memory inputs: what the app's walk-through builds."""
+
+    documents: list[JourneyDocument]
+    #: `record_contact_upsert` dicts: {"email", "first_name", "timezone", "attributes", …}
+    contacts: list[Mapping[str, Any]]
+    events: list[EventInput] = field(default_factory=list)
+    #: the app settings to simulate under (None: the defaults); overrides still apply
+    settings: AppSettings | None = None
+    #: (journey name, email): enrolled by hand at the start (manual triggers)
+    enroll: list[tuple[str, str]] = field(default_factory=list)
+    react: React | None = None
+    #: add each email's rendered HTML to its timeline line (`html`)
+    with_html: bool = False
 
 
 def read_events(path: Path, start: datetime) -> list[EventInput]:
@@ -81,61 +121,97 @@ def read_events(path: Path, start: datetime) -> list[EventInput]:
 
 
 def simulate(setup: SimulationSetup) -> list[dict[str, Any]]:
+    with _scratch_database() as database:
+        start = setup.start
+        report = import_contacts_csv(database, setup.contacts, now=start, strict=True)
+        if report.rejected:
+            raise InputError("; ".join(str(r) for r in report.rejected[:10]), str(setup.contacts))
+        if setup.products:
+            products = import_products_csv(database, setup.products, now=start)
+            if products.rejected:
+                raise InputError("; ".join(str(r) for r in products.rejected[:10]),
+                                 str(setup.products))
+        events = read_events(setup.events, start) if setup.events else []
+        documents = [_read_journey(path, setup.lint_template) for path in setup.journeys]
+        return list(_run(database, setup, documents, events,
+                         sources=[str(path) for path in setup.journeys]))
+
+
+def run_scenario(scenario: Scenario, *, progress: Callable[[float], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> list[dict[str, Any]]:
+    """Simulate `scenario`; `progress(fraction of the time span)`, `cancelled() -> bool`."""
+    with _scratch_database() as database:
+        with database.session() as session:
+            if scenario.settings is not None:
+                save_settings(session, scenario.settings)
+            for contact in scenario.contacts:
+                record_contact_upsert(session, contact, now=scenario.start, source="simulation")
+        events = sorted(scenario.events, key=lambda e: e.at or scenario.start)
+        return list(_run(database, scenario, scenario.documents, events,
+                         enroll=scenario.enroll, react=scenario.react,
+                         with_html=scenario.with_html, progress=progress, cancelled=cancelled))
+
+
+@contextmanager
+def _scratch_database() -> Iterator[Database]:
     folder = Path(tempfile.mkdtemp(prefix="trellis-simulate-"))
+    database = open_database(f"sqlite:///{folder / 'simulation.db'}")
     try:
-        return list(_simulate(setup, folder))
+        yield database
     finally:
+        database.dispose()
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _load_journeys(setup: SimulationSetup, database, now: datetime) -> list[str]:
-    names = []
-    for path in setup.journeys:
-        result = read_journey_file(path, lint_template=setup.lint_template)
-        errors = [p for p in result.problems if p.severity == "error"]
-        if errors or result.document is None:
-            raise InputError("; ".join(str(p) for p in errors[:10]), str(path))
-        with database.session() as session:
+def _read_journey(path: Path, lint_template) -> JourneyDocument:
+    result = read_journey_file(path, lint_template=lint_template)
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors or result.document is None:
+        raise InputError("; ".join(str(p) for p in errors[:10]), str(path))
+    return result.document
+
+
+def _publish_all(engine: Engine, documents: list[JourneyDocument], sources: list[str],
+                 options: SimulationOptions, now: datetime) -> None:
+    """Store every draft first, then publish: `sources` name each document in errors."""
+    for document, source in zip(documents, sources, strict=True):
+        with engine.database.session() as session:
             try:
-                save_draft(session, result.document, now=now)
+                save_draft(session, document, now=now)
             except ValueError as error:
-                raise InputError(str(error), str(path)) from None
-        names.append(result.document.name)
-    return names
+                raise InputError(str(error), source) from None
+    for document in documents:
+        try:
+            engine.publish(document.name, lint_template=options.lint_template)
+        except PublishRefused as refused:
+            raise InputError(str(refused), document.name) from None
 
 
-def _simulate(setup: SimulationSetup, folder: Path) -> Iterator[dict[str, Any]]:
-    start = setup.start
-    database = open_database(f"sqlite:///{folder / 'simulation.db'}")
-    report = import_contacts_csv(database, setup.contacts, now=start, strict=True)
-    if report.rejected:
-        raise InputError("; ".join(str(r) for r in report.rejected[:10]), str(setup.contacts))
-    if setup.products:
-        products = import_products_csv(database, setup.products, now=start)
-        if products.rejected:
-            raise InputError("; ".join(str(r) for r in products.rejected[:10]),
-                             str(setup.products))
-    events = read_events(setup.events, start) if setup.events else []
+def _run(database: Database, options: SimulationOptions, documents: list[JourneyDocument],
+         events: list[EventInput], *, sources: list[str] | None = None,
+         enroll: list[tuple[str, str]] = (),
+         react: React | None = None, with_html: bool = False,
+         progress: Callable[[float], None] | None = None,
+         cancelled: Callable[[], bool] | None = None) -> Iterator[dict[str, Any]]:
+    start = options.start
     with database.session() as session:
         settings = load_settings(session)
         changes = {}
-        if setup.frequency_cap is not UNSET:
-            changes["frequency_cap"] = setup.frequency_cap
-        if setup.quiet_hours is not UNSET:
-            changes["quiet_hours"] = setup.quiet_hours
-        if setup.default_timezone:
-            changes["default_timezone"] = setup.default_timezone
+        if options.frequency_cap is not UNSET:
+            changes["frequency_cap"] = options.frequency_cap
+        if options.quiet_hours is not UNSET:
+            changes["quiet_hours"] = options.quiet_hours
+        if options.default_timezone:
+            changes["default_timezone"] = options.default_timezone
         save_settings(session, settings.model_copy(update=changes))
 
     clock = VirtualClock(start)
-    services = EngineServices(quiet_hours_override=setup.quiet_hours,
-                              frequency_cap_override=setup.frequency_cap)
+    services = EngineServices(quiet_hours_override=options.quiet_hours,
+                              frequency_cap_override=options.frequency_cap)
     engine = Engine(database, clock, services=services)
-    for name in _load_journeys(setup, database, start):
-        try:
-            engine.publish(name, lint_template=setup.lint_template)
-        except PublishRefused as refused:
-            raise InputError(str(refused), name) from None
+    _publish_all(engine, documents, sources or [d.name for d in documents], options, start)
+    for journey, email in enroll:
+        engine.enroll(journey, [email])
 
     history = [e for e in events if e.at is not None and e.at < start]
     future = [e for e in events if e.at is None or e.at >= start]
@@ -144,9 +220,19 @@ def _simulate(setup: SimulationSetup, folder: Path) -> Iterator[dict[str, Any]]:
             ids = record_events(session, history, now=start, source="history")
             session.execute(update(Event).where(Event.id.in_(ids)).values(processed_at=start))
     scanning = _uses_scans(engine)
+    span = (options.until - start).total_seconds() or 1.0
     engine.tick()
     index = 0
     while True:
+        if cancelled is not None and cancelled():
+            raise Cancelled("the simulation was cancelled")
+        if react is not None:
+            # Events that depend on what just happened ("an hour after the first email").
+            added = react(database, clock.now())
+            if added:
+                future[index:] = sorted(future[index:] + added, key=lambda e: e.at or start)
+        if progress is not None:
+            progress(min(1.0, (clock.now() - start).total_seconds() / span))
         candidates = []
         if index < len(future):
             candidates.append(max(future[index].at or start, clock.now()))
@@ -156,7 +242,7 @@ def _simulate(setup: SimulationSetup, folder: Path) -> Iterator[dict[str, Any]]:
         if scanning:
             candidates.append(clock.now() + engine.scan_interval)
         moment = min(candidates) if candidates else None
-        if moment is None or moment > setup.until:
+        if moment is None or moment > options.until:
             break
         if moment > clock.now():
             clock.set(moment)
@@ -168,8 +254,7 @@ def _simulate(setup: SimulationSetup, folder: Path) -> Iterator[dict[str, Any]]:
             with database.session() as session:
                 record_events(session, arriving, now=moment, source="simulation")
         engine.tick()
-    yield from _timeline(database, setup.display_zone)
-    database.dispose()
+    yield from _timeline(database, options.display_zone, with_html)
 
 
 def _uses_scans(engine: Engine) -> bool:
@@ -177,7 +262,7 @@ def _uses_scans(engine: Engine) -> bool:
         return any(j.trigger.spec.type_id in SCANNED for j in engine.cache.live(session))
 
 
-def _timeline(database, zone) -> Iterator[dict[str, Any]]:
+def _timeline(database, zone, with_html: bool = False) -> Iterator[dict[str, Any]]:
     with database.session() as session:
         emails = {cid: email for cid, email in session.execute(select(Contact.id, Contact.email))}
         messages = {m.idempotency_key: m for m in session.scalars(select(Message))}
@@ -198,6 +283,8 @@ def _timeline(database, zone) -> Iterator[dict[str, Any]]:
                          "status": detail.get("status")}
                 if detail.get("error"):
                     line["error"] = detail["error"]
+                if with_html:
+                    line["html"] = message.html if message else ""
             elif log.kind == "action":
                 line |= detail
             elif log.kind == "branch":

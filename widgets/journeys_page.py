@@ -6,7 +6,11 @@ Contract:
   (see `app.overview.JourneySummary`); `refresh()` calls it again.
 - An empty list shows an explanatory empty state instead of the table.
 - `journey_open_requested(journey_id)` is emitted when a row is activated (double-click
-  or Enter): the hook the journey editor (canvas) attaches to.
+  or Enter): the journey editor opens it.
+- "New journey" emits `new_requested()`, "Import…" emits `import_requested()` (the app
+  asks for a blank or starter journey, or a file). The empty state offers both too.
+- `selected_journey_id()` is the highlighted row's journey (None without one), for
+  File ▸ Export.
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
 
 from engine.db.models import JourneyStatus
 from widgets import formatting
 from widgets.empty_state import EmptyState
+from widgets.icons import icon
 from widgets.page_parts import DataTable, Page, TableCard
 from widgets.table_model import RIGHT, ROW_ROLE, Column, RowsModel
 
@@ -59,8 +64,21 @@ EMPTY_BODY = (
 )
 
 
+def _buttons(on_new, on_import) -> tuple[QPushButton, QPushButton]:
+    new = QPushButton(icon("plus", "on_accent"), " New journey")
+    new.setProperty("primary", True)
+    new.setToolTip("Start from a blank canvas or a proven starter journey (Ctrl+N)")
+    new.clicked.connect(on_new)
+    imported = QPushButton(icon("folder"), " Import…")
+    imported.setToolTip("Open a .journey.json file (you can also drop one on the window)")
+    imported.clicked.connect(on_import)
+    return new, imported
+
+
 class JourneysPage(Page):
     journey_open_requested = Signal(int)
+    new_requested = Signal()
+    import_requested = Signal()
 
     def __init__(self, load: Callable[[], Sequence[Any]], parent=None):
         super().__init__(
@@ -71,6 +89,9 @@ class JourneysPage(Page):
         self._load = load
         self.count_label = QLabel(objectName="countLabel")
         self.header.add_widget(self.count_label)
+        self.new_button, self.import_button = _buttons(self.new_requested, self.import_requested)
+        self.header.add_widget(self.import_button)
+        self.header.add_widget(self.new_button)
 
         self.model = RowsModel(COLUMNS, self)
         self.table = DataTable()
@@ -78,6 +99,8 @@ class JourneysPage(Page):
         self.table.set_column_widths(0, {1: 140, 2: 130, 3: 150, 4: 150})
         self.table.activated.connect(self._open)
         self.empty = EmptyState("journeys", EMPTY_TITLE, EMPTY_BODY)
+        # below the explanation, above the bottom stretch (see EmptyState's layout)
+        self.empty.layout().insertLayout(2, self._empty_actions())
 
         self.card = TableCard(self.table, self.empty)
         self.content.addWidget(self.card, 1)
@@ -88,6 +111,23 @@ class JourneysPage(Page):
         self.model.set_rows(rows)
         self.count_label.setText(formatting.plural(len(rows), "journey") if rows else "")
         self.card.show_widget(self.table if rows else self.empty)
+        # an empty list offers the same two buttons in its empty state
+        self.new_button.setVisible(bool(rows))
+        self.import_button.setVisible(bool(rows))
+
+    def _empty_actions(self) -> QHBoxLayout:
+        new, imported = _buttons(self.new_requested, self.import_requested)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 24, 0, 0)
+        row.addStretch(1)
+        row.addWidget(imported)
+        row.addWidget(new)
+        row.addStretch(1)
+        return row
+
+    def selected_journey_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE).id if rows else None
 
     def _open(self, index: QModelIndex) -> None:
         self.journey_open_requested.emit(index.data(ROW_ROLE).id)

@@ -4,6 +4,12 @@ The list is explicit (no discovery by import side effects) and its order is the 
 `--help` shows.
 """
 
-from app.commands import audiences, contacts, events, journeys, run, screenshot, simulate, validate
+from app.commands import (
+    api_key, audiences, contacts, demo, events, journeys, outbox, products, run, screenshot,
+    simulate, smtp, validate,
+)
 
-COMMAND_MODULES = [validate, journeys, contacts, events, audiences, run, simulate, screenshot]
+COMMAND_MODULES = [
+    validate, journeys, contacts, events, products, audiences, run, api_key, smtp, outbox,
+    simulate, demo, screenshot,
+]

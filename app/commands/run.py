@@ -1,4 +1,17 @@
-"""`run`: the engine without the GUI, until SIGINT or SIGTERM (then a clean shutdown)."""
+"""`run`: the engine without the GUI — journeys, email delivery and the HTTP server —
+until SIGINT or SIGTERM, then a clean shutdown.
+
+Start order: the engine runner first (it takes the database's runner lock: a second
+`run` on the same SQLite file stops here), then delivery (its first drain turns sends a
+crash interrupted into `uncertain`), then the HTTP server. Shutdown is the reverse: the
+server finishes the requests in progress and writes the events it accepted, delivery
+finishes the message in hand and puts the rest of its batch back in the queue, the
+runner finishes its tick and releases the lock.
+
+Exit codes: 0 stopped cleanly, 1 another runner holds the database, 2 bad arguments
+(an SMTP URL, HOST:PORT or public URL that cannot be used, or the port given with --http
+already in use; when the default port is taken, `run` warns and runs without the server).
+"""
 
 from __future__ import annotations
 
@@ -6,38 +19,177 @@ import argparse
 import logging
 import signal
 import sys
+import threading
+from urllib.parse import urlsplit
 
-from app.cli import EXIT_OK, EXIT_PROBLEMS
+from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+
+#: engine.http.server.DEFAULT_BIND, not imported from there: the CLI starts without uvicorn
+DEFAULT_BIND = "127.0.0.1:8787"
 
 
 def register(commands) -> None:
     parser = commands.add_parser(
         "run",
-        help="run the journey engine headless",
+        help="run the journey engine, email delivery and the HTTP server headless",
         description="Run published journeys: match events, run due steps, queue and deliver "
-        "email. Stops cleanly on Ctrl+C or SIGTERM. Only one runner per SQLite database.",
+        "email, and serve the HTTP API (event and contact intake, the links in emails). "
+        "Stops cleanly on Ctrl+C or SIGTERM. Only one runner per SQLite database.",
     )
     parser.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
                         help="seconds between engine ticks (default 2)")
+    parser.add_argument(
+        "--smtp", metavar="URL",
+        help="deliver email through this SMTP server: smtp://HOST:PORT (no encryption), "
+        "smtp+starttls://USER@HOST:587 or smtps://USER@HOST:465; the password comes from the "
+        "keychain or TRELLIS_SMTP_PASSWORD (default: the server saved with `smtp set`; "
+        "without one, email stays queued)")
+    parser.add_argument("--smtp-connections", type=int, metavar="N",
+                        help="SMTP connections used in parallel (default 1)")
+    parser.add_argument("--smtp-rate", type=float, metavar="PER_SECOND",
+                        help="at most this many emails per second (default: no limit)")
+    parser.add_argument(
+        "--http", metavar="HOST:PORT",
+        help=f"where the HTTP server listens (default {DEFAULT_BIND}, this computer only; "
+        "0.0.0.0:PORT for every network; 'off' for no server)")
+    parser.add_argument(
+        "--public-url", metavar="URL",
+        help="the server's address as email readers reach it, for the links in emails "
+        "(unsubscribe, tracking), e.g. https://mail.example.com (default: http://HOST:PORT)")
     parser.set_defaults(handler=run)
 
 
+def _check_arguments(args: argparse.Namespace):
+    """(smtp settings or None, password, bind or None, public url); UsageError if bad."""
+    from engine.delivery.smtp_settings import SmtpUrlError, parse_smtp_url
+    from engine.http.server import BindError, parse_bind
+
+    smtp, password = None, None
+    if args.smtp:
+        try:
+            smtp, password = parse_smtp_url(args.smtp)
+        except SmtpUrlError as error:
+            raise UsageError(f"--smtp: {error}") from None
+    bind = None
+    if (args.http or DEFAULT_BIND).strip().lower() != "off":
+        try:
+            bind = parse_bind(args.http or DEFAULT_BIND)
+        except BindError as error:
+            raise UsageError(f"--http: {error}") from None
+    public = args.public_url
+    if public is not None:
+        public = public.strip().rstrip("/")
+        parsed = urlsplit(public)
+        if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+            raise UsageError(f"--public-url: {args.public_url!r} is not an http(s) URL, "
+                             "e.g. https://mail.example.com")
+    elif bind is not None:
+        host = "127.0.0.1" if bind[0] in ("0.0.0.0", "::") else bind[0]
+        public = f"http://{f'[{host}]' if ':' in host else host}:{bind[1]}"
+    if args.smtp_connections is not None and not 1 <= args.smtp_connections <= 32:
+        raise UsageError("--smtp-connections must be from 1 to 32")
+    if args.smtp_rate is not None and args.smtp_rate <= 0:
+        raise UsageError("--smtp-rate must be a positive number of emails per second")
+    return smtp, password, bind, public
+
+
 def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
     from engine.clock import SystemClock
     from engine.db import open_database
     from engine.runtime.engine import Engine
     from engine.runtime.runner import EngineRunner, RunnerLocked
+    from engine.runtime.services import EngineServices
 
+    smtp, password, bind, public_url = _check_arguments(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     database = open_database(args.db)
-    runner = EngineRunner(Engine(database, SystemClock()), interval=args.interval)
+    clock = SystemClock()
+    services = EngineServices(public_url=public_url) if public_url else EngineServices()
+    engine = Engine(database, clock, services=services)
+    parts: dict[str, object] = {}
+
+    def on_tick(report) -> None:
+        delivery = parts.get("delivery")
+        if delivery is not None and report.steps:
+            delivery.wake()  # the tick may have queued email: send it now, not next second
+
+    runner = EngineRunner(engine, interval=args.interval, on_tick=on_tick)
+    stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: runner.request_stop())
+        signal.signal(signum, lambda *_: stop.set())
     try:
-        print(f"Trellis engine running on {database.url} (Ctrl+C to stop)", flush=True)
-        runner.run_forever()
+        runner.start()
     except RunnerLocked as error:
         print(f"trellis: {error}", file=sys.stderr)
         return EXIT_PROBLEMS
+    try:
+        shown_url = make_url(database.url).render_as_string(hide_password=True)
+        print(f"Trellis engine running on {shown_url} (Ctrl+C to stop)", flush=True)
+        _start_delivery(parts, database, clock, smtp, password, args)
+        if bind is not None:
+            _start_http(parts, database, clock, runner.wake, bind, public_url,
+                        required=args.http is not None)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        for name in ("http", "delivery"):
+            part = parts.get(name)
+            if part is not None:
+                part.stop()
+        runner.stop()
+        database.dispose()
     print("Trellis engine stopped.", flush=True)
     return EXIT_OK
+
+
+def _start_delivery(parts, database, clock, smtp, password, args) -> None:
+    from engine.delivery.password import smtp_password
+    from engine.delivery.service import DeliveryService
+    from engine.delivery.smtp_settings import load_smtp_settings
+    from engine.delivery.worker import DeliveryWorker
+
+    if smtp is None:
+        with database.session() as session:
+            smtp = load_smtp_settings(session)
+        if smtp is None:
+            print("No SMTP server set: email stays in the outbox (use --smtp URL, or "
+                  "`smtp set URL`).", flush=True)
+            return
+    changes = {}
+    if args.smtp_connections is not None:
+        changes["connections"] = args.smtp_connections
+    if args.smtp_rate is not None:
+        changes["rate_per_second"] = args.smtp_rate
+    smtp = smtp.model_copy(update=changes)
+    worker = DeliveryWorker(database, clock, smtp, password=password or smtp_password(smtp),
+                            # the runner lock makes this process the only one sending from
+                            # an SQLite file: every `sending` row at start-up was interrupted
+                            exclusive=database.is_sqlite)
+    service = DeliveryService(worker)
+    service.start()
+    parts["delivery"] = service
+    print(f"Delivering email through {smtp.url()}", flush=True)
+
+
+def _start_http(parts, database, clock, wake, bind, public_url, *, required: bool) -> None:
+    from engine.http.api_key import ensure_api_key, kept_where
+    from engine.http.app import create_app
+    from engine.http.server import BindError, HttpServer
+
+    _key, created = ensure_api_key(database, clock.now())
+    server = HttpServer(create_app(database, clock, wake), bind[0], bind[1])
+    try:
+        server.start()
+    except BindError as error:
+        if required:
+            raise UsageError(f"--http: {error}") from None
+        # the default port: the engine and delivery are worth running without the server
+        print(f"trellis: warning: no HTTP server: {error}", file=sys.stderr, flush=True)
+        return
+    parts["http"] = server
+    print(f"HTTP server on {server.url} (links in emails: {public_url})", flush=True)
+    if created:
+        print(f"An API key for the intake API was created and kept in {kept_where(database)}; "
+              "`python main.py api-key` shows it.", flush=True)

@@ -1,4 +1,5 @@
-"""`screenshot OUT.png`: save a picture of the app's main window, no display needed."""
+"""`screenshot OUT.png [--journey NAME|FILE]`: save a picture of the app's main window (with
+a journey on the canvas), no display needed."""
 
 from __future__ import annotations
 
@@ -36,6 +37,12 @@ def register(commands) -> None:
         metavar="NAME",
         help="journeys, contacts, templates or settings (default: journeys)",
     )
+    parser.add_argument(
+        "--journey",
+        metavar="NAME|FILE",
+        help="show this journey on the canvas: a .journey.json file, or the name or id of "
+        "a journey in the database",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -44,7 +51,10 @@ def run(args: argparse.Namespace) -> int:
     from app.screenshot import save_screenshot
 
     try:
-        path = save_screenshot(args.out, args.db, size=args.size, theme=args.theme, page=args.page)
+        path = save_screenshot(
+            args.out, args.db, size=args.size, theme=args.theme, page=args.page,
+            journey=args.journey,
+        )
     except (ValueError, OSError) as exc:
         raise UsageError(str(exc)) from exc
     print(f"saved {path}")

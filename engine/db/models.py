@@ -228,7 +228,8 @@ class Enrollment(Base):
     __table_args__ = (
         UniqueConstraint("contact_id", "active_journey_id"),
         Index(None, "due_at"),
-        Index(None, "journey_id", "status"),
+        # node_id last: live counts per step read it from the index (analytics/live_counts.py)
+        Index(None, "journey_id", "status", "node_id"),
         Index(None, "contact_id", "wait_event"),
     )
 
@@ -262,6 +263,8 @@ class StepLog(Base):
     __tablename__ = "step_log"
     __table_args__ = (
         Index(None, "journey_id", "node_id", "kind"),
+        # contacts who passed each step, counted from the index alone (analytics/live_counts.py)
+        Index(None, "journey_id", "node_id", "enrollment_id"),
         Index(None, "enrollment_id"),
         Index(None, "contact_id", "at"),
     )

@@ -4,8 +4,9 @@ Contract:
 - `Catalog.from_orders(products, orders)` indexes the catalogue and every completed
   order's skus: how many orders hold each pair of products (item-to-item co-occurrence)
   and how many orders hold each product (sales). `Catalog.load(session)` builds it from the
-  `product` table and all `order_completed` events. Building reads every order, so the
-  engine builds one per batch and shares it across the batch's emails.
+  `product` table and all `order_completed` events; the order counts come from
+  `order_index`, which reads every order once per database and then only the new ones.
+  The engine still builds one Catalog per batch and shares it across the batch's emails.
 - `recommend(catalog, purchased, in_cart, n)` returns up to n catalogue products, never
   one the contact bought or has in the cart: first the products most often bought together
   with what they bought (score = sum over their purchases of the orders holding both),
@@ -24,8 +25,8 @@ from typing import Collection, Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db.models import Event, Product
-from engine.messaging.cart import ORDER_COMPLETED, lines, sku_of
+from engine.db.models import Product
+from engine.messaging.order_index import count_orders, order_counts
 from engine.messaging.values import ProductItem
 
 
@@ -45,22 +46,12 @@ class Catalog:
 
     @classmethod
     def from_orders(cls, products: Iterable[ProductItem], orders: Iterable[Iterable[str]]) -> "Catalog":
-        together: dict[str, Counter[str]] = defaultdict(Counter)
-        sales: Counter[str] = Counter()
-        for order in orders:
-            skus = set(order)
-            sales.update(skus)
-            for sku in skus:
-                together[sku].update(skus - {sku})
-        return cls({p.sku: p for p in products}, dict(together), sales)
+        return cls({p.sku: p for p in products}, *count_orders(orders))
 
     @classmethod
     def load(cls, session: Session) -> "Catalog":
         products = [product_item(row) for row in session.scalars(select(Product))]
-        orders = session.scalars(select(Event.properties).where(Event.name == ORDER_COMPLETED))
-        return cls.from_orders(
-            products, ([sku_of(line) for line in lines(props or {})] for props in orders)
-        )
+        return cls({p.sku: p for p in products}, *order_counts(session))
 
 
 def product_item(row: Product) -> ProductItem:
@@ -84,7 +75,11 @@ def recommend(catalog: Catalog, purchased: Collection[str], in_cart: Collection[
     scores: Counter[str] = Counter()
     for sku in purchased:
         scores.update(catalog.together.get(sku, {}))
-    take(sorted(scores, key=lambda sku: (-scores[sku], -catalog.sales[sku], sku)))
+    # the n best of often thousands of candidates: a heap, not a full sort
+    take(heapq.nsmallest(
+        n, (sku for sku in scores if sku not in excluded and sku in catalog.products),
+        key=lambda sku: (-scores[sku], -catalog.sales[sku], sku),
+    ))
 
     categories = sorted(
         {catalog.products[sku].category for sku in excluded if sku in catalog.products} - {""}

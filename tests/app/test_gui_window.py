@@ -36,7 +36,7 @@ def all_actions(menu: QMenu):
 def test_every_page_is_reachable_from_the_navigation(make_window, qtbot):
     window = make_window()
     window.show()
-    assert window.page_names() == list(PAGE_NAMES)
+    assert window.page_names() == [*PAGE_NAMES, "editor"]  # the editor has no nav item
     assert window.current_page() == "journeys"
     for name in PAGE_NAMES:
         qtbot.mouseClick(window.nav.button(name), Qt.MouseButton.LeftButton)
@@ -71,14 +71,18 @@ def test_engine_status_area(make_window):
 def test_menus_hold_only_working_actions(make_window):
     window = make_window()
     menus = {a.text().replace("&", ""): a.menu() for a in window.menuBar().actions()}
-    assert list(menus) == ["File", "View", "Help"]
+    assert list(menus) == ["File", "View", "Sending", "Help"]
     texts = {m: [a.text().replace("&", "") for a in all_actions(menu)] for m, menu in menus.items()}
-    assert texts["File"] == ["Quit"]
+    assert texts["File"] == ["New journey…", "Import journey file…", "Save journey",
+                             "Export journey file…", "Quit"]
     assert {"Light", "Dark", "Follow system", "Refresh"} <= set(texts["View"])
+    assert texts["Sending"] == ["Pause all sending"]
     assert texts["Help"] == ["About Trellis"]
+    # with no journey open or selected, there is nothing to save or export yet
+    idle = {"Save journey", "Export journey file…"}
     for menu in menus.values():
         for action in all_actions(menu):
-            assert action.isEnabled(), action.text()
+            assert action.isEnabled() != (action.text().replace("&", "") in idle), action.text()
             assert action.receivers(SIGNAL("triggered(bool)")) > 0, action.text()
 
 

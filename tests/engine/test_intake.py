@@ -196,12 +196,14 @@ def test_a_10k_batch_is_a_handful_of_statements(db, clock):
         ids = record(db, clock, *items)
     finally:
         sa_event.remove(db.engine, "before_cursor_execute", count)
-    assert len(ids) == 10_000
-    # Contact lookups, inserts and id reads in chunks, then the events. SQLite returns ids in
-    # the parameters' order only row by row, so the event INSERT runs per row on SQLite; it
-    # is one statement, batched, on PostgreSQL.
-    assert statements.count("SELECT") <= 4
-    assert statements.count("INSERT") - 10_000 <= 4
+    assert len(ids) == 10_000 and ids == list(range(ids[0], ids[0] + 10_000))
+    # Contact lookups, inserts and id reads in chunks, then the events in one executemany
+    # and one read of the last rowid.
+    assert statements.count("SELECT") <= 5
+    assert statements.count("INSERT") <= 4
+    with db.session() as session:
+        stored = dict(session.execute(select(Event.id, Event.properties)).all())
+    assert [stored[i]["i"] for i in ids] == list(range(10_000))
 
 
 def test_empty_batch(db, clock):

@@ -1,0 +1,367 @@
+"""The journey editor page: the canvas (`JourneyEditor`) under a header with the journey's
+state and verbs, the live counts, and the walk-through beside it.
+
+Contract:
+- `EditorPage(database, host)`; `open(document, journey_id)` shows an
+  `app.journey_document.JourneyDocument` whose draft is the journey `journey_id` in the
+  database (the app stores new and imported journeys before opening them). One journey
+  at a time: `close()` asks about unsaved changes first and returns False when the
+  marketer cancels.
+- `save()` (the editor's Ctrl+S, File ▸ Save) stores the draft in the database and, for a
+  journey opened from a file, writes the file too; it returns False when it could not
+  (the reason is shown). `dirty()` covers canvas edits and email edits.
+- Publish, Pause/Resume and Walk through run off the GUI thread (`app.background.Task`)
+  with the header's buttons disabled meanwhile; publishing saves first and goes through
+  the publish dialog. Email edits (the header's email menu, or a double-click on a step
+  that sends one) open the email editor; saving there replaces the template in the
+  journey (`Journey.set_template`: there is no undoable document intent for templates
+  yet, so such edits are tracked here until the next save).
+- While the journey is live or paused, the counts per step (`node_counts`) are read in
+  the background on open and after engine ticks (at most every `LIVE_REFRESH_MS`) and
+  listed beside the canvas (`live_counts()` is the last result; the canvas has no
+  per-node display for them yet).
+- Signals: `journeys_changed()` after anything that changes the journeys list,
+  `back_requested()`, `status_message(str)` for the status bar, `file_saved(path)`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QMessageBox,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.background import Task
+from app.email_session import open_email_editor
+from app.engine_host import EngineHost
+from app.journey_document import JourneyDocument
+from app.publishing import pause_work, publish_plan, publish_work, resume_work
+from app.walkthrough_runner import WalkthroughRunner
+from engine.analytics.live_counts import node_counts
+from engine.db.database import Database
+from engine.db.models import JourneyStatus
+from engine.document import EmailTemplate
+from engine.journey_drafts import JourneyInfo, journey_info, store_draft
+from engine.timeline_words import step_title
+from widgets.canvas.editor_widget import JourneyEditor
+from widgets.editor_header import EditorHeader
+from widgets.publish_dialog import PublishDialog
+
+LIVE_REFRESH_MS = 3000
+NEW_EMAIL_BODY = "Hi {{ contact.first_name | default('there') }},\n\n"
+
+
+class LiveCountsList(QTreeWidget):
+    """Contacts waiting at and passed through each step, while the journey is live."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("liveCounts")
+        self.setHeaderLabels(["Live now", "Waiting", "Passed"])
+        self.setRootIsDecorated(False)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def show_counts(self, steps: list[tuple[str, str]], counts: dict[str, tuple[int, int]]) -> None:
+        self.clear()
+        for node_id, label in steps:
+            waiting, passed = counts.get(node_id, (0, 0))
+            item = QTreeWidgetItem([label, f"{waiting:,}", f"{passed:,}"])
+            item.setData(0, Qt.ItemDataRole.UserRole, node_id)
+            for column in (1, 2):
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+            self.addTopLevelItem(item)
+
+
+class EditorPage(QWidget):
+    journeys_changed = Signal()
+    back_requested = Signal()
+    status_message = Signal(str)
+    file_saved = Signal(str)
+
+    def __init__(self, database: Database, host: EngineHost, parent=None):
+        super().__init__(parent)
+        self.setObjectName("editorPage")
+        self.database, self.host = database, host
+        self.document: JourneyDocument | None = None
+        self.editor: JourneyEditor | None = None
+        self.journey_id: int | None = None
+        self.info: JourneyInfo | None = None
+        self._template_edits = False
+        self._live: dict[str, tuple[int, int]] = {}
+        self._live_task: Task | None = None
+        self.publish_dialog: PublishDialog | None = None
+
+        self.header = EditorHeader()
+        self.header.back_requested.connect(self.back_requested)
+        self.header.publish_requested.connect(self.publish)
+        self.header.pause_requested.connect(lambda: self._run_verb(pause_work, "Paused"))
+        self.header.resume_requested.connect(lambda: self._run_verb(resume_work, "Resumed"))
+        self.header.email_requested.connect(self.edit_email)
+        self.header.new_email_requested.connect(self.new_email)
+        self.live_list = LiveCountsList()
+        self.walkthrough = WalkthroughRunner(database, self)
+        self.walkthrough.panel.step_clicked.connect(self._select_step)
+        self.header.walkthrough_toggled.connect(self._toggle_walkthrough)
+
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.addWidget(self.live_list)
+        self.side.addWidget(self.walkthrough.panel)
+        self.side.setObjectName("editorSide")
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(QWidget())  # the editor takes this place when a journey opens
+        self.body.addWidget(self.side)
+        self.body.setStretchFactor(0, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.body, 1)
+
+        self._live_timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
+        self._live_timer.timeout.connect(self._refresh_live)
+        host.ticked.connect(self._ticked)
+        self._show_side()
+
+    # ---- the journey ---------------------------------------------------------------------
+
+    def open(self, document: JourneyDocument, journey_id: int) -> None:
+        if self.document is not None:
+            self._drop_document()
+        self.document, self.journey_id = document, journey_id
+        self._template_edits = False
+        self.editor = JourneyEditor(document)
+        self.editor.save_requested.connect(self.save)
+        self.editor.node_double_clicked.connect(self._node_double_clicked)
+        self.body.replaceWidget(0, self.editor)
+        self.body.setSizes([1000, 340])
+        document.dirty_changed.connect(lambda _dirty: self._show_saved())
+        document.bridge.templates_changed.connect(self._show_emails)
+        document.bridge.renamed.connect(self.refresh)
+        self.walkthrough.set_document(document)
+        self.refresh()
+        self._show_emails()
+        self._show_saved()
+
+    def _drop_document(self) -> None:
+        self._live_timer.stop()
+        self.walkthrough.set_document(None)
+        placeholder = QWidget()
+        self.body.replaceWidget(0, placeholder)
+        self.editor.deleteLater()
+        self.document.close()
+        self.document = self.editor = self.journey_id = self.info = None
+
+    def refresh(self) -> None:
+        """Re-read the journey's state (status, version, contacts) from the database."""
+        if self.journey_id is None:
+            return
+        with self.database.session() as session:
+            self.info = journey_info(session, self.journey_id)
+        name = self.document.journey.name if self.document else self.info.name
+        self.header.set_journey(name, self.info.status, self.info.live_version,
+                                self.info.active_contacts)
+        self._show_side()
+        if self.is_live():
+            self._refresh_live()
+
+    def is_live(self) -> bool:
+        return self.info is not None and self.info.status in (JourneyStatus.LIVE,
+                                                              JourneyStatus.PAUSED)
+
+    def dirty(self) -> bool:
+        return self.document is not None and (self.document.dirty or self._template_edits)
+
+    def _show_saved(self) -> None:
+        if self.document is not None:
+            where = f"database and {self.document.path.name}" if self.document.path else ""
+            self.header.set_saved(not self.dirty(), where)
+
+    def _show_emails(self) -> None:
+        templates = self.document.journey.templates.values() if self.document else ()
+        self.header.set_emails([(t.key, t.name, t.subject or "(no subject yet)")
+                                for t in templates])
+
+    # ---- saving and closing ----------------------------------------------------------------
+
+    def save(self) -> bool:
+        if self.document is None:
+            return False
+        data = self.document.journey.to_document()
+        try:
+            with self.database.session() as session:
+                self.journey_id = store_draft(session, data, datetime.now(timezone.utc),
+                                              self.journey_id)
+            if self.document.path is not None:
+                path = self.document.save()
+                self.file_saved.emit(str(path))
+            else:
+                self.document.undo_stack.setClean()
+        except (ValueError, OSError) as error:
+            QMessageBox.warning(self, "Not saved", f"The journey was not saved:\n\n{error}")
+            return False
+        self._template_edits = False
+        self._show_saved()
+        self.refresh()
+        self.journeys_changed.emit()
+        self.status_message.emit(f"Saved “{data.name}”")
+        return True
+
+    def close(self) -> bool:
+        """Close the journey; False when the marketer chose to keep it open."""
+        if self.document is None:
+            return True
+        if self.dirty():
+            answer = QMessageBox.question(
+                self, "Unsaved changes",
+                f"Save the changes to “{self.document.journey.name}” before closing it?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return False
+            if answer == QMessageBox.StandardButton.Save and not self.save():
+                return False
+        self._drop_document()
+        return True
+
+    # ---- publish, pause, resume --------------------------------------------------------------
+
+    def publish(self) -> None:
+        if self.document is None or (self.dirty() and not self.save()):
+            return
+        plan = publish_plan(self.database, self.journey_id, self.document.journey.to_document(),
+                            self.document.problems())
+        dialog = PublishDialog(plan, self)
+        dialog.publish_requested.connect(lambda choice: self._publish(dialog, choice))
+        dialog.open()
+        self.publish_dialog = dialog
+
+    def _publish(self, dialog: PublishDialog, choice) -> None:
+        dialog.set_busy("Publishing…" if choice.move is None
+                        else "Publishing and moving contacts to the new version…")
+        task = self._start(publish_work(self.host.engine, self.journey_id, choice))
+        task.succeeded.connect(lambda number: self._published(dialog, number))
+        task.failed.connect(dialog.finish_failed)
+
+    def _published(self, dialog: PublishDialog, number: int) -> None:
+        dialog.accept()
+        self.host.wake()
+        self.refresh()
+        self.journeys_changed.emit()
+        self.status_message.emit(f"Version {number} of “{self.info.name}” is live")
+
+    def _run_verb(self, make_work, done: str) -> None:
+        if self.journey_id is None:
+            return
+        task = self._start(make_work(self.host.engine, self.journey_id))
+        task.succeeded.connect(lambda _result: self._verb_done(done))
+        task.failed.connect(lambda reason: QMessageBox.warning(self, "Not done", reason))
+
+    def _verb_done(self, done: str) -> None:
+        self.host.wake()
+        self.refresh()
+        self.journeys_changed.emit()
+        self.status_message.emit(f"{done} “{self.info.name}”")
+
+    def _start(self, work) -> Task:
+        self.header.set_busy(True)
+        task = Task(work, self, name="trellis-journey-verb")
+        task.finished.connect(lambda: self.header.set_busy(False))
+        task.finished.connect(task.deleteLater)
+        task.start()
+        return task
+
+    # ---- live counts ---------------------------------------------------------------------------
+
+    def _ticked(self, _report) -> None:
+        if self.is_live() and not self._live_timer.isActive():
+            self._live_timer.start()  # throttled: at most one read per interval
+
+    def _refresh_live(self) -> None:
+        if not self.is_live() or self._live_task is not None:
+            return
+        journey_id = self.journey_id
+
+        def work(_progress, _cancelled):
+            with self.database.session() as session:
+                return node_counts(session, journey_id)
+
+        self._live_task = Task(work, self, name="trellis-live-counts")
+        self._live_task.succeeded.connect(self._show_live)
+        self._live_task.finished.connect(self._live_done)
+        self._live_task.start()
+
+    def _live_done(self) -> None:
+        self._live_task.deleteLater()
+        self._live_task = None
+
+    def _show_live(self, counts: dict[str, tuple[int, int]]) -> None:
+        self._live = counts
+        if self.document is not None:
+            steps = [(n.id, step_title(n)) for n in self.document.journey.to_document().nodes]
+            self.live_list.show_counts(steps, counts)
+
+    def live_counts(self) -> dict[str, tuple[int, int]]:
+        return dict(self._live)
+
+    # ---- the side panels -------------------------------------------------------------------------
+
+    def _toggle_walkthrough(self, open_: bool) -> None:
+        self.walkthrough.panel.setVisible(open_)
+        self._show_side()
+
+    def _show_side(self) -> None:
+        self.live_list.setVisible(self.is_live())
+        self.walkthrough.panel.setVisible(self.header.walkthrough.isChecked())
+        self.side.setVisible(self.live_list.isVisibleTo(self.side)
+                             or self.walkthrough.panel.isVisibleTo(self.side))
+
+    def _select_step(self, node_id: str) -> None:
+        if self.editor is not None and self.document.journey.has_node(node_id):
+            self.editor.select_node(node_id)
+
+    # ---- emails ----------------------------------------------------------------------------------
+
+    def _node_double_clicked(self, node_id: str) -> None:
+        journey = self.document.journey
+        if journey.node(node_id)["type"] == "action.send_email":
+            key = journey.config(node_id).template
+            if key in journey.templates:
+                self.edit_email(key)
+
+    def edit_email(self, key: str) -> None:
+        template = self.document.journey.templates[key]
+        open_email_editor(self, self.database, template, self._store_template,
+                          self.host.engine.services.public_url)
+
+    def new_email(self) -> None:
+        journey = self.document.journey
+        number = len(journey.templates) + 1
+        while f"email-{number}" in journey.templates:
+            number += 1
+        template = EmailTemplate(key=f"email-{number}", name=f"Email {number}", subject="",
+                                 body=NEW_EMAIL_BODY)
+        self._store_template(template)
+        self.edit_email(template.key)
+        self.status_message.emit(f"“{template.name}” added: choose it in a Send email step")
+
+    def _store_template(self, template: EmailTemplate) -> str:
+        if self.document is None:
+            return "the journey is closed"
+        self.document.journey.set_template(template)
+        self._template_edits = True
+        self._show_saved()
+        return ""
+

@@ -1,0 +1,176 @@
+"""Editing one email: checks and preview while the marketer types, saving where the template
+lives, and "send test to me".
+
+Contract:
+- `EmailSession(dialog, database, store, public_url)` drives an `EmailEditorDialog`.
+  `store(template) -> str` keeps a saved template where it belongs (the journey, or the
+  `template` table) and returns "" or the reason it could not.
+- Every edit and every change of the preview's contact starts one background `Task` that
+  lints the template (`lint_template`) and renders it for the contact (`render_preview`:
+  nothing is written). The latest edit wins: one made while a check runs is checked
+  right after. Results go to the dialog on the GUI thread.
+- The contact chooser lists the sample contact and the newest contacts; its search reads
+  contacts by email or name (keyset query on the GUI thread: a page of 30).
+- "Send test to me" exists only when delivery is set up (stored SMTP settings): it calls
+  `engine.delivery.trial_send.send_test` in a Task, to the sender address of the app
+  settings, for the chosen contact. Without SMTP settings the dialog says how to get it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+from PySide6.QtCore import QObject, Qt
+
+from app import overview
+from app.background import Task
+from engine.clock import SystemClock
+from engine.db.database import Database
+from engine.db.models import Contact
+from engine.delivery.password import smtp_password
+from engine.delivery.smtp_settings import load_smtp_settings
+from engine.delivery.trial_send import send_test
+from engine.document import EmailTemplate
+from engine.journey_drafts import load_template, store_template
+from engine.messaging.lint import lint_template
+from engine.messaging.templates import RenderError
+from engine.preview import render_preview
+from widgets.email_editor import EmailEditorDialog
+
+SAMPLE_LABEL = "Sample contact (Alex Rivera)"
+CONTACTS_SHOWN = 30
+
+
+def smtp_ready(database: Database):
+    """The stored SMTP settings, or None when delivery is not set up."""
+    with database.session() as session:
+        return load_smtp_settings(session)
+
+
+class EmailSession(QObject):
+    def __init__(self, dialog: EmailEditorDialog, database: Database,
+                 store: Callable[[EmailTemplate], str], public_url: str):
+        super().__init__(dialog)
+        self.dialog, self.database, self._store = dialog, database, store
+        self._public_url = public_url
+        self._task: Task | None = None
+        self._pending: EmailTemplate | None = None
+        self._template = dialog.editor.template()
+        dialog.editor.template_edited.connect(self.check)
+        dialog.preview.contact_changed.connect(lambda _id: self.check(self._template))
+        dialog.preview.set_contact_search(self._search_contacts)
+        dialog.save_requested.connect(self._save)
+        dialog.send_test_requested.connect(self._send_test)
+        if dialog.test_button is None:
+            dialog.set_status("To send a test to yourself, set up email sending (SMTP) first.")
+        self._search_contacts("")  # fills the chooser, which starts the first check
+        self.check(self._template)
+
+    # ---- checks ------------------------------------------------------------------------------
+
+    def check(self, template: EmailTemplate | None) -> None:
+        if template is None:
+            return
+        self._template = template
+        if self._task is not None:
+            self._pending = template
+            return
+        contact_id = self.dialog.preview.contact_id()
+        self.dialog.preview.set_busy(True)
+        self._task = Task(lambda _progress, _cancelled: self._lint_and_render(template, contact_id),
+                          self, name="trellis-email-check")
+        self._task.succeeded.connect(self._checked)
+        self._task.failed.connect(self.dialog.preview.show_error)
+        self._task.finished.connect(self._next)
+        self._task.start()
+
+    def is_checking(self) -> bool:
+        return self._task is not None
+
+    def _lint_and_render(self, template: EmailTemplate, contact_id: int | None):
+        problems = lint_template(template)
+        now = datetime.now(timezone.utc)
+        with self.database.session() as session:
+            try:
+                return problems, render_preview(template, now=now, session=session,
+                                                contact_id=contact_id)
+            except RenderError as error:
+                return problems, error.reason
+
+    def _checked(self, result) -> None:
+        problems, email = result
+        self.dialog.editor.set_lint(problems)
+        if isinstance(email, str):
+            self.dialog.preview.show_error(email)
+        else:
+            self.dialog.preview.show_email(email)
+
+    def _next(self) -> None:
+        self._task.deleteLater()
+        self._task = None
+        if self._pending is not None:
+            template, self._pending = self._pending, None
+            self.check(template)
+
+    # ---- contacts ----------------------------------------------------------------------------
+
+    def _search_contacts(self, text: str) -> None:
+        with self.database.session() as session:
+            found = overview.fetch_contacts(session, text, limit=CONTACTS_SHOWN)
+        self.dialog.preview.set_contacts(
+            [(SAMPLE_LABEL, None)]
+            + [(f"{c.name} <{c.email}>" if c.name else c.email, c.id) for c in found])
+
+    # ---- saving and testing --------------------------------------------------------------------
+
+    def _save(self, template: EmailTemplate) -> None:
+        reason = self._store(template)
+        if reason:
+            self.dialog.set_status(f"Not saved: {reason}")
+        else:
+            self.dialog.mark_saved(template)
+
+    def _send_test(self, template: EmailTemplate) -> None:
+        contact_id = self.dialog.preview.contact_id()
+        with self.database.session() as session:
+            email = session.get(Contact, contact_id).email
+        smtp = smtp_ready(self.database)
+
+        def work(_progress, _cancelled):
+            return send_test(self.database, SystemClock(), smtp, template, email,
+                             password=smtp_password(smtp), public_url=self._public_url)
+
+        self.dialog.test_button.setEnabled(False)
+        self.dialog.set_status(f"Sending a test made for {email}…")
+        task = Task(work, self, name="trellis-send-test")
+        task.succeeded.connect(lambda sent: self.dialog.set_status(
+            f"Test sent to {sent.to}: “{sent.subject}”"))
+        task.failed.connect(lambda reason: self.dialog.set_status(f"The test was not sent: {reason}"))
+        task.finished.connect(lambda: self.dialog.test_button.setEnabled(True))
+        task.start()
+
+
+def open_email_editor(parent, database: Database, template: EmailTemplate,
+                      store: Callable[[EmailTemplate], str], public_url: str) -> EmailEditorDialog:
+    """Show the email editor for `template` (non-modal); it deletes itself when closed."""
+    dialog = EmailEditorDialog(template, parent, send_test=smtp_ready(database) is not None)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.session = EmailSession(dialog, database, store, public_url)
+    dialog.show()
+    return dialog
+
+
+def edit_stored_template(parent, database: Database, template_id: int,
+                         on_saved: Callable[[], None], public_url: str) -> EmailEditorDialog:
+    """The email editor for a template of the Templates page; saving writes its row."""
+    with database.session() as session:
+        template = load_template(session, template_id)
+
+    def store(edited: EmailTemplate) -> str:
+        with database.session() as session:
+            store_template(session, template_id, edited, datetime.now(timezone.utc))
+        on_saved()
+        return ""
+
+    return open_email_editor(parent, database, template, store, public_url)

@@ -1,0 +1,208 @@
+"""The engine inside the app: what `main.py run` runs, on a background scheduler, reported
+to the GUI as Qt signals.
+
+Contract:
+- `EngineHost(database, interval=2.0, deliver=False, http_bind=None)`: `engine` is the
+  `Engine(database, SystemClock())` whose verbs (publish, pause, resume) the app calls.
+  `start()` starts an `EngineRunner` on APScheduler's BackgroundScheduler and, as
+  `main.py run` does, email delivery (`deliver`, with the stored SMTP settings) and the
+  HTTP server (`http_bind` = (host, port)); see app/engine_parts.py. The app turns both
+  on; tests and screenshots leave them off. If another runner holds the SQLite database
+  (`RunnerLocked`), the host stays stopped and read-only for the engine: `state` is
+  "locked" and the status says who holds it; the app still opens and works. No SMTP
+  server, or a taken HTTP port, is said in the status (`notes`), never raised.
+- The runner's `on_tick` runs on the scheduler thread. It counts the queued messages
+  there (never on the GUI thread) and puts an `EngineStatus` into a thread-safe queue; it
+  never touches a Qt object. A GUI-thread timer drains the queue every `POLL_MS` and emits
+  `ticked(TickReport)` and `status_changed(EngineStatus)`; the same timer keeps the
+  "next tick" countdown and the last error current.
+- The master switch: `set_sending_paused(bool)` stores `AppSettings.sending_paused`
+  (delivery holds queued email while it is on) and emits `status_changed`;
+  `sending_paused()` reads the stored value.
+- `wake()` asks for a tick now (after publishing or resuming). `stop()` shuts the
+  scheduler down, waiting for a tick in progress, and releases the lock; it is safe to
+  call twice, and the host is a one-shot (start, stop).
+- `describe(status, now)` is the status bar's sentence and tone.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from app.engine_parts import start_delivery, start_http
+from engine.analytics.outbox import queued_messages
+from engine.clock import SystemClock
+from engine.db.database import Database
+from engine.http.server import BindError
+from engine.runtime.engine import Engine, TickReport
+from engine.runtime.runner import EngineRunner, RunnerLocked
+from engine.runtime.services import EngineServices
+from engine.settings import load_settings, save_settings
+
+log = logging.getLogger("trellis.app")
+POLL_MS = 500
+STOPPED, RUNNING, LOCKED = "stopped", "running", "locked"
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    state: str = STOPPED
+    sending_paused: bool = False
+    next_tick: datetime | None = None
+    #: messages waiting in the outbox; None before the first count
+    queued: int | None = None
+    last_error: str | None = None
+    #: why the engine is read-only (another runner holds the database)
+    locked_reason: str | None = None
+    #: what does not run beside the engine, in words (no SMTP server, HTTP port taken)
+    notes: tuple[str, ...] = ()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def describe(status: EngineStatus, now: datetime) -> tuple[str, str]:
+    """(sentence, tone) for the status bar; tone is one of widgets.tokens.TONES."""
+    queued = f" · {_plural(status.queued, 'email')} queued" if status.queued is not None else ""
+    if status.state == LOCKED:
+        return (f"Engine read-only: another Trellis is running this database{queued}",
+                "warning")
+    if status.state == STOPPED:
+        return "Engine: not running", "neutral"
+    parts = ["Engine running"]
+    if status.next_tick is not None:
+        seconds = max(0, round((status.next_tick - now).total_seconds()))
+        parts.append("next tick now" if seconds == 0 else f"next tick in {seconds} s")
+    text = " · ".join(parts) + queued + "".join(f" · {note}" for note in status.notes)
+    if status.last_error:
+        return f"{text} · Last error: {status.last_error}", "danger"
+    if status.sending_paused:
+        return f"Sending paused — emails wait in the outbox · {text}", "warning"
+    return text, "warning" if status.notes else "success"
+
+
+class EngineHost(QObject):
+    ticked = Signal(object)  # TickReport
+    status_changed = Signal(object)  # EngineStatus
+
+    def __init__(self, database: Database, *, interval: float = 2.0, deliver: bool = False,
+                 http_bind: tuple[str, int] | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.database = database
+        public_url = f"http://{http_bind[0]}:{http_bind[1]}" if http_bind else None
+        services = EngineServices(public_url=public_url) if public_url else EngineServices()
+        self.engine = Engine(database, SystemClock(), services=services)
+        self._runner = EngineRunner(self.engine, interval=interval, on_tick=self._on_tick)
+        self._deliver, self._http_bind = deliver, http_bind
+        self.delivery = self.http = None
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        with database.session() as session:
+            paused, queued = load_settings(session).sending_paused, queued_messages(session)
+        self._status = EngineStatus(sending_paused=paused, queued=queued)
+        self._timer = QTimer(self, interval=POLL_MS)
+        self._timer.timeout.connect(self._poll)
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        return self._status.state
+
+    def status(self) -> EngineStatus:
+        return self._status
+
+    def start(self) -> None:
+        if self._status.state != STOPPED:
+            return
+        try:
+            self._runner.start()
+        except RunnerLocked as locked:
+            self._set_status(state=LOCKED, locked_reason=str(locked))
+            return
+        self._set_status(state=RUNNING, next_tick=self._runner.next_tick_at(),
+                         notes=self._start_parts())
+        self._timer.start()
+
+    def _start_parts(self) -> tuple[str, ...]:
+        notes = []
+        if self._deliver:
+            self.delivery = start_delivery(self.database, self.engine.clock)
+            if self.delivery is None:
+                notes.append("no email server set up: email waits in the outbox")
+        if self._http_bind is not None:
+            try:
+                self.http = start_http(self.database, self.engine.clock, self.wake,
+                                       self._http_bind)
+            except BindError as error:
+                notes.append(f"links in emails do not work: {error}")
+        return tuple(notes)
+
+    def stop(self) -> None:
+        self._timer.stop()
+        if self._status.state == RUNNING:
+            # the reverse of start: requests in progress, the message in hand, the tick
+            for part in (self.http, self.delivery):
+                if part is not None:
+                    part.stop()
+            self._runner.stop()
+            self._poll()  # a tick that finished while stopping still reports
+            self._set_status(state=STOPPED, next_tick=None)
+
+    def wake(self) -> None:
+        if self._status.state == RUNNING:
+            self._runner.wake()
+
+    # ---- the master switch -----------------------------------------------------------------
+
+    def sending_paused(self) -> bool:
+        return self._status.sending_paused
+
+    def set_sending_paused(self, paused: bool) -> None:
+        with self.database.session() as session:
+            settings = load_settings(session)
+            save_settings(session, settings.model_copy(update={"sending_paused": paused}))
+        self._set_status(sending_paused=paused)
+
+    # ---- reports ---------------------------------------------------------------------------
+
+    def _on_tick(self, report: TickReport) -> None:  # scheduler thread: no Qt here
+        if self.delivery is not None and report.steps:
+            self.delivery.wake()  # the tick may have queued email: send it now
+        try:
+            with self.database.session() as session:
+                queued = queued_messages(session)
+        except Exception:  # noqa: BLE001 — a count that failed must not stop the report
+            log.exception("counting the outbox failed")
+            queued = None
+        self._inbox.put((report, queued))
+
+    def _poll(self) -> None:
+        reports = []
+        while True:
+            try:
+                reports.append(self._inbox.get_nowait())
+            except queue.Empty:
+                break
+        delivery_error = self.delivery.last_error if self.delivery is not None else None
+        changes = {"last_error": self._runner.last_error or delivery_error}
+        if self._status.state == RUNNING:
+            changes["next_tick"] = self._runner.next_tick_at()
+        counts = [queued for _report, queued in reports if queued is not None]
+        if counts:
+            changes["queued"] = counts[-1]
+        self._set_status(**changes)
+        for report, _queued in reports:
+            self.ticked.emit(report)
+
+    def _set_status(self, **changes) -> None:
+        status = replace(self._status, **changes)
+        if status != self._status:
+            self._status = status
+            self.status_changed.emit(status)
+

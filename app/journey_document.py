@@ -1,0 +1,362 @@
+"""`JourneyDocument`: one journey being edited — the journey, its undo stack, its file,
+whether it is saved, and what is wrong with it.
+
+Contract:
+- `JourneyDocument(journey=None, path=None)` wraps an `engine.journey.Journey` (a blank
+  one by default) with a `QUndoStack` (`undo_stack`), a `JourneyBridge` (`bridge`, the
+  journey's events as Qt signals) and the file it was read from or saved to (`path`).
+- Intent slots are the only way the app edits the journey (DESIGN §6): each checks the
+  edit, pushes one `QUndoCommand` (app/undo_commands.py) and returns what the caller
+  needs (new ids, or "" / an error sentence). The journey then emits its events and the
+  bridge turns them into the signals the canvas listens to. A refused edit changes nothing
+  and emits `edit_refused(reason)`.
+- `dirty` is "the undo stack is not at its clean index"; `dirty_changed(bool)` follows it.
+  `save(path)` writes the `.journey.json` atomically and marks the stack clean;
+  `load(path)` reads one and replaces the journey only when the file could be read as a
+  whole (never half-loaded; an unfinished journey with validation errors does open),
+  clears the undo history, and returns the file's problems either way.
+- Validation (`engine.validation.validate_journey` with the email linter) re-runs ~150 ms
+  after the last change; `problems_changed(list[Problem])` reports a changed result.
+  `problems()` and `can_publish()` are always current (they validate at once if a run is
+  pending). Lint results are cached per template content: linting renders a sample email.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from app import clipboard
+from app.journey_bridge import JourneyBridge
+from app.undo_commands import (
+    ConnectCommand,
+    InsertNodesCommand,
+    JourneyCommand,
+    MoveNodesCommand,
+    RemoveCommand,
+    SetConfigCommand,
+    SetSettingsCommand,
+    SetTitleCommand,
+)
+from engine.document import EmailTemplate, JourneyDocument as JourneyData, JourneySettings, NodeData
+from engine.errors import UnknownNodeType
+from engine.journey import Journey
+from engine.journey_file import FileProblem, read_journey_file, write_journey_file
+from engine.messaging.lint import lint_template
+from engine.validation import Problem, TemplateLinter, has_errors, validate_journey
+
+VALIDATE_DELAY_MS = 150
+#: how far a pasted or duplicated copy lands from its original (and from earlier copies)
+PASTE_OFFSET = (40.0, 40.0)
+
+Edge = tuple[str, str, str]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+class JourneyDocument(QObject):
+    dirty_changed = Signal(bool)
+    path_changed = Signal(str)
+    problems_changed = Signal(list)
+    edit_refused = Signal(str)
+
+    def __init__(
+        self,
+        journey: Journey | None = None,
+        path: str | Path | None = None,
+        parent: QObject | None = None,
+        *,
+        linter: TemplateLinter | None = lint_template,
+    ):
+        super().__init__(parent)
+        self.journey = journey if journey is not None else Journey()
+        self.path = Path(path) if path else None
+        self.undo_stack = QUndoStack(self)
+        self.bridge = JourneyBridge(self.journey, self)
+        self._linter = linter
+        self._lint_cache: dict[str, list[tuple[str, str]]] = {}
+        self._problems: list[Problem] = []
+        self._timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
+        self._timer.timeout.connect(self.validate_now)
+        self.bridge.changed.connect(self._timer.start)
+        self.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.validate_now()
+
+    @classmethod
+    def from_file(
+        cls,
+        path: str | Path,
+        parent: QObject | None = None,
+        *,
+        linter: TemplateLinter | None = lint_template,
+    ):
+        """(document, problems); the document is None when the file cannot be read as a
+        journey (an unfinished journey opens, with its validation problems)."""
+        document = cls(parent=parent, linter=linter)
+        problems = document.load(path)
+        if document.path is None:
+            document.close()
+            return None, problems
+        return document, problems
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.dirty_changed.emit(not clean)
+
+    def close(self) -> None:
+        self._timer.stop()
+        self.bridge.detach()
+        self.deleteLater()
+
+    # ---- state ---------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write the journey (OSError when that fails; nothing is marked saved then)."""
+        target = Path(path) if path else self.path
+        if target is None:
+            raise ValueError("this journey has no file yet: choose where to save it")
+        write_journey_file(self.journey, target)
+        self.undo_stack.setClean()
+        self._set_path(target)
+        return target
+
+    def load(self, path: str | Path) -> list[FileProblem]:
+        result = read_journey_file(path, lint_template=self._lint)
+        if result.journey is None:  # the file itself is broken: nothing is loaded
+            return result.problems
+        # an unfinished journey (validation errors) still opens: that is what drafts are
+        self.journey.load(result.document)
+        self.undo_stack.clear()
+        self._set_path(Path(path))
+        self.validate_now()
+        return result.problems
+
+    def _set_path(self, path: Path) -> None:
+        if path != self.path:
+            self.path = path
+            self.path_changed.emit(str(path))
+
+    # ---- problems ------------------------------------------------------------------------
+
+    def _lint(self, template: EmailTemplate) -> list[tuple[str, str]]:
+        key = template.model_dump_json()
+        if key not in self._lint_cache:
+            self._lint_cache[key] = list(self._linter(template)) if self._linter else []
+        return self._lint_cache[key]
+
+    def validate_now(self) -> list[Problem]:
+        self._timer.stop()
+        problems = validate_journey(self.journey, self._lint)
+        if problems != self._problems:
+            self._problems = problems
+            self.problems_changed.emit(list(problems))
+        return problems
+
+    def problems(self) -> list[Problem]:
+        if self._timer.isActive():
+            self.validate_now()
+        return list(self._problems)
+
+    def can_publish(self) -> bool:
+        """True when no validation error is left (warnings do not block)."""
+        return not has_errors(self.problems())
+
+    # ---- intents -------------------------------------------------------------------------
+
+    def _push(self, command: QUndoCommand) -> bool:
+        self.undo_stack.push(command)
+        if isinstance(command, JourneyCommand) and command.error:
+            self.edit_refused.emit(command.error)
+            return False
+        return True
+
+    def _refuse(self, reason: str) -> str:
+        self.edit_refused.emit(reason)
+        return reason
+
+    def _label(self, node_id: str) -> str:
+        return self.journey.node(node_id)["title"] or self.journey.spec(node_id).title
+
+    def add_node(
+        self,
+        type_id: str,
+        pos: tuple[float, float],
+        connect_from: tuple[str, str] | None = None,
+    ) -> str | None:
+        """Add a step of `type_id` at `pos` (its top-left corner); with `connect_from`
+        = (source, port), also connect that port to it, in the same undo step."""
+        try:
+            spec = self.journey.registry.get(type_id)
+        except UnknownNodeType as exc:
+            self._refuse(str(exc))
+            return None
+        node = NodeData(
+            id=self.journey.new_node_id(),
+            type=spec.type_id,
+            type_version=spec.version,
+            pos=(float(pos[0]), float(pos[1])),
+            config=spec.default_config().model_dump(mode="json"),
+        )
+        edges: list[Edge] = []
+        if connect_from is not None:
+            source, port = connect_from
+            if not spec.has_input:
+                self._refuse("a trigger starts the journey; nothing can lead into it")
+                return None
+            edges.append((source, port, node.id))
+        command = InsertNodesCommand(self.journey, f"Add {spec.title}", [node], edges)
+        return node.id if self._push(command) else None
+
+    def delete(self, node_ids: Iterable[str], edges: Iterable[Edge] = (), text: str = "") -> None:
+        node_ids = [n for n in dict.fromkeys(node_ids) if self.journey.has_node(n)]
+        existing = set(self.journey.edges())
+        edges = [e for e in dict.fromkeys(edges) if tuple(e) in existing]
+        if not node_ids and not edges:
+            return
+        if not text and len(node_ids) == 1 and not edges:
+            text = f"Delete '{self._label(node_ids[0])}'"
+        elif not text:
+            text = (
+                f"Delete {_plural(len(node_ids), 'step')}" if node_ids
+                else f"Remove {_plural(len(edges), 'link')}"
+            )
+        self._push(RemoveCommand(self.journey, text, node_ids, edges))
+
+    def connect_ports(self, source: str, port: str, target: str) -> bool:
+        verdict = self.journey.can_connect(source, port, target)
+        if not verdict:
+            self._refuse(verdict.reason)
+            return False
+        text = f"Connect '{self._label(source)}' to '{self._label(target)}'"
+        return self._push(ConnectCommand(self.journey, text, (source, port, target)))
+
+    def disconnect_port(self, source: str, port: str) -> None:
+        target = self.journey.target(source, port)
+        if target is not None:
+            self.delete((), [(source, port, target)])
+
+    def move_nodes(self, positions: Mapping[str, tuple[float, float]], text: str = "") -> None:
+        """Move nodes to `positions` as one undo step (a finished drag, a tidy layout)."""
+        before, after = {}, {}
+        for node_id, (x, y) in positions.items():
+            if not self.journey.has_node(node_id):
+                continue
+            old = self.journey.node(node_id)["pos"]
+            if old != (float(x), float(y)):
+                before[node_id], after[node_id] = old, (float(x), float(y))
+        if after:
+            text = text or (
+                f"Move '{self._label(next(iter(after)))}'" if len(after) == 1
+                else f"Move {_plural(len(after), 'step')}"
+            )
+            self._push(MoveNodesCommand(self.journey, text, before, after))
+
+    def set_node_config(
+        self, node_id: str, config: Mapping[str, Any] | BaseModel, merge_key: object = None
+    ) -> str:
+        """Replace a step's settings; "" when done (or nothing changed), else the reason
+        it was refused. Edits with the same `merge_key` merge into one undo step."""
+        if not self.journey.has_node(node_id):
+            return self._refuse(f"there is no step {node_id!r} in this journey")
+        spec = self.journey.spec(node_id)
+        try:
+            parsed = spec.parse_config(config)
+        except ValidationError as exc:
+            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        before = self.journey.config(node_id).model_dump(mode="json")
+        after = parsed.model_dump(mode="json")
+        if after == before:
+            return ""
+        key = None if merge_key is None else (node_id, merge_key)
+        command = SetConfigCommand(
+            self.journey, f"Edit '{self._label(node_id)}'", node_id, before, after, key
+        )
+        return "" if self._push(command) else command.error
+
+    def set_node_title(self, node_id: str, title: str) -> str:
+        if not self.journey.has_node(node_id):
+            return self._refuse(f"there is no step {node_id!r} in this journey")
+        before = self.journey.node(node_id)["title"]
+        if title == before:
+            return ""
+        if len(title) > 120:
+            return "a step title has at most 120 characters"
+        command = SetTitleCommand(self.journey, "Rename step", node_id, before, title)
+        return "" if self._push(command) else command.error
+
+    def set_settings(
+        self, settings: JourneySettings | Mapping[str, Any], merge_key: object = None
+    ) -> str:
+        try:
+            after = JourneySettings.model_validate(
+                settings.model_dump() if isinstance(settings, BaseModel) else settings
+            )
+        except ValidationError as exc:
+            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        before = self.journey.settings
+        if after == before:
+            return ""
+        command = SetSettingsCommand(
+            self.journey, "Edit journey settings", before, after, merge_key
+        )
+        return "" if self._push(command) else command.error
+
+    # ---- clipboard -----------------------------------------------------------------------
+
+    def copy(self, node_ids: Sequence[str]) -> bool:
+        fragment = self.journey.copy_nodes(node_ids)
+        if not fragment.nodes:
+            return False
+        clipboard.put_fragment(fragment)
+        return True
+
+    def cut(self, node_ids: Sequence[str]) -> None:
+        if self.copy(node_ids):
+            self.delete(node_ids, text=f"Cut {_plural(len(node_ids), 'step')}")
+
+    def paste(self, at: tuple[float, float] | None = None) -> list[str]:
+        """Paste the clipboard's steps with fresh ids: their top-left corner at `at`, or
+        next to where they were copied from. Returns the new ids ([] if nothing to paste)."""
+        fragment = clipboard.take_fragment()
+        return self._insert_fragment(fragment, at, "Paste") if fragment else []
+
+    def duplicate(self, node_ids: Sequence[str]) -> list[str]:
+        fragment = self.journey.copy_nodes(node_ids)
+        return self._insert_fragment(fragment, None, "Duplicate") if fragment.nodes else []
+
+    def _insert_fragment(
+        self, fragment: JourneyData, at: tuple[float, float] | None, verb: str
+    ) -> list[str]:
+        left = min(node.pos[0] for node in fragment.nodes)
+        top = min(node.pos[1] for node in fragment.nodes)
+        if at is None:
+            dx, dy = PASTE_OFFSET
+            taken = {self.journey.node(n)["pos"] for n in self.journey.node_ids()}
+            # paste after paste cascades instead of piling copies on one spot
+            while (left + dx, top + dy) in taken:
+                dx, dy = dx + PASTE_OFFSET[0], dy + PASTE_OFFSET[1]
+        else:
+            dx, dy = at[0] - left, at[1] - top
+        fresh = clipboard.reidentify(fragment, self.journey, (dx, dy))
+        bad = [n.type for n in fresh.nodes if n.type not in self.journey.registry]
+        if bad:
+            self._refuse(f"these steps use a type this Trellis does not know: {bad[0]}")
+            return []
+        command = InsertNodesCommand(
+            self.journey,
+            f"{verb} {_plural(len(fresh.nodes), 'step')}",
+            fresh.nodes,
+            [(e.source, e.port, e.target) for e in fresh.edges],
+            fresh.templates,
+        )
+        return command.node_ids if self._push(command) else []
+

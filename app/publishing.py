@@ -1,0 +1,56 @@
+"""Publishing from the editor: the plan the publish dialog shows, and the work it starts.
+
+Contract:
+- `publish_plan(database, journey_id, draft, problems)` reads what the dialog needs
+  (pure reads: the live version's document for the diff, who waits at which step) and
+  returns a `PublishPlan`; `problems` are the document's current validation results.
+- `publish_work(engine, journey_id, choice)` returns the background work that publishes
+  (`Engine.publish` with the email linter, `move` and `fallback` from the choice) and
+  returns the new version number. Pausing and resuming are `pause_work` / `resume_work`.
+  The work runs in an `app.background.Task`: publishing with contacts to move can take a
+  while on a big journey.
+"""
+
+from __future__ import annotations
+
+from engine.analytics.live_counts import node_counts
+from engine.analytics.version_diff import diff_versions
+from engine.db.database import Database
+from engine.document import JourneyDocument
+from engine.journey_drafts import journey_info, live_document
+from engine.messaging.lint import lint_template
+from engine.runtime.engine import Engine
+from engine.timeline_words import step_title
+from engine.validation import Problem
+from widgets.publish_dialog import PublishChoice, PublishPlan
+
+
+def publish_plan(database: Database, journey_id: int, draft: JourneyDocument,
+                 problems: list[Problem]) -> PublishPlan:
+    with database.session() as session:
+        info = journey_info(session, journey_id)
+        live = live_document(session, journey_id)
+        waiting = {node: w for node, (w, _passed) in node_counts(session, journey_id).items() if w}
+    labels = {node.id: step_title(node) for node in draft.nodes}
+    old_labels = dict(labels)
+    if live is not None:
+        old_labels |= {node.id: step_title(node) for node in live.nodes if node.id not in labels}
+    return PublishPlan(
+        name=draft.name, problems=problems, diff=diff_versions(live, draft),
+        live_version=info.live_version, waiting=waiting, old_labels=old_labels,
+        new_steps=[(node.id, labels[node.id]) for node in draft.nodes], labels=labels)
+
+
+def publish_work(engine: Engine, journey_id: int, choice: PublishChoice):
+    def work(_progress, _cancelled) -> int:
+        return engine.publish(str(journey_id), lint_template=lint_template,
+                              move=choice.move, fallback=choice.fallback)
+    return work
+
+
+def pause_work(engine: Engine, journey_id: int):
+    return lambda _progress, _cancelled: engine.pause(str(journey_id))
+
+
+def resume_work(engine: Engine, journey_id: int):
+    return lambda _progress, _cancelled: engine.resume(str(journey_id))

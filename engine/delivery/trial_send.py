@@ -1,0 +1,90 @@
+"""'Send a test to me': one template rendered for a chosen contact, sent to the marketer.
+
+Contract: `send_test(database, clock, smtp, template, contact_email, to=…)` renders the
+template exactly as the journey would for that contact (same context, layout, links) and
+sends it at once over its own connection, outside the outbox and outside any journey:
+nothing is queued, logged as a step, or counted by frequency caps. The subject starts
+with "[Test] " and the message carries `X-Trellis-Test: yes`. Its message key starts with
+`test:`, which the HTTP server recognises: opening, clicking or unsubscribing in a test
+email records nothing and never unsubscribes the contact it was rendered for. Whatever
+rendering writes (a coupon issued for the preview) is rolled back. Returns a `TestSend`;
+raises LookupError (no such contact), `RenderError` (the template fails for this
+contact) or `DeliveryError` (the server refused or could not be reached).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from engine.clock import Clock
+from engine.contacts.emails import normalise_email
+from engine.db.database import Database
+from engine.db.models import Contact
+from engine.delivery.mime import Sender
+from engine.delivery.smtp_settings import SmtpSettings
+from engine.delivery.transport import DeliveryError, SmtpConnection
+from engine.document import EmailTemplate
+from engine.messaging.compose import build_mime, message_id
+from engine.messaging.providers import build_render_context
+from engine.messaging.render import render_email
+from engine.messaging.tokens import LinkBuilder, get_or_create_secret
+from engine.settings import load_settings
+
+TEST_KEY_PREFIX = "test:"
+TEST_HEADER = "X-Trellis-Test"
+
+
+@dataclass(frozen=True)
+class TestSend:
+    __test__ = False  # not a pytest class
+
+    to: str
+    subject: str
+    message_id: str
+
+
+def is_test_key(message_key: str) -> bool:
+    return message_key.startswith(TEST_KEY_PREFIX)
+
+
+def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: EmailTemplate,
+              contact_email: str, *, to: str | None = None, password: str | None = None,
+              public_url: str) -> TestSend:
+    now = clock.now()
+    key = f"{TEST_KEY_PREFIX}{uuid.uuid4().hex}"
+    with database.session() as session:  # committed: links must verify later
+        secret = get_or_create_secret(session)
+    with database.sessions() as session:  # never committed: see the module docstring
+        email = normalise_email(contact_email)
+        contact = session.scalar(select(Contact).where(Contact.email == email))
+        if contact is None:
+            raise LookupError(f"there is no contact {email!r}")
+        settings = load_settings(session)
+        links = LinkBuilder(public_url, secret)
+        contact_id = contact.id
+        context = build_render_context(session, contact, now=now, links=links, message_key=key)
+        rendered = render_email(template, context)
+        session.rollback()
+    sender = Sender.of(settings)
+    recipient = to or sender.address
+    message = build_mime(
+        rendered, to=recipient, from_addr=sender.address,
+        from_name=rendered.from_name or sender.name, message_id_key=key,
+        unsubscribe_https=context.unsubscribe_url,
+        unsubscribe_mailto=links.unsubscribe_mailto(sender.address, key, contact_id),
+        domain=sender.domain, date=now)
+    message.replace_header("Subject", f"[Test] {rendered.subject}")
+    message[TEST_HEADER] = "yes"
+    connection = SmtpConnection(smtp, password)
+    connection.open()
+    try:
+        result = connection.send(sender.address, recipient, message.as_bytes(),
+                                 smtputf8=not recipient.isascii())
+    finally:
+        connection.close()
+    if result.outcome != "sent":
+        raise DeliveryError(f"the test email was not accepted: {result.reason}")
+    return TestSend(recipient, f"[Test] {rendered.subject}", message_id(key, sender.domain))

@@ -1,0 +1,274 @@
+"""The journey editor page in the main window: new (blank or starter), open, save to the
+database and to the file it came from, import, export, recent files, dropped files,
+the master switch, live counts, the walk-through, and closing with unsaved changes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
+
+from app.main_window import MainWindow
+from app.starters import list_starters
+from app.theme import ThemeController
+from engine.clock import VirtualClock
+from engine.db.models import JourneyRow
+from engine.journey_drafts import load_draft
+from engine.journey_file import read_journey_file
+from engine.settings import load_settings
+from tests.engine.harness import Harness
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "abandoned-cart.journey.json"
+
+
+@pytest.fixture
+def cart(tmp_path) -> Path:
+    """A copy of the example: journeys opened from a file save back into it."""
+    path = tmp_path / "cart.journey.json"
+    path.write_text(EXAMPLE.read_text())
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, qapp, db, settings):
+    window = MainWindow(db, settings, ThemeController(qapp, settings))
+    qtbot.addWidget(window)
+    yield window
+    # email previews' web pages must go before QtWebEngine's profile does, at exit
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def names(db) -> list[str]:
+    with db.session() as session:
+        return list(session.scalars(select(JourneyRow.name).order_by(JourneyRow.id)))
+
+
+def test_new_blank_and_starter_journeys_are_stored_and_opened(window, db):
+    assert window.journeys.new_journey(name="Spring sale")
+    assert window.current_page() == "editor"
+    page = window.editor_page
+    assert page.header.name.text() == "Spring sale" and page.header.pill.text() == "Draft"
+    assert page.editor.document is page.document
+    starter = list_starters()[0]
+    assert window.journeys.new_journey(starter, starter.name)
+    assert window.journeys.new_journey(starter, starter.name)  # a second copy
+    assert names(db) == ["Spring sale", starter.name, f"{starter.name} (2)"]
+    assert len(page.document.journey.node_ids()) == starter.steps
+    assert window.journeys_page.model.rowCount() == 3
+
+
+def test_save_stores_the_draft_and_the_file_it_came_from(window, db, cart):
+    copy = cart
+    assert window.journeys.import_file(copy)
+    page = window.editor_page
+    assert page.document.path == copy
+    assert "cart.journey.json" in page.header.saved.text()
+    node = page.document.journey.node_ids()[1]
+    page.document.set_node_title(node, "Bought yet?")
+    assert page.dirty() and page.header.saved.text() == "· Unsaved changes"
+    page.editor.save_requested.emit()  # Ctrl+S in the editor
+    assert not page.dirty()
+    with db.session() as session:
+        row = session.scalar(select(JourneyRow))
+        assert load_draft(session, row.id).nodes[1].title == "Bought yet?"
+    assert read_journey_file(copy).document.nodes[1].title == "Bought yet?"
+    assert window.recent.paths() == [copy.resolve()]
+    assert [a.text() for a in window._recent_menu.actions()] == ["cart.journey.json"]
+
+
+def test_import_of_an_existing_name_replaces_or_copies(window, db, cart):
+    assert window.journeys.import_file(cart)
+    assert window.journeys.import_file(cart, on_conflict="replace")
+    assert names(db) == ["Abandoned cart"]
+    assert window.journeys.import_file(cart, on_conflict="copy")
+    assert names(db) == ["Abandoned cart", "Abandoned cart (2)"]
+    assert window.editor_page.document.path is None  # a copy is not bound to the file
+
+
+def test_a_bad_file_is_explained_and_nothing_opens(window, db, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.journey.json"
+    bad.write_text(json.dumps({"schema_version": 2, "name": "Broken",
+                               "nodes": [{"id": "a", "type": "no.such.type"}]}))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: shown.append(args[2]))
+    assert not window.journeys.import_file(bad)
+    assert "bad.journey.json has problems" in shown[0] and "no.such.type" in shown[0]
+    assert names(db) == [] and window.current_page() == "journeys"
+
+
+def test_export_writes_the_open_or_selected_journey(window, db, tmp_path, cart):
+    window.journeys.import_file(cart)
+    out = tmp_path / "exported"
+    assert window.journeys.export_journey(out)  # the suffix is added
+    assert read_journey_file(tmp_path / "exported.journey.json").document.name == "Abandoned cart"
+    window.show_page("journeys")
+    assert not window.export_action.isEnabled()  # nothing selected
+    window.journeys_page.table.selectRow(0)
+    assert window.export_action.isEnabled()
+    assert window.journeys.export_journey(tmp_path / "again.journey.json")
+
+
+def test_dropping_a_journey_file_imports_it(qtbot, window, db, cart):
+    window.show()
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(cart))])
+    drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, data,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(drop)
+    assert drop.isAccepted()
+    assert names(db) == ["Abandoned cart"] and window.current_page() == "editor"
+
+
+def test_opening_from_the_list_and_asking_before_dropping_changes(window, db, monkeypatch):
+    window.journeys.new_journey(name="First")
+    window.journeys.new_journey(name="Second")
+    page = window.editor_page
+    page.document.add_node("trigger.event", (0.0, 0.0))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Cancel)
+    first = window.journeys_page.model.rows[-1].id  # most recently edited first
+    assert not window.journeys.open_journey(first)
+    assert page.header.name.text() == "Second"
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Save)
+    assert window.journeys.open_journey(first)
+    assert page.header.name.text() == "First"
+    with db.session() as session:
+        second = session.scalar(select(JourneyRow).where(JourneyRow.name == "Second"))
+        assert len(load_draft(session, second.id).nodes) == 1  # saved on the way
+
+
+def test_master_switch_in_the_menu_and_the_status_bar(window, db):
+    assert not window.pause_sending.isChecked()
+    window.pause_sending.trigger()
+    with db.session() as session:
+        assert load_settings(session).sending_paused
+    window._show_engine_status()
+    assert window.engine_host.sending_paused()
+    window.pause_sending.trigger()
+    with db.session() as session:
+        assert not load_settings(session).sending_paused
+
+
+def test_live_counts_show_beside_the_canvas(qtbot, window, db, cart):
+    window.journeys.import_file(cart)
+    page = window.editor_page
+    assert not page.live_list.isVisibleTo(page)
+    page.host.engine.publish(str(page.journey_id))
+    harness = Harness(db, VirtualClock(datetime.now(timezone.utc)))
+    harness.contact("ana@example.com")
+    harness.event("ana@example.com", "added_to_cart")
+    page.refresh()
+    assert page.live_list.isVisibleTo(page)
+    qtbot.waitUntil(lambda: page.live_counts().get("wait") == (1, 1), timeout=5000)
+    rows = {page.live_list.topLevelItem(i).text(0): page.live_list.topLevelItem(i).text(1)
+            for i in range(page.live_list.topLevelItemCount())}
+    assert rows["Bought within 4 hours?"] == "1", rows
+
+
+def test_walk_through_from_the_editor(qtbot, window, db, cart):
+    window.journeys.import_file(cart)
+    page = window.editor_page
+    page.header.walkthrough.click()
+    panel = page.walkthrough.panel
+    assert panel.isVisibleTo(page)
+    panel.scenario.setCurrentIndex(panel.scenario.findData("never_buys"))
+    panel.run_button.click()
+    qtbot.waitUntil(lambda: not page.walkthrough.is_running(), timeout=20_000)
+    assert page.walkthrough.last_path() == ["trigger", "wait", "reminder", "day", "discount"]
+    emails = [panel.timeline.item(i) for i in range(panel.timeline.count())
+              if "Would get the email" in panel.timeline.item(i).text()]
+    assert len(emails) == 2
+    panel.timeline.itemClicked.emit(emails[0])
+    assert "You left something behind" in page.walkthrough.email_dialog.windowTitle()
+    page.walkthrough.email_dialog.close()
+
+
+def test_closing_the_window_with_unsaved_changes_can_be_cancelled(window, monkeypatch):
+    window.journeys.new_journey(name="Unsaved")
+    window.editor_page.document.add_node("trigger.event", (0.0, 0.0))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Cancel)
+    window.show()
+    assert not window.close()
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *args, **kwargs: QMessageBox.StandardButton.Discard)
+    assert window.close()
+
+
+def test_ctrl_s_in_the_canvas_saves(qtbot, window, cart):
+    window.show()
+    qtbot.waitExposed(window)
+    window.journeys.import_file(cart)
+    page = window.editor_page
+    page.document.set_node_title("wait", "Bought yet?")
+    page.editor.view.setFocus()
+    qtbot.waitUntil(page.editor.view.hasFocus, timeout=2000)
+    # the File menu shows Ctrl+S without competing with the editor's own shortcut
+    assert window.save_action.shortcut().toString() == "Ctrl+S"
+    qtbot.keyClick(page.editor.view, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not page.dirty()
+
+
+def test_templates_page_opens_the_email_editor_and_saves_the_row(qtbot, window, db, qapp):
+    from engine.db.models import Template
+    from widgets.email_editor import EmailEditorDialog
+
+    now = datetime.now(timezone.utc)
+    with db.session() as session:
+        session.add(Template(key="welcome", name="Welcome", subject="Hello", body="Hi there",
+                             created_at=now, updated_at=now))
+    window.show_page("templates")
+    table = window.templates_page.table
+    table.activated.emit(table.model().index(0, 0))
+    dialog = next(w for w in qapp.topLevelWidgets()
+                  if isinstance(w, EmailEditorDialog) and w.isVisible())
+    qtbot.addWidget(dialog)
+    dialog.editor.subject.setText("Hello, and welcome")
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5000)
+    dialog.save_button.click()
+    with db.session() as session:
+        assert session.scalar(select(Template.subject)) == "Hello, and welcome"
+    assert window.templates_page.model.rows[0].subject == "Hello, and welcome"
+
+
+def test_email_edits_from_a_step_go_into_the_journey_and_are_saved(qtbot, window, db, qapp,
+                                                                   cart):
+    from widgets.email_editor import EmailEditorDialog
+
+    window.journeys.import_file(cart)
+    page = window.editor_page
+    page.editor.node_double_clicked.emit("reminder")  # a send-email step
+    dialog = next(w for w in qapp.topLevelWidgets()
+                  if isinstance(w, EmailEditorDialog) and w.isVisible())
+    qtbot.addWidget(dialog)
+    assert dialog.editor.subject.text() == "You left something behind"
+    dialog.editor.subject.setText("Your cart misses you")
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5000)
+    dialog.save_button.click()
+    assert page.document.journey.templates["cart-reminder"].subject == "Your cart misses you"
+    assert page.dirty() and page.header.saved.text() == "· Unsaved changes"
+    assert "Your cart misses you" in [a.text() for a in page.header.email_menu.actions()][0]
+    assert page.save()
+    with db.session() as session:
+        row = session.scalar(select(JourneyRow))
+        stored = {t.key: t.subject for t in load_draft(session, row.id).templates}
+    assert stored["cart-reminder"] == "Your cart misses you"
+
+    page.new_email()
+    assert "email-3" in page.document.journey.templates and page.dirty()
+    assert page.save()

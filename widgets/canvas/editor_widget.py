@@ -1,0 +1,210 @@
+"""`JourneyEditor`: the whole journey builder in one widget — palette | canvas | inspector,
+the problems below the canvas, and a small toolbar.
+
+Contract:
+- `JourneyEditor(document)` takes an object shaped like `app.journey_document.
+  JourneyDocument` (widgets never import the app layer): `journey`, `bridge`,
+  `undo_stack`, `problems()`, `problems_changed`, `edit_refused`, and the intent methods
+  (`add_node`, `connect_ports`, `delete`, `move_nodes`, `copy`, `cut`, `paste`,
+  `duplicate`, `set_node_config`, `set_node_title`, `set_settings`).
+- It wires the canvas's intents to the document (DESIGN §6) and the document's facts back
+  to the canvas, inspector and problems list; it edits nothing itself.
+- For its host: `save_requested()` (Ctrl+S), `node_double_clicked(id)` (e.g. open the
+  email editor), `select_node(id)`, and the parts as attributes: `scene`, `view`,
+  `node_palette`, `inspector`, `problems`, `canvas_actions` (CanvasActions), `toolbar`.
+- A refused edit (a link the journey does not allow, a paste that does not fit) is said
+  for a few seconds in the toolbar's message area.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from widgets.canvas.layout import tidy_positions
+from widgets.canvas.minimap import Minimap
+from widgets.canvas.scene import JourneyScene
+from widgets.canvas.view import JourneyView
+from widgets.canvas.view_actions import CanvasActions
+from widgets.inspector import Inspector
+from widgets.palette import NodePalette
+from widgets.problems_list import ProblemsList
+
+MESSAGE_MS = 6000
+SIDE_WIDTHS = (220, 360)
+
+
+def _panel(widget: QWidget, name: str, margins=(0, 0, 0, 0)) -> QFrame:
+    frame = QFrame(objectName=name)
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(*margins)
+    layout.setSpacing(0)
+    layout.addWidget(widget)
+    return frame
+
+
+class JourneyEditor(QWidget):
+    save_requested = Signal()
+    node_double_clicked = Signal(str)
+
+    def __init__(self, document, parent=None):
+        super().__init__(parent)
+        self.setObjectName("journeyEditor")
+        self.document = document
+        journey = document.journey
+        self.scene = JourneyScene(journey, document.bridge, self)
+        self.view = JourneyView(self.scene)
+        self.minimap = Minimap(self.view)
+        self.node_palette = NodePalette()
+        self.inspector = Inspector(document)
+        self.problems = ProblemsList()
+        self.canvas_actions = CanvasActions(self.view, document.undo_stack, self)
+        self.toolbar = self._build_toolbar()
+        self._fitted = False
+
+        canvas = QWidget()
+        canvas_layout = QVBoxLayout(canvas)
+        canvas_layout.setContentsMargins(0, 0, 0, 0)
+        canvas_layout.setSpacing(0)
+        canvas_layout.addWidget(self.view, 1)
+        canvas_layout.addWidget(_panel(self.problems, "problemsPanel"))
+        palette_panel = _panel(self.node_palette, "palettePanel", (12, 14, 8, 8))
+        inspector_panel = _panel(self.inspector, "inspectorPanel")
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.setChildrenCollapsible(False)
+        main.addWidget(palette_panel)
+        main.addWidget(canvas)
+        main.addWidget(inspector_panel)
+        main.setStretchFactor(1, 1)
+        palette_panel.setMinimumWidth(180)
+        inspector_panel.setMinimumWidth(280)
+        main.setSizes([SIDE_WIDTHS[0], 800, SIDE_WIDTHS[1]])
+        self.splitter = main
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(main, 1)
+
+        self._message_timer = QTimer(self, singleShot=True, interval=MESSAGE_MS)
+        self._message_timer.timeout.connect(lambda: self.message.setText(""))
+        self._wire()
+        self._problems_changed(document.problems())
+
+    # ---- parts ---------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar(objectName="editorToolbar")
+        bar.setIconSize(QSize(18, 18))
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        actions = self.canvas_actions
+        for action in (actions.undo, actions.redo):
+            bar.addAction(action)
+        bar.addSeparator()
+        bar.addAction(actions.zoom_out)
+        self.zoom_label = QLabel("100 %", objectName="zoomLabel")
+        self.zoom_label.setToolTip("Zoom: Ctrl+0 for 100 %, F to fit")
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.zoom_label.setMinimumWidth(52)
+        bar.addWidget(self.zoom_label)
+        bar.addAction(actions.zoom_in)
+        bar.addAction(actions.fit)
+        bar.addSeparator()
+        bar.addAction(actions.tidy)
+        tidy_button = bar.widgetForAction(actions.tidy)
+        if isinstance(tidy_button, QToolButton):
+            tidy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            tidy_button.addAction(actions.tidy_right)
+            tidy_button.addAction(actions.tidy_down)
+            tidy_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        bar.addAction(actions.snap)
+        bar.addSeparator()
+        bar.addAction(actions.delete)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.message = QLabel(objectName="editorMessage")
+        bar.addWidget(self.message)
+        return bar
+
+    def _wire(self) -> None:
+        document, scene, view, actions = self.document, self.scene, self.view, self.canvas_actions
+        scene.node_add_requested.connect(
+            lambda type_id, pos: self._select_new([document.add_node(type_id, (pos.x(), pos.y()))])
+        )
+        scene.linked_node_add_requested.connect(
+            lambda type_id, pos, source, port: self._select_new(
+                [document.add_node(type_id, (pos.x(), pos.y()), (source, port))]
+            )
+        )
+        scene.connect_requested.connect(document.connect_ports)
+        scene.delete_requested.connect(document.delete)
+        scene.nodes_move_requested.connect(document.move_nodes)
+        scene.node_selection_changed.connect(self.inspector.show_nodes)
+        scene.node_double_clicked.connect(self.node_double_clicked)
+        self.node_palette.node_chosen.connect(view.add_at_centre)
+        actions.copy_requested.connect(document.copy)
+        actions.cut_requested.connect(document.cut)
+        actions.paste_requested.connect(self._paste)
+        actions.duplicate_requested.connect(lambda ids: self._select_new(document.duplicate(ids)))
+        actions.tidy_requested.connect(self._tidy)
+        actions.save_requested.connect(self.save_requested)
+        document.problems_changed.connect(self._problems_changed)
+        document.edit_refused.connect(self.show_message)
+        self.problems.problem_activated.connect(self.select_node)
+        view.zoom_changed.connect(lambda zoom: self.zoom_label.setText(f"{round(zoom * 100)} %"))
+
+    # ---- reactions -----------------------------------------------------------------------
+
+    def _select_new(self, node_ids: list) -> None:
+        ids = [n for n in node_ids if n]
+        if ids:
+            self.scene.select_nodes(ids)
+            self.view.setFocus()
+
+    def _paste(self, at: QPointF | None) -> None:
+        self._select_new(self.document.paste((at.x(), at.y()) if at is not None else None))
+
+    def _tidy(self, direction: str) -> None:
+        positions = tidy_positions(self.document.journey, direction)
+        self.scene.set_flow(direction)  # a journey without links cannot show its flow
+        self.document.move_nodes(positions, "Tidy layout")
+        self.view.fit_to_view()
+
+    def _label(self, node_id: str) -> str:
+        journey = self.document.journey
+        if not journey.has_node(node_id):
+            return node_id
+        return journey.node(node_id)["title"] or journey.spec(node_id).title
+
+    def _problems_changed(self, problems: list) -> None:
+        self.scene.set_problems(problems)
+        self.problems.set_problems(problems, self._label)
+
+    def select_node(self, node_id: str) -> None:
+        """Select one step and bring it into view (a click in the problems list)."""
+        self.scene.select_nodes([node_id])
+        self.view.centre_on_node(node_id)
+        self.view.setFocus()
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text[:1].upper() + text[1:])
+        self._message_timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            self.view.setFocus()
+            QTimer.singleShot(0, self.view.fit_to_view)

@@ -1,0 +1,148 @@
+"""The bar above the journey canvas: which journey, its state, and what can be done with it.
+
+Contract:
+- `EditorHeader()` shows "← Journeys", the journey's name, a status pill (Draft, Live,
+  Paused), a line about the live version and the contacts in it, whether the edits are
+  saved, and the buttons Walk through, Preview email (a menu of the journey's emails and
+  "New email…"), Pause or Resume (only for a live or paused journey) and Publish.
+- `set_journey(name, status, live_version, active)` and `set_saved(saved, where)` fill it
+  in; `set_emails([(key, name, subject)])` fills the email menu (with "New email…"
+  always at its end); `set_busy(busy)` disables the verbs while
+  one runs; `set_walkthrough_open(bool)` checks the Walk through button.
+- Intents, as signals: `back_requested()`, `publish_requested()`, `pause_requested()`,
+  `resume_requested()`, `walkthrough_toggled(bool)`, `email_requested(key)`,
+  `new_email_requested()`. The header does no work itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.db.models import JourneyStatus
+from widgets.icons import icon
+
+PILLS = {JourneyStatus.DRAFT: ("Draft", "neutral"), JourneyStatus.LIVE: ("Live", "success"),
+         JourneyStatus.PAUSED: ("Paused", "warning"), JourneyStatus.ARCHIVED: ("Archived", "neutral")}
+
+
+class EditorHeader(QWidget):
+    back_requested = Signal()
+    publish_requested = Signal()
+    pause_requested = Signal()
+    resume_requested = Signal()
+    walkthrough_toggled = Signal(bool)
+    email_requested = Signal(str)
+    new_email_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("editorHeader")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self._status = JourneyStatus.DRAFT
+        self.back = QPushButton(icon("journeys"), " Journeys", objectName="flatButton")
+        self.back.setToolTip("Back to the list of journeys")
+        self.back.clicked.connect(self.back_requested)
+        self.name = QLabel(objectName="editorTitle")
+        self.pill = QLabel(objectName="statusPill")
+        self.info = QLabel(objectName="muted")
+        self.saved = QLabel(objectName="muted")
+        # long names and states give way before the buttons do, in a narrow window (an
+        # explicit minimum replaces a label's minimum size hint: its whole text)
+        for label in (self.name, self.info, self.saved):
+            label.setMinimumWidth(40)
+
+        self.walkthrough = QPushButton(icon("play"), " Walk through", checkable=True)
+        self.walkthrough.setToolTip("Follow one contact through this journey on a virtual "
+                                    "clock: nothing is sent")
+        self.walkthrough.toggled.connect(self.walkthrough_toggled)
+        self.emails = QPushButton(icon("mail"), " Preview email")
+        self.email_menu = QMenu(self)
+        self.emails.setMenu(self.email_menu)
+        self.pause = QPushButton(icon("pause"), " Pause")
+        self.pause.clicked.connect(self._pause_or_resume)
+        self.publish = QPushButton(icon("megaphone", "on_accent"), " Publish")
+        self.publish.setProperty("primary", True)
+        self.publish.setToolTip("Check the journey and make this draft the live version")
+        self.publish.clicked.connect(self.publish_requested)
+
+        title = QHBoxLayout()
+        title.setSpacing(10)
+        title.addWidget(self.name)
+        title.addWidget(self.pill)
+        title.addStretch(1)
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addLayout(title)
+        line = QHBoxLayout()
+        line.addWidget(self.info)
+        line.addWidget(self.saved)
+        line.addStretch(1)
+        texts.addLayout(line)
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 10, 16, 10)
+        row.setSpacing(10)
+        row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(texts, 1)
+        for button in (self.walkthrough, self.emails, self.pause, self.publish):
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.set_emails([])
+
+    def set_journey(self, name: str, status: str, live_version: int | None, active: int) -> None:
+        self._status = status
+        self.name.setText(name)
+        text, tone = PILLS.get(status, (status.capitalize(), "neutral"))
+        self.pill.setText(text)
+        self.pill.setProperty("tone", tone)
+        self.pill.style().unpolish(self.pill)
+        self.pill.style().polish(self.pill)
+        if live_version is None:
+            self.info.setText("Never published")
+        else:
+            people = f"{active:,} contact{'' if active == 1 else 's'} in it now"
+            self.info.setText(f"Version {live_version} {'is live' if status == 'live' else 'paused'}"
+                              f" · {people}")
+        self.pause.setVisible(status in (JourneyStatus.LIVE, JourneyStatus.PAUSED))
+        paused = status == JourneyStatus.PAUSED
+        self.pause.setText(" Resume" if paused else " Pause")
+        self.pause.setIcon(icon("play" if paused else "pause"))
+        self.pause.setToolTip("Let contacts move on again; timers pick up where they stopped"
+                              if paused else "Hold every contact where they are; nothing is "
+                              "sent from this journey until you resume")
+
+    def set_saved(self, saved: bool, where: str = "") -> None:
+        self.saved.setText(("· All changes saved" + (f" ({where})" if where else ""))
+                           if saved else "· Unsaved changes")
+
+    def set_emails(self, emails: list[tuple[str, str, str]]) -> None:
+        self.email_menu.clear()
+        for key, name, subject in emails:
+            action = self.email_menu.addAction(icon("mail"), f"{name} — {subject}")
+            action.triggered.connect(lambda _checked=False, k=key: self.email_requested.emit(k))
+        if emails:
+            self.email_menu.addSeparator()
+        self.email_menu.addAction(icon("plus"), "New email…", self.new_email_requested)
+        self.emails.setToolTip("Edit an email of this journey and preview it for a contact")
+
+    def set_busy(self, busy: bool) -> None:
+        for button in (self.publish, self.pause, self.walkthrough):
+            button.setEnabled(not busy)
+
+    def set_walkthrough_open(self, open_: bool) -> None:
+        self.walkthrough.blockSignals(True)
+        self.walkthrough.setChecked(open_)
+        self.walkthrough.blockSignals(False)
+
+    def _pause_or_resume(self) -> None:
+        if self._status == JourneyStatus.PAUSED:
+            self.resume_requested.emit()
+        else:
+            self.pause_requested.emit()

@@ -1,0 +1,221 @@
+"""The email editor: name, subject, preview text and body of one template, its lint results,
+and its preview beside it.
+
+Contract:
+- `EmailEditor(template)` is the form: name, subject, preheader ("preview text"), body
+  format (Markdown or HTML), layout and body. Every edit that makes a valid template
+  emits `template_edited(EmailTemplate)` after a short pause (`EDIT_DELAY_MS`); an
+  invalid field (an empty name…) is named under the form instead and nothing is emitted.
+  `template()` is the current valid template or None. `set_lint([(severity, message)])`
+  shows the lint results beside the form, errors first.
+- `EmailEditorDialog(template, parent, send_test=False)`: the editor and an
+  `EmailPreview` side by side. "Save changes" emits `save_requested(EmailTemplate)`
+  (enabled once something changed and the template is valid); the owner stores it and
+  calls `mark_saved()`. With `send_test`, a "Send test to me" button emits
+  `send_test_requested(EmailTemplate)` (for the contact chosen in the preview; the sample
+  contact cannot be sent); `set_status(text)` shows how that went. Closing
+  with unsaved changes asks first. The dialog does no work itself: the owner lints,
+  renders and saves (app/email_session.py).
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.document import EmailTemplate
+from engine.messaging.layouts import layout_names
+from widgets.email_preview import EmailPreview
+from widgets.icons import icon
+
+EDIT_DELAY_MS = 300
+FORMATS = {"markdown": "Markdown", "html": "HTML"}
+SEVERITY_ICONS = {"error": ("error", "danger"), "warning": ("warning", "warning")}
+
+
+class EmailEditor(QWidget):
+    template_edited = Signal(object)  # EmailTemplate
+
+    def __init__(self, template: EmailTemplate, parent=None):
+        super().__init__(parent)
+        self._original = template
+        self.name = QLineEdit(template.name)
+        self.subject = QLineEdit(template.subject)
+        self.preheader = QLineEdit(template.preheader,
+                                   placeholderText="The line inboxes show after the subject")
+        self.format = QComboBox()
+        for value, label in FORMATS.items():
+            self.format.addItem(label, value)
+        self.format.setCurrentIndex(self.format.findData(template.format))
+        self.layout_choice = QComboBox()
+        for name in layout_names():
+            self.layout_choice.addItem("No layout (the body is the whole email)"
+                                       if name == "none" else name.capitalize(), name)
+        self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(template.layout)))
+        self.body = QPlainTextEdit(template.body)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(max(mono.pointSizeF(), 10.5))
+        self.body.setFont(mono)
+        self.body.setTabChangesFocus(True)
+        self.invalid = QLabel(objectName="fieldError", wordWrap=True)
+        self.invalid.hide()
+        self.lint = QListWidget(objectName="lintList")
+        self.lint.setWordWrap(True)
+        self.lint_title = QLabel("Checks", objectName="cardTitle")
+
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Subject", self.subject)
+        form.addRow("Preview text", self.preheader)
+        form.addRow("Format", self.format)
+        form.addRow("Layout", self.layout_choice)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(QLabel("Body", objectName="fieldLabel"))
+        layout.addWidget(self.body, 3)
+        layout.addWidget(self.invalid)
+        layout.addWidget(self.lint_title)
+        layout.addWidget(self.lint, 1)
+
+        self._timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
+        self._timer.timeout.connect(self._emit_edit)
+        for line in (self.name, self.subject, self.preheader):
+            line.textChanged.connect(self._timer.start)
+        self.body.textChanged.connect(self._timer.start)
+        self.format.currentIndexChanged.connect(self._timer.start)
+        self.layout_choice.currentIndexChanged.connect(self._timer.start)
+
+    def template(self) -> EmailTemplate | None:
+        try:
+            return EmailTemplate.model_validate(self._original.model_dump() | {
+                "name": self.name.text().strip(), "subject": self.subject.text(),
+                "preheader": self.preheader.text(), "body": self.body.toPlainText(),
+                "format": self.format.currentData(), "layout": self.layout_choice.currentData(),
+            })
+        except ValidationError as error:
+            names = {"name": "Name", "subject": "Subject", "preheader": "Preview text"}
+            problems = [f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
+                        for e in error.errors()]
+            self.invalid.setText("; ".join(problems))
+            return None
+
+    def changed(self) -> bool:
+        current = self.template()
+        return current is None or current != self._original
+
+    def mark_saved(self, template: EmailTemplate) -> None:
+        self._original = template
+
+    def _emit_edit(self) -> None:
+        template = self.template()
+        self.invalid.setVisible(template is None)
+        if template is not None:
+            self.template_edited.emit(template)
+
+    def set_lint(self, problems: list[tuple[str, str]]) -> None:
+        self.lint.clear()
+        ordered = sorted(problems, key=lambda p: p[0] != "error")
+        for severity, message in ordered:
+            name, tone = SEVERITY_ICONS.get(severity, ("warning", "warning"))
+            self.lint.addItem(QListWidgetItem(icon(name, tone), message))
+        if not problems:
+            self.lint.addItem(QListWidgetItem(icon("flag", "success"), "No problems found"))
+        errors = sum(1 for severity, _ in problems if severity == "error")
+        warnings = len(problems) - errors
+        self.lint_title.setText("Checks" + (f" — {errors} to fix" if errors else "")
+                                + (f", {warnings} to look at" if warnings else ""))
+
+
+class EmailEditorDialog(QDialog):
+    save_requested = Signal(object)  # EmailTemplate
+    send_test_requested = Signal(object)  # EmailTemplate
+
+    def __init__(self, template: EmailTemplate, parent=None, *, send_test: bool = False):
+        super().__init__(parent)
+        self.setWindowTitle(f"Email: {template.name}")
+        self.resize(1240, 800)
+        self.editor = EmailEditor(template)
+        self.preview = EmailPreview()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self.preview)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+
+        self.status = QLabel(objectName="muted", wordWrap=True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        self.save_button = self.buttons.addButton("Save changes",
+                                                  QDialogButtonBox.ButtonRole.ApplyRole)
+        self.save_button.setProperty("primary", True)
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._save)
+        self.test_button = None
+        if send_test:
+            self.test_button = self.buttons.addButton("Send test to me",
+                                                      QDialogButtonBox.ButtonRole.ActionRole)
+            self.test_button.clicked.connect(self._send_test)
+            self.preview.contact_changed.connect(self._test_possible)
+            self._test_possible(self.preview.contact_id())
+        self.editor.template_edited.connect(self._edited)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+
+    def _edited(self, _template: EmailTemplate) -> None:
+        self.save_button.setEnabled(self.editor.changed())
+
+    def _save(self) -> None:
+        template = self.editor.template()
+        if template is not None:
+            self.save_requested.emit(template)
+
+    def _test_possible(self, contact_id: int | None) -> None:
+        # a test is rendered exactly as for a stored contact: the sample one has no data
+        self.test_button.setEnabled(contact_id is not None)
+        self.test_button.setToolTip(
+            "Send this email, made for the chosen contact, to your own address"
+            if contact_id is not None else "Choose one of your contacts to send a test")
+
+    def _send_test(self) -> None:
+        template = self.editor.template()
+        if template is not None:
+            self.send_test_requested.emit(template)
+
+    def mark_saved(self, template: EmailTemplate) -> None:
+        self.editor.mark_saved(template)
+        self.save_button.setEnabled(False)
+        self.set_status("Saved.")
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+
+    def reject(self) -> None:
+        if self.editor.changed():
+            answer = QMessageBox.question(
+                self, "Unsaved changes", "Close the email without saving your changes?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()

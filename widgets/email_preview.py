@@ -1,0 +1,245 @@
+"""The email preview: one rendered email as an inbox shows it, in a real browser engine.
+
+Contract:
+- `EmailPreview(parent=None)` shows a `RenderedEmail` given to `show_email()`: the inbox
+  line (from, subject, preheader), the HTML in QtWebEngine (`QWebEngineView`, JavaScript
+  off, clicked links open in the system browser) at desktop (680 px) or mobile (375 px)
+  width, optionally in dark mode (Chromium's forced dark mode, as mail apps darken
+  email), and a "Plain text" tab. `show_error(reason)` replaces it with why the email
+  cannot be made; `set_busy(True)` says a render is on its way.
+- Who the email is for: `set_contacts([(label, contact_id or None)])` fills the chooser
+  (None is the sample contact); picking one emits `contact_changed(contact_id or None)`
+  and the owner renders again. `set_contact_search(callback)` adds a search field whose
+  text (debounced) is passed to the callback, which answers with `set_contacts()`. With
+  `choose_contact=False` there is no chooser (an email already made for someone).
+- Without QtWebEngine (not installed, or `TRELLIS_NO_WEBENGINE=1`) the panel says so and
+  shows the HTML in a QTextBrowser, which understands only simple HTML and has no dark
+  mode; `uses_web_engine` tells which one is in use.
+- `prepare_web_engine()` must run before the QApplication exists (app/gui.py does): it
+  shares OpenGL contexts as QtWebEngine requires and, when running as root, where
+  Chromium refuses its sandbox, turns the sandbox off (QTWEBENGINE_CHROMIUM_FLAGS).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QStackedWidget,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engine.messaging.compose import RenderedEmail
+
+DESKTOP_WIDTH, MOBILE_WIDTH = 680, 375
+SEARCH_DELAY_MS = 250
+NO_WEB_ENGINE = (
+    "This computer has no browser engine for previews (QtWebEngine), so this is a "
+    "simplified view: real email apps show more styling. Install PySide6-WebEngine for "
+    "the exact preview."
+)
+
+
+def prepare_web_engine() -> None:
+    if QCoreApplication.instance() is None:
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+        if "--no-sandbox" not in flags:
+            os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = f"{flags} --no-sandbox".strip()
+
+
+def _web_engine():
+    """(QWebEngineView, QWebEnginePage, QWebEngineSettings), or None without QtWebEngine."""
+    if os.environ.get("TRELLIS_NO_WEBENGINE"):
+        return None
+    try:
+        from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
+        from PySide6.QtWebEngineWidgets import QWebEngineView
+    except ImportError:
+        return None
+    return QWebEngineView, QWebEnginePage, QWebEngineSettings
+
+
+def _browser_view(parent: QWidget) -> QWidget | None:
+    classes = _web_engine()
+    if classes is None:
+        return None
+    view_class, page_class, settings_class = classes
+
+    class EmailPage(page_class):
+        """Keeps the preview on the email: a clicked link opens in the system browser."""
+
+        def acceptNavigationRequest(self, url, kind, is_main_frame):  # noqa: N802 (Qt name)
+            if kind == page_class.NavigationType.NavigationTypeLinkClicked:
+                QDesktopServices.openUrl(url)
+                return False
+            return True
+
+    view = view_class(parent)
+    view.setPage(EmailPage(view))
+    view.settings().setAttribute(settings_class.WebAttribute.JavascriptEnabled, False)
+    view.dark_attribute = settings_class.WebAttribute.ForceDarkMode
+    return view
+
+
+class EmailPreview(QWidget):
+    contact_changed = Signal(object)  # contact id, or None for the sample contact
+
+    def __init__(self, parent=None, *, choose_contact: bool = True):
+        super().__init__(parent)
+        self._email: RenderedEmail | None = None
+        self._search: Callable[[str], None] | None = None
+
+        self.contacts = QComboBox()
+        self.contacts.setMinimumWidth(240)
+        self.contacts.currentIndexChanged.connect(self._contact_picked)
+        self.search = QLineEdit(placeholderText="Find a contact…", clearButtonEnabled=True)
+        self.search.hide()
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(lambda: self._search(self.search.text()))
+        self.search.textChanged.connect(self._search_timer.start)
+
+        self.desktop = QPushButton("Desktop", checkable=True, checked=True)
+        self.mobile = QPushButton("Mobile", checkable=True)
+        widths = QButtonGroup(self)
+        widths.addButton(self.desktop)
+        widths.addButton(self.mobile)
+        self.desktop.toggled.connect(self._apply_width)
+        self.dark = QPushButton("Dark mode", checkable=True)
+        self.dark.toggled.connect(self._apply_dark)
+
+        bar = QHBoxLayout()
+        for_label = QLabel("Preview for", objectName="fieldLabel")
+        bar.addWidget(for_label)
+        bar.addWidget(self.contacts)
+        bar.addWidget(self.search)
+        bar.addStretch(1)
+        for_label.setVisible(choose_contact)
+        self.contacts.setVisible(choose_contact)
+        for button in (self.desktop, self.mobile, self.dark):
+            bar.addWidget(button)
+
+        self.inbox = QLabel(objectName="inboxLine", wordWrap=True)
+        self.inbox.setTextFormat(Qt.TextFormat.RichText)
+        self.notice = QLabel(objectName="muted", wordWrap=True)
+        self.notice.hide()
+
+        self.web = _browser_view(self)
+        self.uses_web_engine = self.web is not None
+        if self.web is None:
+            self.web = QTextBrowser(openExternalLinks=True)
+            self.notice.setText(NO_WEB_ENGINE)
+            self.notice.show()
+            self.dark.setEnabled(False)
+            self.dark.setToolTip("Dark mode needs the browser engine (QtWebEngine)")
+        self.frame = QWidget(objectName="emailFrame")
+        frame_row = QHBoxLayout(self.frame)
+        frame_row.setContentsMargins(0, 0, 0, 0)
+        frame_row.addStretch(1)
+        frame_row.addWidget(self.web)
+        frame_row.addStretch(1)
+
+        self.error = QLabel(objectName="previewError", wordWrap=True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.html_stack = QStackedWidget()
+        self.html_stack.addWidget(self.frame)
+        self.html_stack.addWidget(self.error)
+
+        self.text = QPlainTextEdit(readOnly=True)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.html_stack, "Email")
+        self.tabs.addTab(self.text, "Plain text")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.inbox)
+        layout.addWidget(self.tabs, 1)
+        self._apply_width()
+
+    # ---- who ---------------------------------------------------------------------------
+
+    def set_contacts(self, contacts: list[tuple[str, int | None]]) -> None:
+        """Fill the chooser; the current contact stays chosen when it is still listed."""
+        current = self.contact_id()
+        self.contacts.blockSignals(True)
+        self.contacts.clear()
+        for label, contact_id in contacts:
+            self.contacts.addItem(label, contact_id)
+        index = self.contacts.findData(current)
+        self.contacts.setCurrentIndex(max(index, 0))
+        self.contacts.blockSignals(False)
+        if self.contact_id() != current:
+            self.contact_changed.emit(self.contact_id())
+
+    def set_contact_search(self, search: Callable[[str], None]) -> None:
+        self._search = search
+        self.search.show()
+
+    def contact_id(self) -> int | None:
+        return self.contacts.currentData()
+
+    def _contact_picked(self) -> None:
+        self.contact_changed.emit(self.contact_id())
+
+    # ---- what ----------------------------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        self.setCursor(Qt.CursorShape.BusyCursor if busy else Qt.CursorShape.ArrowCursor)
+
+    def show_email(self, email: RenderedEmail) -> None:
+        self._email = email
+        self.set_busy(False)
+        sender = _escape(email.from_name)
+        preheader = f" — <span style='font-weight:400'>{_escape(email.preheader)}</span>" \
+            if email.preheader else ""
+        self.inbox.setText(f"<b>{sender}</b><br>{_escape(email.subject)}{preheader}")
+        self.web.setHtml(email.html)
+        self.text.setPlainText(email.text)
+        self.html_stack.setCurrentWidget(self.frame)
+
+    def show_error(self, reason: str) -> None:
+        self._email = None
+        self.set_busy(False)
+        self.inbox.setText("")
+        self.error.setText(f"This email cannot be made for this contact:\n\n{reason}")
+        self.text.setPlainText("")
+        self.html_stack.setCurrentWidget(self.error)
+
+    def email(self) -> RenderedEmail | None:
+        return self._email
+
+    def html_width(self) -> int:
+        return self.web.width()
+
+    # ---- how -----------------------------------------------------------------------------
+
+    def _apply_width(self) -> None:
+        self.web.setFixedWidth(DESKTOP_WIDTH if self.desktop.isChecked() else MOBILE_WIDTH)
+
+    def _apply_dark(self, dark: bool) -> None:
+        if not self.uses_web_engine:
+            return
+        self.web.settings().setAttribute(self.web.dark_attribute, dark)
+        if self._email is not None:
+            self.web.setHtml(self._email.html)  # the setting applies from the next load
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
