@@ -14,7 +14,7 @@ Contract:
 
 from __future__ import annotations
 
-import itertools
+import secrets
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
@@ -90,7 +90,7 @@ class Journey:
         self.templates: dict[str, EmailTemplate] = {}
         self._graph = nx.DiGraph()
         self._listeners: list[Listener] = []
-        self._ids = itertools.count(1)
+        self._issued: set[str] = set()
 
     # --- listening ---------------------------------------------------------------------
 
@@ -190,9 +190,12 @@ class Journey:
     # --- edits -------------------------------------------------------------------------
 
     def new_node_id(self) -> str:
+        """A fresh id, never one a deleted step had: moving contacts between versions maps
+        steps by id, so a reused id could send contacts to an unrelated step."""
         while True:
-            candidate = f"n{next(self._ids)}"
-            if candidate not in self._graph:
+            candidate = f"n{secrets.token_hex(3)}"
+            if candidate not in self._graph and candidate not in self._issued:
+                self._issued.add(candidate)
                 return candidate
 
     def add_node(

@@ -113,3 +113,11 @@ def test_copy_nodes_takes_inner_edges_and_templates():
     assert {n.id for n in clip.nodes} == {ids["wait"], ids["email"]}
     assert [(e.source, e.port, e.target) for e in clip.edges] == [(ids["wait"], "timeout", ids["email"])]
     assert [t.key for t in clip.templates] == ["cart-reminder"]
+
+
+def test_new_ids_are_never_reused():
+    journey = Journey()
+    first = journey.add_node("flow.delay")
+    journey.remove_node(first)
+    ids = {journey.add_node("flow.delay") for _ in range(200)}
+    assert first not in ids and len(ids) == 200
