@@ -28,7 +28,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
@@ -46,7 +46,7 @@ from engine.errors import InputError, TrellisError
 from engine.intake import EventInput, parse_event, record_contact_upsert, record_events
 from engine.journey_file import read_journey_file
 from engine.journey_store import save_draft
-from engine.runtime.engine import Engine
+from engine.runtime.engine import SCAN_INTERVAL, Engine
 from engine.runtime.publish import PublishRefused
 from engine.runtime.scans import SCANNED
 from engine.runtime.services import UNSET, EngineServices
@@ -208,7 +208,7 @@ def _run(database: Database, options: SimulationOptions, documents: list[Journey
     clock = VirtualClock(start)
     services = EngineServices(quiet_hours_override=options.quiet_hours,
                               frequency_cap_override=options.frequency_cap)
-    engine = Engine(database, clock, services=services)
+    engine = Engine(database, clock, services=services, scan_interval=_scan_interval(documents))
     _publish_all(engine, documents, sources or [d.name for d in documents], options, start)
     for journey, email in enroll:
         engine.enroll(journey, [email])
@@ -255,6 +255,13 @@ def _run(database: Database, options: SimulationOptions, documents: list[Journey
                 record_events(session, arriving, now=moment, source="simulation")
         engine.tick()
     yield from _timeline(database, options.display_zone, with_html)
+
+
+def _scan_interval(documents) -> timedelta:
+    """Date and inactivity triggers are enrolled due at their exact moment whatever the
+    scan interval; only segment entry is as precise as the scan, so it keeps the app's."""
+    kinds = {node.type for document in documents for node in document.nodes}
+    return SCAN_INTERVAL if "trigger.segment_entered" in kinds else timedelta(hours=1)
 
 
 def _uses_scans(engine: Engine) -> bool:

@@ -121,7 +121,10 @@ class EventBatch:
     def materialize(self, contact_id: int) -> None:
         """Write this contact's pending enrollments now (a later event of the same batch
         must be able to end them): rare, so one insert each is fine."""
-        for active in self.active[contact_id]:
+        pending = [a for a in self.active[contact_id] if a.pending is not None]
+        if pending:
+            self._write_changes()
+        for active in pending:
             if active.pending is not None:
                 self.new_enrollments.remove(active.pending)
                 active.run.id = self.session.execute(
@@ -129,14 +132,20 @@ class EventBatch:
                     .returning(Enrollment.__table__.c.id)).scalar_one()
                 active.pending = None
 
-    def flush(self) -> None:
-        insert_rows(self.session, Enrollment.__table__, self.new_enrollments)
-        changed = [dict(a.changed, id=run_id) for run_id, a in self.changed.items()]
+    def _write_changes(self) -> None:
+        """Ended and woken enrollments first: an ended one frees its (contact, journey)
+        slot for a new enrollment of the same batch."""
         by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in changed:
+        for run_id, active in self.changed.items():
+            row = dict(active.changed, id=run_id)
             by_shape.setdefault(tuple(sorted(row)), []).append(row)
         for rows in by_shape.values():
             update_rows(self.session, Enrollment.__table__, rows)
+        self.changed.clear()
+
+    def flush(self) -> None:
+        self._write_changes()
+        insert_rows(self.session, Enrollment.__table__, self.new_enrollments)
         self.batch.flush([])
 
 

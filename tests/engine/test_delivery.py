@@ -4,7 +4,6 @@ crash recovery into `uncertain`, connection reuse, and a clean stop."""
 
 from __future__ import annotations
 
-import email.policy
 import re
 import threading
 from datetime import timedelta

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert
 
 from engine.db.models import Contact, Event, Product
 from engine.messaging.order_index import order_counts
