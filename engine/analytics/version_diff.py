@@ -97,7 +97,7 @@ def diff_versions(live: JourneyDocument | None, draft: JourneyDocument) -> Versi
     before = {n.id: n for n in live.nodes} if live else {}
     after = {n.id: n for n in draft.nodes}
     changed = []
-    for node_id in after.keys() & before.keys():
+    for node_id in (i for i in after if i in before):  # in the draft's order, as shown
         old, new = before[node_id], after[node_id]
         fields = _changed_fields(_config(old), _config(new)) if old.type == new.type else ()
         fields += ("title",) if _label(old) != _label(new) else ()
@@ -120,7 +120,7 @@ def diff_versions(live: JourneyDocument | None, draft: JourneyDocument) -> Versi
     return VersionDiff(
         added=tuple(StepRef(i, _label(after[i])) for i in after if i not in before),
         removed=tuple(StepRef(i, _label(before[i])) for i in before if i not in after),
-        changed=tuple(sorted(changed, key=lambda c: c.step.id)),
+        changed=tuple(changed),
         edges_added=tuple(sorted(new_edges - old_edges)),
         edges_removed=tuple(sorted(old_edges - new_edges)),
         settings_changed=_changed_fields(old_settings, new_settings) if live else (),
