@@ -2,7 +2,7 @@
 state and verbs, the live counts, and the walk-through beside it.
 
 Contract:
-- `EditorPage(database, host)`; `open(document, journey_id)` shows an
+- `EditorPage(database, host, settings=None)`; `open(document, journey_id)` shows an
   `app.journey_document.JourneyDocument` whose draft is the journey `journey_id` in the
   database (the app stores new and imported journeys before opening them). One journey
   at a time: `close()` asks about unsaved changes first and returns False when the
@@ -13,13 +13,18 @@ Contract:
 - Publish, Pause/Resume and Walk through run off the GUI thread (`app.background.Task`)
   with the header's buttons disabled meanwhile; publishing saves first and goes through
   the publish dialog. Email edits (the header's email menu, or a double-click on a step
-  that sends one) open the email editor; saving there replaces the template in the
-  journey (`Journey.set_template`: there is no undoable document intent for templates
-  yet, so such edits are tracked here until the next save).
+  that sends one) open the email editor, whose edits go into the journey as undoable
+  edits (`JourneyDocument.set_template`, one undo step per field typed in); "New email"
+  is one too. `dirty()` is the document's.
 - While the journey is live or paused, the counts per step (`node_counts`) are read in
   the background on open and after engine ticks (at most every `LIVE_REFRESH_MS`) and
-  listed beside the canvas (`live_counts()` is the last result; the canvas has no
-  per-node display for them yet).
+  shown on the canvas's cards (`live_counts()` is the last result).
+- The walk-through panel sits beside the canvas; the path of its last run is highlighted
+  on the canvas while the panel is open (cleared when the journey's steps or links
+  change: the run no longer describes it), and clicking a row of its timeline selects and
+  centres that step. Opening the panel folds the palette and the inspector away (the
+  canvas needs the room; closing it brings them back as they were). The editor's side
+  panels are remembered in `settings` (QSettings) when given.
 - Signals: `journeys_changed()` after anything that changes the journeys list,
   `back_requested()`, `status_message(str)` for the status bar, `file_saved(path)`.
 """
@@ -28,19 +33,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QHeaderView,
-    QMessageBox,
-    QSplitter,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from app.background import Task
-from app.email_session import open_email_editor
+from app.email_session import edit_journey_email
 from app.engine_host import EngineHost
 from app.journey_document import JourneyDocument
 from app.publishing import pause_work, publish_plan, publish_work, resume_work
@@ -50,38 +47,13 @@ from engine.db.database import Database
 from engine.db.models import JourneyStatus
 from engine.document import EmailTemplate
 from engine.journey_drafts import JourneyInfo, journey_info, store_draft
-from engine.timeline_words import step_title
 from widgets.canvas.editor_widget import JourneyEditor
 from widgets.editor_header import EditorHeader
 from widgets.publish_dialog import PublishDialog
 
 LIVE_REFRESH_MS = 3000
+PANELS_KEY = "editor/panels"  # "palette,inspector" shown, as 0/1
 NEW_EMAIL_BODY = "Hi {{ contact.first_name | default('there') }},\n\n"
-
-
-class LiveCountsList(QTreeWidget):
-    """Contacts waiting at and passed through each step, while the journey is live."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("liveCounts")
-        self.setHeaderLabels(["Live now", "Waiting", "Passed"])
-        self.setRootIsDecorated(False)
-        header = self.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-
-    def show_counts(self, steps: list[tuple[str, str]], counts: dict[str, tuple[int, int]]) -> None:
-        self.clear()
-        for node_id, label in steps:
-            waiting, passed = counts.get(node_id, (0, 0))
-            item = QTreeWidgetItem([label, f"{waiting:,}", f"{passed:,}"])
-            item.setData(0, Qt.ItemDataRole.UserRole, node_id)
-            for column in (1, 2):
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
-            self.addTopLevelItem(item)
 
 
 class EditorPage(QWidget):
@@ -90,16 +62,19 @@ class EditorPage(QWidget):
     status_message = Signal(str)
     file_saved = Signal(str)
 
-    def __init__(self, database: Database, host: EngineHost, parent=None):
+    def __init__(self, database: Database, host: EngineHost, settings: QSettings | None = None,
+                 parent=None):
         super().__init__(parent)
         self.setObjectName("editorPage")
-        self.database, self.host = database, host
+        self.database, self.host, self._settings = database, host, settings
         self.document: JourneyDocument | None = None
         self.editor: JourneyEditor | None = None
         self.journey_id: int | None = None
         self.info: JourneyInfo | None = None
-        self._template_edits = False
         self._live: dict[str, tuple[int, int]] = {}
+        self._path_current = False  # the walk-through's path still describes the journey
+        self._panels_before_walk: tuple[bool, bool] | None = None
+        self._email_dialogs: list = []
         self._live_task: Task | None = None
         self.publish_dialog: PublishDialog | None = None
 
@@ -110,15 +85,14 @@ class EditorPage(QWidget):
         self.header.resume_requested.connect(lambda: self._run_verb(resume_work, "Resumed"))
         self.header.email_requested.connect(self.edit_email)
         self.header.new_email_requested.connect(self.new_email)
-        self.live_list = LiveCountsList()
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
+        self.walkthrough.path_changed.connect(self._walked)
         self.header.walkthrough_toggled.connect(self._toggle_walkthrough)
 
-        self.side = QSplitter(Qt.Orientation.Vertical)
-        self.side.addWidget(self.live_list)
-        self.side.addWidget(self.walkthrough.panel)
+        self.side = self.walkthrough.panel
         self.side.setObjectName("editorSide")
+        self.side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.setChildrenCollapsible(False)
         self.body.addWidget(QWidget())  # the editor takes this place when a journey opens
@@ -141,15 +115,25 @@ class EditorPage(QWidget):
         if self.document is not None:
             self._drop_document()
         self.document, self.journey_id = document, journey_id
-        self._template_edits = False
+        self._live, self._path_current = {}, False
         self.editor = JourneyEditor(document)
         self.editor.save_requested.connect(self.save)
         self.editor.node_double_clicked.connect(self._node_double_clicked)
+        self._restore_panels()
+        self.editor.panels_changed.connect(self._panels_changed)
+        if self.header.walkthrough.isChecked():  # still open: it keeps the room it had
+            self._panels_before_walk = (self.editor.palette_toggle.isChecked(),
+                                        self.editor.inspector_toggle.isChecked())
+            self._auto_panels(False, False)
         self.body.replaceWidget(0, self.editor)
         self.body.setSizes([1000, 340])
         document.dirty_changed.connect(lambda _dirty: self._show_saved())
-        document.bridge.templates_changed.connect(self._show_emails)
-        document.bridge.renamed.connect(self.refresh)
+        bridge = document.bridge
+        bridge.templates_changed.connect(self._show_emails)
+        bridge.renamed.connect(self._show_name)
+        for fact in (bridge.node_added, bridge.node_removed, bridge.edge_added,
+                     bridge.edge_removed, bridge.config_changed, bridge.reset):
+            fact.connect(self._path_outdated)
         self.walkthrough.set_document(document)
         self.refresh()
         self._show_emails()
@@ -157,6 +141,8 @@ class EditorPage(QWidget):
 
     def _drop_document(self) -> None:
         self._live_timer.stop()
+        for dialog in self._open_email_dialogs():
+            dialog.close()  # hands its last keystrokes to the journey, then goes
         self.walkthrough.set_document(None)
         placeholder = QWidget()
         self.body.replaceWidget(0, placeholder)
@@ -176,13 +162,19 @@ class EditorPage(QWidget):
         self._show_side()
         if self.is_live():
             self._refresh_live()
+        elif self._live:
+            self._show_live({})
+
+    def _show_name(self) -> None:
+        if self.document is not None:
+            self.header.name.setText(self.document.journey.name)
 
     def is_live(self) -> bool:
         return self.info is not None and self.info.status in (JourneyStatus.LIVE,
                                                               JourneyStatus.PAUSED)
 
     def dirty(self) -> bool:
-        return self.document is not None and (self.document.dirty or self._template_edits)
+        return self.document is not None and self.document.dirty
 
     def _show_saved(self) -> None:
         if self.document is not None:
@@ -199,6 +191,7 @@ class EditorPage(QWidget):
     def save(self) -> bool:
         if self.document is None:
             return False
+        self._flush_emails()
         data = self.document.journey.to_document()
         try:
             with self.database.session() as session:
@@ -212,7 +205,6 @@ class EditorPage(QWidget):
         except (ValueError, OSError) as error:
             QMessageBox.warning(self, "Not saved", f"The journey was not saved:\n\n{error}")
             return False
-        self._template_edits = False
         self._show_saved()
         self.refresh()
         self.journeys_changed.emit()
@@ -223,6 +215,7 @@ class EditorPage(QWidget):
         """Close the journey; False when the marketer chose to keep it open."""
         if self.document is None:
             return True
+        self._flush_emails()
         if self.dirty():
             answer = QMessageBox.question(
                 self, "Unsaved changes",
@@ -239,6 +232,7 @@ class EditorPage(QWidget):
     # ---- publish, pause, resume --------------------------------------------------------------
 
     def publish(self) -> None:
+        self._flush_emails()
         if self.document is None or (self.dirty() and not self.save()):
             return
         plan = publish_plan(self.database, self.journey_id, self.document.journey.to_document(),
@@ -308,29 +302,84 @@ class EditorPage(QWidget):
         self._live_task = None
 
     def _show_live(self, counts: dict[str, tuple[int, int]]) -> None:
-        self._live = counts
-        if self.document is not None:
-            steps = [(n.id, step_title(n)) for n in self.document.journey.to_document().nodes]
-            self.live_list.show_counts(steps, counts)
+        # a read that finished after the journey stopped being live shows nothing
+        self._live = dict(counts) if self.is_live() else {}
+        if self.editor is not None:
+            self.editor.set_live_counts(self._live)
 
     def live_counts(self) -> dict[str, tuple[int, int]]:
         return dict(self._live)
 
-    # ---- the side panels -------------------------------------------------------------------------
+    def is_reading_live(self) -> bool:
+        """A read of the live counts is under way (the screenshot waits for it)."""
+        return self._live_task is not None
+
+    # ---- the walk-through and the side panels ---------------------------------------------------
 
     def _toggle_walkthrough(self, open_: bool) -> None:
-        self.walkthrough.panel.setVisible(open_)
+        if self.editor is not None:
+            if open_:  # the walk-through takes the room of the palette and inspector
+                self._panels_before_walk = (self.editor.palette_toggle.isChecked(),
+                                            self.editor.inspector_toggle.isChecked())
+                self._auto_panels(False, False)
+            elif self._panels_before_walk is not None:
+                self._auto_panels(*self._panels_before_walk)
+                self._panels_before_walk = None
         self._show_side()
+        self._show_path()
+        if self.editor is not None:  # the canvas changed size: show the journey again
+            QTimer.singleShot(0, self._reframe)
+
+    def _reframe(self) -> None:
+        if self.editor is not None:
+            path = self.walkthrough.last_path() if self._path_current else []
+            self.editor.view.fit_readable(path or None)
 
     def _show_side(self) -> None:
-        self.live_list.setVisible(self.is_live())
-        self.walkthrough.panel.setVisible(self.header.walkthrough.isChecked())
-        self.side.setVisible(self.live_list.isVisibleTo(self.side)
-                             or self.walkthrough.panel.isVisibleTo(self.side))
+        self.side.setVisible(self.header.walkthrough.isChecked())
+
+    def _walked(self, path: list) -> None:
+        self._path_current = bool(path)
+        self._show_path(frame=True)
+
+    def _show_path(self, frame: bool = False) -> None:
+        if self.editor is None:
+            return
+        shown = self.header.walkthrough.isChecked() and self._path_current
+        self.editor.highlight_path(self.walkthrough.last_path() if shown else [], frame)
+
+    def _path_outdated(self, *_args) -> None:
+        if self._path_current:
+            self._path_current = False
+            self._show_path()
+            self.walkthrough.panel.mark_outdated()
 
     def _select_step(self, node_id: str) -> None:
         if self.editor is not None and self.document.journey.has_node(node_id):
             self.editor.select_node(node_id)
+
+    def _auto_panels(self, palette: bool, inspector: bool) -> None:
+        """Fold or unfold the side panels for the walk-through without remembering it."""
+        self.editor.panels_changed.disconnect(self._panels_changed)
+        try:
+            self.editor.show_palette(palette)
+            self.editor.show_inspector(inspector)
+        finally:
+            self.editor.panels_changed.connect(self._panels_changed)
+
+    def _restore_panels(self) -> None:
+        if self._settings is None:
+            return
+        stored = str(self._settings.value(PANELS_KEY, "1,1")).split(",")
+        palette, inspector = (part.strip() != "0" for part in (stored + ["1", "1"])[:2])
+        self.editor.show_palette(palette)
+        self.editor.show_inspector(inspector)
+
+    def _panels_changed(self, palette: bool, inspector: bool) -> None:
+        if self._settings is not None:
+            self._settings.setValue(PANELS_KEY, f"{int(palette)},{int(inspector)}")
+        if self.header.walkthrough.isChecked():
+            self._panels_before_walk = None  # the marketer chose: keep it after the walk
 
     # ---- emails ----------------------------------------------------------------------------------
 
@@ -341,10 +390,32 @@ class EditorPage(QWidget):
             if key in journey.templates:
                 self.edit_email(key)
 
-    def edit_email(self, key: str) -> None:
-        template = self.document.journey.templates[key]
-        open_email_editor(self, self.database, template, self._store_template,
-                          self.host.engine.services.public_url)
+    def edit_email(self, key: str):
+        """Open the email `key` of the journey in the email editor (edits go into it)."""
+        for dialog in self._open_email_dialogs():
+            if dialog.session.journey is self.document and dialog.session.key == key:
+                dialog.raise_()
+                dialog.activateWindow()
+                return dialog
+        dialog = edit_journey_email(self, self.database, self.document, key, self.host.public_url)
+        self._email_dialogs.append(dialog)
+        return dialog
+
+    def _flush_emails(self) -> None:
+        """Keystrokes still in an email editor's typing pause go into the journey now."""
+        for dialog in self._open_email_dialogs():
+            dialog.editor.flush()
+
+    def _open_email_dialogs(self) -> list:
+        alive = []
+        for dialog in self._email_dialogs:
+            try:
+                if dialog.isVisible():
+                    alive.append(dialog)
+            except RuntimeError:  # deleted when it was closed
+                pass
+        self._email_dialogs = alive
+        return list(alive)
 
     def new_email(self) -> None:
         journey = self.document.journey
@@ -353,15 +424,9 @@ class EditorPage(QWidget):
             number += 1
         template = EmailTemplate(key=f"email-{number}", name=f"Email {number}", subject="",
                                  body=NEW_EMAIL_BODY)
-        self._store_template(template)
+        reason = self.document.set_template(template)
+        if reason:
+            self.status_message.emit(f"No email added: {reason}")
+            return
         self.edit_email(template.key)
         self.status_message.emit(f"“{template.name}” added: choose it in a Send email step")
-
-    def _store_template(self, template: EmailTemplate) -> str:
-        if self.document is None:
-            return "the journey is closed"
-        self.document.journey.set_template(template)
-        self._template_edits = True
-        self._show_saved()
-        return ""
-

@@ -2,9 +2,15 @@
 lives, and "send test to me".
 
 Contract:
-- `EmailSession(dialog, database, store, public_url)` drives an `EmailEditorDialog`.
-  `store(template) -> str` keeps a saved template where it belongs (the journey, or the
-  `template` table) and returns "" or the reason it could not.
+- `EmailSession(dialog, database, store, public_url, journey=None)` drives an
+  `EmailEditorDialog`. `store(template) -> str` keeps a saved template where it belongs
+  (the `template` table) and returns "" or the reason it could not.
+- With `journey` (an `app.journey_document.JourneyDocument` that holds the email), there is
+  no Save: every valid edit goes into the journey at once through
+  `journey.set_template(template, merge_key=field)`, so it is undoable there and typing in
+  one field is one undo step; the journey's own dirty state says what is unsaved. The
+  dialog follows the journey: an undo or redo there shows up in the form, and the dialog
+  closes when the email leaves the journey (the undo of "Add email").
 - Every edit and every change of the preview's contact starts one background `Task` that
   lints the template (`lint_template`) and renders it for the contact (`render_preview`:
   nothing is written). The latest edit wins: one made while a check runs is checked
@@ -40,6 +46,17 @@ from widgets.email_editor import EmailEditorDialog
 
 SAMPLE_LABEL = "Sample contact (Alex Rivera)"
 CONTACTS_SHOWN = 30
+TEMPLATE_FIELDS = ("name", "subject", "preheader", "body", "format", "layout")
+LIVE_NOTE = ("Changes go into the journey as you type: undo them there (Ctrl+Z), and save "
+             "the journey to keep them.")
+
+
+def edited_fields(before: EmailTemplate | None, after: EmailTemplate) -> str | tuple[str, ...]:
+    """The field an edit changed ("subject"), or the fields when several changed."""
+    if before is None:
+        return TEMPLATE_FIELDS
+    changed = tuple(f for f in TEMPLATE_FIELDS if getattr(before, f) != getattr(after, f))
+    return changed[0] if len(changed) == 1 else changed
 
 
 def smtp_ready(database: Database):
@@ -50,19 +67,27 @@ def smtp_ready(database: Database):
 
 class EmailSession(QObject):
     def __init__(self, dialog: EmailEditorDialog, database: Database,
-                 store: Callable[[EmailTemplate], str], public_url: str):
+                 store: Callable[[EmailTemplate], str] | None, public_url: str,
+                 journey=None):
         super().__init__(dialog)
         self.dialog, self.database, self._store = dialog, database, store
         self._public_url = public_url
         self._task: Task | None = None
         self._pending: EmailTemplate | None = None
         self._template = dialog.editor.template()
+        self.journey = journey
+        self._gone = False
+        self._applied = self._template  # what the journey holds, as far as this dialog knows
         dialog.editor.template_edited.connect(self.check)
+        if journey is not None:
+            dialog.set_live_editing(LIVE_NOTE)
+            dialog.editor.template_edited.connect(self._apply)
+            journey.bridge.templates_changed.connect(self._journey_changed)
         dialog.preview.contact_changed.connect(lambda _id: self.check(self._template))
         dialog.preview.set_contact_search(self._search_contacts)
         dialog.save_requested.connect(self._save)
         dialog.send_test_requested.connect(self._send_test)
-        if dialog.test_button is None:
+        if dialog.test_button is None and journey is None:
             dialog.set_status("To send a test to yourself, set up email sending (SMTP) first.")
         self._search_contacts("")  # fills the chooser, which starts the first check
         self.check(self._template)
@@ -122,9 +147,40 @@ class EmailSession(QObject):
             [(SAMPLE_LABEL, None)]
             + [(f"{c.name} <{c.email}>" if c.name else c.email, c.id) for c in found])
 
+    # ---- in a journey: every edit is an undoable edit of the journey ----------------------------
+
+    @property
+    def key(self) -> str:
+        """The key of the email being edited."""
+        return self._applied.key
+
+    def _apply(self, template: EmailTemplate) -> None:
+        if self._gone:
+            return  # the email left the journey: typing must not bring it back
+        field = edited_fields(self._applied, template)
+        self._applied = template
+        reason = self.journey.set_template(template, merge_key=field)
+        if reason:
+            self.dialog.set_status(f"Not taken into the journey: {reason}")
+        else:
+            self.dialog.mark_applied(template)
+
+    def _journey_changed(self) -> None:
+        key = self._applied.key if self._applied is not None else None
+        current = self.journey.journey.templates.get(key)
+        if current is None:
+            self._gone = True
+            self.dialog.close()  # the email left the journey (its "Add email" was undone)
+        elif current != self._applied:
+            self._applied = current
+            self.dialog.editor.set_template(current)
+            self.check(current)
+
     # ---- saving and testing --------------------------------------------------------------------
 
     def _save(self, template: EmailTemplate) -> None:
+        if self._store is None:  # in a journey: edits went into it as they were made
+            return
         reason = self._store(template)
         if reason:
             self.dialog.set_status(f"Not saved: {reason}")
@@ -152,13 +208,22 @@ class EmailSession(QObject):
 
 
 def open_email_editor(parent, database: Database, template: EmailTemplate,
-                      store: Callable[[EmailTemplate], str], public_url: str) -> EmailEditorDialog:
-    """Show the email editor for `template` (non-modal); it deletes itself when closed."""
+                      store: Callable[[EmailTemplate], str] | None, public_url: str,
+                      journey=None) -> EmailEditorDialog:
+    """Show the email editor for `template` (non-modal); it deletes itself when closed.
+    With `journey`, the email is one of that journey document's and edits go into it."""
     dialog = EmailEditorDialog(template, parent, send_test=smtp_ready(database) is not None)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.session = EmailSession(dialog, database, store, public_url)
+    dialog.session = EmailSession(dialog, database, store, public_url, journey)
     dialog.show()
     return dialog
+
+
+def edit_journey_email(parent, database: Database, journey, key: str,
+                       public_url: str) -> EmailEditorDialog:
+    """The email editor for the email `key` of the open journey document `journey`."""
+    return open_email_editor(parent, database, journey.journey.templates[key], None,
+                             public_url, journey)
 
 
 def edit_stored_template(parent, database: Database, template_id: int,

@@ -2,18 +2,22 @@
 to the GUI as Qt signals.
 
 Contract:
-- `EngineHost(database, interval=2.0, deliver=False, http_bind=None)`: `engine` is the
-  `Engine(database, SystemClock())` whose verbs (publish, pause, resume) the app calls.
+- `EngineHost(database, interval=2.0, deliver=False, http_bind=None)` is cheap to make:
+  the window is built and shown before anything of the engine is imported. `engine` is
+  the `Engine(database, SystemClock())` whose verbs (publish, pause, resume) the app
+  calls, made on first use; `public_url` is the base of the links in emails.
   `start()` starts an `EngineRunner` on APScheduler's BackgroundScheduler and, as
   `main.py run` does, email delivery (`deliver`, with the stored SMTP settings) and the
-  HTTP server (`http_bind` = (host, port)); see app/engine_parts.py. The app turns both
-  on; tests and screenshots leave them off. If another runner holds the SQLite database
-  (`RunnerLocked`), the host stays stopped and read-only for the engine: `state` is
-  "locked" and the status says who holds it; the app still opens and works. No SMTP
-  server, or a taken HTTP port, is said in the status (`notes`), never raised.
+  HTTP server (`http_bind` = (host, port)), through the same
+  `engine.services_start.start_services`. The app starts it right after its window is
+  shown; tests and screenshots leave delivery and the server off. If another runner holds
+  the SQLite database (`RunnerLocked`), the host stays stopped and read-only for the
+  engine: `state` is "locked" and the status says who holds it; the app still opens and
+  works. No SMTP server, or a taken HTTP port, is said in the status (`notes`), never
+  raised.
 - The runner's `on_tick` runs on the scheduler thread. It counts the queued messages
-  there (never on the GUI thread) and puts an `EngineStatus` into a thread-safe queue; it
-  never touches a Qt object. A GUI-thread timer drains the queue every `POLL_MS` and emits
+  there (the GUI thread counts only once, at `start()`) and puts them with the report
+  into a thread-safe queue; it never touches a Qt object. A GUI-thread timer drains the queue every `POLL_MS` and emits
   `ticked(TickReport)` and `status_changed(EngineStatus)`; the same timer keeps the
   "next tick" countdown and the last error current.
 - The master switch: `set_sending_paused(bool)` stores `AppSettings.sending_paused`
@@ -31,22 +35,22 @@ import logging
 import queue
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from app.engine_parts import start_delivery, start_http
-from engine.analytics.outbox import queued_messages
 from engine.clock import SystemClock
 from engine.db.database import Database
-from engine.http.server import BindError
-from engine.runtime.engine import Engine, TickReport
-from engine.runtime.runner import EngineRunner, RunnerLocked
-from engine.runtime.services import EngineServices
-from engine.settings import load_settings, save_settings
+
+if TYPE_CHECKING:
+    from engine.runtime.engine import Engine, TickReport
+    from engine.services_start import Services
 
 log = logging.getLogger("trellis.app")
 POLL_MS = 500
 STOPPED, RUNNING, LOCKED = "stopped", "running", "locked"
+#: where links in emails point when the app serves no HTTP (engine.runtime.services)
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8787"
 
 
 @dataclass(frozen=True)
@@ -95,18 +99,43 @@ class EngineHost(QObject):
                  http_bind: tuple[str, int] | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.database = database
-        public_url = f"http://{http_bind[0]}:{http_bind[1]}" if http_bind else None
-        services = EngineServices(public_url=public_url) if public_url else EngineServices()
-        self.engine = Engine(database, SystemClock(), services=services)
-        self._runner = EngineRunner(self.engine, interval=interval, on_tick=self._on_tick)
+        self.clock = SystemClock()
+        self.public_url = (f"http://{http_bind[0]}:{http_bind[1]}" if http_bind
+                           else DEFAULT_PUBLIC_URL)
+        self._interval = interval
+        self._engine: Engine | None = None
+        self._runner = None
         self._deliver, self._http_bind = deliver, http_bind
-        self.delivery = self.http = None
+        self.services: Services | None = None
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
-        with database.session() as session:
-            paused, queued = load_settings(session).sending_paused, queued_messages(session)
-        self._status = EngineStatus(sending_paused=paused, queued=queued)
+        self._status = EngineStatus(sending_paused=self._read_sending_paused())
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._poll)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine whose verbs the app calls (made on first use: its import is heavy)."""
+        if self._engine is None:
+            from engine.runtime.engine import Engine
+            from engine.runtime.services import EngineServices
+
+            self._engine = Engine(self.database, self.clock,
+                                  services=EngineServices(public_url=self.public_url))
+        return self._engine
+
+    @property
+    def delivery(self):
+        return self.services.delivery if self.services is not None else None
+
+    @property
+    def http(self):
+        return self.services.http if self.services is not None else None
+
+    def _read_sending_paused(self) -> bool:
+        from engine.settings import load_settings
+
+        with self.database.session() as session:
+            return load_settings(session).sending_paused
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -118,38 +147,41 @@ class EngineHost(QObject):
         return self._status
 
     def start(self) -> None:
-        if self._status.state != STOPPED:
+        if self._status.state != STOPPED or self._runner is not None:
             return
+        from engine.runtime.runner import EngineRunner, RunnerLocked
+
+        self._runner = EngineRunner(self.engine, interval=self._interval, on_tick=self._on_tick)
         try:
             self._runner.start()
         except RunnerLocked as locked:
             self._set_status(state=LOCKED, locked_reason=str(locked))
+            self._on_tick(None)  # the outbox is counted once: the other app sends it
+            self._poll()
             return
         self._set_status(state=RUNNING, next_tick=self._runner.next_tick_at(),
-                         notes=self._start_parts())
+                         notes=self._start_services())
+        self._on_tick(None)  # the first count of the outbox, shown at the first poll
         self._timer.start()
 
-    def _start_parts(self) -> tuple[str, ...]:
+    def _start_services(self) -> tuple[str, ...]:
+        from engine.services_start import start_services
+
+        self.services = start_services(self.database, self.clock, self.wake,
+                                       deliver=self._deliver, bind=self._http_bind)
         notes = []
-        if self._deliver:
-            self.delivery = start_delivery(self.database, self.engine.clock)
-            if self.delivery is None:
-                notes.append("no email server set up: email waits in the outbox")
-        if self._http_bind is not None:
-            try:
-                self.http = start_http(self.database, self.engine.clock, self.wake,
-                                       self._http_bind)
-            except BindError as error:
-                notes.append(f"links in emails do not work: {error}")
+        if self._deliver and self.services.delivery is None:
+            notes.append("no email server set up: email waits in the outbox")
+        if self.services.http_error is not None:
+            notes.append(f"links in emails do not work: {self.services.http_error}")
         return tuple(notes)
 
     def stop(self) -> None:
         self._timer.stop()
         if self._status.state == RUNNING:
             # the reverse of start: requests in progress, the message in hand, the tick
-            for part in (self.http, self.delivery):
-                if part is not None:
-                    part.stop()
+            if self.services is not None:
+                self.services.stop()
             self._runner.stop()
             self._poll()  # a tick that finished while stopping still reports
             self._set_status(state=STOPPED, next_tick=None)
@@ -164,6 +196,8 @@ class EngineHost(QObject):
         return self._status.sending_paused
 
     def set_sending_paused(self, paused: bool) -> None:
+        from engine.settings import load_settings, save_settings
+
         with self.database.session() as session:
             settings = load_settings(session)
             save_settings(session, settings.model_copy(update={"sending_paused": paused}))
@@ -171,9 +205,12 @@ class EngineHost(QObject):
 
     # ---- reports ---------------------------------------------------------------------------
 
-    def _on_tick(self, report: TickReport) -> None:  # scheduler thread: no Qt here
-        if self.delivery is not None and report.steps:
-            self.delivery.wake()  # the tick may have queued email: send it now
+    def _on_tick(self, report: TickReport | None) -> None:  # scheduler thread: no Qt here
+        from engine.analytics.outbox import queued_messages
+
+        delivery = self.delivery
+        if delivery is not None and report is not None and report.steps:
+            delivery.wake()  # the tick may have queued email: send it now
         try:
             with self.database.session() as session:
                 queued = queued_messages(session)
@@ -189,8 +226,10 @@ class EngineHost(QObject):
                 reports.append(self._inbox.get_nowait())
             except queue.Empty:
                 break
-        delivery_error = self.delivery.last_error if self.delivery is not None else None
-        changes = {"last_error": self._runner.last_error or delivery_error}
+        delivery = self.delivery
+        delivery_error = delivery.last_error if delivery is not None else None
+        runner_error = self._runner.last_error if self._runner is not None else None
+        changes = {"last_error": runner_error or delivery_error}
         if self._status.state == RUNNING:
             changes["next_tick"] = self._runner.next_tick_at()
         counts = [queued for _report, queued in reports if queued is not None]
@@ -198,11 +237,11 @@ class EngineHost(QObject):
             changes["queued"] = counts[-1]
         self._set_status(**changes)
         for report, _queued in reports:
-            self.ticked.emit(report)
+            if report is not None:
+                self.ticked.emit(report)
 
     def _set_status(self, **changes) -> None:
         status = replace(self._status, **changes)
         if status != self._status:
             self._status = status
             self.status_changed.emit(status)
-

@@ -3,12 +3,15 @@
 Contract: creates (or reuses) the QApplication named "Trellis" by "Trellis" with
 fractional high-DPI scaling and the Fusion style (QtWebEngine, used by the email preview,
 is prepared first), opens the database (`engine.db.open_database`; None means the default
-location), applies the remembered theme, starts the engine (`app.engine_host`: the same
-runner as `main.py run`; read-only when another one holds the database), shows the main
-window and runs the event loop. The engine is stopped when the loop ends. A database that
-cannot be opened is reported in a dialog and gives exit code 1. With
-`TRELLIS_EXIT_AFTER_SHOW` set, it prints "trellis: window shown" once the window is up
-and quits (the start-up benchmark).
+location), applies the remembered theme, shows the main window and runs the event loop.
+The window comes first: once it has painted, `after_first_paint` offers the demo shop on
+an empty database (first run), then starts the engine (`app.engine_host`: the same
+runner, delivery and HTTP server as `main.py run`; read-only when another one holds the
+database) and, when idle, prepares the journey editor, so none of that (nor FastAPI,
+uvicorn or the engine's runtime) is imported before the window is up. The engine is
+stopped when the loop ends. A database that cannot be opened is reported in a dialog and
+gives exit code 1. With `TRELLIS_EXIT_AFTER_SHOW` set, it prints "trellis: window shown"
+once the window is up and quits (the start-up benchmark).
 """
 
 from __future__ import annotations
@@ -16,15 +19,48 @@ from __future__ import annotations
 import os
 import sys
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
+from typing import Callable
+
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 APP_NAME = "Trellis"
 #: set in the environment, the app prints SHOWN_LINE once its window is shown, and exits
 EXIT_AFTER_SHOW = "TRELLIS_EXIT_AFTER_SHOW"
 SHOWN_LINE = "trellis: window shown"
 ORGANIZATION = "Trellis"
+#: where the app's HTTP server listens: engine.http.server.DEFAULT_BIND (not imported from
+#: there before the window is shown: it loads uvicorn)
+HTTP_BIND = ("127.0.0.1", 8787)
+#: start the rest anyway if the window has not painted by then (minimised, no screen)
+FIRST_PAINT_WAIT_MS = 700
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then()` once, on the event loop turn after `window` first painted."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]):
+        super().__init__(window)
+        self._window, self._then = window, then
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self._fire)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if self._then is not None:
+            then, self._then = self._then, None
+            self._window.removeEventFilter(self)
+            then()
+
+
+def after_first_paint(window: QWidget, then: Callable[[], None]) -> None:
+    """Run `then` right after `window` is on screen (for work the window need not wait for)."""
+    _AfterFirstPaint(window, then)
 
 
 def application() -> QApplication:
@@ -55,7 +91,6 @@ def run_gui(db_url: str | None) -> int:
     from app.main_window import MainWindow
     from app.theme import ThemeController
     from engine.db import open_database
-    from engine.http.server import DEFAULT_BIND, parse_bind
     from widgets.icons import icon
 
     app.setWindowIcon(icon("trellis", "accent"))
@@ -72,16 +107,18 @@ def run_gui(db_url: str | None) -> int:
             "Check the --db URL (or TRELLIS_DB) and that the file or server is reachable.",
         )
         return 1
-    host = EngineHost(db, deliver=True, http_bind=parse_bind(DEFAULT_BIND))
+    host = EngineHost(db, deliver=True, http_bind=HTTP_BIND)
     window = None
     try:
-        host.start()
         window = MainWindow(db, settings, theme, host)
+        window.first_run.expect()  # confirmed (offer_first_run) once the window is up
         window.show()
         if os.environ.get(EXIT_AFTER_SHOW):
             # start-up benchmark (tests/benchmarks/canvas.py): say so once the window is
             # up and the event loop has painted it, then leave
             QTimer.singleShot(0, lambda: (print(SHOWN_LINE, flush=True), app.quit()))
+        else:
+            after_first_paint(window, lambda: _start_behind(window, host))
         return app.exec()
     finally:
         host.stop()
@@ -90,3 +127,11 @@ def run_gui(db_url: str | None) -> int:
             window.deleteLater()
             app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         db.dispose()
+
+
+def _start_behind(window, host) -> None:
+    """What the shown window need not wait for: the first-run offer, the engine (runner,
+    delivery, HTTP server), then, when idle, the journey editor's modules."""
+    window.offer_first_run()
+    host.start()
+    QTimer.singleShot(0, window.prepare_editor)

@@ -18,7 +18,12 @@ Contract:
 - Validation (`engine.validation.validate_journey` with the email linter) re-runs ~150 ms
   after the last change; `problems_changed(list[Problem])` reports a changed result.
   `problems()` and `can_publish()` are always current (they validate at once if a run is
-  pending). Lint results are cached per template content: linting renders a sample email.
+  pending); `current_problems()` is the last result, without forcing a pending run (what
+  the canvas shows until `problems_changed`). Lint results are cached per template
+  content: linting renders a sample email, so a journey that is opened is checked at once
+  without linting emails not linted before, and the full check follows ~150 ms later.
+- `set_template(template, merge_key)` and `rename(name, merge_key)` are undoable like every
+  other edit (typing in the email editor or the name field merges per field).
 """
 
 from __future__ import annotations
@@ -38,8 +43,10 @@ from app.undo_commands import (
     JourneyCommand,
     MoveNodesCommand,
     RemoveCommand,
+    RenameJourneyCommand,
     SetConfigCommand,
     SetSettingsCommand,
+    SetTemplateCommand,
     SetTitleCommand,
 )
 from engine.document import EmailTemplate, JourneyDocument as JourneyData, JourneySettings, NodeData
@@ -86,7 +93,7 @@ class JourneyDocument(QObject):
         self._timer.timeout.connect(self.validate_now)
         self.bridge.changed.connect(self._timer.start)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
-        self.validate_now()
+        self._validate_soon()
 
     @classmethod
     def from_file(
@@ -130,14 +137,16 @@ class JourneyDocument(QObject):
         return target
 
     def load(self, path: str | Path) -> list[FileProblem]:
-        result = read_journey_file(path, lint_template=self._lint)
+        # the file's own problems, without its emails' lint: the document's validation
+        # right after reports those, once linted
+        result = read_journey_file(path)
         if result.journey is None:  # the file itself is broken: nothing is loaded
             return result.problems
         # an unfinished journey (validation errors) still opens: that is what drafts are
         self.journey.load(result.document)
         self.undo_stack.clear()
         self._set_path(Path(path))
-        self.validate_now()
+        self._validate_soon()
         return result.problems
 
     def _set_path(self, path: Path) -> None:
@@ -155,15 +164,40 @@ class JourneyDocument(QObject):
 
     def validate_now(self) -> list[Problem]:
         self._timer.stop()
-        problems = validate_journey(self.journey, self._lint)
+        return self._validate(self._lint)
+
+    def _validate(self, linter: TemplateLinter) -> list[Problem]:
+        problems = validate_journey(self.journey, linter)
         if problems != self._problems:
             self._problems = problems
             self.problems_changed.emit(list(problems))
         return problems
 
+    def _validate_soon(self) -> None:
+        """Check the journey at once with the lint results known; emails never linted
+        before are linted by the full run the timer starts (opening stays quick)."""
+        missing = []
+
+        def known_lint(template: EmailTemplate) -> list[tuple[str, str]]:
+            if self._linter is None:
+                return []
+            found = self._lint_cache.get(template.model_dump_json())
+            if found is None:
+                missing.append(template.key)
+                return []
+            return found
+
+        self._timer.stop()
+        self._validate(known_lint)
+        if missing:
+            self._timer.start()
+
     def problems(self) -> list[Problem]:
         if self._timer.isActive():
             self.validate_now()
+        return list(self._problems)
+
+    def current_problems(self) -> list[Problem]:
         return list(self._problems)
 
     def can_publish(self) -> bool:
@@ -308,6 +342,40 @@ class JourneyDocument(QObject):
         command = SetSettingsCommand(
             self.journey, "Edit journey settings", before, after, merge_key
         )
+        return "" if self._push(command) else command.error
+
+    def set_template(
+        self, template: EmailTemplate | Mapping[str, Any], merge_key: object = None
+    ) -> str:
+        """Add or replace one of the journey's emails (by its key); "" when done (or nothing
+        changed), else the reason it was refused. Edits of one email with the same
+        `merge_key` (e.g. the field being typed in) merge into one undo step."""
+        try:
+            after = EmailTemplate.model_validate(
+                template.model_dump() if isinstance(template, BaseModel) else template
+            )
+        except ValidationError as exc:
+            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        before = self.journey.templates.get(after.key)
+        if after == before:
+            return ""
+        text = f"Add email '{after.name}'" if before is None else f"Edit email '{after.name}'"
+        key = None if merge_key is None else (after.key, merge_key)
+        command = SetTemplateCommand(self.journey, text, after.key, before, after, key)
+        return "" if self._push(command) else command.error
+
+    def rename(self, name: str, merge_key: object = None) -> str:
+        """Rename the journey; "" when done (or unchanged), else the reason it was refused.
+        Renames with the same `merge_key` (typing in the name field) are one undo step."""
+        name = name.strip()
+        if not name:
+            return "the journey needs a name"
+        if len(name) > 200:
+            return "a journey name has at most 200 characters"
+        before = self.journey.name
+        if name == before:
+            return ""
+        command = RenameJourneyCommand(self.journey, "Rename journey", before, name, merge_key)
         return "" if self._push(command) else command.error
 
     # ---- clipboard -----------------------------------------------------------------------

@@ -13,7 +13,12 @@ Contract:
   master switch; while it is on, the status bar says so in the warning tone.
 - The journey editor is the page "editor" (no navigation item): the Journeys page and
   the File menu open journeys in it (`journeys`: `app.journey_actions.JourneyActions`);
-  `.journey.json` files dropped on the window are imported.
+  `.journey.json` files dropped on the window are imported. The editor page and the
+  journey verbs (the canvas, the email editor, the walk-through: heavy imports) are made
+  on first use, so the window comes up fast; `prepare_editor()` makes them ahead of time.
+- First run (`first_run`: `app.first_run.FirstRun`): `offer_first_run()` shows the demo
+  shop or empty start on the Journeys page when the database is empty (the app calls it
+  once its window is shown). `refresh_pages()` re-reads the lists.
 - Geometry, state and page are saved on close and restored on construction. Closing asks
   about unsaved journey changes (and stays open on Cancel), then stops the engine.
 """
@@ -37,14 +42,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import overview
-from app.editor_page import EditorPage
-from app.email_session import edit_stored_template
 from app.engine_host import EngineHost, describe
-from app.journey_actions import JourneyActions
+from app.first_run import FirstRun
 from app.recent_files import RecentFiles
 from app.theme import ThemeController
 from engine.db.database import Database
-from engine.journey_file import SUFFIX
 from widgets.contacts_page import ContactsPage
 from widgets.icons import icon
 from widgets.journeys_page import JourneysPage
@@ -82,6 +84,8 @@ class MainWindow(QMainWindow):
         self.recent = RecentFiles(settings, parent=self)
         self.setAcceptDrops(True)
         self._pages: dict[str, Page] = {}
+        self._editor_page = None  # app.editor_page.EditorPage, made on first use
+        self._journeys = None  # app.journey_actions.JourneyActions, with it
         self._current = PAGE_NAMES[0]
         self.setWindowTitle("Trellis")
         self.setWindowIcon(icon("trellis", "accent"))
@@ -144,18 +148,53 @@ class MainWindow(QMainWindow):
             ("settings", "Settings", "Theme and database location"),
             at_bottom=True,
         )
-        self.editor_page = EditorPage(self._db, self.engine_host)
-        self.add_page("editor", self.editor_page)
-        self.journeys = JourneyActions(self, self._db, self.editor_page, self.recent)
-        self.journeys_page.journey_open_requested.connect(self.journeys.open_journey)
+        self.journeys_page.journey_open_requested.connect(
+            lambda journey_id: self.journeys.open_journey(journey_id))
         self.journeys_page.new_requested.connect(lambda: self.journeys.new_journey())
         self.journeys_page.import_requested.connect(lambda: self.journeys.import_file())
         self.journeys_page.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.templates_page.table.activated.connect(self._edit_stored_template)
-        self.editor_page.back_requested.connect(lambda: self.show_page("journeys"))
-        self.editor_page.journeys_changed.connect(self.journeys_page.refresh)
-        self.editor_page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self.editor_page.file_saved.connect(self.recent.add)
+        self.first_run = FirstRun(self, self._db, self._settings, self.journeys_page)
+
+    # ---- the editor, made on first use -----------------------------------------------------
+
+    def prepare_editor(self) -> None:
+        """Make the editor page and the journey verbs now (the app does it when idle)."""
+        if self._editor_page is not None:
+            return
+        from app.editor_page import EditorPage
+        from app.journey_actions import JourneyActions
+
+        page = EditorPage(self._db, self.engine_host, self._settings)
+        self._editor_page = page
+        self.add_page("editor", page)
+        self._journeys = JourneyActions(self, self._db, page, self.recent)
+        page.back_requested.connect(lambda: self.show_page("journeys"))
+        page.journeys_changed.connect(self.journeys_page.refresh)
+        page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        page.file_saved.connect(self.recent.add)
+
+    @property
+    def editor_page(self):
+        """The journey editor page (`app.editor_page.EditorPage`)."""
+        self.prepare_editor()
+        return self._editor_page
+
+    @property
+    def journeys(self):
+        """The journey verbs (`app.journey_actions.JourneyActions`)."""
+        self.prepare_editor()
+        return self._journeys
+
+    def offer_first_run(self) -> bool:
+        """On an empty database, offer the demo shop or an empty start."""
+        return self.first_run.offer()
+
+    def refresh_pages(self) -> None:
+        """Re-read every list (after the demo shop filled the database)."""
+        for name in PAGE_NAMES:
+            self.page(name).refresh()
+        self._update_actions()
 
     def add_page(
         self,
@@ -187,21 +226,24 @@ class MainWindow(QMainWindow):
         self._view_menu.insertAction(self._page_actions_end, action)
 
     def page_names(self) -> list[str]:
-        return list(self._pages)
+        return [*self._pages, *(["editor"] if "editor" not in self._pages else [])]
 
     def page(self, name: str) -> Page:
+        if name == "editor":
+            return self.editor_page
         return self._pages[name]
 
     def current_page(self) -> str:
         return self._current
 
     def show_page(self, name: str) -> None:
-        page = self._pages.get(name)
+        page = self.editor_page if name == "editor" else self._pages.get(name)
         if page is None:
             raise ValueError(f"unknown page {name!r}; choose from {', '.join(self._pages)}")
         page.refresh()
         self.stack.setCurrentWidget(page)
         self._current = name
+        self.nav.set_compact(name == "editor")  # the canvas takes the rail's room
         if name in self.nav.keys():
             self.nav.set_current(name)
         elif name == "editor":
@@ -323,19 +365,25 @@ class MainWindow(QMainWindow):
         self._recent_menu.setEnabled(bool(self.recent.paths()))
 
     def _update_actions(self, *_args) -> None:
-        self.save_action.setEnabled(self._current == "editor"
-                                    and self.editor_page.document is not None)
-        self.export_action.setEnabled(self.journeys.can_export())
+        editing = (self._current == "editor" and self._editor_page is not None
+                   and self._editor_page.document is not None)
+        self.save_action.setEnabled(editing)
+        self.export_action.setEnabled(
+            editing or self.journeys_page.selected_journey_id() is not None)
 
     def _edit_stored_template(self, index) -> None:
+        from app.email_session import edit_stored_template
+
         edit_stored_template(self, self._db, index.data(ROW_ROLE).id,
                              self.templates_page.refresh,
-                             self.engine_host.engine.services.public_url)
+                             self.engine_host.public_url)
 
     # ---- dropped files ---------------------------------------------------------------------
 
     @staticmethod
     def _journey_files(event) -> list[Path]:
+        from engine.journey_file import SUFFIX
+
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         return [Path(u.toLocalFile()) for u in urls
                 if u.isLocalFile() and u.toLocalFile().endswith(SUFFIX)]
@@ -384,7 +432,7 @@ class MainWindow(QMainWindow):
         self.show_page(page if page in PAGE_NAMES else PAGE_NAMES[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self.editor_page.close():
+        if self._editor_page is not None and not self._editor_page.close():
             event.ignore()
             return
         self.engine_host.stop()

@@ -6,16 +6,22 @@ QApplication yet, the offscreen platform is used; the window is never put on a s
 Nothing leaks into the user's settings (a throwaway QSettings file is used) and, in a
 process that already has an application (tests), the previous theme is put back.
 With `journey` (a journey's name or id in the database, or a `.journey.json` file) the
-window shows that journey in the editor, fitted to the canvas; nothing is written to the
-database. ValueError for an unknown theme, page or journey, or a file with errors;
-OSError when the PNG cannot be written.
+window shows that journey in the editor as it opens (fitted, or its beginning at a
+readable zoom), with its live counts when it is live; nothing is written to the database.
+An empty database shows the first-run welcome (the settings file is a throwaway one).
+ValueError for an unknown theme, page or journey, or a file with errors; OSError when the
+PNG cannot be written.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
+
+#: how long a screenshot of a live journey waits for its counts
+LIVE_WAIT_S = 5.0
 
 
 def save_screenshot(
@@ -51,13 +57,19 @@ def save_screenshot(
                     _open_journey(window, db, journey)
                 else:
                     window.show_page(page)
+                    window.offer_first_run()  # an empty database shows what a new user sees
                 window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
                 window.setMinimumSize(1, 1)  # the picture is exactly the size asked for
                 window.resize(*size)
                 window.show()
                 app.processEvents()  # lay out and polish before painting
                 if journey is not None:
-                    window.editor_page.editor.view.fit_to_view()  # at its final size
+                    editor_page = window.editor_page
+                    deadline = time.monotonic() + LIVE_WAIT_S
+                    while editor_page.is_reading_live() and time.monotonic() < deadline:
+                        app.processEvents()  # a live journey shows its counts on the cards
+                        time.sleep(0.01)
+                    editor_page.editor.view.fit_readable()  # at its final size
                     app.processEvents()
                 pixmap = window.grab()
             finally:

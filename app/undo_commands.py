@@ -29,6 +29,8 @@ Position = tuple[float, float]
 CONFIG_MERGE_ID = 1001
 TITLE_MERGE_ID = 1002
 SETTINGS_MERGE_ID = 1003
+TEMPLATE_MERGE_ID = 1004
+RENAME_MERGE_ID = 1005
 
 
 def _mergeable(other: QUndoCommand, kind: type) -> bool:
@@ -255,3 +257,66 @@ class SetSettingsCommand(JourneyCommand):
 
     def _undo(self) -> None:
         self.journey.set_settings(self.before)
+
+
+class SetTemplateCommand(JourneyCommand):
+    """Adds, replaces or (with `after` None) removes the email template `key`; undo puts
+    back what was there (`before` None: there was none)."""
+
+    def __init__(
+        self,
+        journey: Journey,
+        text: str,
+        key: str,
+        before: EmailTemplate | None,
+        after: EmailTemplate | None,
+        merge_key: object = None,
+    ):
+        super().__init__(journey, text)
+        self.key, self.before, self.after, self.merge_key = key, before, after, merge_key
+
+    def id(self) -> int:
+        return TEMPLATE_MERGE_ID if self.merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if (not _mergeable(other, SetTemplateCommand) or other.key != self.key
+                or other.merge_key != self.merge_key):
+            return False
+        self.after = other.after
+        self.setObsolete(self.after == self.before)
+        return True
+
+    def _put(self, template: EmailTemplate | None) -> None:
+        if template is None:
+            self.journey.remove_template(self.key)
+        else:
+            self.journey.set_template(template)
+
+    def _redo(self) -> None:
+        self._put(self.after)
+
+    def _undo(self) -> None:
+        self._put(self.before)
+
+
+class RenameJourneyCommand(JourneyCommand):
+    def __init__(self, journey: Journey, text: str, before: str, after: str,
+                 merge_key: object = None):
+        super().__init__(journey, text)
+        self.before, self.after, self.merge_key = before, after, merge_key
+
+    def id(self) -> int:
+        return RENAME_MERGE_ID if self.merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not _mergeable(other, RenameJourneyCommand) or other.merge_key != self.merge_key:
+            return False
+        self.after = other.after
+        self.setObsolete(self.after == self.before)
+        return True
+
+    def _redo(self) -> None:
+        self.journey.rename(self.after)
+
+    def _undo(self) -> None:
+        self.journey.rename(self.before)

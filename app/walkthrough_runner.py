@@ -12,14 +12,16 @@ Contract:
   panel; the result or the reason it failed is shown there. Nothing is sent.
 - Clicking an email in the timeline opens it in an email preview window, as the
   simulation rendered it for that contact.
-- `last_path()` is the node ids the contact reached in the last walk-through.
+- `last_path()` is the node ids the contact reached in the last walk-through;
+  `path_changed(ids)` is emitted when a run ends with a timeline (its path) and when the
+  timeline is cleared ([]), for the canvas to highlight.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QVBoxLayout
 
 from app import overview
@@ -45,6 +47,8 @@ CONTACT_FIELDS = ("email", "first_name", "last_name", "timezone", "locale", "cou
 
 
 class WalkthroughRunner(QObject):
+    path_changed = Signal(list)
+
     def __init__(self, database: Database, parent=None):
         super().__init__(parent)
         self.database = database
@@ -62,6 +66,7 @@ class WalkthroughRunner(QObject):
         self.cancel()
         self.document = document
         self.panel.show_timeline([])
+        self.path_changed.emit([])
         if document is not None:
             self._offer_contacts()
 
@@ -99,12 +104,16 @@ class WalkthroughRunner(QObject):
 
         self._task = Task(work, self, name="trellis-walkthrough")
         self._task.progressed.connect(self.panel.set_progress)
-        self._task.succeeded.connect(self.panel.show_timeline)
+        self._task.succeeded.connect(self._walked)
         self._task.failed.connect(self.panel.show_error)
         self._task.cancelled.connect(lambda: self.panel.show_error("stopped"))
         self._task.finished.connect(self._finished)
         self.panel.set_running(True)
         self._task.start()
+
+    def _walked(self, lines: list) -> None:
+        self.panel.show_timeline(lines)
+        self.path_changed.emit(self.panel.path())
 
     def _finished(self) -> None:
         self._task.deleteLater()

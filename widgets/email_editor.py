@@ -6,15 +6,20 @@ Contract:
   format (Markdown or HTML), layout and body. Every edit that makes a valid template
   emits `template_edited(EmailTemplate)` after a short pause (`EDIT_DELAY_MS`); an
   invalid field (an empty name…) is named under the form instead and nothing is emitted.
-  `template()` is the current valid template or None. `set_lint([(severity, message)])`
-  shows the lint results beside the form, errors first.
+  `flush()` emits a pending edit at once. `template()` is the current valid template or
+  None; `set_template(t)` shows another version of it (an undo in the journey) without
+  emitting. `set_lint([(severity, message)])` shows the lint results beside the form,
+  errors first.
 - `EmailEditorDialog(template, parent, send_test=False)`: the editor and an
   `EmailPreview` side by side. "Save changes" emits `save_requested(EmailTemplate)`
   (enabled once something changed and the template is valid); the owner stores it and
   calls `mark_saved()`. With `send_test`, a "Send test to me" button emits
   `send_test_requested(EmailTemplate)` (for the contact chosen in the preview; the sample
   contact cannot be sent); `set_status(text)` shows how that went. Closing
-  with unsaved changes asks first. The dialog does no work itself: the owner lints,
+  with unsaved changes asks first. `set_live_editing(note)` is for an email that lives in
+  a journey: there is no Save button (each edit goes into the journey, undoable there, as
+  the owner applies it and calls `mark_applied()`), `note` says so, and closing first
+  hands over the last keystrokes. The dialog does no work itself: the owner lints,
   renders and saves (app/email_session.py).
 """
 
@@ -123,6 +128,26 @@ class EmailEditor(QWidget):
     def mark_saved(self, template: EmailTemplate) -> None:
         self._original = template
 
+    def set_template(self, template: EmailTemplate) -> None:
+        """Show `template` (the same email, changed elsewhere) without emitting an edit."""
+        self._original = template
+        for line, text in ((self.name, template.name), (self.subject, template.subject),
+                           (self.preheader, template.preheader)):
+            if line.text() != text:
+                line.setText(text)
+        if self.body.toPlainText() != template.body:
+            self.body.setPlainText(template.body)
+        self.format.setCurrentIndex(max(0, self.format.findData(template.format)))
+        self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(template.layout)))
+        self._timer.stop()  # the fields' change signals asked for an edit: it is no edit
+        self.invalid.hide()
+
+    def flush(self) -> None:
+        """Emit the edit waiting for the typing pause to end, now."""
+        if self._timer.isActive():
+            self._timer.stop()
+            self._emit_edit()
+
     def _emit_edit(self) -> None:
         template = self.template()
         self.invalid.setVisible(template is None)
@@ -169,6 +194,7 @@ class EmailEditorDialog(QDialog):
         self.save_button.setEnabled(False)
         self.save_button.clicked.connect(self._save)
         self.test_button = None
+        self._live = False
         if send_test:
             self.test_button = self.buttons.addButton("Send test to me",
                                                       QDialogButtonBox.ButtonRole.ActionRole)
@@ -181,6 +207,15 @@ class EmailEditorDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.buttons)
+
+    def set_live_editing(self, note: str) -> None:
+        self._live = True
+        self.save_button.hide()
+        self.set_status(note)
+
+    def mark_applied(self, template: EmailTemplate) -> None:
+        """The owner took `template` in (live editing): nothing is left unsaved here."""
+        self.editor.mark_saved(template)
 
     def _edited(self, _template: EmailTemplate) -> None:
         self.save_button.setEnabled(self.editor.changed())
@@ -210,8 +245,13 @@ class EmailEditorDialog(QDialog):
     def set_status(self, text: str) -> None:
         self.status.setText(text)
 
+    def done(self, result: int) -> None:
+        if self._live:
+            self.editor.flush()  # the last keystrokes go into the journey too
+        super().done(result)
+
     def reject(self) -> None:
-        if self.editor.changed():
+        if not self._live and self.editor.changed():
             answer = QMessageBox.question(
                 self, "Unsaved changes", "Close the email without saving your changes?",
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,

@@ -11,6 +11,9 @@ Contract:
   asks for a blank or starter journey, or a file). The empty state offers both too.
 - `selected_journey_id()` is the highlighted row's journey (None without one), for
   File ▸ Export.
+- First run: `set_welcome(True)` shows the `WelcomeCard` (`welcome`) in place of the
+  empty state while the list is empty — "Explore the demo shop" emits `demo_requested()`,
+  "Start empty" `start_empty_requested()`; `set_welcome(False)` goes back.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from widgets.empty_state import EmptyState
 from widgets.icons import icon
 from widgets.page_parts import DataTable, Page, TableCard
 from widgets.table_model import RIGHT, ROW_ROLE, Column, RowsModel
+from widgets.welcome_card import WelcomeCard
 
 STATUS_TONES = {
     JourneyStatus.LIVE: "success",
@@ -79,6 +83,8 @@ class JourneysPage(Page):
     journey_open_requested = Signal(int)
     new_requested = Signal()
     import_requested = Signal()
+    demo_requested = Signal()
+    start_empty_requested = Signal()
 
     def __init__(self, load: Callable[[], Sequence[Any]], parent=None):
         super().__init__(
@@ -102,18 +108,38 @@ class JourneysPage(Page):
         # below the explanation, above the bottom stretch (see EmptyState's layout)
         self.empty.layout().insertLayout(2, self._empty_actions())
 
-        self.card = TableCard(self.table, self.empty)
+        self.welcome = WelcomeCard()
+        self.welcome.explore_requested.connect(self.demo_requested)
+        self.welcome.start_empty_requested.connect(self.start_empty_requested)
+        self._welcome = False
+
+        self.card = TableCard(self.table, self.empty, self.welcome)
         self.content.addWidget(self.card, 1)
         self.content.addStretch(0)
 
     def refresh(self) -> None:
         rows = list(self._load())
         self.model.set_rows(rows)
-        self.count_label.setText(formatting.plural(len(rows), "journey") if rows else "")
-        self.card.show_widget(self.table if rows else self.empty)
+        self._show(bool(rows))
+
+    def _show(self, has_rows: bool) -> None:
+        rows = self.model.rowCount()
+        self.count_label.setText(formatting.plural(rows, "journey") if has_rows else "")
+        empty = self.welcome if self._welcome else self.empty
+        self.card.show_widget(self.table if has_rows else empty)
         # an empty list offers the same two buttons in its empty state
-        self.new_button.setVisible(bool(rows))
-        self.import_button.setVisible(bool(rows))
+        self.new_button.setVisible(has_rows)
+        self.import_button.setVisible(has_rows)
+
+    def set_welcome(self, shown: bool) -> None:
+        """Offer the demo shop or an empty start (first run) while the list is empty."""
+        self._welcome = shown
+        if not shown:
+            self.welcome.set_busy(None)
+        self._show(self.model.rowCount() > 0)
+
+    def welcome_shown(self) -> bool:
+        return self.card.current_widget() is self.welcome
 
     def _empty_actions(self) -> QHBoxLayout:
         new, imported = _buttons(self.new_requested, self.import_requested)

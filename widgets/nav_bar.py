@@ -7,6 +7,8 @@ Contract:
   `set_current(key)` checks an item without emitting.
 - Up/Down move between items when one has keyboard focus (Qt does this for the buttons
   of an exclusive group), Tab reaches them; only keyboard focus draws the focus ring.
+- `set_compact(True)` folds the rail to its icons (the labels move into the tooltips),
+  giving the journey canvas the room; `set_compact(False)` unfolds it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from widgets.icon_label import IconLabel
 from widgets.icons import icon
 
 WIDTH = 216
+COMPACT_WIDTH = 68
 ICON_SIZE = 20
 KEY_PROPERTY = "navKey"
 
@@ -38,6 +41,9 @@ class NavBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setFixedWidth(WIDTH)
         self._buttons: dict[str, QPushButton] = {}
+        self._labels: dict[str, str] = {}
+        self._tooltips: dict[str, str] = {}
+        self._compact = False
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
 
@@ -45,14 +51,15 @@ class NavBar(QWidget):
         brand.setContentsMargins(8, 0, 0, 0)
         brand.setSpacing(10)
         brand.addWidget(IconLabel("trellis", 28, "accent"))
-        brand.addWidget(QLabel("Trellis", objectName="brandName"))
+        self._brand_name = QLabel("Trellis", objectName="brandName")
+        brand.addWidget(self._brand_name)
         brand.addStretch(1)
 
         self._top = QVBoxLayout()
         self._top.setSpacing(4)
         self._bottom = QVBoxLayout()
         self._bottom.setSpacing(4)
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 18, 12, 14)
         layout.setSpacing(0)
         layout.addLayout(brand)
@@ -76,6 +83,11 @@ class NavBar(QWidget):
         button.clicked.connect(lambda _checked=False, key=key: self.current_changed.emit(key))
         self._group.addButton(button)
         self._buttons[key] = button
+        self._labels[key] = label
+        self._tooltips[key] = tooltip
+        if self._compact:
+            button.setText("")
+            button.setToolTip(f"{label}: {tooltip}")
         (self._bottom if at_bottom else self._top).addWidget(button)
 
     def keys(self) -> list[str]:
@@ -90,3 +102,18 @@ class NavBar(QWidget):
 
     def set_current(self, key: str) -> None:
         self._buttons[key].setChecked(True)
+
+    def is_compact(self) -> bool:
+        return self._compact
+
+    def set_compact(self, compact: bool) -> None:
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.setFixedWidth(COMPACT_WIDTH if compact else WIDTH)
+        self._layout.setContentsMargins(*((10, 18, 10, 14) if compact else (12, 18, 12, 14)))
+        self._brand_name.setVisible(not compact)
+        for key, button in self._buttons.items():
+            label, tooltip = self._labels[key], self._tooltips[key]
+            button.setText("" if compact else f"  {label}")
+            button.setToolTip(f"{label}: {tooltip}" if compact else tooltip)

@@ -12,7 +12,9 @@ Contract:
   explanation. Clicking an email row emits `email_clicked(line)` (the owner previews
   it); clicking any step row emits `step_clicked(node_id)`.
 - `path()` is the node ids of the last timeline in the order they were first reached,
-  for the canvas to highlight. Nothing in a walk-through is sent; the panel says so.
+  for the canvas to highlight; `mark_outdated()` says the journey changed since (the
+  timeline stays, the owner stops highlighting). Nothing in a walk-through is sent; the
+  panel says so.
 """
 
 from __future__ import annotations
@@ -166,6 +168,11 @@ class WalkthroughPanel(QWidget):
         self.summary.setText(
             f"{steps} step{'' if steps == 1 else 's'} reached, "
             f"{emails} email{'' if emails == 1 else 's'} (click one to see it). {NOTHING_SENT}")
+
+    def mark_outdated(self) -> None:
+        if self._lines:
+            self.summary.setText("The journey changed since this walk-through: walk through "
+                                 "again to see the path it takes now.")
 
     @staticmethod
     def _tooltip(line: dict) -> str:

@@ -101,17 +101,18 @@ def run(args: argparse.Namespace) -> int:
     from engine.runtime.engine import Engine
     from engine.runtime.runner import EngineRunner, RunnerLocked
     from engine.runtime.services import EngineServices
+    from engine.services_start import start_services
 
     smtp, password, bind, public_url = _check_arguments(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     database = open_database(args.db)
     clock = SystemClock()
-    services = EngineServices(public_url=public_url) if public_url else EngineServices()
-    engine = Engine(database, clock, services=services)
-    parts: dict[str, object] = {}
+    engine_services = EngineServices(public_url=public_url) if public_url else EngineServices()
+    engine = Engine(database, clock, services=engine_services)
+    beside = None  # delivery and the HTTP server, once started
 
     def on_tick(report) -> None:
-        delivery = parts.get("delivery")
+        delivery = beside.delivery if beside is not None else None
         if delivery is not None and report.steps:
             delivery.wake()  # the tick may have queued email: send it now, not next second
 
@@ -127,69 +128,42 @@ def run(args: argparse.Namespace) -> int:
     try:
         shown_url = make_url(database.url).render_as_string(hide_password=True)
         print(f"Trellis engine running on {shown_url} (Ctrl+C to stop)", flush=True)
-        _start_delivery(parts, database, clock, smtp, password, args)
-        if bind is not None:
-            _start_http(parts, database, clock, runner.wake, bind, public_url,
-                        required=args.http is not None)
+        changes = {}
+        if args.smtp_connections is not None:
+            changes["connections"] = args.smtp_connections
+        if args.smtp_rate is not None:
+            changes["rate_per_second"] = args.smtp_rate
+        beside = start_services(database, clock, runner.wake, smtp=smtp, password=password,
+                                smtp_changes=changes, bind=bind)
+        _report(beside, database, public_url, required=args.http is not None)
         while not stop.wait(0.5):
             pass
     finally:
-        for name in ("http", "delivery"):
-            part = parts.get(name)
-            if part is not None:
-                part.stop()
+        if beside is not None:
+            beside.stop()
         runner.stop()
         database.dispose()
     print("Trellis engine stopped.", flush=True)
     return EXIT_OK
 
 
-def _start_delivery(parts, database, clock, smtp, password, args) -> None:
-    from engine.delivery.password import smtp_password
-    from engine.delivery.service import DeliveryService
-    from engine.delivery.smtp_settings import load_smtp_settings
-    from engine.delivery.worker import DeliveryWorker
+def _report(services, database, public_url: str | None, *, required: bool) -> None:
+    """Say what runs beside the engine; a taken --http address is a usage error."""
+    from engine.http.api_key import kept_where
 
-    if smtp is None:
-        with database.session() as session:
-            smtp = load_smtp_settings(session)
-        if smtp is None:
-            print("No SMTP server set: email stays in the outbox (use --smtp URL, or "
-                  "`smtp set URL`).", flush=True)
-            return
-    changes = {}
-    if args.smtp_connections is not None:
-        changes["connections"] = args.smtp_connections
-    if args.smtp_rate is not None:
-        changes["rate_per_second"] = args.smtp_rate
-    smtp = smtp.model_copy(update=changes)
-    worker = DeliveryWorker(database, clock, smtp, password=password or smtp_password(smtp),
-                            # the runner lock makes this process the only one sending from
-                            # an SQLite file: every `sending` row at start-up was interrupted
-                            exclusive=database.is_sqlite)
-    service = DeliveryService(worker)
-    service.start()
-    parts["delivery"] = service
-    print(f"Delivering email through {smtp.url()}", flush=True)
-
-
-def _start_http(parts, database, clock, wake, bind, public_url, *, required: bool) -> None:
-    from engine.http.api_key import ensure_api_key, kept_where
-    from engine.http.app import create_app
-    from engine.http.server import BindError, HttpServer
-
-    _key, created = ensure_api_key(database, clock.now())
-    server = HttpServer(create_app(database, clock, wake), bind[0], bind[1])
-    try:
-        server.start()
-    except BindError as error:
+    if services.smtp is None:
+        print("No SMTP server set: email stays in the outbox (use --smtp URL, or "
+              "`smtp set URL`).", flush=True)
+    else:
+        print(f"Delivering email through {services.smtp.url()}", flush=True)
+    if services.http_error is not None:
         if required:
-            raise UsageError(f"--http: {error}") from None
+            raise UsageError(f"--http: {services.http_error}")
         # the default port: the engine and delivery are worth running without the server
-        print(f"trellis: warning: no HTTP server: {error}", file=sys.stderr, flush=True)
-        return
-    parts["http"] = server
-    print(f"HTTP server on {server.url} (links in emails: {public_url})", flush=True)
-    if created:
-        print(f"An API key for the intake API was created and kept in {kept_where(database)}; "
-              "`python main.py api-key` shows it.", flush=True)
+        print(f"trellis: warning: no HTTP server: {services.http_error}", file=sys.stderr,
+              flush=True)
+    elif services.http is not None:
+        print(f"HTTP server on {services.http.url} (links in emails: {public_url})", flush=True)
+        if services.api_key_created:
+            print("An API key for the intake API was created and kept in "
+                  f"{kept_where(database)}; `python main.py api-key` shows it.", flush=True)

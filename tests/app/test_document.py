@@ -47,6 +47,11 @@ EDITS = {
     ),
     "title": lambda d: d.set_node_title("day", "Sleep on it"),
     "settings": lambda d: d.set_settings({**d.journey.settings.model_dump(), "priority": -5}),
+    "edit an email": lambda d: d.set_template(
+        d.journey.templates["cart-reminder"].model_copy(update={"subject": "Still there?"})),
+    "add an email": lambda d: d.set_template({"key": "thanks", "name": "Thanks",
+                                              "subject": "Thank you", "body": "Hi"}),
+    "rename": lambda d: d.rename("Cart rescue"),
     "duplicate": lambda d: d.duplicate(["reminder", "day"]),
     "cut": lambda d: d.cut(["discount"]),
     "paste": lambda d: (d.copy(["wait", "bought"]), d.paste((500, 600))),
@@ -224,3 +229,60 @@ def test_the_bridge_refuses_edits_from_another_thread(document):
     worker.start()
     worker.join()
     assert errors == ["a journey was edited off the GUI thread"]
+
+
+def test_typing_in_an_email_is_one_undo_step_per_field(document):
+    reminder = document.journey.templates["cart-reminder"]
+    for subject in ("Y", "Yo", "Your cart"):
+        assert document.set_template(reminder.model_copy(update={"subject": subject}),
+                                     merge_key="subject") == ""
+    edited = document.journey.templates["cart-reminder"]
+    document.set_template(edited.model_copy(update={"body": "Hello"}), merge_key="body")
+    document.set_template(edited.model_copy(update={"body": "Hello again"}), merge_key="body")
+    assert document.undo_stack.count() == 2
+    assert document.undo_stack.undoText() == "Edit email 'Cart reminder'"
+    document.undo_stack.undo()
+    assert document.journey.templates["cart-reminder"].subject == "Your cart"
+    document.undo_stack.undo()
+    assert document.journey.templates["cart-reminder"] == reminder
+    assert not document.dirty
+
+
+def test_an_invalid_email_or_name_is_refused_with_a_reason(document):
+    before = snapshot(document)
+    assert "at least 1 character" in document.set_template(
+        {"key": "cart-reminder", "name": "", "subject": "x", "body": "x"})
+    assert document.rename("   ") == "the journey needs a name"
+    assert snapshot(document) == before and document.undo_stack.count() == 0
+
+
+def test_renaming_is_undoable_and_typing_merges(document, qtbot):
+    with qtbot.waitSignal(document.bridge.renamed):
+        for name in ("C", "Ca", "Cart rescue"):
+            assert document.rename(name, merge_key="name") == ""
+    assert document.journey.name == "Cart rescue" and document.undo_stack.count() == 1
+    document.undo_stack.undo()
+    assert document.journey.name == "Abandoned cart"
+
+
+def test_an_opened_journey_is_checked_at_once_and_its_emails_linted_just_after(qapp, qtbot):
+    calls = []
+
+    def linter(template):
+        calls.append(template.key)
+        return [("warning", "looks odd")]
+
+    doc, _ = JourneyDocument.from_file(EXAMPLE, linter=linter)
+    try:
+        assert calls == []  # opening lints nothing: the canvas comes up first
+        assert not any(p.message == "looks odd" for p in doc.current_problems())
+        with qtbot.waitSignal(doc.problems_changed, timeout=2000) as signal:
+            pass  # the full check follows by itself
+        assert any(p.message == "looks odd" for p in signal.args[0])
+        assert sorted(calls) == ["cart-discount", "cart-reminder"]
+        # a journey whose emails were linted before is complete at once
+        doc.load(EXAMPLE)
+        assert any(p.message == "looks odd" for p in doc.current_problems())
+        assert len(calls) == 2
+    finally:
+        doc.close()

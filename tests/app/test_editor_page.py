@@ -23,6 +23,9 @@ from engine.journey_drafts import load_draft
 from engine.journey_file import read_journey_file
 from engine.settings import load_settings
 from tests.engine.harness import Harness
+from widgets.email_preview import prepare_web_engine
+
+prepare_web_engine()  # before the QApplication: the walk-through previews an email
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "abandoned-cart.journey.json"
 
@@ -164,38 +167,96 @@ def test_master_switch_in_the_menu_and_the_status_bar(window, db):
         assert not load_settings(session).sending_paused
 
 
-def test_live_counts_show_beside_the_canvas(qtbot, window, db, cart):
+def test_live_counts_show_on_the_cards(qtbot, window, db, cart):
     window.journeys.import_file(cart)
     page = window.editor_page
-    assert not page.live_list.isVisibleTo(page)
+    wait = page.editor.scene.node_item("wait")
+    assert wait.live_counts is None  # a draft has no live counts
     page.host.engine.publish(str(page.journey_id))
     harness = Harness(db, VirtualClock(datetime.now(timezone.utc)))
     harness.contact("ana@example.com")
     harness.event("ana@example.com", "added_to_cart")
     page.refresh()
-    assert page.live_list.isVisibleTo(page)
     qtbot.waitUntil(lambda: page.live_counts().get("wait") == (1, 1), timeout=5000)
-    rows = {page.live_list.topLevelItem(i).text(0): page.live_list.topLevelItem(i).text(1)
-            for i in range(page.live_list.topLevelItemCount())}
-    assert rows["Bought within 4 hours?"] == "1", rows
+    assert wait.live_counts == (1, 1)
+    assert "1 waiting · 1 passed" in wait.toolTip()
+    # every step of a live journey says how many are there, none is left out
+    assert page.editor.scene.node_item("discount").live_counts == (0, 0)
+    assert not hasattr(page, "live_list")  # one place for the counts: the canvas
 
 
 def test_walk_through_from_the_editor(qtbot, window, db, cart):
     window.journeys.import_file(cart)
     page = window.editor_page
+    editor = page.editor
+    assert editor.palette_panel.isVisibleTo(editor) and editor.inspector_panel.isVisibleTo(editor)
     page.header.walkthrough.click()
     panel = page.walkthrough.panel
     assert panel.isVisibleTo(page)
+    # the walk-through takes the room of the palette and the inspector
+    assert not editor.palette_panel.isVisibleTo(editor)
+    assert not editor.inspector_panel.isVisibleTo(editor)
     panel.scenario.setCurrentIndex(panel.scenario.findData("never_buys"))
     panel.run_button.click()
     qtbot.waitUntil(lambda: not page.walkthrough.is_running(), timeout=20_000)
-    assert page.walkthrough.last_path() == ["trigger", "wait", "reminder", "day", "discount"]
+    path = ["trigger", "wait", "reminder", "day", "discount"]
+    assert page.walkthrough.last_path() == path
+    assert editor.scene.highlighted_path() == path  # the canvas shows the path taken
+    assert editor.scene.node_item("reminder").path_step == 3
     emails = [panel.timeline.item(i) for i in range(panel.timeline.count())
               if "Would get the email" in panel.timeline.item(i).text()]
     assert len(emails) == 2
     panel.timeline.itemClicked.emit(emails[0])
     assert "You left something behind" in page.walkthrough.email_dialog.windowTitle()
     page.walkthrough.email_dialog.close()
+    assert editor.scene.selected_node_ids() == ["reminder"]  # the row's step, selected
+
+    page.header.walkthrough.click()  # closing the panel clears the path, panels come back
+    assert editor.scene.highlighted_path() == []
+    assert editor.palette_panel.isVisibleTo(editor) and editor.inspector_panel.isVisibleTo(editor)
+    page.header.walkthrough.click()
+    assert editor.scene.highlighted_path() == path
+    page.document.delete(["discount"])  # the run no longer describes the journey
+    assert editor.scene.highlighted_path() == []
+    assert "changed since this walk-through" in panel.summary.text()
+    page.document.undo_stack.undo()
+    page.header.walkthrough.click()
+
+
+def test_side_panels_are_remembered(window, settings, cart):
+    window.journeys.import_file(cart)
+    editor = window.editor_page.editor
+    editor.show_palette(False)
+    assert settings.value("editor/panels") == "0,1"
+    window.journeys.open_journey(window.journeys_page.model.rows[0].id)  # the same journey
+    window.journeys.new_journey(name="Another")
+    assert not window.editor_page.editor.palette_panel.isVisibleTo(window.editor_page.editor)
+    window.editor_page.editor.show_palette(True)
+
+
+def test_the_rail_folds_to_icons_in_the_editor(window, cart):
+    assert not window.nav.is_compact()
+    window.journeys.import_file(cart)
+    assert window.nav.is_compact() and window.nav.button("journeys").text() == ""
+    assert "Journeys" in window.nav.button("journeys").toolTip()
+    window.show_page("journeys")
+    assert not window.nav.is_compact() and "Journeys" in window.nav.button("journeys").text()
+
+
+def test_renaming_the_journey_in_the_inspector(qtbot, window, db, cart):
+    window.journeys.import_file(cart)
+    page = window.editor_page
+    name = page.editor.inspector.journey_title
+    name.setText("")
+    name.textEdited.emit("")
+    assert page.editor.inspector.name_problem.text() == "The journey needs a name"
+    for text in ("Cart", "Cart rescue"):
+        name.setText(text)
+        name.textEdited.emit(text)
+    assert page.document.journey.name == "Cart rescue"
+    assert page.header.name.text() == "Cart rescue" and page.document.undo_stack.count() == 1
+    assert page.save()
+    assert names(db) == ["Cart rescue"]
 
 
 def test_closing_the_window_with_unsaved_changes_can_be_cancelled(window, monkeypatch):
@@ -246,29 +307,65 @@ def test_templates_page_opens_the_email_editor_and_saves_the_row(qtbot, window, 
     assert window.templates_page.model.rows[0].subject == "Hello, and welcome"
 
 
-def test_email_edits_from_a_step_go_into_the_journey_and_are_saved(qtbot, window, db, qapp,
-                                                                   cart):
+def _email_dialog(qapp, key_subject: str):
     from widgets.email_editor import EmailEditorDialog
 
+    return next(w for w in qapp.topLevelWidgets()
+                if isinstance(w, EmailEditorDialog) and w.isVisible()
+                and w.editor.subject.text() == key_subject)
+
+
+def test_email_edits_go_into_the_journey_as_undoable_edits(qtbot, window, db, qapp, cart):
     window.journeys.import_file(cart)
     page = window.editor_page
+    document = page.document
+    original = document.journey.templates["cart-reminder"]
     page.editor.node_double_clicked.emit("reminder")  # a send-email step
-    dialog = next(w for w in qapp.topLevelWidgets()
-                  if isinstance(w, EmailEditorDialog) and w.isVisible())
-    qtbot.addWidget(dialog)
-    assert dialog.editor.subject.text() == "You left something behind"
+    dialog = _email_dialog(qapp, "You left something behind")  # deletes itself when closed
+    assert not dialog.save_button.isVisibleTo(dialog)  # no Save: edits go into the journey
+    assert "as you type" in dialog.status.text()
+
+    dialog.editor.subject.setText("Your cart")
+    qtbot.waitUntil(lambda: document.journey.templates["cart-reminder"].subject == "Your cart",
+                    timeout=5000)
     dialog.editor.subject.setText("Your cart misses you")
-    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5000)
-    dialog.save_button.click()
-    assert page.document.journey.templates["cart-reminder"].subject == "Your cart misses you"
+    dialog.editor.flush()
+    dialog.editor.preheader.setText("Still thinking it over?")
+    dialog.editor.flush()
+    assert document.journey.templates["cart-reminder"].subject == "Your cart misses you"
+    assert document.undo_stack.count() == 2  # one undo step per field typed in
     assert page.dirty() and page.header.saved.text() == "· Unsaved changes"
     assert "Your cart misses you" in [a.text() for a in page.header.email_menu.actions()][0]
+
+    document.undo_stack.undo()  # the preview text, on the canvas: the dialog follows
+    assert dialog.editor.preheader.text() == original.preheader
+    document.undo_stack.undo()
+    assert dialog.editor.subject.text() == original.subject
+    assert not page.dirty()
+    document.undo_stack.redo()
     assert page.save()
     with db.session() as session:
         row = session.scalar(select(JourneyRow))
         stored = {t.key: t.subject for t in load_draft(session, row.id).templates}
     assert stored["cart-reminder"] == "Your cart misses you"
 
+    # typing and closing at once: the last keystrokes are not lost
+    dialog.editor.subject.setText("Last words")
+    dialog.close()
+    assert document.journey.templates["cart-reminder"].subject == "Last words"
+    assert page.save()
+
+
+def test_a_new_email_is_an_undoable_edit_and_its_editor_follows(qtbot, window, qapp, cart):
+    window.journeys.import_file(cart)
+    page = window.editor_page
     page.new_email()
     assert "email-3" in page.document.journey.templates and page.dirty()
-    assert page.save()
+    dialog = page.edit_email("email-3")  # already open: the same dialog comes up
+    assert dialog.isVisible() and dialog.editor.name.text() == "Email 3"
+    assert page.document.undo_stack.undoText() == "Add email 'Email 3'"
+    dialog.editor.subject.setText("Typed, then undone on the canvas")  # not handed over yet
+    page.document.undo_stack.undo()
+    assert "email-3" not in page.document.journey.templates
+    assert not dialog.isVisible()  # its email left the journey
+    assert not page.dirty()

@@ -101,3 +101,19 @@ def test_delivery_and_http_run_beside_the_engine_as_in_main_py_run(qtbot, db):
     finally:
         host.stop()
     assert host.state == STOPPED
+
+
+def test_a_taken_http_port_is_said_not_raised(qtbot, db):
+    import socket
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    host = EngineHost(db, interval=60, http_bind=taken.getsockname())
+    try:
+        host.start()
+        assert host.state == RUNNING and host.http is None
+        assert any(note.startswith("links in emails do not work") for note in host.status().notes)
+    finally:
+        host.stop()
+        taken.close()

@@ -9,8 +9,10 @@ Prints ONE JSON line, milliseconds (targets from the journey-builder issue in br
 - `move_100_nodes_ms` [< 50]: moving 100 cards through the whole edit path (document →
   undo command → journey → bridge → scene: cards and their links re-routed), per move;
   `move_100_nodes_naive_ms`: the same when the scene rebuilds itself on every change;
-- `open_50_node_journey_ms` [< 200]: a 50-step `.journey.json` read, validated (emails
-  linted), put in a `JourneyEditor`, shown, fitted and painted;
+- `open_50_node_journey_ms` [< 200]: a 50-step `.journey.json` read, validated, put in a
+  `JourneyEditor`, shown, fitted and painted — what the marketer waits for; emails never
+  linted before are linted by the check that follows 150 ms later (app/journey_document.py);
+  `open_50_node_journey_linted_ms`: the same plus that first lint, done at once;
 - `startup_to_window_ms` [< 1,500]: `python main.py` launched until its main window is
   shown (`TRELLIS_EXIT_AFTER_SHOW`, see app/gui.py), median of 3; `startup_bare_qt_ms`:
   the floor — a Python process that only shows an empty QWidget.
@@ -162,7 +164,8 @@ def fifty_step_file(folder: Path) -> Path:
     return path
 
 
-def bench_open(path: Path) -> float:
+def bench_open(path: Path) -> tuple[float, float]:
+    """(opened, opened and linted) for a first open in this process."""
     from app.journey_document import JourneyDocument
     from widgets.canvas.editor_widget import JourneyEditor
 
@@ -176,9 +179,11 @@ def bench_open(path: Path) -> float:
     editor.view.fit_to_view()
     editor.grab()
     elapsed = time.perf_counter() - start
+    document.problems()  # the email lint, which otherwise follows 150 ms later
+    linted = time.perf_counter() - start
     editor.close()
     document.close()
-    return elapsed
+    return elapsed, linted
 
 
 BARE_QT = (
@@ -227,7 +232,7 @@ def main() -> None:
     move, naive_move = bench_move(big_journey())
     with tempfile.TemporaryDirectory(prefix="trellis-canvas-bench-") as folder:
         folder = Path(folder)
-        opened = bench_open(fifty_step_file(folder))
+        opened, linted = bench_open(fifty_step_file(folder))
         startup, bare = bench_startup(folder)
     print(json.dumps({
         "build_1000_nodes_ms": ms(built),
@@ -236,6 +241,7 @@ def main() -> None:
         "move_100_nodes_ms": ms(move),
         "move_100_nodes_naive_ms": ms(naive_move),
         "open_50_node_journey_ms": ms(opened),
+        "open_50_node_journey_linted_ms": ms(linted),
         "startup_to_window_ms": ms(startup),
         "startup_bare_qt_ms": ms(bare),
     }))

@@ -170,3 +170,34 @@ def test_without_smtp_settings_there_is_no_send_test_button(qtbot, db):
     qtbot.addWidget(dialog)
     assert dialog.test_button is None
     assert "set up email sending" in dialog.status.text()
+
+
+def test_showing_another_version_emits_no_edit_and_flush_hands_over_typing(qtbot):
+    dialog = EmailEditorDialog(CART)
+    qtbot.addWidget(dialog)
+    edits = []
+    dialog.editor.template_edited.connect(edits.append)
+    other = CART.model_copy(update={"subject": "Still there?", "body": "Hello"})
+    dialog.editor.set_template(other)
+    qtbot.wait(400)  # longer than the typing pause
+    assert edits == [] and dialog.editor.subject.text() == "Still there?"
+    assert not dialog.editor.changed()
+    dialog.editor.subject.setText("Still there, Alex?")
+    dialog.editor.flush()  # at once, not after the pause
+    assert [t.subject for t in edits] == ["Still there, Alex?"]
+
+
+def test_live_editing_has_no_save_and_closes_without_asking(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    dialog = EmailEditorDialog(CART)
+    qtbot.addWidget(dialog)
+    dialog.set_live_editing("Changes go into the journey as you type.")
+    dialog.show()
+    assert not dialog.save_button.isVisible()
+    edits = []
+    dialog.editor.template_edited.connect(edits.append)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: pytest.fail("asked"))
+    dialog.editor.subject.setText("Typed just before closing")
+    dialog.reject()
+    assert [t.subject for t in edits] == ["Typed just before closing"]

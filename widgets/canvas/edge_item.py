@@ -8,7 +8,8 @@ Contract:
 - Links leaving a fork carry the port's label ("yes", "timeout", "A · 50%") in a small pill
   at the curve's middle; plain "next" links carry none.
 - Selectable (Delete removes the link), highlighted under the mouse; zoomed out, the
-  label and arrow head are skipped.
+  label and arrow head are skipped. `set_on_path(True)` draws it thick in the path colour,
+  above the other links (a walk-through went along it).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from widgets.canvas.style import LOD_SIMPLE, PORT_RADIUS, Flow, canvas_style
+from widgets.canvas.style import LOD_SIMPLE, PATH_FAR_ZOOM, PORT_RADIUS, Flow, canvas_style
 
 if TYPE_CHECKING:
     from widgets.canvas.node_item import NodeItem
@@ -73,6 +74,7 @@ class EdgeItem(QGraphicsItem):
         self._label_width = canvas_style().label_metrics.horizontalAdvance(label)
         self._label_rect = QRectF()
         self._show_label = False
+        self.on_path = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
@@ -114,6 +116,12 @@ class EdgeItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._bounds
 
+    def set_on_path(self, on_path: bool) -> None:
+        if on_path != self.on_path:
+            self.on_path = on_path
+            self.setZValue(0.5 if on_path else 0)
+            self.update()
+
     def shape(self) -> QPainterPath:
         return self._shape
 
@@ -130,6 +138,8 @@ class EdgeItem(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         if self.isSelected():
             pen = style.edge_selected_pen
+        elif self.on_path:
+            pen = style.edge_path_far_pen if lod < PATH_FAR_ZOOM else style.edge_path_pen
         else:
             pen = style.edge_hover_pen if self._hovered else style.edge_pen
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -4,7 +4,8 @@ the problems below the canvas, and a small toolbar.
 Contract:
 - `JourneyEditor(document)` takes an object shaped like `app.journey_document.
   JourneyDocument` (widgets never import the app layer): `journey`, `bridge`,
-  `undo_stack`, `problems()`, `problems_changed`, `edit_refused`, and the intent methods
+  `undo_stack`, `problems()`, `current_problems()` (the last result, without forcing a
+  pending check), `problems_changed`, `edit_refused`, and the intent methods
   (`add_node`, `connect_ports`, `delete`, `move_nodes`, `copy`, `cut`, `paste`,
   `duplicate`, `set_node_config`, `set_node_title`, `set_settings`).
 - It wires the canvas's intents to the document (DESIGN §6) and the document's facts back
@@ -14,11 +15,20 @@ Contract:
   `node_palette`, `inspector`, `problems`, `canvas_actions` (CanvasActions), `toolbar`.
 - A refused edit (a link the journey does not allow, a paste that does not fit) is said
   for a few seconds in the toolbar's message area.
+- `set_live_counts({node_id: (waiting, passed)})`: on a live journey each card says how
+  many contacts wait there and how many passed ({} clears it). `highlight_path(ids,
+  frame=False)` marks the path a walk-through took (steps numbered, links between
+  consecutive steps in the path colour, the rest faded; `frame` brings it into view);
+  `highlight_path([])` clears it.
+- The palette ("Steps") and the inspector ("Settings") fold away with the toolbar's two
+  panel buttons (`show_palette(bool)`, `show_inspector(bool)`, `panels_changed(palette,
+  inspector)` for the host to remember), so the canvas gets the room on small screens.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -35,12 +45,13 @@ from widgets.canvas.minimap import Minimap
 from widgets.canvas.scene import JourneyScene
 from widgets.canvas.view import JourneyView
 from widgets.canvas.view_actions import CanvasActions
+from widgets.icons import icon
 from widgets.inspector import Inspector
 from widgets.palette import NodePalette
 from widgets.problems_list import ProblemsList
 
 MESSAGE_MS = 6000
-SIDE_WIDTHS = (220, 360)
+SIDE_WIDTHS = (220, 320)
 
 
 def _panel(widget: QWidget, name: str, margins=(0, 0, 0, 0)) -> QFrame:
@@ -52,9 +63,16 @@ def _panel(widget: QWidget, name: str, margins=(0, 0, 0, 0)) -> QFrame:
     return frame
 
 
+def _text_beside(bar: QToolBar, action: QAction) -> None:
+    button = bar.widgetForAction(action)
+    if isinstance(button, QToolButton):
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+
 class JourneyEditor(QWidget):
     save_requested = Signal()
     node_double_clicked = Signal(str)
+    panels_changed = Signal(bool, bool)  # palette shown, inspector shown
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -68,6 +86,10 @@ class JourneyEditor(QWidget):
         self.inspector = Inspector(document)
         self.problems = ProblemsList()
         self.canvas_actions = CanvasActions(self.view, document.undo_stack, self)
+        self.palette_toggle = self._panel_action("panel-left", "Steps",
+                                                 "Show or hide the steps you can add")
+        self.inspector_toggle = self._panel_action("panel-right", "Settings",
+                                                   "Show or hide the settings of the selection")
         self.toolbar = self._build_toolbar()
         self._fitted = False
 
@@ -89,6 +111,9 @@ class JourneyEditor(QWidget):
         inspector_panel.setMinimumWidth(280)
         main.setSizes([SIDE_WIDTHS[0], 800, SIDE_WIDTHS[1]])
         self.splitter = main
+        self.palette_panel, self.inspector_panel = palette_panel, inspector_panel
+        self.palette_toggle.toggled.connect(self._panels_toggled)
+        self.inspector_toggle.toggled.connect(self._panels_toggled)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -99,9 +124,14 @@ class JourneyEditor(QWidget):
         self._message_timer = QTimer(self, singleShot=True, interval=MESSAGE_MS)
         self._message_timer.timeout.connect(lambda: self.message.setText(""))
         self._wire()
-        self._problems_changed(document.problems())
+        self._problems_changed(document.current_problems())
 
     # ---- parts ---------------------------------------------------------------------------
+
+    def _panel_action(self, icon_name: str, text: str, tip: str) -> QAction:
+        action = QAction(icon(icon_name), text, self, checkable=True, checked=True)
+        action.setToolTip(tip)
+        return action
 
     def _build_toolbar(self) -> QToolBar:
         bar = QToolBar(objectName="editorToolbar")
@@ -109,6 +139,9 @@ class JourneyEditor(QWidget):
         bar.setMovable(False)
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
         actions = self.canvas_actions
+        bar.addAction(self.palette_toggle)
+        _text_beside(bar, self.palette_toggle)
+        bar.addSeparator()
         for action in (actions.undo, actions.redo):
             bar.addAction(action)
         bar.addSeparator()
@@ -136,6 +169,9 @@ class JourneyEditor(QWidget):
         bar.addWidget(spacer)
         self.message = QLabel(objectName="editorMessage")
         bar.addWidget(self.message)
+        bar.addSeparator()
+        bar.addAction(self.inspector_toggle)
+        _text_beside(bar, self.inspector_toggle)
         return bar
 
     def _wire(self) -> None:
@@ -192,6 +228,31 @@ class JourneyEditor(QWidget):
         self.scene.set_problems(problems)
         self.problems.set_problems(problems, self._label)
 
+    # ---- live counts, the walk-through's path, the side panels ------------------------------
+
+    def set_live_counts(self, counts: dict) -> None:
+        """{node_id: (waiting, passed)} on every card; {} clears them."""
+        self.scene.set_live_counts(counts)
+
+    def highlight_path(self, node_ids: list, frame: bool = False) -> None:
+        """Mark the steps a walk-through reached, in order; [] clears the mark. With
+        `frame`, the view moves to show the path (readable, from its start)."""
+        self.scene.highlight_path(node_ids)
+        if frame and node_ids:
+            self.view.fit_readable(node_ids)
+
+    def show_palette(self, shown: bool) -> None:
+        self.palette_toggle.setChecked(shown)
+
+    def show_inspector(self, shown: bool) -> None:
+        self.inspector_toggle.setChecked(shown)
+
+    def _panels_toggled(self) -> None:
+        palette, inspector = self.palette_toggle.isChecked(), self.inspector_toggle.isChecked()
+        self.palette_panel.setVisible(palette)
+        self.inspector_panel.setVisible(inspector)
+        self.panels_changed.emit(palette, inspector)
+
     def select_node(self, node_id: str) -> None:
         """Select one step and bring it into view (a click in the problems list)."""
         self.scene.select_nodes([node_id])
@@ -207,4 +268,4 @@ class JourneyEditor(QWidget):
         if not self._fitted:
             self._fitted = True
             self.view.setFocus()
-            QTimer.singleShot(0, self.view.fit_to_view)
+            QTimer.singleShot(0, self.view.fit_readable)

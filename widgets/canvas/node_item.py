@@ -12,6 +12,10 @@ Contract:
 - `set_problems(severity, messages)` shows a red (error) or amber (warning) badge with the
   messages in the tooltip; `set_drop_state("ok" | "bad" | None)` outlines the card while
   a link is dragged over it.
+- `set_live_counts((waiting, passed) | None)`: on a live journey the card's second text
+  line says "12 waiting · 340 passed" (the summary keeps one line; all of it is in the
+  tooltip). `set_path_step(n | None)`: the card is step `n` of a walk-through's path —
+  a thick border in the path colour and its number on the top-left corner.
 - Painting is cheap: texts are laid out once per change (`QStaticText`), pens and fonts
   come from `canvas_style()`, and zoomed out the card drops detail (level of detail).
 - Edges attached to the card are kept on it (`out_edges` by port, `in_edges`), so moving
@@ -39,6 +43,7 @@ from widgets.canvas.style import (
     LOD_SIMPLE,
     NODE_WIDTH,
     PADDING,
+    PATH_FAR_ZOOM,
     RADIUS,
     STRIP,
     PORT_BAND,
@@ -58,6 +63,13 @@ if TYPE_CHECKING:
 TITLE_X = PADDING + ICON_TILE + 10
 SUMMARY_TOP = HEADER_HEIGHT + 1
 SUMMARY_LINE_HEIGHT = 17.0
+#: the live counts' text starts after their dot
+LIVE_TEXT_X = 12.0
+
+
+def live_text(waiting: int, passed: int) -> str:
+    """(12, 1340) -> "12 waiting · 1,340 passed"."""
+    return f"{waiting:,} waiting · {passed:,} passed"
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,9 @@ class NodeItem(QGraphicsItem):
         self._card_path = _rounded(self.card_rect())
         self._title = _static("")
         self._summary: list[QStaticText] = []
+        self.live_counts: tuple[int, int] | None = None
+        self._live: QStaticText | None = None
+        self.path_step: int | None = None
         self._port_labels: list[tuple[QStaticText, QPointF]] = []
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -216,8 +231,11 @@ class NodeItem(QGraphicsItem):
         self._title = _static(
             style.title_metrics.elidedText(content.title, Qt.TextElideMode.ElideRight, title_width)
         )
-        lines = wrap_lines(content.summary, style, NODE_WIDTH - 2 * PADDING, SUMMARY_LINES)
+        live = self.live_counts is not None
+        lines = wrap_lines(content.summary, style, NODE_WIDTH - 2 * PADDING,
+                           SUMMARY_LINES - 1 if live else SUMMARY_LINES)
         self._summary = [_static(line) for line in lines]
+        self._live = _static(live_text(*self.live_counts)) if live else None
         self._port_labels = []
         count = len(content.ports)
         if count > 1:
@@ -243,6 +261,22 @@ class NodeItem(QGraphicsItem):
         self._update_tooltip()
         self.update()
 
+    def set_live_counts(self, counts: tuple[int, int] | None) -> None:
+        """(waiting, passed) on a live journey; None hides the line."""
+        counts = None if counts is None else (int(counts[0]), int(counts[1]))
+        if counts == self.live_counts:
+            return
+        self.live_counts = counts
+        self._layout_texts()
+        self._update_tooltip()
+        self.update()
+
+    def set_path_step(self, step: int | None) -> None:
+        """This card is step `step` (1, 2, …) of the highlighted path; None: it is not."""
+        if step != self.path_step:
+            self.path_step = step
+            self.update()
+
     def set_drop_state(self, state: str | None) -> None:
         if state != self.drop_state:
             self.drop_state = state
@@ -251,6 +285,8 @@ class NodeItem(QGraphicsItem):
     def _update_tooltip(self) -> None:
         content = self.content
         parts = [f"<b>{content.title}</b>", content.summary or content.description]
+        if self.live_counts is not None:
+            parts.append(f"Live now: {live_text(*self.live_counts)}")
         if self._problem_messages:
             parts.append("<br>".join(f"• {m}" for m in self._problem_messages))
         self.setToolTip("<p style='white-space:pre-wrap'>" + "<br>".join(parts) + "</p>")
@@ -261,8 +297,10 @@ class NodeItem(QGraphicsItem):
         return QRectF(0, 0, NODE_WIDTH, self._height)
 
     def boundingRect(self) -> QRectF:
-        # room for the selection halo, the shadow and the badge over the corner
-        return QRectF(-6, -BADGE_RADIUS - 2, NODE_WIDTH + BADGE_RADIUS + 8, self._height + 16)
+        # room for the halo, the shadow, the problem badge over the top-right corner and the
+        # path's step number over the top-left one
+        edge = BADGE_RADIUS + 4
+        return QRectF(-edge, -edge, NODE_WIDTH + 2 * edge, self._height + edge + 8)
 
     def shape(self) -> QPainterPath:
         return self._card_path
@@ -303,21 +341,24 @@ class NodeItem(QGraphicsItem):
         selected = self.isSelected()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, lod >= LOD_BLOCK)
         if lod < LOD_BLOCK:
-            painter.setPen(style.card_selected if selected else Qt.PenStyle.NoPen)
+            if selected:
+                painter.setPen(style.card_selected)
+            else:
+                painter.setPen(style.path_block_pen if self.path_step else Qt.PenStyle.NoPen)
             painter.setBrush(look.brush)
             painter.drawRoundedRect(rect, RADIUS, RADIUS)
             return
 
-        if selected:
+        if selected or self.path_step:
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(style.selection_halo)
+            painter.setBrush(style.selection_halo if selected else style.path_halo)
             painter.drawRoundedRect(rect.adjusted(-5, -5, 5, 5), RADIUS + 4, RADIUS + 4)
         elif lod >= LOD_SIMPLE:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(style.shadow)
             painter.drawRoundedRect(rect.translated(0, 2).adjusted(-1, 0, 1, 1), RADIUS, RADIUS)
 
-        painter.setPen(self._border_pen(style, selected))
+        painter.setPen(self._border_pen(style, selected, lod))
         painter.setBrush(style.card)
         painter.drawRoundedRect(rect, RADIUS, RADIUS)
         painter.setPen(Qt.PenStyle.NoPen)
@@ -352,19 +393,51 @@ class NodeItem(QGraphicsItem):
                 painter.drawStaticText(
                     QPointF(PADDING, SUMMARY_TOP + index * SUMMARY_LINE_HEIGHT), line
                 )
+            if self._live is not None:
+                self._paint_live(painter, style)
             painter.setFont(style.port_font)
+            painter.setPen(style.text_muted)
             for text, point in self._port_labels:
                 painter.drawStaticText(point, text)
         if self.problem_severity:
             self._paint_badge(painter, style)
+        if self.path_step:
+            self._paint_step(painter, style)
 
-    def _border_pen(self, style: CanvasStyle, selected: bool):
+    def _paint_live(self, painter: QPainter, style: CanvasStyle) -> None:
+        top = SUMMARY_TOP + (SUMMARY_LINES - 1) * SUMMARY_LINE_HEIGHT
+        middle = top + style.summary_metrics.height() / 2
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.live_dot)
+        painter.drawEllipse(QPointF(PADDING + 3.5, middle), 3.5, 3.5)
+        painter.setFont(style.live_font)
+        painter.setPen(style.live_text)
+        painter.drawStaticText(
+            QPointF(PADDING + LIVE_TEXT_X, middle - style.live_metrics.height() / 2), self._live
+        )
+
+    def _paint_step(self, painter: QPainter, style: CanvasStyle) -> None:
+        centre = QPointF(2, 2)
+        radius = BADGE_RADIUS + 1
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(style.card)
+        painter.drawEllipse(centre, radius + 2, radius + 2)
+        painter.setBrush(style.path_badge)
+        painter.drawEllipse(centre, radius, radius)
+        painter.setPen(style.path_badge_text)
+        painter.setFont(style.badge_font)
+        box = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(self.path_step))
+
+    def _border_pen(self, style: CanvasStyle, selected: bool, lod: float):
         if self.drop_state == "ok":
             return style.card_target_ok
         if self.drop_state == "bad":
             return style.card_target_bad
         if selected:
             return style.card_selected
+        if self.path_step:
+            return style.path_far_pen if lod < PATH_FAR_ZOOM else style.path_pen
         return style.card_hover_border if self._hovered else style.card_border
 
     def _paint_badge(self, painter: QPainter, style: CanvasStyle) -> None:

@@ -13,6 +13,11 @@ Contract:
   (the document) carries them out; the items follow when the journey reports the change.
 - Facts for the widgets around: `node_selection_changed(ids)`, `node_double_clicked(id)`,
   `content_changed()` (steps added, removed or moved: minimap, empty state).
+- `set_live_counts({id: (waiting, passed)})` shows the counts of a live journey on every
+  card (a step missing from the dict has 0 and 0; an empty dict clears them);
+  `highlight_path([id, …])` marks a walk-through's path — its steps numbered in order,
+  the links between consecutive steps drawn in the path colour, everything else faded —
+  and `highlight_path([])` clears it. Both stay on cards added later (undo, paste).
 - `set_problems(problems)` puts validation badges on the cards; `snap_to_grid` makes drags
   move by whole grid steps; `flow` ("right" or "down", judged from the layout, see
   widgets/canvas/layout.py) says which card edges links leave from and arrive at.
@@ -21,7 +26,7 @@ Contract:
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
@@ -32,7 +37,7 @@ from widgets.canvas.edge_item import EdgeItem
 from widgets.canvas.layout import infer_flow
 from widgets.canvas.node_item import NodeContent, NodeItem
 from widgets.canvas.port_item import PortItem
-from widgets.canvas.style import Flow, snap
+from widgets.canvas.style import PATH_DIM_OPACITY, Flow, snap
 
 #: the canvas is practically unbounded; the view pans freely inside this
 SCENE_EXTENT = 100_000.0
@@ -62,6 +67,9 @@ class JourneyScene(QGraphicsScene):
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[tuple[str, str], EdgeItem] = {}
         self._press_positions: dict[str, QPointF] | None = None
+        self._live: dict[str, tuple[int, int]] = {}
+        self._path: list[str] = []
+        self._steps: dict[str, int] = {}  # node id -> its number on the path
         self.setSceneRect(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT)
         bridge.node_added.connect(self._node_added)
         bridge.node_removed.connect(self._node_removed)
@@ -164,6 +172,38 @@ class JourneyScene(QGraphicsScene):
             severity = "error" if any(p.severity == "error" for p in found) else "warning"
             item.set_problems(severity, tuple(p.message for p in found))
 
+    # ---- live counts and the walk-through's path ---------------------------------------------
+
+    def set_live_counts(self, counts: Mapping[str, tuple[int, int]]) -> None:
+        self._live = dict(counts)
+        for node_id, item in self._nodes.items():
+            item.set_live_counts(self._live.get(node_id, (0, 0)) if self._live else None)
+
+    def live_counts(self) -> dict[str, tuple[int, int]]:
+        return dict(self._live)
+
+    def highlight_path(self, node_ids: Sequence[str]) -> None:
+        self._path = list(dict.fromkeys(node_ids))
+        self._steps = {node_id: index + 1 for index, node_id in enumerate(self._path)}
+        for item in self._nodes.values():
+            self._show_path_on_node(item)
+        for edge in self._edges.values():
+            self._show_path_on_edge(edge)
+
+    def highlighted_path(self) -> list[str]:
+        return list(self._path)
+
+    def _show_path_on_node(self, item: NodeItem) -> None:
+        step = self._steps.get(item.node_id)
+        item.set_path_step(step)
+        item.setOpacity(PATH_DIM_OPACITY if self._path and step is None else 1.0)
+
+    def _show_path_on_edge(self, edge: EdgeItem) -> None:
+        source = self._steps.get(edge.source.node_id)
+        on_path = source is not None and self._steps.get(edge.target.node_id) == source + 1
+        edge.set_on_path(on_path)
+        edge.setOpacity(PATH_DIM_OPACITY if self._path and not on_path else 1.0)
+
     # ---- following the journey ---------------------------------------------------------------
 
     def rebuild(self) -> None:
@@ -181,6 +221,10 @@ class JourneyScene(QGraphicsScene):
     def _add_node_item(self, node_id: str) -> NodeItem:
         item = NodeItem(node_id, self.content_for(node_id), self.flow)
         item.setPos(*self.journey.node(node_id)["pos"])
+        if self._live:
+            item.set_live_counts(self._live.get(node_id, (0, 0)))
+        if self._path:
+            self._show_path_on_node(item)
         self.addItem(item)
         self._nodes[node_id] = item
         return item
@@ -189,6 +233,8 @@ class JourneyScene(QGraphicsScene):
         source_item, target_item = self._nodes[source], self._nodes[target]
         port_item = source_item.ports.get(port)
         edge = EdgeItem(source_item, port, port_item.label if port_item else port, target_item)
+        if self._path:
+            self._show_path_on_edge(edge)
         self.addItem(edge)
         self._edges[(source, port)] = edge
         source_item.out_edges[port] = edge

@@ -10,8 +10,9 @@ Contract:
   built once per theme and cached: items call it in `paint()` and allocate no pens,
   brushes or fonts while painting. A theme switch needs only a repaint.
 - `icon_pixmap(name, color, scale)` caches node icons per colour and zoom bucket.
-- Category colours (trigger green, timing amber, logic violet, action blue) are defined
-  here for both themes; everything else comes from the theme's tokens.
+- Category colours (trigger green, timing amber, logic violet, action blue) and the
+  walk-through's path colour (a highlighter pink, unlike any category, the selection or a
+  problem) are defined here for both themes; everything else comes from the theme's tokens.
 """
 
 from __future__ import annotations
@@ -69,6 +70,14 @@ _CATEGORY_COLORS = {
         Category.ACTION: "#5fa8e8",
     },
 }
+
+
+#: the path a walk-through took: borders, links and step numbers
+_PATH_COLORS = {"light": "#d6336c", "dark": "#f06595"}
+#: steps and links off a highlighted path fade to this opacity
+PATH_DIM_OPACITY = 0.28
+#: below this zoom the path's lines keep their width on screen instead of shrinking
+PATH_FAR_ZOOM = 0.85
 
 
 def node_height(port_count: int, flow: Flow = "right") -> float:
@@ -170,12 +179,32 @@ class CanvasStyle:
         self.hint_ok_brush = QBrush(c["accent_soft"] if soft else c["accent"])
         self.hint_ok_text = c["accent_text"] if soft else c["on_accent"]
         self.hint_border = QPen(c["border_strong"], 1.0) if soft else QPen(Qt.PenStyle.NoPen)
+        # live counts on the cards of a live journey
+        self.live_text = c["success"]
+        self.live_dot = QBrush(c["success"])
+        # the walk-through's path
+        self.path = QColor(_PATH_COLORS[theme.name])
+        self.path_pen = QPen(self.path, 3.0)
+        # zoomed out, the path keeps its width on screen (cosmetic): still seen at a glance
+        self.path_far_pen = QPen(self.path, 2.5)
+        self.path_far_pen.setCosmetic(True)
+        self.path_block_pen = self.path_far_pen
+        self.path_halo = QColor(self.path)
+        self.path_halo.setAlphaF(0.16 if self.dark else 0.12)
+        self.edge_path_pen = QPen(self.path, 3.5)
+        self.edge_path_pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.edge_path_far_pen = QPen(self.path, 3.0)
+        self.edge_path_far_pen.setCosmetic(True)
+        self.edge_path_far_pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self.path_badge = QBrush(self.path)
+        self.path_badge_text = c["window"] if self.dark else c["on_accent"]
 
         self.title_font = _font(13, QFont.Weight.DemiBold)
         self.summary_font = _font(12)
         self.port_font = _font(11, QFont.Weight.Medium)
         self.label_font = _font(11, QFont.Weight.Medium)
         self.badge_font = _font(11, QFont.Weight.Bold)
+        self.live_font = _font(12, QFont.Weight.DemiBold)
         self.hint_font = _font(12, QFont.Weight.Medium)
         self.empty_title_font = _font(18, QFont.Weight.DemiBold)
         self.empty_body_font = _font(14)
@@ -184,6 +213,7 @@ class CanvasStyle:
         self.port_metrics = QFontMetricsF(self.port_font)
         self.label_metrics = QFontMetricsF(self.label_font)
         self.hint_metrics = QFontMetricsF(self.hint_font)
+        self.live_metrics = QFontMetricsF(self.live_font)
 
         self.categories: dict[Category, CategoryLook] = {}
         for category, value in _CATEGORY_COLORS[theme.name].items():

@@ -3,7 +3,10 @@
 Contract:
 - Shows a `JourneyScene`. Wheel zooms around the pointer (`zoom_by`, clamped to
   `MIN_ZOOM`..`MAX_ZOOM`); middle-drag or Space+drag pans; left-drag on empty canvas draws
-  a rubber band. `fit_to_view()` frames every step (never enlarging past 100 %),
+  a rubber band. `fit_to_view()` frames every step (never enlarging past 100 %);
+  `fit_readable(ids=None)`, what an opened journey shows (and a walk-through's path),
+  does the same for those steps unless the cards would be too small to read: then it
+  shows their beginning at `READABLE_ZOOM` (the minimap and F show the rest),
   `reset_zoom()` returns to 100 % around the same centre, `centre_on_node(id)` brings a
   step into view. `zoom_changed(scale)` and `viewport_changed()` let the minimap follow.
 - A node type dropped from the palette (`widgets/canvas/mime.py`) becomes the scene's
@@ -20,6 +23,7 @@ Contract:
 from __future__ import annotations
 
 import math
+from typing import Iterable
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPen, QWheelEvent
@@ -40,6 +44,8 @@ from widgets.canvas.style import (
 from widgets.icons import icon
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 2.5
+#: the smallest zoom at which a card's title and summary can be read comfortably
+READABLE_ZOOM = 0.65
 ZOOM_STEP = 1.2
 FIT_MARGIN = 48.0
 EMPTY_TITLE = "Drag a trigger here to start"
@@ -126,6 +132,29 @@ class JourneyView(QGraphicsView):
                 self.resetTransform()
                 self.scale(scale, scale)
                 self.centerOn(rect.center())
+        self._zoomed()
+
+    def fit_readable(self, node_ids: Iterable[str] | None = None) -> None:
+        """Frame the steps `node_ids` (default: all) like `fit_to_view`, but never below
+        `READABLE_ZOOM`: what does not fit then is shown from its start."""
+        rect = self.journey_scene.nodes_rect(node_ids)
+        if rect.isNull():
+            if node_ids is None:
+                self.fit_to_view()
+            return
+        self.fitInView(rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN),
+                       Qt.AspectRatioMode.KeepAspectRatio)
+        scale = min(1.0, max(READABLE_ZOOM, self.zoom()))
+        self.resetTransform()
+        self.scale(scale, scale)
+        shown = self.visible_rect()
+        framed = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        # along each axis: centred when it fits, else from its start (where triggers are)
+        x = (framed.center().x() if framed.width() <= shown.width()
+             else framed.left() + shown.width() / 2)
+        y = (framed.center().y() if framed.height() <= shown.height()
+             else framed.top() + shown.height() / 2)
+        self.centerOn(x, y)
         self._zoomed()
 
     def centre_on_node(self, node_id: str) -> None:

@@ -4,11 +4,12 @@ Contract:
 - `Inspector(document)` works with any object shaped like `app.journey_document.
   JourneyDocument` (widgets never import the app layer): `journey`, `bridge` (its Qt
   signals), `problems()`, `problems_changed`, and the intent methods `set_node_config`,
-  `set_node_title` and `set_settings`, which return "" or the reason an edit was refused.
+  `set_node_title`, `set_settings` and `rename`, which return "" or the reason an edit
+  was refused.
 - `show_nodes(ids)` (connected to the scene's `node_selection_changed`): one step shows
   its header (icon, type, description), its name, its problems, and its settings form
   (`ModelForm`, one cached per node type); several steps show a short note; nothing
-  selected shows the journey's settings.
+  selected shows the journey's name (editable: typing is one undo step) and settings.
 - It never edits the journey itself: every change goes through the document (undo stack),
   and the form follows the journey's events, so undo/redo show up here at once.
 """
@@ -130,14 +131,23 @@ class Inspector(QWidget):
         settings_layout = QVBoxLayout(settings_page)
         settings_layout.setContentsMargins(0, 0, 0, 0)
         settings_layout.setSpacing(16)
-        self.journey_title = QLabel(objectName="inspectorTitle")
-        self.journey_title.setWordWrap(True)
+        self.journey_title = QLineEdit(objectName="journeyName")
+        self.journey_title.setPlaceholderText("Name this journey")
+        self.journey_title.setToolTip("The journey's name, as the Journeys page lists it")
+        self.journey_title.textEdited.connect(self._name_edited)
+        self.name_problem = QLabel(objectName="fieldError", wordWrap=True)
+        self.name_problem.hide()
         hint = QLabel("Journey settings apply to every step. Select a step to edit it.",
                       objectName="muted")
         hint.setWordWrap(True)
         kind = QLabel("JOURNEY", objectName="inspectorKind")
         settings_layout.addWidget(kind)
-        settings_layout.addWidget(self.journey_title)
+        name_box = QVBoxLayout()
+        name_box.setSpacing(5)
+        name_box.addWidget(QLabel("Name", objectName="fieldLabel"))
+        name_box.addWidget(self.journey_title)
+        name_box.addWidget(self.name_problem)
+        settings_layout.addLayout(name_box)
         settings_layout.addWidget(hint)
         settings_layout.addWidget(_divider())
         settings_layout.addWidget(self.settings)
@@ -233,7 +243,9 @@ class Inspector(QWidget):
         self._show_page(self.node_page)
 
     def _show_settings_values(self) -> None:
-        self.journey_title.setText(self.journey.name)
+        if self.journey_title.text().strip() != self.journey.name:
+            self.journey_title.setText(self.journey.name)
+            self.name_problem.hide()
         self.settings.set_data(self.journey.settings.model_dump(mode="json"))
 
     # ---- following the journey ----------------------------------------------------------
@@ -257,6 +269,11 @@ class Inspector(QWidget):
 
     def _reset(self) -> None:
         self.show_nodes([])
+
+    def _name_edited(self, text: str) -> None:
+        reason = self.document.rename(text, merge_key="name")
+        self.name_problem.setText(reason[:1].upper() + reason[1:])
+        self.name_problem.setVisible(bool(reason))
 
     def _title_edited(self, text: str) -> None:
         if self.node_id:

@@ -1,0 +1,115 @@
+"""What runs beside the engine's runner — email delivery and the HTTP server — started the
+same way by `main.py run` (app/commands/run.py) and by the desktop app (app/engine_host.py).
+
+Contract:
+- `start_services(database, clock, wake, *, deliver=True, smtp=None, password=None,
+  smtp_changes=None, bind=None)` starts, in this order:
+  1. delivery (`deliver`): a `DeliveryService` on `smtp`, else on the stored SMTP settings,
+     with `smtp_changes` applied (e.g. `connections`, `rate_per_second`); the password is
+     `password`, else the keychain's or TRELLIS_SMTP_PASSWORD. Its first drain turns sends a
+     crash interrupted into `uncertain`. No SMTP server set up: no delivery (email stays
+     queued in the outbox), not an error.
+  2. the HTTP server on `bind` = (host, port) (None: no server), with the API key created
+     on first start. A taken address is not raised: it is kept in `http_error`
+     (`BindError`) and the rest runs without the server.
+  It returns `Services` (`delivery`, `http`, `smtp`, `api_key_created`, `http_error`);
+  `Services.stop()` stops them in reverse order (the server finishes the requests in
+  progress, delivery the message in hand) and may be called twice.
+- The caller owns the runner (and, for SQLite, its lock: that lock makes this process the
+  only sender of the file, so delivery runs `exclusive`), says what happened in its own
+  words, and calls `stop()` before stopping the runner.
+No Qt here; uvicorn and FastAPI are imported only when a server is started.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+from engine.clock import Clock
+from engine.db.database import Database
+
+if TYPE_CHECKING:
+    from engine.delivery.service import DeliveryService
+    from engine.delivery.smtp_settings import SmtpSettings
+    from engine.http.server import BindError, HttpServer
+
+
+@dataclass
+class Services:
+    delivery: DeliveryService | None = None
+    http: HttpServer | None = None
+    #: the SMTP settings delivery sends with (None: no SMTP server set up)
+    smtp: SmtpSettings | None = None
+    #: the intake API's key was created by this start (so it was never shown yet)
+    api_key_created: bool = False
+    #: why there is no HTTP server although one was asked for (the address is taken)
+    http_error: BindError | None = None
+
+    def stop(self) -> None:
+        for name in ("http", "delivery"):
+            part = getattr(self, name)
+            if part is not None:
+                part.stop()
+                setattr(self, name, None)
+
+
+def start_delivery(database: Database, clock: Clock, smtp: SmtpSettings | None = None,
+                   password: str | None = None,
+                   smtp_changes: Mapping[str, Any] | None = None) -> DeliveryService | None:
+    from engine.delivery.password import smtp_password
+    from engine.delivery.service import DeliveryService
+    from engine.delivery.smtp_settings import load_smtp_settings
+    from engine.delivery.worker import DeliveryWorker
+
+    if smtp is None:
+        with database.session() as session:
+            smtp = load_smtp_settings(session)
+        if smtp is None:
+            return None
+    if smtp_changes:
+        smtp = smtp.model_copy(update=dict(smtp_changes))
+    worker = DeliveryWorker(database, clock, smtp, password=password or smtp_password(smtp),
+                            # the runner lock makes this process the only one sending from
+                            # an SQLite file: every `sending` row at start-up was interrupted
+                            exclusive=database.is_sqlite)
+    service = DeliveryService(worker)
+    service.start()
+    return service
+
+
+def start_http(database: Database, clock: Clock, wake: Callable[[], None],
+               bind: tuple[str, int]) -> tuple[HttpServer, bool]:
+    """(the running server, whether the API key was created now); BindError if taken."""
+    from engine.http.api_key import ensure_api_key
+    from engine.http.app import create_app
+    from engine.http.server import HttpServer
+
+    _key, created = ensure_api_key(database, clock.now())
+    server = HttpServer(create_app(database, clock, wake), bind[0], bind[1])
+    server.start()
+    return server, created
+
+
+def start_services(database: Database, clock: Clock, wake: Callable[[], None], *,
+                   deliver: bool = True, smtp: SmtpSettings | None = None,
+                   password: str | None = None, smtp_changes: Mapping[str, Any] | None = None,
+                   bind: tuple[str, int] | None = None) -> Services:
+    services = Services()
+    try:
+        if deliver:
+            services.delivery = start_delivery(database, clock, smtp, password, smtp_changes)
+            if services.delivery is not None:
+                services.smtp = services.delivery.worker.smtp
+        if bind is not None:
+            from engine.http.server import BindError
+
+            try:
+                services.http, services.api_key_created = start_http(database, clock, wake,
+                                                                     bind)
+            except BindError as error:
+                services.http_error = error
+    except BaseException:
+        services.stop()
+        raise
+    return services
