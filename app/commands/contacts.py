@@ -169,6 +169,27 @@ def check_report_path(name: str | None) -> None:
         raise cli.UsageError(f"--report {name}: the folder does not exist")
 
 
+def run_file_import(args: argparse.Namespace, importer, *, value_header: str) -> int:
+    """The shared body of the all-or-nothing imports (events, products):
+    `importer(db, path, now=...)` returns a report with `summary()` and `rejected`."""
+    from engine.clock import SystemClock
+    from engine.errors import InputError
+
+    path = require_file(args.file)
+    check_report_path(args.report)
+    db = open_db(args)
+    try:
+        report = importer(db, path, now=SystemClock().now())
+    except InputError as exc:
+        print(f"trellis: error: {exc}", file=sys.stderr)
+        return cli.EXIT_PROBLEMS
+    finally:
+        db.dispose()
+    print(report.summary())
+    show_rejected(report.rejected, args.report, value_header=value_header)
+    return cli.EXIT_PROBLEMS if report.rejected else cli.EXIT_OK
+
+
 def show_rejected(
     rows: Sequence[RejectedRow], report_path: str | None, *, value_header: str
 ) -> None:

@@ -7,16 +7,8 @@ Exit codes: 0 all events recorded, 1 bad lines (nothing written) or an unusable 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from app import cli
-from app.commands.contacts import (
-    add_report_option,
-    check_report_path,
-    open_db,
-    require_file,
-    show_rejected,
-)
+from app.commands.contacts import add_report_option, run_file_import
 
 _IMPORT_HELP = """\
 One JSON object per line; blank lines are fine:
@@ -53,20 +45,6 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.clock import SystemClock
     from engine.contacts.events_import import import_events_jsonl
-    from engine.errors import InputError
 
-    path = require_file(args.file)
-    check_report_path(args.report)
-    db = open_db(args)
-    try:
-        report = import_events_jsonl(db, path, now=SystemClock().now())
-    except InputError as exc:
-        print(f"trellis: error: {exc}", file=sys.stderr)
-        return cli.EXIT_PROBLEMS
-    finally:
-        db.dispose()
-    print(report.summary())
-    show_rejected(report.rejected, args.report, value_header="contact")
-    return cli.EXIT_PROBLEMS if report.rejected else cli.EXIT_OK
+    return run_file_import(args, import_events_jsonl, value_header="contact")

@@ -8,16 +8,8 @@ or an unusable file, 2 usage errors (missing file, bad arguments).
 from __future__ import annotations
 
 import argparse
-import sys
 
-from app import cli
-from app.commands.contacts import (
-    add_report_option,
-    check_report_path,
-    open_db,
-    require_file,
-    show_rejected,
-)
+from app.commands.contacts import add_report_option, run_file_import
 
 _IMPORT_HELP = """\
 The header names the columns, in any order (case, spaces and punctuation are ignored):
@@ -58,19 +50,5 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine.catalog.products_csv import import_products_csv
-    from engine.clock import SystemClock
-    from engine.errors import InputError
 
-    path = require_file(args.file)
-    check_report_path(args.report)
-    db = open_db(args)
-    try:
-        report = import_products_csv(db, path, now=SystemClock().now())
-    except InputError as exc:
-        print(f"trellis: error: {exc}", file=sys.stderr)
-        return cli.EXIT_PROBLEMS
-    finally:
-        db.dispose()
-    print(report.summary())
-    show_rejected(report.rejected, args.report, value_header="sku")
-    return cli.EXIT_PROBLEMS if report.rejected else cli.EXIT_OK
+    return run_file_import(args, import_products_csv, value_header="sku")
