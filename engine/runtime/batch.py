@@ -97,7 +97,7 @@ class Batch:
     def load_contacts(self, ids: Iterable[int]) -> None:
         missing = [i for i in set(ids) if i not in self.contacts]
         sqlite = self.session.get_bind().dialect.name == "sqlite"
-        for chunk in _chunks(missing, 900):
+        for chunk in chunks(missing, 900):
             if sqlite:
                 rows = read_rows(self.session, Contact.__table__, CONTACT_NAMES,
                                  f"WHERE id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
@@ -137,7 +137,7 @@ class Batch:
         the whole batch at the first call."""
         if self._consents is None:
             self._consents = {}
-            for chunk in _chunks(list(self.contacts), 900):
+            for chunk in chunks(list(self.contacts), 900):
                 rows = self.session.execute(
                     select(Consent.contact_id, Consent.granted)
                     .where(Consent.contact_id.in_(chunk), Consent.purpose == "email_marketing")
@@ -152,7 +152,7 @@ class Batch:
         if self._cap_times is None or self._cap_since != since:
             self._cap_times, self._cap_since = {}, since
             ids = list(self.contacts)
-            for chunk in _chunks(ids, 900):
+            for chunk in chunks(ids, 900):
                 rows = self.session.execute(
                     select(Message.contact_id, Message.queued_at).where(
                         Message.contact_id.in_(chunk),
@@ -270,7 +270,7 @@ class Batch:
         wanted = {(ids[name], contact): add for name, contact, add in self.list_changes}
         contacts = list({contact for _, contact in wanted})
         present: set[tuple[int, int]] = set()
-        for chunk in _chunks(contacts, 900):
+        for chunk in chunks(contacts, 900):
             present.update(self.session.execute(
                 select(ListMembership.list_id, ListMembership.contact_id).where(
                     ListMembership.contact_id.in_(chunk),
@@ -285,6 +285,7 @@ class Batch:
                     (table.c.list_id == list_id) & (table.c.contact_id == contact_id)))
 
 
-def _chunks(items: list, size: int):
+def chunks(items: list, size: int):
+    """Slices of at most `size` (SQLite allows ~32k bound variables; we stay well below)."""
     for start in range(0, len(items), size):
         yield items[start:start + size]

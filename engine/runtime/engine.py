@@ -18,6 +18,8 @@ from sqlalchemy import select
 from engine.clock import Clock
 from engine.db.database import Database
 from engine.db.models import Contact, Enrollment, JourneyStatus
+from engine.errors import TrellisError
+from engine.journey_store import find_journey
 from engine.runtime import publish as publishing
 from engine.runtime.advance import advance
 from engine.runtime.compiled import VersionCache
@@ -25,7 +27,6 @@ from engine.runtime.enroll import enroll
 from engine.runtime.matching import process_events
 from engine.runtime.scans import run_scans
 from engine.runtime.services import EngineServices
-from engine.journey_store import find_journey
 
 SCAN_INTERVAL = timedelta(minutes=5)
 
@@ -79,7 +80,7 @@ class Engine:
         with self.database.session() as session:
             row = find_journey(session, journey)
             if row.status != JourneyStatus.LIVE:
-                raise publishing.TrellisError(f"{row.name!r} is {row.status}; publish it first")
+                raise TrellisError(f"{row.name!r} is {row.status}; publish it first")
             compiled = self.cache.get(session, row.live_version_id)
             for email in emails:
                 contact_id = session.scalar(select(Contact.id).where(Contact.email == email.lower()))

@@ -26,9 +26,15 @@ from sqlalchemy.orm import Session
 
 from engine.db.database import Database
 from engine.db.fastbulk import insert_rows, update_rows
-from engine.db.models import Enrollment, EnrollmentStatus, Event, JourneyRow, JourneyStatus
+from engine.db.models import (
+    Enrollment,
+    EnrollmentStatus,
+    Event,
+    JourneyRow,
+    JourneyStatus,
+)
 from engine.runtime.advance import end_run
-from engine.runtime.batch import Batch, Run, _chunks
+from engine.runtime.batch import Batch, Run, chunks
 from engine.runtime.compiled import CompiledJourney, VersionCache
 from engine.runtime.conditions import MISSING, event_matches, filters_match, get_path
 from engine.settings import load_settings
@@ -66,7 +72,7 @@ class EventBatch:
         self.new_enrollments: list[dict[str, Any]] = []
         self.changed: dict[int, Active] = {}  # by enrollment id
         journeys = {j.journey_id for j in live}
-        for chunk in _chunks(sorted(contact_ids), 900):
+        for chunk in chunks(sorted(contact_ids), 900):
             rows = session.execute(
                 select(Enrollment.id, Enrollment.contact_id, Enrollment.journey_id,
                        Enrollment.version_id, Enrollment.node_id, Enrollment.state,
