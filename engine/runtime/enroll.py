@@ -19,13 +19,9 @@ from engine.db.models import Enrollment, EnrollmentStatus
 from engine.runtime.compiled import CompiledJourney
 
 
-def may_enter(session: Session, journey: CompiledJourney, contact_id: int, now: datetime,
-              *, every_time: bool = False) -> bool:
-    last_entry, active = session.execute(
-        select(func.max(Enrollment.entered_at),
-               func.count().filter(Enrollment.status == EnrollmentStatus.ACTIVE))
-        .where(Enrollment.contact_id == contact_id, Enrollment.journey_id == journey.journey_id)
-    ).one()
+def re_entry_allows(journey: CompiledJourney, *, active: bool, last_entry: datetime | None,
+                    now: datetime, every_time: bool = False) -> bool:
+    """The journey's re-entry rule, given what is known of the contact's past entries."""
     if active:
         return False
     if last_entry is None or every_time:
@@ -36,6 +32,17 @@ def may_enter(session: Session, journey: CompiledJourney, contact_id: int, now: 
     if re_entry.mode == "after":
         return now - last_entry >= re_entry.after.to_timedelta()
     return True
+
+
+def may_enter(session: Session, journey: CompiledJourney, contact_id: int, now: datetime,
+              *, every_time: bool = False) -> bool:
+    last_entry, active = session.execute(
+        select(func.max(Enrollment.entered_at),
+               func.count().filter(Enrollment.status == EnrollmentStatus.ACTIVE))
+        .where(Enrollment.contact_id == contact_id, Enrollment.journey_id == journey.journey_id)
+    ).one()
+    return re_entry_allows(journey, active=bool(active), last_entry=last_entry, now=now,
+                           every_time=every_time)
 
 
 def enroll(session: Session, journey: CompiledJourney, contact_id: int, now: datetime,

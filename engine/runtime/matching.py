@@ -37,6 +37,7 @@ from engine.runtime.advance import end_run
 from engine.runtime.batch import Batch, Run, chunks
 from engine.runtime.compiled import CompiledJourney, VersionCache
 from engine.runtime.conditions import MISSING, event_matches, filters_match, get_path
+from engine.runtime.enroll import re_entry_allows
 from engine.settings import load_settings
 
 
@@ -97,15 +98,9 @@ class EventBatch:
                     self.last_entry[(cid, jid)] = last
 
     def may_enter(self, journey: CompiledJourney, contact_id: int, now: datetime) -> bool:
-        if any(a.run.journey_id == journey.journey_id for a in self.active[contact_id]):
-            return False
-        last = self.last_entry.get((contact_id, journey.journey_id))
-        if last is None:
-            return True
-        rule = journey.settings.re_entry
-        if rule.mode == "once":
-            return False
-        return rule.mode == "always" or now - last >= rule.after.to_timedelta()
+        active = any(a.run.journey_id == journey.journey_id for a in self.active[contact_id])
+        return re_entry_allows(journey, active=active, now=now,
+                               last_entry=self.last_entry.get((contact_id, journey.journey_id)))
 
     def enroll(self, journey: CompiledJourney, event: StoredEvent, now: datetime) -> None:
         row = {
