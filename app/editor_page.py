@@ -95,7 +95,13 @@ class EditorPage(QWidget):
         self.side.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.setChildrenCollapsible(False)
-        self.body.addWidget(QWidget())  # the editor takes this place when a journey opens
+        # The editor of the open journey lives in this slot, which the splitter keeps for
+        # the page's whole life: swapping splitter children in and out lost the place of
+        # the editor (a freed placeholder) and left every later journey blank.
+        self.editor_slot = QWidget(objectName="editorSlot")
+        self._slot_layout = QVBoxLayout(self.editor_slot)
+        self._slot_layout.setContentsMargins(0, 0, 0, 0)
+        self.body.addWidget(self.editor_slot)
         self.body.addWidget(self.side)
         self.body.setStretchFactor(0, 1)
         layout = QVBoxLayout(self)
@@ -125,7 +131,7 @@ class EditorPage(QWidget):
             self._panels_before_walk = (self.editor.palette_toggle.isChecked(),
                                         self.editor.inspector_toggle.isChecked())
             self._auto_panels(False, False)
-        self.body.replaceWidget(0, self.editor)
+        self._slot_layout.addWidget(self.editor)
         self.body.setSizes([1000, 340])
         document.dirty_changed.connect(lambda _dirty: self._show_saved())
         bridge = document.bridge
@@ -144,9 +150,9 @@ class EditorPage(QWidget):
         for dialog in self._open_email_dialogs():
             dialog.close()  # hands its last keystrokes to the journey, then goes
         self.walkthrough.set_document(None)
-        placeholder = QWidget()
-        self.body.replaceWidget(0, placeholder)
-        self.editor.deleteLater()
+        self._slot_layout.removeWidget(self.editor)
+        self.editor.hide()
+        self.editor.deleteLater()  # still the slot's child until Qt deletes it
         self.document.close()
         self.document = self.editor = self.journey_id = self.info = None
 

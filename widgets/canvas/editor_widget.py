@@ -92,6 +92,11 @@ class JourneyEditor(QWidget):
                                                    "Show or hide the settings of the selection")
         self.toolbar = self._build_toolbar()
         self._fitted = False
+        self.framed = False  # the journey was framed readably once, after the first show
+        # a child timer, not QTimer.singleShot(callable): it dies with the editor, so a
+        # journey closed before the frame never runs it against its deleted cards
+        self._frame_timer = QTimer(self, singleShot=True, interval=0)
+        self._frame_timer.timeout.connect(self._frame_first)
 
         canvas = QWidget()
         canvas_layout = QVBoxLayout(canvas)
@@ -259,6 +264,10 @@ class JourneyEditor(QWidget):
         self.view.centre_on_node(node_id)
         self.view.setFocus()
 
+    def _frame_first(self) -> None:
+        self.view.fit_readable()
+        self.framed = True
+
     def show_message(self, text: str) -> None:
         self.message.setText(text[:1].upper() + text[1:])
         self._message_timer.start()
@@ -268,4 +277,4 @@ class JourneyEditor(QWidget):
         if not self._fitted:
             self._fitted = True
             self.view.setFocus()
-            QTimer.singleShot(0, self.view.fit_readable)
+            self._frame_timer.start()  # once the layout gave the view its size

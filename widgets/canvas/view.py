@@ -45,7 +45,7 @@ from widgets.icons import icon
 
 MIN_ZOOM, MAX_ZOOM = 0.1, 2.5
 #: the smallest zoom at which a card's title and summary can be read comfortably
-READABLE_ZOOM = 0.65
+READABLE_ZOOM = 0.8
 ZOOM_STEP = 1.2
 FIT_MARGIN = 48.0
 EMPTY_TITLE = "Drag a trigger here to start"
