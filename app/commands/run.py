@@ -99,12 +99,14 @@ def run(args: argparse.Namespace) -> int:
     from engine.clock import SystemClock
     from engine.db import open_database
     from engine.runtime.engine import Engine
+    from engine.runtime.quiet_logs import demote_routine_logs
     from engine.runtime.runner import EngineRunner, RunnerLocked
     from engine.runtime.services import EngineServices
     from engine.services_start import start_services
 
     smtp, password, bind, public_url = _check_arguments(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    demote_routine_logs()  # before the database opens: its migrations log too
     database = open_database(args.db)
     clock = SystemClock()
     engine_services = EngineServices(public_url=public_url) if public_url else EngineServices()

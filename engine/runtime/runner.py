@@ -27,6 +27,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from engine.errors import TrellisError
 from engine.runtime.engine import Engine, TickReport
+from engine.runtime.quiet_logs import demote_routine_logs
 from engine.runtime.webhooks import send_due_webhooks
 
 log = logging.getLogger("trellis.engine")
@@ -112,6 +113,7 @@ class EngineRunner:
         """Start in the background (the GUI); raises RunnerLocked if another runs."""
         # A beat skipped because the previous tick still runs is normal (max_instances=1).
         logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+        demote_routine_logs()  # a line per beat at INFO buries what matters
         self._lock = acquire_runner_lock(self.engine)
         scheduler = BackgroundScheduler(timezone=timezone.utc)
         scheduler.add_job(self._tick, "interval", seconds=self.interval, id=JOB_ID,
