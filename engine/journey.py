@@ -276,13 +276,18 @@ class Journey:
             parsed = spec.parse_config(config)
         except ValidationError as error:
             raise JourneyEditError(_friendly(error)) from None
-        self._graph.nodes[node_id]["config"] = parsed
+        node = self._graph.nodes[node_id]
+        old, node["config"] = node["config"], parsed
         ports = {p.key for p in spec.outputs(parsed)}
         dropped = [(s, p, t) for s, p, t in self.edges() if s == node_id and p not in ports]
         for edge in dropped:
             self._graph.remove_edge(edge[0], edge[2])
             self._emit(JourneyEvent("edge_removed", edge=edge))
         self._emit(JourneyEvent("config_changed", node_id=node_id))
+        title = spec.follow_title(node["title"], old, parsed)
+        if title != node["title"]:  # "24 hours later" after the wait became 48 hours
+            node["title"] = title
+            self._emit(JourneyEvent("title_changed", node_id=node_id))
         return dropped
 
     def set_title(self, node_id: str, title: str) -> None:

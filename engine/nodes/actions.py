@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 
 from engine.nodes.common import NodeConfig, Scalar
-from engine.nodes.spec import Category, NodeSpec
+from engine.nodes.spec import Category, NodeSpec, replace_value
 
 #: contact columns an "update field" action may set; anything else is a custom attribute
 STANDARD_FIELDS = ("first_name", "last_name", "timezone", "locale", "country", "status")
@@ -163,6 +163,7 @@ ACTIONS = [
         icon="star",
         config_model=AdjustScoreConfig,
         summarize=lambda c, _t: f"Lead score {c.delta:+d}",
+        retitle=lambda title, old, new: replace_value(title, f"{old.delta:+d}", f"{new.delta:+d}"),
     ),
     NodeSpec(
         type_id="action.notify",

@@ -10,6 +10,7 @@ every type has one), so this package stays free of runtime concerns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Callable, Mapping
@@ -58,6 +59,10 @@ class NodeSpec:
     ports: Callable[[Any], tuple[Port, ...]] = lambda _config: NEXT
     #: older type ids that files may still use; they load as this type
     legacy_ids: tuple[str, ...] = ()
+    #: `(title, old_config, new_config) -> title`: a title that names a value of the old
+    #: config ("24 hours later") follows the new one ("48 hours later"); None: titles
+    #: never change with the config
+    retitle: Callable[[str, Any, Any], str] | None = None
 
     @property
     def is_trigger(self) -> bool:
@@ -81,5 +86,20 @@ class NodeSpec:
     def outputs(self, config: BaseModel | None = None) -> tuple[Port, ...]:
         return self.ports(config if config is not None else self.default_config())
 
+    def follow_title(self, title: str, old: BaseModel, new: BaseModel) -> str:
+        """`title` after the config changed from `old` to `new` (see `retitle`)."""
+        if not title or self.retitle is None:
+            return title
+        return self.retitle(title, old, new)
+
     def summary(self, config: BaseModel | None = None, templates: TemplateSubjects = {}) -> str:
         return self.summarize(config if config is not None else self.default_config(), templates)
+
+
+def replace_value(title: str, old: str, new: str) -> str:
+    """`title` with the value `old` (as a whole word, once) replaced by `new`: "24 hours
+    later" -> "48 hours later"; a title that does not name `old` stays as it is."""
+    if not old or old == new:
+        return title
+    pattern = re.compile(rf"(?<![\w+\-.]){re.escape(old)}(?![\w.])")
+    return pattern.sub(lambda _m: new, title, count=1)

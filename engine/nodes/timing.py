@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from engine.nodes.common import WEEKDAYS, Duration, EventMatcher, NodeConfig, TimeOfDay
-from engine.nodes.spec import Category, NodeSpec, Port
+from engine.nodes.spec import Category, NodeSpec, Port, replace_value
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -56,6 +56,8 @@ TIMING = [
         icon="clock",
         config_model=DelayConfig,
         summarize=lambda c, _t: f"Wait {c.duration}",
+        retitle=lambda title, old, new: replace_value(title, str(old.duration),
+                                                      str(new.duration)),
     ),
     NodeSpec(
         type_id="flow.wait_until",
@@ -77,5 +79,8 @@ TIMING = [
         config_model=WaitEventConfig,
         summarize=lambda c, _t: f"Wait up to {c.timeout} for {c.wait_for.event or '…'}",
         ports=lambda _c: (Port("event", "event"), Port("timeout", "timeout")),
+        retitle=lambda title, old, new: replace_value(
+            replace_value(title, str(old.timeout), str(new.timeout)),
+            old.wait_for.event, new.wait_for.event),
     ),
 ]
