@@ -40,6 +40,7 @@ from app.journey_bridge import JourneyBridge
 from app.undo_commands import (
     ConnectCommand,
     InsertNodesCommand,
+    InsertOnLinkCommand,
     JourneyCommand,
     MoveNodesCommand,
     RemoveCommand,
@@ -248,6 +249,44 @@ class JourneyDocument(QObject):
                 return None
             edges.append((source, port, node.id))
         command = InsertNodesCommand(self.journey, f"Add {spec.title}", [node], edges)
+        return node.id if self._push(command) else None
+
+    def insert_on_link(
+        self,
+        type_id: str,
+        link: Edge,
+        pos: tuple[float, float],
+        moves: Mapping[str, tuple[float, float]] = {},
+    ) -> str | None:
+        """Put a new step of `type_id` at `pos` into the link (source, port, target): the
+        link now runs through it (its first output leads on to the old target), and the
+        steps in `moves` go to their new places; one undo step. The id, or None when the
+        journey refuses (the reason goes to `edit_refused`)."""
+        try:
+            spec = self.journey.registry.get(type_id)
+        except UnknownNodeType as exc:
+            self._refuse(str(exc))
+            return None
+        source, port, target = link
+        if self.journey.target(source, port) != target:
+            self._refuse("that link is gone; nothing was added")
+            return None
+        if not spec.has_input:
+            self._refuse("a trigger starts the journey; it cannot go between two steps")
+            return None
+        config = spec.default_config()
+        outputs = spec.outputs(config)
+        if not outputs:
+            self._refuse(f"“{spec.title}” ends the journey, so nothing can come after it: "
+                         "add it at the end of a path instead")
+            return None
+        node = NodeData(id=self.journey.new_node_id(), type=spec.type_id,
+                        type_version=spec.version, pos=(float(pos[0]), float(pos[1])),
+                        config=config.model_dump(mode="json"))
+        before = {n: self.journey.node(n)["pos"] for n in moves if self.journey.has_node(n)}
+        after = {n: (float(x), float(y)) for n, (x, y) in moves.items() if n in before}
+        command = InsertOnLinkCommand(self.journey, f"Insert {spec.title}", node, link,
+                                      outputs[0].key, before, after)
         return node.id if self._push(command) else None
 
     def delete(self, node_ids: Iterable[str], edges: Iterable[Edge] = (), text: str = "") -> None:

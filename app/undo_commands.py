@@ -112,6 +112,51 @@ class InsertNodesCommand(JourneyCommand):
             self.journey.remove_template(template.key)
 
 
+class InsertOnLinkCommand(JourneyCommand):
+    """Puts a new node into the link `source --port--> target`: source's port leads to the
+    new node, its `out_port` to the old target; the steps after it move out of its way
+    (`before`/`after` positions). One undo step, all or nothing."""
+
+    def __init__(self, journey: Journey, text: str, node: NodeData, link: Edge, out_port: str,
+                 before: Mapping[str, Position], after: Mapping[str, Position]):
+        super().__init__(journey, text)
+        self.node, self.link, self.out_port = node, link, out_port
+        self.before, self.after = dict(before), dict(after)
+
+    @property
+    def node_ids(self) -> list[str]:
+        return [self.node.id]
+
+    def _redo(self) -> None:
+        source, port, target = self.link
+        node = self.node
+        steps = []  # what went in, to take back on a refusal
+        try:
+            self.journey.set_positions(self.after)
+            steps.append("moved")
+            self.journey.disconnect(source, port)
+            steps.append("unlinked")
+            self.journey.add_node(node.type, node_id=node.id, title=node.title, pos=node.pos,
+                                  config=node.config)
+            steps.append("added")
+            self.journey.connect(source, port, node.id)
+            self.journey.connect(node.id, self.out_port, target)
+        except JourneyEditError:
+            if "added" in steps:
+                self.journey.remove_node(node.id)
+            if "unlinked" in steps:
+                self.journey.connect(source, port, target)
+            if "moved" in steps:
+                self.journey.set_positions(self.before)
+            raise
+
+    def _undo(self) -> None:
+        source, port, target = self.link
+        self.journey.remove_node(self.node.id)  # takes its two links with it
+        self.journey.connect(source, port, target)
+        self.journey.set_positions(self.before)
+
+
 class RemoveCommand(JourneyCommand):
     """Removes edges and nodes (with every edge touching them) as one step."""
 

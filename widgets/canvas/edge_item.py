@@ -7,6 +7,7 @@ Contract:
   It never reads or writes the model.
 - Links leaving a fork carry the port's label ("yes", "timeout", "A · 50%") in a small pill
   at the curve's middle; plain "next" links carry none.
+- A "+" (`add_button`, widgets/canvas/add_button.py) on the link inserts a step into it.
 - Selectable (Delete removes the link), highlighted under the mouse; zoomed out, the
   label and arrow head are skipped. `set_on_path(True)` draws it thick in the path colour,
   above the other links (a walk-through went along it).
@@ -20,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
+from widgets.canvas.add_button import AddStepButton
 from widgets.canvas.style import LOD_SIMPLE, PATH_FAR_ZOOM, PORT_RADIUS, Flow, canvas_style
 
 if TYPE_CHECKING:
@@ -80,6 +82,7 @@ class EdgeItem(QGraphicsItem):
         self.setZValue(0)
         if self._label is not None:
             self._label.setTextFormat(Qt.TextFormat.PlainText)
+        self.add_button = AddStepButton(self, source.node_id, port, target.node_id)
         self.update_path()
 
     @property
@@ -112,6 +115,8 @@ class EdgeItem(QGraphicsItem):
             self._shape.addRect(self._label_rect)
             bounds = bounds.united(self._label_rect.adjusted(-1, -1, 1, 1))
         self._bounds = bounds
+        # the "+" in the middle of the link, past the label pill where there is one
+        self.add_button.setPos(self._path.pointAtPercent(0.75 if self._show_label else 0.5))
 
     def boundingRect(self) -> QRectF:
         return self._bounds

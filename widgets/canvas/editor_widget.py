@@ -6,13 +6,17 @@ Contract:
   JourneyDocument` (widgets never import the app layer): `journey`, `bridge`,
   `undo_stack`, `problems()`, `current_problems()` (the last result, without forcing a
   pending check), `problems_changed`, `edit_refused`, and the intent methods
-  (`add_node`, `connect_ports`, `delete`, `move_nodes`, `copy`, `cut`, `paste`,
+  (`add_node`, `insert_on_link`, `connect_ports`, `delete`, `move_nodes`, `copy`, `cut`, `paste`,
   `duplicate`, `set_node_config`, `set_node_title`, `set_settings`).
 - It wires the canvas's intents to the document (DESIGN §6) and the document's facts back
   to the canvas, inspector and problems list; it edits nothing itself.
 - For its host: `save_requested()` (Ctrl+S), `node_double_clicked(id)` (e.g. open the
   email editor), `select_node(id)`, and the parts as attributes: `scene`, `view`,
   `node_palette`, `inspector`, `problems`, `canvas_actions` (CanvasActions), `toolbar`.
+- Adding after a step: a palette double-click with one step selected, or a click on a
+  "+" on a link or beside an unwired port, adds the chosen step after it and wires it in
+  (`add_step_after(type_id, source, port)`; into a link, the steps after it move along to
+  make room — widgets/canvas/placement.py), then selects it.
 - A refused edit (a link the journey does not allow, a paste that does not fit) is said
   for a few seconds in the toolbar's message area.
 - `set_live_counts({node_id: (waiting, passed)})`: on a live journey each card says how
@@ -42,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from widgets.canvas.layout import tidy_positions
 from widgets.canvas.minimap import Minimap
+from widgets.canvas.placement import first_free_port, place_after
 from widgets.canvas.scene import JourneyScene
 from widgets.canvas.view import JourneyView
 from widgets.canvas.view_actions import CanvasActions
@@ -194,7 +199,8 @@ class JourneyEditor(QWidget):
         scene.nodes_move_requested.connect(document.move_nodes)
         scene.node_selection_changed.connect(self.inspector.show_nodes)
         scene.node_double_clicked.connect(self.node_double_clicked)
-        self.node_palette.node_chosen.connect(view.add_at_centre)
+        self.node_palette.node_chosen.connect(self._palette_chosen)
+        view.step_after_requested.connect(self.add_step_after)
         actions.copy_requested.connect(document.copy)
         actions.cut_requested.connect(document.cut)
         actions.paste_requested.connect(self._paste)
@@ -263,6 +269,38 @@ class JourneyEditor(QWidget):
         self.scene.select_nodes([node_id])
         self.view.centre_on_node(node_id)
         self.view.setFocus()
+
+    def _palette_chosen(self, type_id: str) -> None:
+        """A palette double-click: after the one selected step (connected to it, into its
+        first link when every port is wired), else in the middle of the view."""
+        selected = self.scene.selected_node_ids()
+        journey = self.document.journey
+        spec = journey.registry.get(type_id)
+        if len(selected) == 1 and spec.has_input:
+            source = selected[0]
+            ports = journey.spec(source).outputs(journey.config(source))
+            port = first_free_port(journey, source) or (ports[0].key if ports else None)
+            if port is not None:
+                self.add_step_after(type_id, source, port)
+                return
+        self.view.add_at_centre(type_id)
+
+    def add_step_after(self, type_id: str, source: str, port: str) -> str | None:
+        """Add a step of `type_id` after `source`'s `port`, wired in, as one undo step; it
+        is selected, so the next palette double-click goes after it."""
+        journey = self.document.journey
+        if not journey.has_node(source):
+            return None
+        place = place_after(journey, self.scene.flow, source, port, type_id)
+        if place.target is None:
+            node_id = self.document.add_node(type_id, place.pos, (source, port))
+        else:
+            node_id = self.document.insert_on_link(type_id, (source, port, place.target),
+                                                   place.pos, place.moves)
+        if node_id:
+            self._select_new([node_id])
+            self.view.ensureVisible(self.scene.nodes_rect([node_id]), 40, 40)
+        return node_id
 
     def _frame_first(self) -> None:
         self.view.fit_readable()

@@ -209,6 +209,7 @@ class NodeItem(QGraphicsItem):
                 item = self.ports[port.key] = PortItem(self, port.key, port.label)
                 item.set_connected(port.key in self.out_edges)
             item.setPos(*output_port_pos(index, len(ports), self.flow))
+            item.place_add_button()
         if self.content.has_input and self.input_port is None:
             self.input_port = PortItem(self, "", "", is_input=True)
             self.input_port.set_connected(bool(self.in_edges))

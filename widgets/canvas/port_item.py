@@ -6,6 +6,8 @@ Contract:
   dot; the card paints the port's label.
 - Pressing an output starts a connect drag: the port forwards press, move and release to
   the scene's `ConnectDrag` (widgets/canvas/connect_drag.py) and never edits anything.
+- An unwired output shows a "+" beside it (`add_button`): a click there offers the step
+  picker, the same as dragging a link into empty space.
 - `connected` (set by the scene) fills the dot; hover enlarges it, so a marketer sees what
   can be grabbed. The hit area is larger than the dot on purpose.
 """
@@ -16,7 +18,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneMouseEvent
 
+from widgets.canvas.add_button import AddStepButton
 from widgets.canvas.style import PORT_HIT_RADIUS, PORT_RADIUS, canvas_style
+
+
+ADD_OFFSET = 26.0  # from the port's dot to the "+" beside it
 
 
 class PortItem(QGraphicsItem):
@@ -31,9 +37,12 @@ class PortItem(QGraphicsItem):
         self.setAcceptedMouseButtons(
             Qt.MouseButton.NoButton if is_input else Qt.MouseButton.LeftButton
         )
+        self.add_button: AddStepButton | None = None
         if not is_input:
             self.setCursor(Qt.CursorShape.CrossCursor)
-            self.setToolTip(f"Drag from “{label}” to the next step")
+            self.setToolTip(f"Drag from “{label}” to the next step, or click the + beside it")
+            self.add_button = AddStepButton(self, parent.node_id, key)
+            self.place_add_button()
 
     @property
     def node(self):
@@ -43,6 +52,16 @@ class PortItem(QGraphicsItem):
         if connected != self.connected:
             self.connected = connected
             self.update()
+        self.place_add_button()
+
+    def place_add_button(self) -> None:
+        """The "+" stands a little way out along the flow while the port has no link."""
+        if self.add_button is None:
+            return
+        self.add_button.setVisible(not self.connected)
+        flow = getattr(self.parentItem(), "flow", "right")
+        self.add_button.setPos(QPointF(0, ADD_OFFSET) if flow == "down"
+                               else QPointF(ADD_OFFSET, 0))
 
     def boundingRect(self) -> QRectF:
         r = PORT_HIT_RADIUS

@@ -7,6 +7,8 @@ Contract:
   the items concerned, through one O(1) map id -> item (and (source, port) -> edge).
 - Gestures never edit: they emit intents — `node_add_requested(type_id, pos)`,
   `linked_node_add_requested(type_id, pos, source, port)`,
+  `add_step_requested(source, port, target, pos)` (a "+" on a link or beside an unwired
+  port was clicked; `target` is "" for a port),
   `connect_requested(source, port, target)`, `new_step_requested(source, port, pos)` (a
   link dropped on empty canvas), `delete_requested(node_ids, edges)`,
   `nodes_move_requested({id: (x, y)})` (once, when a drag ends). Whoever owns the journey
@@ -52,6 +54,7 @@ class JourneyScene(QGraphicsScene):
     linked_node_add_requested = Signal(str, QPointF, str, str)
     connect_requested = Signal(str, str, str)
     new_step_requested = Signal(str, str, QPointF)
+    add_step_requested = Signal(str, str, str, QPointF)  # source, port, target ("" none), at
     delete_requested = Signal(list, list)
     nodes_move_requested = Signal(dict)
     node_selection_changed = Signal(list)

@@ -14,6 +14,8 @@ Contract:
   `add_at_centre(type_id)` does the same in the middle of the view. A link dropped on
   empty canvas opens a `NodePicker` there; the choice becomes
   `linked_node_add_requested(type_id, top_left, source, port)`, its input at the drop.
+  A click on a "+" (scene's `add_step_requested`) opens the picker too; the choice becomes
+  `step_after_requested(type_id, source, port)`, placed and wired by the editor.
 - The background is a quiet dot grid (cached, sparser when zoomed out); a journey with no
   steps shows "Drag a trigger here to start" in the middle of the view.
 - Keyboard shortcuts are `QAction`s (widgets/canvas/view_actions.py); Escape cancels a
@@ -58,6 +60,7 @@ EMPTY_BODY = (
 class JourneyView(QGraphicsView):
     zoom_changed = Signal(float)
     viewport_changed = Signal()
+    step_after_requested = Signal(str, str, str)  # type_id, source, port
 
     def __init__(self, scene: JourneyScene, parent=None):
         super().__init__(scene, parent)
@@ -85,6 +88,7 @@ class JourneyView(QGraphicsView):
         self.horizontalScrollBar().valueChanged.connect(self.viewport_changed)
         self.verticalScrollBar().valueChanged.connect(self.viewport_changed)
         scene.new_step_requested.connect(self._offer_new_step)
+        scene.add_step_requested.connect(self._offer_step_after)
         scene.content_changed.connect(self._content_changed)
         self._was_empty = scene.node_count() == 0
         self.centerOn(0, 0)
@@ -304,6 +308,15 @@ class JourneyView(QGraphicsView):
             )
         )
         picker.popup_at(self.viewport().mapToGlobal(self.mapFromScene(where)))
+
+    def _offer_step_after(self, source: str, port: str, target: str, where: QPointF) -> None:
+        """A "+" was clicked: pick a step, which goes after `source`'s `port` (into the
+        link to `target` when there is one)."""
+        picker = NodePicker(self, exclude_triggers=True)
+        picker.picked.connect(lambda type_id: self.step_after_requested.emit(type_id, source,
+                                                                             port))
+        picker.popup_at(self.viewport().mapToGlobal(self.mapFromScene(where)))
+        self.last_picker = picker
 
     # ---- painting --------------------------------------------------------------------------
 
