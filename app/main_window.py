@@ -118,8 +118,8 @@ class MainWindow(QMainWindow):
         self.journeys_page = JourneysPage(lambda: self._read(overview.list_journeys))
         self.contacts_page = ContactsPage(
             count=lambda search: self._read(overview.count_contacts, search),
-            fetch=lambda search, before_id, limit: self._read(
-                overview.fetch_contacts, search, before_id=before_id, limit=limit
+            fetch=lambda search, after, limit: self._read(
+                overview.fetch_contacts, search, after=after, limit=limit
             ),
         )
         self.templates_page = TemplatesPage(lambda: self._read(overview.list_templates))

@@ -2,9 +2,9 @@
 
 Contract: pure functions of an SQLAlchemy `Session` (plus plain arguments) that return
 frozen dataclasses; they never write and never touch Qt, so they run in tests without a
-GUI and could run off the GUI thread later. Contacts are paged by keyset (newest first,
-`before_id` = the last id already shown), which stays fast at 100,000 rows where OFFSET
-would not.
+GUI and could run off the GUI thread later. Contacts are paged by keyset (newest first by
+when they joined, `after` = the last row already shown), which stays fast at 100,000 rows
+where OFFSET would not.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -126,10 +126,11 @@ def fetch_contacts(
     session: Session,
     search: str = "",
     *,
-    before_id: int | None = None,
+    after: ContactSummary | None = None,
     limit: int = CONTACT_PAGE_SIZE,
 ) -> list[ContactSummary]:
-    """Up to `limit` contacts matching `search`, newest first, with ids below `before_id`."""
+    """Up to `limit` contacts matching `search`, newest first (by when they joined, then
+    id), after the contact `after` (the last row of the page before)."""
     statement = select(
         Contact.id,
         Contact.email,
@@ -143,9 +144,11 @@ def fetch_contacts(
     condition = _contact_filter(search)
     if condition is not None:
         statement = statement.where(condition)
-    if before_id is not None:
-        statement = statement.where(Contact.id < before_id)
-    rows = session.execute(statement.order_by(Contact.id.desc()).limit(limit))
+    if after is not None:
+        statement = statement.where(
+            tuple_(Contact.created_at, Contact.id) < tuple_(after.created_at, after.id))
+    newest_first = (Contact.created_at.desc(), Contact.id.desc())
+    rows = session.execute(statement.order_by(*newest_first).limit(limit))
     return [
         ContactSummary(
             id=row.id,

@@ -2,7 +2,8 @@
 
 Contract:
 - `ContactsModel(count, fetch)` with `count(search) -> int` and
-  `fetch(search, before_id, limit) -> rows` (newest first; rows have `id`, `email`, `name`,
+  `fetch(search, after_row, limit) -> rows` (newest first, the page after `after_row`, the
+  last row so far, or the first page for None; rows have `id`, `email`, `name`,
   `status`, `lead_score`, `country`, `created_at`; see `app.overview`).
 - `set_search(text)` / `reload()` start over with the first page; Qt's
   `canFetchMore()`/`fetchMore()` bring in the next page when the view nears the bottom,
@@ -49,7 +50,7 @@ COLUMNS = [
 ]
 
 CountFn = Callable[[str], int]
-FetchFn = Callable[[str, int | None, int], Sequence[Any]]
+FetchFn = Callable[[str, Any | None, int], Sequence[Any]]
 
 
 class ContactsModel(RowsModel):
@@ -78,7 +79,7 @@ class ContactsModel(RowsModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
-        batch = list(self._fetch(self.search, self.rows[-1].id, self._page_size))
+        batch = list(self._fetch(self.search, self.rows[-1], self._page_size))
         self._exhausted = len(batch) < self._page_size
         if not batch:
             return

@@ -100,6 +100,9 @@ class Contact(Base):
     #: last event of any kind (engagement included): the inactivity trigger reads it
     last_activity_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
+    # the Contacts page lists newest first, a page at a time (keyset on created_at, id)
+    __table_args__ = (Index(None, "created_at", "id"),)
+
 
 class Consent(Base):
     """Who agreed (or withdrew) to what, when, how, and the evidence."""

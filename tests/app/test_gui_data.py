@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from app import overview
 from engine.db.models import (
@@ -111,11 +111,29 @@ def test_contacts_paging_is_keyset_newest_first(db):
     add_contacts(db, 25)
     with db.session() as session:
         first = overview.fetch_contacts(session, limit=10)
-        second = overview.fetch_contacts(session, before_id=first[-1].id, limit=10)
+        second = overview.fetch_contacts(session, after=first[-1], limit=10)
         assert overview.count_contacts(session) == 25
     assert [c.email for c in first][:2] == ["person24@example.com", "person23@example.com"]
     assert second[0].id == first[-1].id - 1
     assert first[0].name == "First24 Example"
+
+
+def test_contacts_are_listed_by_when_they_joined_not_by_id(db):
+    # an import brings in people who joined long ago after ones who joined today
+    add_contacts(db, 3, start=100)
+    with db.session() as session:
+        for contact in session.scalars(select(Contact)):
+            contact.created_at = contact.created_at - timedelta(days=400)
+    add_contacts(db, 12)
+    with db.session() as session:
+        pages, after = [], None
+        while page := overview.fetch_contacts(session, limit=5, after=after):
+            pages.append(page)
+            after = page[-1]
+    listed = [c for page in pages for c in page]
+    assert [c.created_at for c in listed] == sorted((c.created_at for c in listed), reverse=True)
+    assert len(listed) == 15 and len({c.id for c in listed}) == 15
+    assert [c.email for c in listed[-3:]] == [f"person{i}@example.com" for i in (102, 101, 100)]
 
 
 def test_contact_search_matches_email_and_names_and_escapes_wildcards(db):

@@ -63,7 +63,8 @@ class FakeContacts:
     def count(self, search):
         return len(self._matching(search))
 
-    def fetch(self, search, before_id, limit):
+    def fetch(self, search, after, limit):
+        before_id = after.id if after is not None else None
         self.fetches.append((search, before_id, limit))
         rows = [c for c in self._matching(search) if before_id is None or c.id < before_id]
         return rows[:limit]
