@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, Page] = {}
         self._editor_page = None  # app.editor_page.EditorPage, made on first use
         self._journeys = None  # app.journey_actions.JourneyActions, with it
+        self._library = None  # app.journey_library.JourneyLibrary, with it
         self._current = PAGE_NAMES[0]
         self.setWindowTitle("Trellis")
         self.setWindowIcon(icon("trellis", "accent"))
@@ -115,7 +116,8 @@ class MainWindow(QMainWindow):
             return query(session, *args, **kwargs)
 
     def _build_pages(self) -> None:
-        self.journeys_page = JourneysPage(lambda: self._read(overview.list_journeys))
+        self.journeys_page = JourneysPage(
+            lambda archived=False: self._read(overview.list_journeys, archived=archived))
         self.contacts_page = ContactsPage(
             count=lambda search: self._read(overview.count_contacts, search),
             fetch=lambda search, after, limit: self._read(
@@ -150,6 +152,8 @@ class MainWindow(QMainWindow):
         )
         self.journeys_page.journey_open_requested.connect(
             lambda journey_id: self.journeys.open_journey(journey_id))
+        self.journeys_page.journey_action_requested.connect(
+            lambda verb, journey_id: self.library.do(verb, journey_id))
         self.journeys_page.new_requested.connect(lambda: self.journeys.new_journey())
         self.journeys_page.import_requested.connect(lambda: self.journeys.import_file())
         self.journeys_page.table.selectionModel().selectionChanged.connect(self._update_actions)
@@ -164,15 +168,23 @@ class MainWindow(QMainWindow):
             return
         from app.editor_page import EditorPage
         from app.journey_actions import JourneyActions
+        from app.journey_library import JourneyLibrary
 
         page = EditorPage(self._db, self.engine_host, self._settings)
         self._editor_page = page
         self.add_page("editor", page)
         self._journeys = JourneyActions(self, self._db, page, self.recent)
+        self._library = JourneyLibrary(self, self._db, self._journeys)
         page.back_requested.connect(lambda: self.show_page("journeys"))
         page.journeys_changed.connect(self.journeys_page.refresh)
         page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         page.file_saved.connect(self.recent.add)
+
+    @property
+    def library(self):
+        """The journeys list's verbs (`app.journey_library.JourneyLibrary`)."""
+        self.prepare_editor()
+        return self._library
 
     @property
     def editor_page(self):

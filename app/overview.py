@@ -72,8 +72,9 @@ class DatabaseLocation:
     path: Path | None
 
 
-def list_journeys(session: Session) -> list[JourneySummary]:
-    """Every journey except archived ones, most recently edited first."""
+def list_journeys(session: Session, archived: bool = False) -> list[JourneySummary]:
+    """Every journey except archived ones (with `archived`: only those), most recently
+    edited first."""
     active = (
         select(Enrollment.journey_id, func.count().label("n"))
         .where(Enrollment.status == EnrollmentStatus.ACTIVE)
@@ -91,7 +92,8 @@ def list_journeys(session: Session) -> list[JourneySummary]:
         )
         .outerjoin(JourneyVersion, JourneyVersion.id == JourneyRow.live_version_id)
         .outerjoin(active, active.c.journey_id == JourneyRow.id)
-        .where(JourneyRow.status != JourneyStatus.ARCHIVED)
+        .where((JourneyRow.status == JourneyStatus.ARCHIVED) if archived
+               else (JourneyRow.status != JourneyStatus.ARCHIVED))
         .order_by(JourneyRow.updated_at.desc(), JourneyRow.id.desc())
     )
     return [JourneySummary(*row) for row in rows]

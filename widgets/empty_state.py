@@ -60,3 +60,7 @@ class EmptyState(QWidget):
         layout.addStretch(2)
         layout.addLayout(row)
         layout.addStretch(3)
+
+    def set_text(self, title: str, body: str) -> None:
+        self.title.setText(title)
+        self.body.setText(body)

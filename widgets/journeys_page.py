@@ -1,9 +1,16 @@
 """The Journeys page: every journey with its status, live version and who is in it now.
 
 Contract:
-- `JourneysPage(load)` where `load()` returns journey summaries with `id`, `name`,
+- `JourneysPage(load)` where `load(archived)` returns journey summaries with `id`, `name`,
   `status`, `live_version` (int | None), `active_contacts` and `updated_at`
-  (see `app.overview.JourneySummary`); `refresh()` calls it again.
+  (see `app.overview.JourneySummary`) — the archived ones only when `archived`;
+  `refresh()` calls it again. The "Archived" toggle in the header (`show_archived(bool)`)
+  switches between the journeys in use and the archived ones.
+- Each row has a context menu and keyboard shortcuts (table focused): Open (Enter),
+  Rename (F2), Duplicate (Ctrl+D), Export (Ctrl+E), Archive / Restore (Ctrl+Shift+A),
+  Delete (Del; offered for drafts never published and archived journeys). Each emits
+  `journey_action_requested(verb, journey_id)` with verb one of `VERBS`; the app does it
+  (asking to confirm a delete) and refreshes the page.
 - An empty list shows an explanatory empty state instead of the table.
 - `journey_open_requested(journey_id)` is emitted when a row is activated (double-click
   or Enter): the journey editor opens it.
@@ -20,8 +27,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton
 
 from engine.db.models import JourneyStatus
 from widgets import formatting
@@ -59,6 +67,35 @@ COLUMNS = [
     ),
 ]
 
+VERBS = ("open", "rename", "duplicate", "export", "archive", "restore", "delete")
+VERB_TEXTS = {
+    "open": ("Open", "Return"),
+    "rename": ("Rename…", "F2"),
+    "duplicate": ("Duplicate", "Ctrl+D"),
+    "export": ("Export…", "Ctrl+E"),
+    "archive": ("Archive", "Ctrl+Shift+A"),
+    "restore": ("Restore", "Ctrl+Shift+A"),
+    "delete": ("Delete…", QKeySequence.StandardKey.Delete),
+}
+ARCHIVED_TITLE = "No archived journeys"
+ARCHIVED_BODY = (
+    "Archive a journey you no longer use to take it off the list without losing it: "
+    "its history stays, and Restore brings it back."
+)
+
+
+def verbs_for(status: str, live_version: int | None) -> list[str]:
+    """What can be done to a journey in this state, in menu order."""
+    if status == JourneyStatus.ARCHIVED:
+        return ["open", "rename", "duplicate", "export", "restore", "delete"]
+    verbs = ["open", "rename", "duplicate", "export"]
+    if status != JourneyStatus.LIVE:
+        verbs.append("archive")
+    if status == JourneyStatus.DRAFT and live_version is None:
+        verbs.append("delete")
+    return verbs
+
+
 EMPTY_TITLE = "No journeys yet — start from a proven playbook or a blank canvas"
 EMPTY_BODY = (
     "A journey is a path your contacts travel on their own: a trigger such as "
@@ -81,6 +118,7 @@ def _buttons(on_new, on_import) -> tuple[QPushButton, QPushButton]:
 
 class JourneysPage(Page):
     journey_open_requested = Signal(int)
+    journey_action_requested = Signal(str, int)
     new_requested = Signal()
     import_requested = Signal()
     demo_requested = Signal()
@@ -93,8 +131,14 @@ class JourneysPage(Page):
             parent,
         )
         self._load = load
+        self.archived = False
         self.count_label = QLabel(objectName="countLabel")
         self.header.add_widget(self.count_label)
+        self.archive_toggle = QPushButton(icon("archive"), " Archived")
+        self.archive_toggle.setCheckable(True)
+        self.archive_toggle.setToolTip("Show the archived journeys (and back)")
+        self.archive_toggle.toggled.connect(self.show_archived)
+        self.header.add_widget(self.archive_toggle)
         self.new_button, self.import_button = _buttons(self.new_requested, self.import_requested)
         self.header.add_widget(self.import_button)
         self.header.add_widget(self.new_button)
@@ -104,6 +148,9 @@ class JourneysPage(Page):
         self.table.setModel(self.model)
         self.table.set_column_widths(0, {1: 140, 2: 130, 3: 150, 4: 150})
         self.table.activated.connect(self._open)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.row_actions = self._row_actions()
         self.empty = EmptyState("journeys", EMPTY_TITLE, EMPTY_BODY)
         # below the explanation, above the bottom stretch (see EmptyState's layout)
         self.empty.layout().insertLayout(2, self._empty_actions())
@@ -118,14 +165,91 @@ class JourneysPage(Page):
         self.content.addStretch(0)
 
     def refresh(self) -> None:
-        rows = list(self._load())
+        selected = self.selected_journey_id()  # kept across the reload when still listed
+        rows = list(self._load(self.archived))
         self.model.set_rows(rows)
         self._show(bool(rows))
+        if selected is not None:
+            self.select_journey(selected)
+
+    def show_archived(self, archived: bool) -> None:
+        """Switch the list to the archived journeys (True) or back."""
+        self.archived = archived
+        if self.archive_toggle.isChecked() != archived:
+            self.archive_toggle.setChecked(archived)  # calls back once, with the same value
+            return
+        self.refresh()
+
+    def select_journey(self, journey_id: int) -> bool:
+        for row in range(self.model.rowCount()):
+            index = self.model.index(row, 0)
+            if index.data(ROW_ROLE).id == journey_id:
+                self.table.setCurrentIndex(index)
+                self.table.selectRow(row)
+                return True
+        return False
+
+    # ---- the verbs on a row ----------------------------------------------------------------
+
+    def _row_actions(self) -> dict[str, QAction]:
+        actions = {}
+        for verb in VERBS:
+            text, shortcut = VERB_TEXTS[verb]
+            action = QAction(text, self.table)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.triggered.connect(lambda _checked=False, verb=verb: self.request(verb))
+            if verb != "open":  # Enter already opens (the table's activated signal)
+                self.table.addAction(action)
+            actions[verb] = action
+        return actions
+
+    def selected_row(self):
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(ROW_ROLE) if rows else None
+
+    def request(self, verb: str) -> bool:
+        """Ask the app to do `verb` to the selected journey (when it allows it)."""
+        row = self.selected_row()
+        if verb == "archive" and row is not None and row.status == JourneyStatus.ARCHIVED:
+            verb = "restore"  # one shortcut toggles
+        elif verb == "restore" and row is not None and row.status != JourneyStatus.ARCHIVED:
+            verb = "archive"
+        if row is None or verb not in verbs_for(row.status, row.live_version):
+            return False
+        self.journey_action_requested.emit(verb, row.id)
+        return True
+
+    def context_menu_for(self, row) -> QMenu:
+        menu = QMenu(self)
+        allowed = verbs_for(row.status, row.live_version)
+        for verb in VERBS:
+            if verb in ("archive", "restore") and verb not in allowed:
+                continue
+            if verb == "delete":
+                menu.addSeparator()
+            action = self.row_actions[verb]
+            action.setEnabled(verb in allowed)
+            menu.addAction(action)
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.selectRow(index.row())
+        menu = self.context_menu_for(index.data(ROW_ROLE))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+        for action in self.row_actions.values():
+            action.setEnabled(True)  # the shortcuts check the row themselves
 
     def _show(self, has_rows: bool) -> None:
         rows = self.model.rowCount()
-        self.count_label.setText(formatting.plural(rows, "journey") if has_rows else "")
-        empty = self.welcome if self._welcome else self.empty
+        noun = "archived journey" if self.archived else "journey"
+        self.count_label.setText(formatting.plural(rows, noun) if has_rows else "")
+        self.empty.set_text(*((ARCHIVED_TITLE, ARCHIVED_BODY) if self.archived
+                              else (EMPTY_TITLE, EMPTY_BODY)))
+        empty = self.welcome if self._welcome and not self.archived else self.empty
         self.card.show_widget(self.table if has_rows else empty)
         # an empty list offers the same two buttons in its empty state
         self.new_button.setVisible(has_rows)

@@ -76,7 +76,7 @@ def cell(model, row, column, role=Qt.ItemDataRole.DisplayRole):
 
 def test_journeys_page_empty_state_then_rows(qtbot):
     rows = []
-    page = JourneysPage(lambda: rows)
+    page = JourneysPage(lambda archived=False: [] if archived else rows)
     qtbot.addWidget(page)
     page.refresh()
     assert page.card.current_widget() is page.empty
@@ -97,7 +97,7 @@ def test_journeys_page_empty_state_then_rows(qtbot):
 
 
 def test_activating_a_journey_requests_opening_it(qtbot):
-    page = JourneysPage(lambda: [Journey(7, "Welcome", "draft", None, 0, NOW)])
+    page = JourneysPage(lambda archived=False: [Journey(7, "Welcome", "draft", None, 0, NOW)])
     qtbot.addWidget(page)
     page.refresh()
     with qtbot.waitSignal(page.journey_open_requested) as signal:
