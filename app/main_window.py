@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from app import overview
 from app.engine_host import EngineHost, describe
 from app.first_run import FirstRun
+from app.help_menu import HelpMenu
 from app.recent_files import RecentFiles
 from app.theme import ThemeController
 from engine.db.database import Database
@@ -179,6 +180,10 @@ class MainWindow(QMainWindow):
         page.journeys_changed.connect(self.journeys_page.refresh)
         page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         page.file_saved.connect(self.recent.add)
+
+    @property
+    def database(self) -> Database:
+        return self._db
 
     @property
     def library(self):
@@ -362,6 +367,8 @@ class MainWindow(QMainWindow):
         self.pause_sending.toggled.connect(self._pause_sending_toggled)
 
         help_menu = menus.addMenu("&Help")
+        self.help = HelpMenu(self, help_menu)
+        help_menu.addSeparator()
         about = help_menu.addAction("&About Trellis", self._about)
         about.setMenuRole(QAction.MenuRole.AboutRole)
 

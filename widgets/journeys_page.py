@@ -127,7 +127,7 @@ class JourneysPage(Page):
     def __init__(self, load: Callable[[], Sequence[Any]], parent=None):
         super().__init__(
             "Journeys",
-            "Automated paths for your contacts: welcome series, win-backs, abandoned carts.",
+            "Automated paths for your contacts: welcome series, re-engagement, abandoned carts.",
             parent,
         )
         self._load = load

@@ -31,8 +31,8 @@ SUBTITLE = "How would you like to start?"
 DEMO_TITLE = "Explore the demo shop"
 DEMO_BODY = (
     "Juniper & Oak, a small coffee, tea and home-goods shop: 500 customers with three "
-    "months of orders, and six proven journeys ready to try — abandoned cart, welcome "
-    "series, win-back and more. Nothing is published and no email is sent."
+    "months of orders, and six proven journeys ready to try — Abandoned cart, Welcome "
+    "series, Re-engagement and more. Nothing is published and no email is sent."
 )
 EMPTY_TITLE = "Start empty"
 EMPTY_BODY = (

@@ -70,10 +70,11 @@ def run_list(args: argparse.Namespace) -> int:
     if not journeys:
         print("No journeys yet. Import one with: trellis journeys import FILE")
         return EXIT_OK
-    print(f"{'ID':>4}  {'NAME':<32} {'STATUS':<8} {'VERSION':>7} {'ACTIVE':>7}  LAST EDIT")
+    width = max(len("NAME"), *(len(j.name) for j in journeys))  # names whole, never cut
+    print(f"{'ID':>4}  {'NAME':<{width}} {'STATUS':<8} {'VERSION':>7} {'ACTIVE':>7}  LAST EDIT")
     for j in journeys:
         version = f"v{j.version}" if j.version else "-"
-        print(f"{j.id:>4}  {j.name[:32]:<32} {j.status:<8} {version:>7} {j.active:>7}  "
+        print(f"{j.id:>4}  {j.name:<{width}} {j.status:<8} {version:>7} {j.active:>7}  "
               f"{j.updated_at:%Y-%m-%d %H:%M}")
     return EXIT_OK
 

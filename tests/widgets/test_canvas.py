@@ -225,6 +225,15 @@ def test_zoom_keys_and_fit(qtbot):
     qtbot.keyClick(view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert view.zoom() == 1.0
     qtbot.keyClick(view, Qt.Key.Key_F)
+    # F frames the journey, but never below the readable zoom: then from its start
+    from widgets.canvas.view import READABLE_ZOOM
+    assert READABLE_ZOOM - 1e-6 <= view.zoom() <= 1.0
+    assert (view.visible_rect().contains(editor.scene.nodes_rect())
+            or (abs(view.zoom() - READABLE_ZOOM) < 1e-6
+                and view.visible_rect().contains(editor.scene.nodes_rect(["trigger"]))))
+    editor.resize(2400, 900)  # room enough: then all of it shows
+    qtbot.wait(5)
+    qtbot.keyClick(view, Qt.Key.Key_F)
     assert view.visible_rect().contains(editor.scene.nodes_rect())
     assert editor.zoom_label.text() == f"{round(view.zoom() * 100)} %"
 

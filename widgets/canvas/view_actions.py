@@ -70,7 +70,8 @@ class CanvasActions(QObject):
         self.zoom_in = action("Zoom in", view.zoom_in, (Key.ZoomIn, "Ctrl+="), "zoom-in")
         self.zoom_out = action("Zoom out", view.zoom_out, (Key.ZoomOut,), "zoom-out")
         self.reset_zoom = action("Actual size", view.reset_zoom, ("Ctrl+0",), tip="Zoom to 100 %")
-        self.fit = action("Fit", view.fit_to_view, ("F",), "fit", tip="Show the whole journey")
+        self.fit = action("Fit", lambda: view.fit_readable(), ("F",), "fit",
+                          tip="Frame the journey, never too small to read (the map shows all)")
         self.tidy = action(
             "Tidy", lambda: self.tidy_requested.emit(scene.flow), (), "tidy",
             tip="Tidy up: arrange the steps in layers, the way they flow now",
