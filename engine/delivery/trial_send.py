@@ -75,7 +75,7 @@ def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: Em
         from_name=rendered.from_name or sender.name, message_id_key=key,
         unsubscribe_https=context.unsubscribe_url,
         unsubscribe_mailto=links.unsubscribe_mailto(sender.address, key, contact_id),
-        domain=sender.domain, date=now)
+        domain=sender.domain, date=now, reply_to=sender.reply_to)
     message.replace_header("Subject", f"[Test] {rendered.subject}")
     message[TEST_HEADER] = "yes"
     connection = SmtpConnection(smtp, password)
