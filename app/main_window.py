@@ -19,6 +19,10 @@ Contract:
 - First run (`first_run`: `app.first_run.FirstRun`): `offer_first_run()` shows the demo
   shop or empty start on the Journeys page when the database is empty (the app calls it
   once its window is shown). `refresh_pages()` re-reads the lists.
+- Settings ▸ Sending (`widgets.settings_sending`, driven by `app.sending_settings`, made
+  when first shown): `show_settings(section)` opens the Settings page at a section; the
+  status bar offers "Set up sending…" while the engine says no email server is set up.
+  Saving restarts delivery on the new server.
 - Geometry, state and page are saved on close and restored on construction. Closing asks
   about unsaved journey changes (and stays open on Cancel), then stops the engine.
 """
@@ -37,6 +41,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -128,6 +133,7 @@ class MainWindow(QMainWindow):
             location.display_url, location.backend, location.path, self._theme.choice
         )
         self.settings_page.theme_choice_requested.connect(self._theme.set_choice)
+        self._build_sending_section()
 
         self.add_page(
             "journeys",
@@ -145,7 +151,7 @@ class MainWindow(QMainWindow):
         self.add_page(
             "settings",
             self.settings_page,
-            ("settings", "Settings", "Theme and database location"),
+            ("settings", "Settings", "Sending, theme and database location"),
             at_bottom=True,
         )
         self.journeys_page.journey_open_requested.connect(
@@ -377,6 +383,46 @@ class MainWindow(QMainWindow):
         edit_stored_template(self, self._db, index.data(ROW_ROLE).id,
                              self.templates_page.refresh,
                              self.engine_host.public_url)
+
+    # ---- Settings ▸ Sending, and the way to it from the status bar ---------------------------
+
+    def _build_sending_section(self) -> None:
+        from widgets.settings_sending import SendingSection
+
+        self._sending = None  # app.sending_settings.SendingSettings, made when first shown
+        self.sending_section = SendingSection()
+        self.settings_page.add_section("sending", "Sending", self.sending_section,
+                                       before="database")
+        self.sending_section.refresh_requested.connect(lambda: self.sending_settings.load())
+        self._sending_link = QPushButton("Set up sending…", objectName="flatButton")
+        self._sending_link.setFlat(True)
+        self._sending_link.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._sending_link.setToolTip("Settings ▸ Sending: the email server and the sender")
+        self._sending_link.clicked.connect(lambda: self.show_settings("sending"))
+        self.statusBar().addWidget(self._sending_link)
+        self.engine_host.status_changed.connect(self._update_sending_link)
+        self._update_sending_link(self.engine_host.status())
+
+    @property
+    def sending_settings(self):
+        """The Sending section's driver (`app.sending_settings.SendingSettings`)."""
+        if self._sending is None:
+            from app.sending_settings import SendingSettings
+
+            self._sending = SendingSettings(self.sending_section, self._db,
+                                            self.engine_host.public_url, self)
+            self._sending.saved.connect(self.engine_host.restart_delivery)
+        return self._sending
+
+    def show_settings(self, section: str = "general") -> None:
+        """The Settings page, at `section` ("general", "sending", "database"…)."""
+        self.show_page("settings")
+        self.settings_page.show_section(section)
+
+    def _update_sending_link(self, status) -> None:
+        from app.engine_host import NO_SERVER_NOTE
+
+        self._sending_link.setVisible(NO_SERVER_NOTE in status.notes)
 
     # ---- dropped files ---------------------------------------------------------------------
 

@@ -149,6 +149,7 @@ class SendingSection(QWidget):
         self.test_template = QComboBox()
         self.test_contact = QComboBox()
         self.test_to = QLineEdit(placeholderText="you@yourshop.com, a colleague…")
+        self._default_to = ""
         form.addRow(QLabel("Email", objectName="fieldLabel"), self.test_template)
         form.addRow(QLabel("Made for", objectName="fieldLabel"), self.test_contact)
         form.addRow(QLabel("Send to", objectName="fieldLabel"), self.test_to)
@@ -265,8 +266,10 @@ class SendingSection(QWidget):
             for label, value in items:
                 combo.addItem(label, value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
-        if not self.test_to.text().strip():
+        # the sender address is the default: it follows the saved one until the user types
+        if self.test_to.text().strip() in ("", self._default_to):
             self.test_to.setText(to)
+        self._default_to = to
 
     def _send_test(self) -> None:
         if self.test_template.currentData() is None or self.test_contact.currentData() is None:

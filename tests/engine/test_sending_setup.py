@@ -93,6 +93,11 @@ def test_empty_server_removes_it_and_keeps_the_delivery_knobs_otherwise(db):
 
 
 def test_example_values_are_flagged():
+    from engine.delivery.sending_setup import DEMO_POSTAL_ADDRESS
+    from engine.demo import SHOP_SETTINGS
+
+    assert SHOP_SETTINGS["postal_address"] == DEMO_POSTAL_ADDRESS
+    assert set(example_flags(AppSettings(**SHOP_SETTINGS))) == {"sender_email", "postal_address"}
     flags = example_flags(AppSettings())
     assert set(flags) == {"sender_email", "postal_address"}
     assert flags["sender_email"].startswith("replace the example address")
