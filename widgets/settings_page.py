@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -68,6 +68,36 @@ def _value(text: str) -> QLabel:
     return label
 
 
+class _SectionScroll(QScrollArea):
+    """A scroll area that gives its widget the height its word-wrapped labels need.
+
+    QScrollArea sizes a taller-than-the-view widget by its minimum size hint, which
+    ignores height-for-width: wrapped notes under the fields then overlapped the fields."""
+
+    def __init__(self):
+        super().__init__(widgetResizable=True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)  # notes shown or hidden later change the height
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_height()
+        return super().eventFilter(watched, event)
+
+    def resizeEvent(self, event) -> None:
+        self._fit_height()
+        super().resizeEvent(event)
+
+    def _fit_height(self) -> None:
+        widget = self.widget()
+        if widget is not None and widget.hasHeightForWidth():
+            width = min(self.viewport().width(), widget.maximumWidth())
+            widget.setMinimumHeight(widget.heightForWidth(width))
+
+
 def _stacked(*cards: QWidget) -> QWidget:
     """Cards one under the other, top-aligned: one section's content."""
     widget = QWidget()
@@ -96,6 +126,7 @@ class SettingsPage(Page):
         self._sections: dict[str, QWidget] = {}
         self.section_list = QListWidget(objectName="settingsSections")
         self.section_list.setFixedWidth(SECTION_LIST_WIDTH)
+        self.section_list.setSizeAdjustPolicy(QListWidget.SizeAdjustPolicy.AdjustToContents)
         self.section_list.currentRowChanged.connect(self._row_changed)
         self.sections = QStackedWidget()
         row = QHBoxLayout()
@@ -165,8 +196,7 @@ class SettingsPage(Page):
                     before: str | None = None) -> None:
         if name in self._sections:
             raise ValueError(f"a settings section named {name!r} exists already")
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll = _SectionScroll()
         scroll.setWidget(widget)
         names = list(self._sections)
         index = names.index(before) if before in self._sections else len(names)

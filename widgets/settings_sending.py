@@ -23,7 +23,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -44,7 +44,6 @@ FIELDS = ("host", "port", "security", "username", "password", "sender_name", "se
 
 def _card(title: str, description: str) -> Card:
     card = Card()
-    card.setMaximumWidth(CARD_MAX_WIDTH)
     card.body.addWidget(QLabel(title, objectName="cardTitle"))
     text = QLabel(description, objectName="muted", wordWrap=True)
     card.body.addWidget(text)
@@ -52,7 +51,7 @@ def _card(title: str, description: str) -> Card:
 
 
 def _note(tone: str | None = None) -> QLabel:
-    label = QLabel(objectName="fieldError" if tone == "danger" else "muted", wordWrap=True)
+    label = QLabel(objectName="fieldError" if tone == "danger" else "fieldNote", wordWrap=True)
     if tone:
         label.setProperty("tone", tone)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -63,6 +62,26 @@ def _note(tone: str | None = None) -> QLabel:
 def _show(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setVisible(bool(text))
+
+
+class _Grid(QGridLayout):
+    """Label | field rows, with notes (errors, flags) on rows of their own under the field.
+
+    A grid rather than a QFormLayout: the form layout squeezed a field holding
+    word-wrapped notes below its height, and the notes overlapped the field."""
+
+    def __init__(self):
+        super().__init__()
+        self.setHorizontalSpacing(20)
+        self.setVerticalSpacing(4)
+        self.setColumnStretch(1, 1)
+
+    def addRow(self, label: QWidget, field: QWidget, notes: list[QWidget] = ()) -> None:
+        row = self.rowCount()
+        self.addWidget(label, row, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.addWidget(field, row, 1)
+        for offset, note in enumerate(notes, start=1):
+            self.addWidget(note, row + offset, 1)
 
 
 class SendingSection(QWidget):
@@ -113,7 +132,7 @@ class SendingSection(QWidget):
         self.test_button.setToolTip("Connect and log in with the settings as typed; "
                                     "nothing is sent")
         self.test_button.clicked.connect(lambda: self.test_connection_requested.emit(self.form()))
-        self.connection_headline = QLabel(objectName="cardTitle", wordWrap=True)
+        self.connection_headline = QLabel(objectName="connectionResult", wordWrap=True)
         self.connection_detail = _note()
         self.connection_headline.hide()
         test_row = QHBoxLayout()
@@ -161,6 +180,9 @@ class SendingSection(QWidget):
         send_row.addWidget(self.test_result, 1)
         trial.body.addLayout(send_row)
 
+        # the section, not each card, has the width limit: height-for-width (the wrapped
+        # notes) is then worked out for the width the cards really get
+        self.setMaximumWidth(CARD_MAX_WIDTH)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(20)
@@ -173,24 +195,17 @@ class SendingSection(QWidget):
     # ---- building ----------------------------------------------------------------------------
 
     @staticmethod
-    def _form(card: Card) -> QFormLayout:
-        form = QFormLayout()
-        form.setHorizontalSpacing(20)
-        form.setVerticalSpacing(6)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        card.body.addLayout(form)
-        return form
+    def _form(card: Card) -> "_Grid":
+        grid = _Grid()
+        card.body.addLayout(grid)
+        return grid
 
-    def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str,
+    def _row(self, form: "_Grid", label: str, widget: QWidget, field: str,
              extra: tuple[str, ...] = ()) -> None:
-        cell = QVBoxLayout()
-        cell.setSpacing(2)
-        cell.addWidget(widget)
-        for name in (field, *extra):
-            cell.addWidget(self.errors[name])
+        notes = [self.errors[name] for name in (field, *extra)]
         if field in self.flags:
-            cell.addWidget(self.flags[field])
-        form.addRow(QLabel(label, objectName="fieldLabel"), cell)
+            notes.append(self.flags[field])
+        form.addRow(QLabel(label, objectName="fieldLabel"), widget, notes)
 
     # ---- the form ------------------------------------------------------------------------------
 
