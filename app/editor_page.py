@@ -41,6 +41,7 @@ from app.email_session import edit_journey_email
 from app.engine_host import EngineHost
 from app.journey_document import JourneyDocument
 from app.publishing import pause_work, publish_plan, publish_work, resume_work
+from app.trial_tools import TrialTools
 from app.walkthrough_runner import WalkthroughRunner
 from engine.analytics.live_counts import node_counts
 from engine.db.database import Database
@@ -85,6 +86,12 @@ class EditorPage(QWidget):
         self.header.resume_requested.connect(lambda: self._run_verb(resume_work, "Resumed"))
         self.header.email_requested.connect(self.edit_email)
         self.header.new_email_requested.connect(self.new_email)
+        # the header's Test menu: app/trial_tools.py does the work
+        self.trial = TrialTools(self, database, host)
+        self.header.test_contact_requested.connect(
+            lambda: self.trial.enter_test_contact(self.journey_id, on_done=self.refresh))
+        self.header.test_event_requested.connect(
+            lambda: self.trial.send_test_event(on_done=self.refresh))
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
         self.walkthrough.path_changed.connect(self._walked)

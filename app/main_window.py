@@ -22,7 +22,8 @@ Contract:
 - Settings ▸ Sending (`widgets.settings_sending`, driven by `app.sending_settings`, made
   when first shown): `show_settings(section)` opens the Settings page at a section; the
   status bar offers "Set up sending…" while the engine says no email server is set up.
-  Saving restarts delivery on the new server.
+  Saving restarts delivery on the new server. Sending ▸ Email server settings… opens it
+  too, and Sending ▸ Send a test event… records a real event (`app.trial_tools`).
 - Geometry, state and page are saved on close and restored on construction. Closing asks
   about unsaved journey changes (and stays open on Cancel), then stops the engine.
 """
@@ -402,6 +403,20 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self._sending_link)
         self.engine_host.status_changed.connect(self._update_sending_link)
         self._update_sending_link(self.engine_host.status())
+        menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Sending")
+        menu.addSeparator()
+        menu.addAction(icon("settings"), "Email server &settings…",
+                       lambda: self.show_settings("sending"))
+        menu.addAction(icon("bolt"), "Send a test &event…", self.send_test_event)
+
+    def send_test_event(self):
+        """Sending ▸ Send a test event…: a real event through the intake path."""
+        from app.trial_tools import TrialTools
+
+        if getattr(self, "_trial", None) is None:
+            self._trial = TrialTools(self, self._db, self.engine_host)
+        on_done = self.editor_page.refresh if self._editor_page is not None else None
+        return self._trial.send_test_event(on_done=on_done)
 
     @property
     def sending_settings(self):
