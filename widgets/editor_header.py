@@ -131,9 +131,9 @@ class EditorHeader(QWidget):
         self.test.setToolTip("Try the journey out with a test contact or a test event")
         menu = QMenu(self)
         self.test_contact_action = menu.addAction(
-            icon("hand"), "Enter a test contact now…", self.test_contact_requested)
+            icon("hand"), "Enter a test contact now…", self.test_contact_requested.emit)
         self.test_event_action = menu.addAction(icon("bolt"), "Send a test event…",
-                                                self.test_event_requested)
+                                                self.test_event_requested.emit)
         self.test.setMenu(menu)
         self._test_status(JourneyStatus.DRAFT)
 
