@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -409,14 +410,47 @@ class MainWindow(QMainWindow):
                        lambda: self.show_settings("sending"))
         menu.addAction(icon("bolt"), "Send a test &event…", self.send_test_event)
 
-    def send_test_event(self):
+        # Contacts: right-click a contact to mark it as a test contact or send it an event
+        table = self.contacts_page.table
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._contact_menu)
+
+    def send_test_event(self, contact_id: int | None = None):
         """Sending ▸ Send a test event…: a real event through the intake path."""
         from app.trial_tools import TrialTools
 
         if getattr(self, "_trial", None) is None:
             self._trial = TrialTools(self, self._db, self.engine_host)
         on_done = self.editor_page.refresh if self._editor_page is not None else None
-        return self._trial.send_test_event(on_done=on_done)
+        return self._trial.send_test_event(contact_id, on_done=on_done)
+
+    def contact_menu(self, contact_id: int) -> QMenu:
+        """The Contacts page's menu for one contact (test contact on/off, test event)."""
+        from engine.contacts.test_contacts import mark_test
+        from engine.db.models import Contact
+
+        with self._db.session() as session:
+            contact = session.get(Contact, contact_id)
+            email, is_test = contact.email, contact.is_test
+
+        def toggle() -> None:
+            with self._db.session() as session:
+                mark_test(session, [email], on=not is_test)
+            self.statusBar().showMessage(
+                f"{email} is {'no longer ' if is_test else ''}a test contact", 6000)
+
+        menu = QMenu(self)
+        menu.addAction(icon("hand"), "No longer a test contact" if is_test
+                       else "Mark as a test contact", toggle)
+        menu.addAction(icon("bolt"), "Send a test event…",
+                       lambda: self.send_test_event(contact_id))
+        return menu
+
+    def _contact_menu(self, point) -> None:
+        index = self.contacts_page.table.indexAt(point)
+        if index.isValid():
+            menu = self.contact_menu(index.data(ROW_ROLE).id)
+            menu.exec(self.contacts_page.table.viewport().mapToGlobal(point))
 
     @property
     def sending_settings(self):

@@ -165,3 +165,23 @@ def test_a_bad_event_name_is_refused_by_intake(qtbot, qapp, db, tmp_path, bad):
     assert "the test event" in dialog.result.text()
     with db.session() as session:
         assert session.scalars(select(Event)).all() == []
+
+
+def test_contacts_menu_marks_test_contacts(qtbot, qapp, db, tmp_path):
+    window = make_window(qtbot, qapp, db, tmp_path)
+    with db.session() as session:
+        record_contact_upsert(session, {"email": "me@myshop.com"},
+                              now=datetime.now(timezone.utc), source="test")
+    me = contact_id(db, "me@myshop.com")
+    menu = window.contact_menu(me)
+    [mark, event] = [a for a in menu.actions() if not a.isSeparator()]
+    assert mark.text() == "Mark as a test contact"
+    mark.trigger()
+    with db.session() as session:
+        assert session.get(Contact, me).is_test
+    assert window.contact_menu(me).actions()[0].text() == "No longer a test contact"
+    window.contact_menu(me).actions()[0].trigger()
+    with db.session() as session:
+        assert not session.get(Contact, me).is_test
+    event.trigger()
+    assert window._trial.dialog.contact.currentData() == me
