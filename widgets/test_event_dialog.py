@@ -20,6 +20,7 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -56,9 +57,13 @@ class TestEventDialog(QDialog):
         self.name = QComboBox(editable=True)
         self.name.addItems(names)
         self.name.lineEdit().setPlaceholderText("e.g. added_to_cart")
-        self.contact = QComboBox()
+        # editable, matched anywhere in the label: type part of a name or an address
+        self.contact = QComboBox(editable=True)
+        self.contact.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for label, contact_id in contacts:
             self.contact.addItem(label, contact_id)
+        self.contact.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.contact.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         form = QFormLayout()
         form.addRow("Event", self.name)
         form.addRow("Contact", self.contact)
@@ -91,6 +96,8 @@ class TestEventDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(QLabel("Properties", objectName="fieldLabel"))
+        layout.addWidget(QLabel("Numbers, true, false and null are sent as such; anything else "
+                                "as text.", objectName="muted", wordWrap=True))
         layout.addWidget(self.table, 1)
         layout.addLayout(row_buttons)
         layout.addWidget(self.problem)
@@ -130,7 +137,8 @@ class TestEventDialog(QDialog):
         try:
             if not name:
                 raise ValueError("name the event (pick one the shop has sent, or type one)")
-            if self.contact.currentData() is None:
+            if self.contact.currentData() is None or \
+                    self.contact.currentText() != self.contact.itemText(self.contact.currentIndex()):
                 raise ValueError("choose the contact the event is about")
             properties = self.properties()
         except ValueError as error:
