@@ -41,9 +41,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
-    QPushButton,
     QStackedWidget,
     QWidget,
 )
@@ -53,6 +51,7 @@ from app.engine_host import EngineHost, describe
 from app.first_run import FirstRun
 from app.recent_files import RecentFiles
 from app.theme import ThemeController
+from app.window_sending import SendingWindowParts
 from engine.db.database import Database
 from widgets.contacts_page import ContactsPage
 from widgets.icons import icon
@@ -80,7 +79,7 @@ def app_version() -> str:
         return "development build"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SendingWindowParts, QMainWindow):
     def __init__(self, db: Database, settings: QSettings, theme: ThemeController,
                  engine_host: EngineHost | None = None, parent=None):
         super().__init__(parent)
@@ -385,93 +384,6 @@ class MainWindow(QMainWindow):
         edit_stored_template(self, self._db, index.data(ROW_ROLE).id,
                              self.templates_page.refresh,
                              self.engine_host.public_url)
-
-    # ---- Settings ▸ Sending, and the way to it from the status bar ---------------------------
-
-    def _build_sending_section(self) -> None:
-        from widgets.settings_sending import SendingSection
-
-        self._sending = None  # app.sending_settings.SendingSettings, made when first shown
-        self.sending_section = SendingSection()
-        self.settings_page.add_section("sending", "Sending", self.sending_section,
-                                       before="database")
-        self.sending_section.refresh_requested.connect(lambda: self.sending_settings.load())
-        self._sending_link = QPushButton("Set up sending…", objectName="flatButton")
-        self._sending_link.setFlat(True)
-        self._sending_link.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._sending_link.setToolTip("Settings ▸ Sending: the email server and the sender")
-        self._sending_link.clicked.connect(lambda: self.show_settings("sending"))
-        self.statusBar().addWidget(self._sending_link)
-        self.engine_host.status_changed.connect(self._update_sending_link)
-        self._update_sending_link(self.engine_host.status())
-        menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Sending")
-        menu.addSeparator()
-        menu.addAction(icon("settings"), "Email server &settings…",
-                       lambda: self.show_settings("sending"))
-        menu.addAction(icon("bolt"), "Send a test &event…", self.send_test_event)
-
-        # Contacts: right-click a contact to mark it as a test contact or send it an event
-        table = self.contacts_page.table
-        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        table.customContextMenuRequested.connect(self._contact_menu)
-
-    def send_test_event(self, contact_id: int | None = None):
-        """Sending ▸ Send a test event…: a real event through the intake path."""
-        from app.trial_tools import TrialTools
-
-        if getattr(self, "_trial", None) is None:
-            self._trial = TrialTools(self, self._db, self.engine_host)
-        on_done = self.editor_page.refresh if self._editor_page is not None else None
-        return self._trial.send_test_event(contact_id, on_done=on_done)
-
-    def contact_menu(self, contact_id: int) -> QMenu:
-        """The Contacts page's menu for one contact (test contact on/off, test event)."""
-        from engine.contacts.test_contacts import mark_test
-        from engine.db.models import Contact
-
-        with self._db.session() as session:
-            contact = session.get(Contact, contact_id)
-            email, is_test = contact.email, contact.is_test
-
-        def toggle() -> None:
-            with self._db.session() as session:
-                mark_test(session, [email], on=not is_test)
-            self.statusBar().showMessage(
-                f"{email} is {'no longer ' if is_test else ''}a test contact", 6000)
-
-        menu = QMenu(self)
-        menu.addAction(icon("hand"), "No longer a test contact" if is_test
-                       else "Mark as a test contact", toggle)
-        menu.addAction(icon("bolt"), "Send a test event…",
-                       lambda: self.send_test_event(contact_id))
-        return menu
-
-    def _contact_menu(self, point) -> None:
-        index = self.contacts_page.table.indexAt(point)
-        if index.isValid():
-            menu = self.contact_menu(index.data(ROW_ROLE).id)
-            menu.exec(self.contacts_page.table.viewport().mapToGlobal(point))
-
-    @property
-    def sending_settings(self):
-        """The Sending section's driver (`app.sending_settings.SendingSettings`)."""
-        if self._sending is None:
-            from app.sending_settings import SendingSettings
-
-            self._sending = SendingSettings(self.sending_section, self._db,
-                                            self.engine_host.public_url, self)
-            self._sending.saved.connect(self.engine_host.restart_delivery)
-        return self._sending
-
-    def show_settings(self, section: str = "general") -> None:
-        """The Settings page, at `section` ("general", "sending", "database"…)."""
-        self.show_page("settings")
-        self.settings_page.show_section(section)
-
-    def _update_sending_link(self, status) -> None:
-        from app.engine_host import NO_SERVER_NOTE
-
-        self._sending_link.setVisible(NO_SERVER_NOTE in status.notes)
 
     # ---- dropped files ---------------------------------------------------------------------
 

@@ -36,8 +36,8 @@ from engine.errors import InputError
 from engine.intake import parse_event, record_events
 from engine.journey_drafts import journey_info, live_document
 from engine.timeline_words import step_title
-from widgets.test_contact_dialog import TestContactDialog
-from widgets.test_event_dialog import TestEventDialog
+from widgets.trial_contact_dialog import TestContactDialog
+from widgets.trial_event_dialog import TestEventDialog
 
 CONTACTS_SHOWN = 200
 SOURCE = "app-test"

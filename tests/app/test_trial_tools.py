@@ -21,7 +21,7 @@ from engine.journey_file import read_journey_file
 from engine.journey_store import save_draft
 from engine.messaging.lint import lint_template
 from engine.runtime.engine import Engine
-from widgets.test_event_dialog import TestEventDialog, read_value
+from widgets.trial_event_dialog import TestEventDialog, read_value
 
 
 def make_window(qtbot, qapp, db, tmp_path, host=None):
