@@ -80,7 +80,7 @@ def find_email(session, choice: str) -> EmailTemplate:
 
 def contact_choices(session) -> list[tuple[str, int]]:
     """Test contacts first (marked), then the newest contacts."""
-    tests = [(f"{email} — test contact" if not name else f"{name} <{email}> — test contact", cid)
+    tests = [(f"{f'{name} <{email}>' if name else email} — test contact", cid)
              for cid, email, name in test_contacts(session)]
     seen = {cid for _label, cid in tests}
     newest = [(f"{c.name} <{c.email}>" if c.name else c.email, c.id)

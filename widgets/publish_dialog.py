@@ -8,7 +8,8 @@ Contract:
   offers no way to publish. Otherwise it says what will happen (`plan.forecast`: who can
   enter now, each email with its subject and when it goes, the guards in force, and
   warnings such as "emails will wait in the outbox"), lists the changes
-  (`plan.diff.lines()`), the validation warnings, and, when `plan.in_flight` contacts are in a journey that has a live version,
+  (`plan.diff.lines()`), the validation warnings, and, when `plan.in_flight` contacts
+  are in a journey that has a live version,
   the choice: keep them on their version, or move them — contacts whose step still
   exists stay on it; for each step that is gone (with contacts waiting there) the
   marketer picks a step of the new version or "the rule below", and the rule below (the

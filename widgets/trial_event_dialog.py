@@ -137,8 +137,9 @@ class TestEventDialog(QDialog):
         try:
             if not name:
                 raise ValueError("name the event (pick one the shop has sent, or type one)")
+            typed = self.contact.currentText()
             if self.contact.currentData() is None or \
-                    self.contact.currentText() != self.contact.itemText(self.contact.currentIndex()):
+                    typed != self.contact.itemText(self.contact.currentIndex()):
                 raise ValueError("choose the contact the event is about")
             properties = self.properties()
         except ValueError as error:
