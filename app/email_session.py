@@ -92,7 +92,7 @@ class EmailSession(QObject):
         dialog.save_requested.connect(self._save)
         dialog.send_test_requested.connect(self._send_test)
         if dialog.test_button is None and journey is None:
-            dialog.set_status("To send a test to yourself, set up email sending (SMTP) first.")
+            dialog.set_status("To send a test, set up an email server first: Settings ▸ Sending.")
         self._search_contacts("")  # fills the chooser, which starts the first check
         self.check(self._template)
 

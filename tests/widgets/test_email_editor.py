@@ -186,7 +186,7 @@ def test_without_smtp_settings_there_is_no_send_test_button(qtbot, db):
     dialog = open_email_editor(None, db, CART, lambda t: "", "http://127.0.0.1:8787")
     qtbot.addWidget(dialog)
     assert dialog.test_button is None
-    assert "set up email sending" in dialog.status.text()
+    assert "set up an email server first: Settings ▸ Sending" in dialog.status.text()
 
 
 def test_showing_another_version_emits_no_edit_and_flush_hands_over_typing(qtbot):
