@@ -123,3 +123,29 @@ def test_check_connection_in_plain_words():
     assert "connection refused" in refused.detail
     assert explain("cannot connect to x:1: unknown host name").headline.startswith("Can't find")
     assert explain("something new").headline == "The server answered with an error."
+
+
+def test_reply_to_reaches_the_headers_of_journey_and_test_emails(db, clock):
+    from datetime import datetime, timezone
+
+    from engine.delivery.mime import Outgoing, Sender, message_bytes
+    from engine.delivery.trial_send import send_test
+    from engine.document import EmailTemplate
+    from tests.engine.harness import Harness
+
+    app = AppSettings(sender_email="hello@myshop.com", reply_to="help@myshop.com")
+    sender = Sender.of(app)
+    outgoing = Outgoing(id=1, key="k1", contact_id=1, category="marketing",
+                        to_address="ana@example.com", subject="Hi", html="<p>Hi</p>", text="Hi",
+                        headers={"list_unsubscribe": "https://x.example/u/1",
+                                 "list_unsubscribe_mailto": "mailto:u@myshop.com"}, attempts=0)
+    data = message_bytes(outgoing, sender, datetime(2026, 3, 2, tzinfo=timezone.utc))
+    assert b"\r\nReply-To: help@myshop.com\r\n" in data
+    h = Harness(db, clock)
+    h.settings(sender_email="hello@myshop.com", reply_to="help@myshop.com")
+    h.contact("ana@example.com", first_name="Ana")
+    with SmtpSink() as sink:
+        smtp, _ = parse_smtp_url(sink.url)
+        send_test(db, clock, smtp, EmailTemplate(key="t", name="T", subject="Hi", body="Hi"),
+                  "ana@example.com", public_url="http://127.0.0.1:8787")
+        assert sink.messages[0].parsed()["Reply-To"] == "help@myshop.com"
