@@ -11,8 +11,10 @@ Contract:
   journey opened from a file, writes the file too; it returns False when it could not
   (the reason is shown). `dirty()` covers canvas edits and email edits.
 - Publish, Pause/Resume and Walk through run off the GUI thread (`app.background.Task`)
-  with the header's buttons disabled meanwhile; publishing saves first and goes through
-  the publish dialog. Email edits (the header's email menu, or a double-click on a step
+  with the header's buttons disabled meanwhile; publishing saves first, reads the plan
+  (what will happen, `app.publishing.publish_plan`) in the background, then opens the
+  publish dialog (`publish_dialog`). The header's Test menu (enter a test contact, send a
+  test event) is `app.trial_tools.TrialTools` (`trial`). Email edits (the header's email menu, or a double-click on a step
   that sends one) open the email editor, whose edits go into the journey as undoable
   edits (`JourneyDocument.set_template`, one undo step per field typed in); "New email"
   is one too. `dirty()` is the document's.
@@ -242,8 +244,16 @@ class EditorPage(QWidget):
         self._flush_emails()
         if self.document is None or (self.dirty() and not self.save()):
             return
-        plan = publish_plan(self.database, self.journey_id, self.document.journey.to_document(),
-                            self.document.problems())
+        self.publish_dialog = None
+        journey_id, draft = self.journey_id, self.document.journey.to_document()
+        problems = self.document.problems()
+        # the plan counts who can enter (a segment over every contact): off the GUI thread
+        task = self._start(lambda _progress, _cancelled: publish_plan(
+            self.database, journey_id, draft, problems))
+        task.succeeded.connect(self._show_publish_dialog)
+        task.failed.connect(lambda reason: QMessageBox.warning(self, "Cannot publish", reason))
+
+    def _show_publish_dialog(self, plan) -> None:
         dialog = PublishDialog(plan, self)
         dialog.publish_requested.connect(lambda choice: self._publish(dialog, choice))
         dialog.open()

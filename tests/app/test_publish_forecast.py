@@ -54,11 +54,12 @@ def dialog_text(dialog) -> str:
     return "\n".join(label.text() for label in dialog.findChildren(QLabel))
 
 
-def open_and_publish(window, demo, name):
+def open_and_publish(qtbot, window, demo, name):
     with demo.session() as session:
         journey_id = session.scalar(select(JourneyRow.id).where(JourneyRow.name == name))
     assert window.journeys.open_journey(journey_id)
     window.editor_page.publish()
+    qtbot.waitUntil(lambda: window.editor_page.publish_dialog is not None, timeout=10_000)
     return window.editor_page.publish_dialog
 
 
@@ -71,8 +72,8 @@ def open_and_publish(window, demo, name):
                        "(transactional)"]),
     ("Re-engagement", ["inactive for 60 days or more", "(on some paths)"]),
 ])
-def test_publish_dialog_says_what_will_happen(window, demo, name, expected):
-    dialog = open_and_publish(window, demo, name)
+def test_publish_dialog_says_what_will_happen(qtbot, window, demo, name, expected):
+    dialog = open_and_publish(qtbot, window, demo, name)
     text = dialog_text(dialog)
     for words in expected:
         assert words in text, (words, text)
@@ -83,12 +84,12 @@ def test_publish_dialog_says_what_will_happen(window, demo, name, expected):
     assert dialog.publish_button is not None  # warnings never block
 
 
-def test_no_postal_address_blocks_publishing(window, demo):
+def test_no_postal_address_blocks_publishing(qtbot, window, demo):
     with demo.session() as session:
         settings = load_settings(session)
         save_settings(session, AppSettings.model_validate(
             settings.model_dump() | {"postal_address": ""}))
-    dialog = open_and_publish(window, demo, "Welcome series")
+    dialog = open_and_publish(qtbot, window, demo, "Welcome series")
     text = dialog_text(dialog)
     assert dialog.publish_button is None
     assert "Fix this problem before publishing" in text
