@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import Contact, ContactList, ContactStatus, Event, ListMembership
 from engine.document import JourneyDocument, NodeData
 from engine.nodes import REGISTRY
+from engine.nodes.common import WEEKDAYS
 from engine.settings import AppSettings, load_settings
 from engine.timeline_words import step_title
 
@@ -180,8 +181,12 @@ def _when(path: list[tuple[NodeData, str]]) -> str:
             fixed += config.duration.to_timedelta()
         elif node.type == "flow.wait_until":
             close_fixed()
-            summary = REGISTRY.get(node.type).summary(config)
-            parts.append(summary.replace("Wait until", "then", 1))
+            days = ", ".join(d.capitalize() for d in WEEKDAYS if d in config.weekdays)
+            if days:
+                at = f" at {config.time_of_day}" if config.time_of_day else ""
+                parts.append(f"on the next {days}{at} (contact's time)")
+            else:
+                parts.append(f"at the next {config.time_of_day} (contact's time)")
         elif node.type == "flow.wait_event":
             event = config.wait_for.event or "the event"
             if port == "timeout":

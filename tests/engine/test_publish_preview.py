@@ -116,3 +116,16 @@ def test_cli_publish_refuses_without_a_postal_address_and_says_why(db_url, db, c
     Harness(db, clock).settings(postal_address="2 Real Road, Leeds")
     # the example sender address is only flagged: the command line publishes
     assert main(["--db", db_url, "journeys", "publish", "Welcome series"]) == 0
+
+
+def test_wait_until_in_words(db, clock):
+    welcome = starter("welcome-series")
+    nodes = [n.model_copy(update={"type": "flow.wait_until",
+                                  "config": {"time_of_day": "09:00", "weekdays": ["tue", "mon"]}})
+             if n.id == "wait_2d" else n for n in welcome.nodes]
+    with db.session() as session:
+        forecast = forecast_publish(session, welcome.model_copy(update={"nodes": nodes}),
+                                    clock.now())
+    assert [e.when for e in forecast.emails] == [
+        "right away", "on the next Mon, Tue at 09:00 (contact's time)",
+        "on the next Mon, Tue at 09:00 (contact's time), then 4 days later"]
