@@ -31,12 +31,13 @@ class SendingWindowParts:
         self.settings_page.add_section("sending", "Sending", self.sending_section,
                                        before="database")
         self.sending_section.refresh_requested.connect(lambda: self.sending_settings.load())
-        self._sending_link = QPushButton("Set up sending…", objectName="flatButton")
+        self._sending_link = QPushButton("Set up sending…", objectName="statusLink")
         self._sending_link.setFlat(True)
         self._sending_link.setCursor(Qt.CursorShape.PointingHandCursor)
         self._sending_link.setToolTip("Settings ▸ Sending: the email server and the sender")
         self._sending_link.clicked.connect(lambda: self.show_settings("sending"))
-        self.statusBar().addWidget(self._sending_link)
+        # on the right, before the database: a long engine sentence never hides it
+        self.statusBar().insertPermanentWidget(0, self._sending_link)
         self.engine_host.status_changed.connect(self._update_sending_link)
         self._update_sending_link(self.engine_host.status())
         menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Sending")
