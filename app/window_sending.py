@@ -37,7 +37,7 @@ class SendingWindowParts:
         self._sending_link.setToolTip("Settings ▸ Sending: the email server and the sender")
         self._sending_link.clicked.connect(lambda: self.show_settings("sending"))
         # on the right, before the database: a long engine sentence never hides it
-        self.statusBar().insertPermanentWidget(0, self._sending_link)
+        self.statusBar().addPermanentWidget(self._sending_link)
         self.engine_host.status_changed.connect(self._update_sending_link)
         self._update_sending_link(self.engine_host.status())
         menu = next(a.menu() for a in self.menuBar().actions() if a.text() == "&Sending")
