@@ -149,3 +149,22 @@ def test_reply_to_reaches_the_headers_of_journey_and_test_emails(db, clock):
         send_test(db, clock, smtp, EmailTemplate(key="t", name="T", subject="Hi", body="Hi"),
                   "ana@example.com", public_url="http://127.0.0.1:8787")
         assert sink.messages[0].parsed()["Reply-To"] == "help@myshop.com"
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_a_refused_password_in_plain_words():
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        return AuthResult(success=(auth_data.login, auth_data.password) == (b"ana", b"right"),
+                          handled=False)
+
+    with SmtpSink(authenticator=authenticator, auth_required=True,
+                  auth_require_tls=False) as sink:
+        settings, _ = parse_smtp_url(f"smtp://ana@127.0.0.1:{sink.port}")
+        assert check_connection(settings, "right").ok
+        wrong = check_connection(settings, "wrong")
+        assert not wrong.ok and wrong.headline == "The server refused the user name or password."
+        assert "535" in wrong.detail and "app password" in wrong.hint
+        missing = check_connection(settings, None)
+        assert missing.headline == "The server wants a password and none is stored."
