@@ -47,15 +47,25 @@ def event_names(session) -> list[str]:
     return list(session.scalars(select(Event.name).distinct().order_by(Event.name)))
 
 
-def contact_rows(session) -> list[tuple[str, int, bool]]:
-    """(label, id, is_test): test contacts first, then the newest contacts."""
+def contact_rows(session, search: str = "") -> list[tuple[str, int, bool]]:
+    """(label, id, is_test): test contacts first, then the newest contacts; with `search`,
+    those whose email or name contains it."""
+    words = search.lower().split()
     rows = [(f"{name} <{email}>" if name else email, cid, True)
-            for cid, email, name in test_contacts(session)]
+            for cid, email, name in test_contacts(session)
+            if all(w in f"{name} {email}".lower() for w in words)]
     seen = {cid for _label, cid, _test in rows}
     rows += [(f"{c.name} <{c.email}>" if c.name else c.email, c.id, False)
-             for c in overview.fetch_contacts(session, "", limit=CONTACTS_SHOWN)
+             for c in overview.fetch_contacts(session, search.strip(), limit=CONTACTS_SHOWN)
              if c.id not in seen]
     return rows
+
+
+def _search_rows(database: Database):
+    def search(text: str) -> list[tuple[str, int, bool]]:
+        with database.session() as session:
+            return contact_rows(session, text)
+    return search
 
 
 class TrialTools(QObject):
@@ -96,7 +106,8 @@ class TrialTools(QObject):
         with self.database.session() as session:
             info = journey_info(session, journey_id)
             contacts = contact_rows(session)
-        dialog = TestContactDialog(info.name, contacts, self._parent)
+        dialog = TestContactDialog(info.name, contacts, self._parent,
+                                   search=_search_rows(self.database))
         dialog.enter_requested.connect(
             lambda contact_id, mark: self._enter(dialog, journey_id, contact_id, mark, on_done))
         self.dialog = dialog

@@ -57,7 +57,9 @@ def test_enter_a_test_contact_runs_the_real_engine(qtbot, qapp, db, tmp_path):
     assert page.header.test_contact_action.isEnabled()
     page.header.test_contact_action.trigger()
     dialog = page.trial.dialog
-    dialog.search.setText("myshop")
+    assert dialog.contacts.count() == 2
+    dialog.search.setText("myshop")  # searched in the database
+    assert dialog.contacts.count() == 1
     me = contact_id(db, "me@myshop.com")
     dialog.choose(me)
     dialog.mark.setChecked(True)
