@@ -11,8 +11,10 @@ Contract:
   journey opened from a file, writes the file too; it returns False when it could not
   (the reason is shown). `dirty()` covers canvas edits and email edits.
 - Publish, Pause/Resume and Walk through run off the GUI thread (`app.background.Task`)
-  with the header's buttons disabled meanwhile; publishing saves first and goes through
-  the publish dialog. Email edits (the header's email menu, or a double-click on a step
+  with the header's buttons disabled meanwhile; publishing saves first, reads the plan
+  (what will happen, `app.publishing.publish_plan`) in the background, then opens the
+  publish dialog (`publish_dialog`). The header's Test menu (enter a test contact, send a
+  test event) is `app.trial_tools.TrialTools` (`trial`). Email edits (the header's email menu, or a double-click on a step
   that sends one) open the email editor, whose edits go into the journey as undoable
   edits (`JourneyDocument.set_template`, one undo step per field typed in); "New email"
   is one too. `dirty()` is the document's.
@@ -41,6 +43,7 @@ from app.email_session import edit_journey_email
 from app.engine_host import EngineHost
 from app.journey_document import JourneyDocument
 from app.publishing import pause_work, publish_plan, publish_work, resume_work
+from app.trial_tools import TrialTools
 from app.walkthrough_runner import WalkthroughRunner
 from engine.analytics.live_counts import node_counts
 from engine.db.database import Database
@@ -85,6 +88,12 @@ class EditorPage(QWidget):
         self.header.resume_requested.connect(lambda: self._run_verb(resume_work, "Resumed"))
         self.header.email_requested.connect(self.edit_email)
         self.header.new_email_requested.connect(self.new_email)
+        # the header's Test menu: app/trial_tools.py does the work
+        self.trial = TrialTools(self, database, host)
+        self.header.test_contact_requested.connect(
+            lambda: self.trial.enter_test_contact(self.journey_id, on_done=self.refresh))
+        self.header.test_event_requested.connect(
+            lambda: self.trial.send_test_event(on_done=self.refresh))
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
         self.walkthrough.path_changed.connect(self._walked)
@@ -241,8 +250,16 @@ class EditorPage(QWidget):
         self._flush_emails()
         if self.document is None or (self.dirty() and not self.save()):
             return
-        plan = publish_plan(self.database, self.journey_id, self.document.journey.to_document(),
-                            self.document.problems())
+        self.publish_dialog = None
+        journey_id, draft = self.journey_id, self.document.journey.to_document()
+        problems = self.document.problems()
+        # the plan counts who can enter (a segment over every contact): off the GUI thread
+        task = self._start(lambda _progress, _cancelled: publish_plan(
+            self.database, journey_id, draft, problems))
+        task.succeeded.connect(self._show_publish_dialog)
+        task.failed.connect(lambda reason: QMessageBox.warning(self, "Cannot publish", reason))
+
+    def _show_publish_dialog(self, plan) -> None:
         dialog = PublishDialog(plan, self)
         dialog.publish_requested.connect(lambda choice: self._publish(dialog, choice))
         dialog.open()

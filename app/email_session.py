@@ -17,9 +17,11 @@ Contract:
   right after. Results go to the dialog on the GUI thread.
 - The contact chooser lists the sample contact and the newest contacts; its search reads
   contacts by email or name (keyset query on the GUI thread: a page of 30).
-- "Send test to me" exists only when delivery is set up (stored SMTP settings): it calls
-  `engine.delivery.trial_send.send_test` in a Task, to the sender address of the app
-  settings, for the chosen contact. Without SMTP settings the dialog says how to get it.
+- "Send test" exists only when delivery is set up (stored SMTP settings): it sends the
+  email made for the chosen contact to each address in "Send test to" (the sender address
+  of the app settings at first; `trial_send.parse_recipients` checks them) with
+  `engine.delivery.trial_send.send_test` in a Task: subject "[Test] …", outside the
+  outbox, not tracked, not counted. Without SMTP settings the dialog says how to get it.
 """
 
 from __future__ import annotations
@@ -36,12 +38,14 @@ from engine.db.database import Database
 from engine.db.models import Contact
 from engine.delivery.password import smtp_password
 from engine.delivery.smtp_settings import load_smtp_settings
-from engine.delivery.trial_send import send_test
+from engine.delivery.trial_send import parse_recipients, send_test
 from engine.document import EmailTemplate
+from engine.errors import InputError
 from engine.journey_drafts import load_template, store_template
 from engine.messaging.lint import lint_template
 from engine.messaging.templates import RenderError
 from engine.preview import render_preview
+from engine.settings import load_settings
 from widgets.email_editor import EmailEditorDialog
 
 SAMPLE_LABEL = "Sample contact (Alex Rivera)"
@@ -88,7 +92,7 @@ class EmailSession(QObject):
         dialog.save_requested.connect(self._save)
         dialog.send_test_requested.connect(self._send_test)
         if dialog.test_button is None and journey is None:
-            dialog.set_status("To send a test to yourself, set up email sending (SMTP) first.")
+            dialog.set_status("To send a test, set up an email server first: Settings ▸ Sending.")
         self._search_contacts("")  # fills the chooser, which starts the first check
         self.check(self._template)
 
@@ -191,17 +195,25 @@ class EmailSession(QObject):
         contact_id = self.dialog.preview.contact_id()
         with self.database.session() as session:
             email = session.get(Contact, contact_id).email
+            sender = load_settings(session).sender_email
+        try:
+            recipients = parse_recipients(self.dialog.test_recipients()) or [sender]
+        except InputError as error:
+            self.dialog.set_status(f"The test was not sent: {error}")
+            return
         smtp = smtp_ready(self.database)
 
         def work(_progress, _cancelled):
-            return send_test(self.database, SystemClock(), smtp, template, email,
-                             password=smtp_password(smtp), public_url=self._public_url)
+            password = smtp_password(smtp)
+            return [send_test(self.database, SystemClock(), smtp, template, email, to=to,
+                              password=password, public_url=self._public_url)
+                    for to in recipients]
 
         self.dialog.test_button.setEnabled(False)
         self.dialog.set_status(f"Sending a test made for {email}…")
         task = Task(work, self, name="trellis-send-test")
         task.succeeded.connect(lambda sent: self.dialog.set_status(
-            f"Test sent to {sent.to}: “{sent.subject}”"))
+            f"Test sent to {', '.join(s.to for s in sent)}: “{sent[0].subject}”"))
         task.failed.connect(lambda reason: self.dialog.set_status(f"The test was not sent: {reason}"))
         task.finished.connect(lambda: self.dialog.test_button.setEnabled(True))
         task.start()
@@ -213,6 +225,8 @@ def open_email_editor(parent, database: Database, template: EmailTemplate,
     """Show the email editor for `template` (non-modal); it deletes itself when closed.
     With `journey`, the email is one of that journey document's and edits go into it."""
     dialog = EmailEditorDialog(template, parent, send_test=smtp_ready(database) is not None)
+    with database.session() as session:
+        dialog.set_test_recipients(load_settings(session).sender_email)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.session = EmailSession(dialog, database, store, public_url, journey)
     dialog.show()

@@ -23,6 +23,9 @@ Contract:
 - The master switch: `set_sending_paused(bool)` stores `AppSettings.sending_paused`
   (delivery holds queued email while it is on) and emits `status_changed`;
   `sending_paused()` reads the stored value.
+- `restart_delivery()` (after Settings ▸ Sending saved a server) stops delivery and
+  starts it again on the stored settings, when the host runs and delivers; the "no email
+  server" note goes or comes with it.
 - `wake()` asks for a tick now (after publishing or resuming). `stop()` shuts the
   scheduler down, waiting for a tick in progress, and releases the lock; it is safe to
   call twice, and the host is a one-shot (start, stop).
@@ -51,6 +54,7 @@ POLL_MS = 500
 STOPPED, RUNNING, LOCKED = "stopped", "running", "locked"
 #: where links in emails point when the app serves no HTTP (engine.runtime.services)
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8787"
+NO_SERVER_NOTE = "no email server set up: email waits in the outbox"
 
 
 @dataclass(frozen=True)
@@ -171,10 +175,26 @@ class EngineHost(QObject):
                                        deliver=self._deliver, bind=self._http_bind)
         notes = []
         if self._deliver and self.services.delivery is None:
-            notes.append("no email server set up: email waits in the outbox")
+            notes.append(NO_SERVER_NOTE)
         if self.services.http_error is not None:
             notes.append(f"links in emails do not work: {self.services.http_error}")
         return tuple(notes)
+
+    def restart_delivery(self) -> None:
+        if self._status.state != RUNNING or not self._deliver or self.services is None:
+            return
+        from engine.services_start import start_delivery
+
+        if self.services.delivery is not None:
+            self.services.delivery.stop()
+            self.services.delivery = None
+        self.services.delivery = start_delivery(self.database, self.clock)
+        self.services.smtp = (self.services.delivery.worker.smtp
+                              if self.services.delivery is not None else None)
+        notes = [note for note in self._status.notes if note != NO_SERVER_NOTE]
+        if self.services.delivery is None:
+            notes.insert(0, NO_SERVER_NOTE)
+        self._set_status(notes=tuple(notes))
 
     def stop(self) -> None:
         self._timer.stop()

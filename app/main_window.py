@@ -19,6 +19,11 @@ Contract:
 - First run (`first_run`: `app.first_run.FirstRun`): `offer_first_run()` shows the demo
   shop or empty start on the Journeys page when the database is empty (the app calls it
   once its window is shown). `refresh_pages()` re-reads the lists.
+- Settings ▸ Sending (`widgets.settings_sending`, driven by `app.sending_settings`, made
+  when first shown): `show_settings(section)` opens the Settings page at a section; the
+  status bar offers "Set up sending…" while the engine says no email server is set up.
+  Saving restarts delivery on the new server. Sending ▸ Email server settings… opens it
+  too, and Sending ▸ Send a test event… records a real event (`app.trial_tools`).
 - Geometry, state and page are saved on close and restored on construction. Closing asks
   about unsaved journey changes (and stays open on Cancel), then stops the engine.
 """
@@ -47,6 +52,7 @@ from app.first_run import FirstRun
 from app.help_menu import HelpMenu
 from app.recent_files import RecentFiles
 from app.theme import ThemeController
+from app.window_sending import SendingWindowParts
 from engine.db.database import Database
 from widgets.contacts_page import ContactsPage
 from widgets.icons import icon
@@ -74,7 +80,7 @@ def app_version() -> str:
         return "development build"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SendingWindowParts, QMainWindow):
     def __init__(self, db: Database, settings: QSettings, theme: ThemeController,
                  engine_host: EngineHost | None = None, parent=None):
         super().__init__(parent)
@@ -131,6 +137,7 @@ class MainWindow(QMainWindow):
             location.display_url, location.backend, location.path, self._theme.choice
         )
         self.settings_page.theme_choice_requested.connect(self._theme.set_choice)
+        self._build_sending_section()
 
         self.add_page(
             "journeys",
@@ -148,7 +155,7 @@ class MainWindow(QMainWindow):
         self.add_page(
             "settings",
             self.settings_page,
-            ("settings", "Settings", "Theme and database location"),
+            ("settings", "Settings", "Sending, theme and database location"),
             at_bottom=True,
         )
         self.journeys_page.journey_open_requested.connect(

@@ -1,9 +1,12 @@
 """Publishing from the editor: the plan the publish dialog shows, and the work it starts.
 
 Contract:
-- `publish_plan(database, journey_id, draft, problems)` reads what the dialog needs
-  (pure reads: the live version's document for the diff, who waits at which step) and
-  returns a `PublishPlan`; `problems` are the document's current validation results.
+- `publish_plan(database, journey_id, draft, problems, now=None)` reads what the dialog
+  needs (pure reads: the live version's document for the diff, who waits at which step,
+  and `engine.runtime.publish_preview.forecast_publish`: who can enter, the emails and
+  their delays, the guards, warnings, and blockers such as a missing postal address) and
+  returns a `PublishPlan`; `problems` are the document's current validation results;
+  `now` (default: the system clock) dates the "last 7 days" of the forecast.
 - `publish_work(engine, journey_id, choice)` returns the background work that publishes
   (`Engine.publish` with the email linter, `move` and `fallback` from the choice) and
   returns the new version number. Pausing and resuming are `pause_work` / `resume_work`.
@@ -13,6 +16,8 @@ Contract:
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from engine.analytics.live_counts import node_counts
 from engine.analytics.version_diff import diff_versions
 from engine.db.database import Database
@@ -20,17 +25,19 @@ from engine.document import JourneyDocument
 from engine.journey_drafts import journey_info, live_document
 from engine.messaging.lint import lint_template
 from engine.runtime.engine import Engine
+from engine.runtime.publish_preview import forecast_publish
 from engine.timeline_words import step_title
 from engine.validation import Problem
 from widgets.publish_dialog import PublishChoice, PublishPlan
 
 
 def publish_plan(database: Database, journey_id: int, draft: JourneyDocument,
-                 problems: list[Problem]) -> PublishPlan:
+                 problems: list[Problem], now: datetime | None = None) -> PublishPlan:
     with database.session() as session:
         info = journey_info(session, journey_id)
         live = live_document(session, journey_id)
         waiting = {node: w for node, (w, _passed) in node_counts(session, journey_id).items() if w}
+        forecast = forecast_publish(session, draft, now or datetime.now(timezone.utc))
     labels = {node.id: step_title(node) for node in draft.nodes}
     old_labels = dict(labels)
     if live is not None:
@@ -38,7 +45,8 @@ def publish_plan(database: Database, journey_id: int, draft: JourneyDocument,
     return PublishPlan(
         name=draft.name, problems=problems, diff=diff_versions(live, draft),
         live_version=info.live_version, waiting=waiting, old_labels=old_labels,
-        new_steps=[(node.id, labels[node.id]) for node in draft.nodes], labels=labels)
+        new_steps=[(node.id, labels[node.id]) for node in draft.nodes], labels=labels,
+        forecast=forecast)
 
 
 def publish_work(engine: Engine, journey_id: int, choice: PublishChoice):

@@ -55,6 +55,8 @@ def save_screenshot(
             try:
                 if journey is not None:
                     _open_journey(window, db, journey)
+                elif page.startswith("settings/"):  # a section: settings/sending
+                    window.show_settings(page.partition("/")[2])
                 else:
                     window.show_page(page)
                     window.offer_first_run()  # an empty database shows what a new user sees

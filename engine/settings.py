@@ -40,6 +40,8 @@ class AppSettings(BaseModel):
     sending_paused: bool = Field(False, title="Pause all sending (master switch)")
     sender_name: str = "Trellis Shop"
     sender_email: str = "hello@example.com"
+    #: where replies go when not to the sender address (None: to the sender)
+    reply_to: str | None = None
     postal_address: str = "1 Example Street, Springfield"
     website: str = "https://example.com"
 

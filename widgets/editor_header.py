@@ -11,7 +11,9 @@ Contract:
   one runs; `set_walkthrough_open(bool)` checks the Walk through button.
 - Intents, as signals: `back_requested()`, `publish_requested()`, `pause_requested()`,
   `resume_requested()`, `walkthrough_toggled(bool)`, `email_requested(key)`,
-  `new_email_requested()`. The header does no work itself.
+  `new_email_requested()`, and from the "Test" menu `test_contact_requested()` ("Enter a
+  test contact now…", enabled while the journey is live) and `test_event_requested()`
+  ("Send a test event…"). The header does no work itself.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class EditorHeader(QWidget):
     walkthrough_toggled = Signal(bool)
     email_requested = Signal(str)
     new_email_requested = Signal()
+    test_contact_requested = Signal()
+    test_event_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -66,6 +70,7 @@ class EditorHeader(QWidget):
         self.emails = QPushButton(icon("mail"), " Preview email")
         self.email_menu = QMenu(self)
         self.emails.setMenu(self.email_menu)
+        self._build_test_menu()
         self.pause = QPushButton(icon("pause"), " Pause")
         self.pause.clicked.connect(self._pause_or_resume)
         self.publish = QPushButton(icon("megaphone", "on_accent"), " Publish")
@@ -92,7 +97,7 @@ class EditorHeader(QWidget):
         row.setSpacing(10)
         row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
-        for button in (self.walkthrough, self.emails, self.pause, self.publish):
+        for button in (self.walkthrough, self.emails, self.test, self.pause, self.publish):
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.set_emails([])
 
@@ -111,12 +116,33 @@ class EditorHeader(QWidget):
             self.info.setText(f"Version {live_version} {'is live' if status == 'live' else 'paused'}"
                               f" · {people}")
         self.pause.setVisible(status in (JourneyStatus.LIVE, JourneyStatus.PAUSED))
+        self._test_status(status)
         paused = status == JourneyStatus.PAUSED
         self.pause.setText(" Resume" if paused else " Pause")
         self.pause.setIcon(icon("play" if paused else "pause"))
         self.pause.setToolTip("Let contacts move on again; timers pick up where they stopped"
                               if paused else "Hold every contact where they are; nothing is "
                               "sent from this journey until you resume")
+
+    # ---- the Test menu: trying the journey out with real contacts and events ----------------
+
+    def _build_test_menu(self) -> None:
+        self.test = QPushButton(icon("bolt"), " Test")
+        self.test.setToolTip("Try the journey out with a test contact or a test event")
+        menu = QMenu(self)
+        self.test_contact_action = menu.addAction(
+            icon("hand"), "Enter a test contact now…", self.test_contact_requested.emit)
+        self.test_event_action = menu.addAction(icon("bolt"), "Send a test event…",
+                                                self.test_event_requested.emit)
+        self.test.setMenu(menu)
+        self._test_status(JourneyStatus.DRAFT)
+
+    def _test_status(self, status: str) -> None:
+        live = status == JourneyStatus.LIVE
+        self.test_contact_action.setEnabled(live)
+        self.test_contact_action.setToolTip(
+            "Put one contact into this journey now; the engine runs their steps for real"
+            if live else "Publish the journey (or resume it) to enter a test contact")
 
     def set_saved(self, saved: bool, where: str = "") -> None:
         self.saved.setText(("· All changes saved" + (f" ({where})" if where else ""))

@@ -13,9 +13,11 @@ Contract:
 - `EmailEditorDialog(template, parent, send_test=False)`: the editor and an
   `EmailPreview` side by side. "Save changes" emits `save_requested(EmailTemplate)`
   (enabled once something changed and the template is valid); the owner stores it and
-  calls `mark_saved()`. With `send_test`, a "Send test to me" button emits
-  `send_test_requested(EmailTemplate)` (for the contact chosen in the preview; the sample
-  contact cannot be sent); `set_status(text)` shows how that went. Closing
+  calls `mark_saved()`. With `send_test`, a "Send test" button and a "Send test to" field
+  (one or more addresses: yours, colleagues'; `set_test_recipients(text)` fills it with
+  the sender address) emit `send_test_requested(EmailTemplate)` for the contact chosen in
+  the preview (the sample contact cannot be sent); `test_recipients()` is the field's
+  text; `set_status(text)` shows how that went. Closing
   with unsaved changes asks first. `set_live_editing(note)` is for an email that lives in
   a journey: there is no Save button (each edit goes into the journey, undoable there, as
   the owner applies it and calls `mark_applied()`), `note` says so, and closing first
@@ -33,6 +35,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -195,10 +198,16 @@ class EmailEditorDialog(QDialog):
         self.save_button.clicked.connect(self._save)
         self.test_button = None
         self._live = False
+        self.test_to: QLineEdit | None = None
         if send_test:
-            self.test_button = self.buttons.addButton("Send test to me",
+            self.test_button = self.buttons.addButton("Send test",
                                                       QDialogButtonBox.ButtonRole.ActionRole)
             self.test_button.clicked.connect(self._send_test)
+            self.test_to = QLineEdit(placeholderText="you@yourshop.com, a colleague…")
+            self.test_to.setToolTip("One or more addresses, separated by commas: each gets "
+                                    "the email made for the contact chosen in the preview, "
+                                    "subject starting with [Test]")
+            self.test_to.returnPressed.connect(self._send_test)
             self.preview.contact_changed.connect(self._test_possible)
             self._test_possible(self.preview.contact_id())
         self.editor.template_edited.connect(self._edited)
@@ -206,6 +215,11 @@ class EmailEditorDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
+        if self.test_to is not None:
+            test_row = QHBoxLayout()
+            test_row.addWidget(QLabel("Send test to", objectName="fieldLabel"))
+            test_row.addWidget(self.test_to, 1)
+            layout.addLayout(test_row)
         layout.addWidget(self.buttons)
 
     def set_live_editing(self, note: str) -> None:
@@ -229,10 +243,20 @@ class EmailEditorDialog(QDialog):
         # a test is rendered exactly as for a stored contact: the sample one has no data
         self.test_button.setEnabled(contact_id is not None)
         self.test_button.setToolTip(
-            "Send this email, made for the chosen contact, to your own address"
+            "Send this email, made for the chosen contact, to the addresses in "
+            "“Send test to”"
             if contact_id is not None else "Choose one of your contacts to send a test")
 
+    def set_test_recipients(self, text: str) -> None:
+        if self.test_to is not None:
+            self.test_to.setText(text)
+
+    def test_recipients(self) -> str:
+        return self.test_to.text() if self.test_to is not None else ""
+
     def _send_test(self) -> None:
+        if not self.test_button.isEnabled():
+            return
         template = self.editor.template()
         if template is not None:
             self.send_test_requested.emit(template)

@@ -3,9 +3,13 @@ to the contacts already on their way.
 
 Contract:
 - `PublishDialog(plan, parent=None)` shows a `PublishPlan` (plain data the app reads from
-  the database and the document). With errors among `plan.problems` it lists them and
-  offers no way to publish. Otherwise it lists the changes (`plan.diff.lines()`), the
-  warnings, and, when `plan.in_flight` contacts are in a journey that has a live version,
+  the database and the document). With errors among `plan.problems`, or blockers in
+  `plan.forecast.errors` (no postal address for marketing email), it lists them and
+  offers no way to publish. Otherwise it says what will happen (`plan.forecast`: who can
+  enter now, each email with its subject and when it goes, the guards in force, and
+  warnings such as "emails will wait in the outbox"), lists the changes
+  (`plan.diff.lines()`), the validation warnings, and, when `plan.in_flight` contacts
+  are in a journey that has a live version,
   the choice: keep them on their version, or move them — contacts whose step still
   exists stay on it; for each step that is gone (with contacts waiting there) the
   marketer picks a step of the new version or "the rule below", and the rule below (the
@@ -35,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.analytics.version_diff import VersionDiff
+from engine.runtime.publish_preview import PublishForecast
 from engine.validation import ERROR, Problem
 
 LEAVE = ""  # the fallback combo's "leave the journey"
@@ -55,10 +60,14 @@ class PublishPlan:
     new_steps: list[tuple[str, str]] = field(default_factory=list)
     #: labels for the problems' steps
     labels: dict[str, str] = field(default_factory=dict)
+    #: what publishing will do (None: not worked out, e.g. in older callers)
+    forecast: PublishForecast | None = None
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
+        blockers = [Problem(None, ERROR, text) for text in self.forecast.errors] \
+            if self.forecast else []
+        return [p for p in self.problems if p.severity == ERROR] + blockers
 
     @property
     def in_flight(self) -> int:
@@ -93,7 +102,7 @@ class PublishDialog(QDialog):
         super().__init__(parent)
         self.plan = plan
         self.setWindowTitle(f"Publish “{plan.name}”")
-        self.setMinimumSize(560, 300)
+        self.setMinimumSize(640, 420)
         self._gone: dict[str, QComboBox] = {}
         self.keep_button = self.move_button = None
         self.fallback: QComboBox | None = None
@@ -155,8 +164,32 @@ class PublishDialog(QDialog):
         self._body.addWidget(text)
         self._body.addWidget(_bullets([self._problem_line(p) for p in errors], "danger"))
 
+    def _build_forecast(self) -> None:
+        forecast = self.plan.forecast
+        if forecast is None:
+            return
+        if forecast.warnings:
+            self._section("Before you publish")
+            self._body.addWidget(_bullets(forecast.warnings, "warning"))
+        self._section("Who can enter")
+        entry = QLabel(forecast.entry, wordWrap=True, objectName="forecastEntry")
+        entry.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._body.addWidget(entry)
+        self._section("Emails it sends" if forecast.emails else "Emails it sends: none")
+        if forecast.emails:
+            lines = []
+            for email in forecast.emails:
+                notes = [n for n, on in (("transactional", email.transactional),
+                                         ("on some paths", email.some_paths)) if on]
+                extra = f" ({', '.join(notes)})" if notes else ""
+                lines.append(f"{email.step}: “{email.subject}” — {email.when}{extra}")
+            self._body.addWidget(_bullets(lines))
+        self._section("Guards in force")
+        self._body.addWidget(_bullets(forecast.guards))
+
     def _build_summary(self) -> None:
         plan = self.plan
+        self._build_forecast()
         if plan.live_version is None:
             self._section("This will be the first version")
             self._body.addWidget(QLabel(

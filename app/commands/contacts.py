@@ -96,6 +96,37 @@ def register(commands) -> None:
     )
     exporting.set_defaults(handler=run, action="export")
 
+    marking = actions.add_parser(
+        "mark-test",
+        help="mark contacts as test contacts (or --off to unmark)",
+        description="Mark your own addresses as test contacts: the app offers them first "
+        "when you try a journey out, and counts can leave them out.",
+    )
+    marking.add_argument("emails", nargs="+", metavar="EMAIL")
+    marking.add_argument("--off", action="store_true", help="no longer a test contact")
+    marking.set_defaults(handler=run_mark_test)
+
+
+def run_mark_test(args: argparse.Namespace) -> int:
+    from engine.contacts.test_contacts import mark_test
+    from engine.db import open_database
+    from engine.errors import InputError
+
+    database = open_database(args.db)
+    try:
+        with database.session() as session:
+            changed = mark_test(session, args.emails, on=not args.off)
+    except (LookupError, InputError) as error:
+        print(f"trellis: {error.args[0] if isinstance(error, LookupError) else error}",
+              file=sys.stderr)
+        return cli.EXIT_PROBLEMS
+    finally:
+        database.dispose()
+    state = "no longer test contacts" if args.off else "test contacts"
+    print(f"{changed} contact{'' if changed == 1 else 's'} changed; "
+          f"{', '.join(args.emails)}: {state}")
+    return cli.EXIT_OK
+
 
 def add_report_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(

@@ -147,6 +147,12 @@ def run_publish(args: argparse.Namespace) -> int:
     from engine.runtime.publish import PublishRefused
 
     moves = _parse_moves(args.move)
+    blockers = _publish_blockers(args)
+    if blockers:
+        for text in blockers:
+            print(f"error: {text}")
+        print("Not published: fix the errors above first.", file=sys.stderr)
+        return EXIT_PROBLEMS
     try:
         number = _engine(args).publish(args.journey, lint_template=lint_template, move=moves,
                                        fallback=args.fallback)
@@ -159,6 +165,26 @@ def run_publish(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     print(f"Published {args.journey!r} as version {number}.")
     return EXIT_OK
+
+
+def _publish_blockers(args: argparse.Namespace) -> list[str]:
+    """What refuses publishing besides validation: a missing postal address for marketing
+    email. Example sender or postal addresses are only flagged in the app, never here."""
+    from engine.db import open_database
+    from engine.document import JourneyDocument
+    from engine.journey_store import find_journey
+    from engine.runtime.publish_preview import publish_blockers
+
+    database = open_database(args.db)
+    try:
+        with database.session() as session:
+            try:
+                row = find_journey(session, args.journey)
+            except LookupError:
+                return []  # the publish itself says so, as before
+            return publish_blockers(session, JourneyDocument.model_validate(row.draft))
+    finally:
+        database.dispose()
 
 
 def _lifecycle(args: argparse.Namespace, verb: str) -> int:

@@ -35,7 +35,8 @@ def register(commands) -> None:
         "--page",
         default="journeys",
         metavar="NAME",
-        help="journeys, contacts, templates or settings (default: journeys)",
+        help="journeys, contacts, templates or settings, or a settings section such as "
+        "settings/sending (default: journeys)",
     )
     parser.add_argument(
         "--journey",

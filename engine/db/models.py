@@ -31,6 +31,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -99,6 +100,9 @@ class Contact(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     #: last event of any kind (engagement included): the inactivity trigger reads it
     last_activity_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    #: a test contact (the marketer, a colleague): entered by hand to try journeys out;
+    #: counts and reports can leave these out
+    is_test: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     # the Contacts page lists newest first, a page at a time (keyset on created_at, id)
     __table_args__ = (Index(None, "created_at", "id"),)

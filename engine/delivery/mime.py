@@ -35,6 +35,7 @@ class UnsendableMessage(TrellisError):
 class Sender:
     address: str
     name: str
+    reply_to: str | None = None
 
     @property
     def domain(self) -> str:
@@ -42,7 +43,7 @@ class Sender:
 
     @classmethod
     def of(cls, settings: AppSettings) -> "Sender":
-        return cls(settings.sender_email, settings.sender_name)
+        return cls(settings.sender_email, settings.sender_name, settings.reply_to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +83,7 @@ def message_bytes(message: Outgoing, sender: Sender, date: datetime) -> bytes:
     arguments = dict(
         to=message.to_address, from_addr=sender.address, from_name=rendered.from_name,
         message_id_key=message.key, unsubscribe_https=https, unsubscribe_mailto=mailto,
-        domain=sender.domain, date=date,
+        domain=sender.domain, date=date, reply_to=sender.reply_to,
     )
     if needs_smtputf8(message.to_address) or not sender.address.isascii():
         return build_mime(rendered, **arguments).as_bytes(policy=_UTF8_POLICY)

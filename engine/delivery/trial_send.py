@@ -14,6 +14,7 @@ contact) or `DeliveryError` (the server refused or could not be reached).
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from engine.delivery.mime import Sender
 from engine.delivery.smtp_settings import SmtpSettings
 from engine.delivery.transport import DeliveryError, SmtpConnection
 from engine.document import EmailTemplate
+from engine.errors import InputError
 from engine.messaging.compose import build_mime, message_id
 from engine.messaging.providers import build_render_context
 from engine.messaging.render import render_email
@@ -34,6 +36,7 @@ from engine.messaging.tokens import LinkBuilder, get_or_create_secret
 from engine.settings import load_settings
 
 TEST_KEY_PREFIX = "test:"
+MAX_RECIPIENTS = 10
 TEST_HEADER = "X-Trellis-Test"
 
 
@@ -44,6 +47,19 @@ class TestSend:
     to: str
     subject: str
     message_id: str
+
+
+def parse_recipients(text: str) -> list[str]:
+    found: list[str] = []
+    for part in re.split(r"[,;\s]+", text.strip()):
+        if part:
+            address = normalise_email(part, f"test recipient {part!r}")
+            if address not in found:
+                found.append(address)
+    if len(found) > MAX_RECIPIENTS:
+        raise InputError(f"a test goes to at most {MAX_RECIPIENTS} addresses, "
+                         f"not {len(found)}")
+    return found
 
 
 def is_test_key(message_key: str) -> bool:
@@ -75,7 +91,7 @@ def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: Em
         from_name=rendered.from_name or sender.name, message_id_key=key,
         unsubscribe_https=context.unsubscribe_url,
         unsubscribe_mailto=links.unsubscribe_mailto(sender.address, key, contact_id),
-        domain=sender.domain, date=now)
+        domain=sender.domain, date=now, reply_to=sender.reply_to)
     message.replace_header("Subject", f"[Test] {rendered.subject}")
     message[TEST_HEADER] = "yes"
     connection = SmtpConnection(smtp, password)

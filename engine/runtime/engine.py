@@ -73,8 +73,11 @@ class Engine:
 
     # --- management ----------------------------------------------------------------------
 
-    def enroll(self, journey: str | int, emails: list[str]) -> list[str]:
-        """Enroll contacts by hand (manual/API trigger); returns the emails enrolled."""
+    def enroll(self, journey: str | int, emails: list[str], *,
+               ignore_re_entry: bool = False) -> list[str]:
+        """Enroll contacts by hand (manual/API trigger); returns the emails enrolled.
+        `ignore_re_entry`: a test contact may go through again whatever the journey's
+        re-entry rule (never while still on its way through it)."""
         now = self.clock.now()
         enrolled = []
         with self.database.session() as session:
@@ -86,7 +89,8 @@ class Engine:
                 contact_id = session.scalar(select(Contact.id).where(Contact.email == email.lower()))
                 if contact_id is None:
                     raise LookupError(f"there is no contact {email!r}")
-                if enroll(session, compiled, contact_id, now, {"event_name": "manual"}):
+                if enroll(session, compiled, contact_id, now, {"event_name": "manual"},
+                          every_time=ignore_re_entry):
                     enrolled.append(email)
         return enrolled
 

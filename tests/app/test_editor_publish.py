@@ -34,9 +34,15 @@ def open_cart(window, db):
     return window.editor_page, ids
 
 
-def publish(qtbot, page, choose=None):
+def open_publish(qtbot, page):
+    """Publish: the plan is read in the background, then the dialog opens."""
     page.publish()
-    dialog = page.publish_dialog
+    qtbot.waitUntil(lambda: page.publish_dialog is not None, timeout=10_000)
+    return page.publish_dialog
+
+
+def publish(qtbot, page, choose=None):
+    dialog = open_publish(qtbot, page)
     if choose:
         choose(dialog)
     dialog.publish_button.click()
@@ -49,11 +55,10 @@ def versions(db) -> list[int]:
         return list(session.scalars(select(JourneyVersion.number).order_by(JourneyVersion.number)))
 
 
-def test_publish_is_refused_while_errors_remain(window, db):
+def test_publish_is_refused_while_errors_remain(qtbot, window, db):
     window.journeys.new_journey(name="Blank one")
     page = window.editor_page
-    page.publish()
-    dialog = page.publish_dialog
+    dialog = open_publish(qtbot, page)
     assert dialog.publish_button is None  # no way to publish
     assert "Fix this problem before publishing" in dialog.findChild(type(dialog.message),
                                                                     "cardTitle").text()
@@ -69,8 +74,8 @@ def test_first_publish_then_the_diff_of_the_next(qtbot, window, db):
     assert page.header.pill.text() == "Live" and "Version 1 is live" in page.header.info.text()
 
     page.document.set_node_title(ids["email"], "Reminder")
-    page.publish()  # saves first, then shows what changed since version 1
-    dialog = page.publish_dialog
+    dialog = open_publish(qtbot, page)  # saves first, then shows what changed since v1
+    assert not page.dirty()
     assert dialog.plan.diff.lines() == ["Changes 'Reminder': title"]
     assert dialog.plan.live_version == 1 and dialog.publish_button.text() == "Publish version 2"
     assert not page.dirty()

@@ -76,7 +76,8 @@ def test_menus_hold_only_working_actions(make_window):
     assert texts["File"] == ["New journey…", "Import journey file…", "Save journey",
                              "Export journey file…", "Quit"]
     assert {"Light", "Dark", "Follow system", "Refresh"} <= set(texts["View"])
-    assert texts["Sending"] == ["Pause all sending"]
+    assert texts["Sending"] == ["Pause all sending", "Email server settings…",
+                                "Send a test event…"]
     assert texts["Help"] == ["Getting started", "Keyboard shortcuts", "About Trellis"]
     # with no journey open or selected, there is nothing to save or export yet
     idle = {"Save journey", "Export journey file…"}

@@ -154,6 +154,7 @@ def test_send_test_to_me_reaches_a_real_smtp_server(qtbot, db, clock):
         assert not dialog.test_button.isEnabled()  # the sample contact cannot be sent
         dialog.preview.contacts.setCurrentIndex(1)
         assert dialog.test_button.isEnabled()
+        assert dialog.test_recipients() == "hello@example.com"  # the settings' sender
         dialog.test_button.click()
         qtbot.waitUntil(lambda: dialog.status.text().startswith("Test sent"), timeout=15_000)
         sink.wait_for(1, timeout=5)
@@ -161,6 +162,22 @@ def test_send_test_to_me_reaches_a_real_smtp_server(qtbot, db, clock):
         assert message["Subject"] == "[Test] You left something behind"
         assert message["To"] == "hello@example.com"  # the sender address of the settings
         assert "Hi Ana" in message.get_body(("plain",)).get_content()
+        # to several people at once, each their own message; a bad address sends nothing
+        dialog.set_test_recipients("me@myshop.com; not an address")
+        dialog.test_button.click()
+        assert "test recipient 'not'" in dialog.status.text()
+        dialog.set_test_recipients("me@myshop.com, Boss@MyShop.com")
+        dialog.test_button.click()
+        qtbot.waitUntil(lambda: "boss@myshop.com" in dialog.status.text(), timeout=15_000)
+        assert sink.wait_for(3, timeout=5)
+        assert [m.rcpt_tos for m in sink.messages[1:]] == [["me@myshop.com"],
+                                                           ["boss@myshop.com"]]
+        assert all(m.parsed()["X-Trellis-Test"] == "yes" for m in sink.messages)
+    from sqlalchemy import func, select
+
+    from engine.db.models import Message
+    with db.session() as session:  # not queued, not counted
+        assert session.scalar(select(func.count()).select_from(Message)) == 0
 
 
 def test_without_smtp_settings_there_is_no_send_test_button(qtbot, db):
@@ -169,7 +186,7 @@ def test_without_smtp_settings_there_is_no_send_test_button(qtbot, db):
     dialog = open_email_editor(None, db, CART, lambda t: "", "http://127.0.0.1:8787")
     qtbot.addWidget(dialog)
     assert dialog.test_button is None
-    assert "set up email sending" in dialog.status.text()
+    assert "set up an email server first: Settings ▸ Sending" in dialog.status.text()
 
 
 def test_showing_another_version_emits_no_edit_and_flush_hands_over_typing(qtbot):
