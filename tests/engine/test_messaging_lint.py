@@ -47,7 +47,9 @@ def test_a_good_html_template_without_layout_passes():
 
 def test_syntax_errors_with_the_line():
     problems = lint(body="Hello\n\n{% for item in cart %}\n{{ item.name }\n")
-    assert problems == [("error", "Syntax error in the body, line 4: unexpected '}'")]
+    assert problems == [("error", "Syntax error in the body, line 4: There is a '}' that closes "
+                                  "nothing: check the brackets and braces (a field is written "
+                                  "with two on each side: {{ contact.first_name }})")]
     assert lint(preheader="{{ x | nope }}") == [
         ("error", "Syntax error in the preheader, line 1: No filter named 'nope'.")]
 
