@@ -152,5 +152,5 @@ def test_date_filter_uses_the_contacts_time_zone():
 
 def test_filters_are_a_whitelist():
     for name in ("safe", "attr", "map", "format", "xmlattr", "pprint", "indent", "center"):
-        with pytest.raises(RenderError, match="No filter named"):
+        with pytest.raises(RenderError, match="There is no filter named"):
             compile_template(f"{{{{ x | {name} }}}}", HTML, "the body")
