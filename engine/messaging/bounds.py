@@ -192,8 +192,9 @@ def _int_bits(value: Any) -> int | None:
 
 
 def _too_big_number() -> Limit:
-    return Limit(f"the template computes a number over {MAX_INT_BITS * 3 // 10:,} digits long",
-                 TOO_LARGE)
+    # computing it is what would take long (a C-level operation nothing can interrupt)
+    return Limit(f"the template computes a number over {MAX_INT_BITS * 3 // 10:,} digits "
+                 "long, which would take too long", TOO_SLOW)
 
 
 def check_binop(operator: str, left: Any, right: Any) -> None:

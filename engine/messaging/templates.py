@@ -241,9 +241,16 @@ def compile_template(source: str, env: EmailEnvironment, part: str,
     `lines` maps the source's lines to those of what the marketer wrote (when the source
     was derived from it, see jinja_source.line_map), so errors point at their lines.
     """
-    ast = _Guards().visit(parse_template(source, env, part))
+    ast = parse_template(source, env, part)
     if lines:
         _relocate(ast, lines)
+    return compile_tree(ast, env, part, source)
+
+
+def compile_tree(ast: nodes.Template, env: EmailEnvironment, part: str,
+                 source: str = "") -> Template:
+    """Compile a parsed (and checked) tree; the guards are added here."""
+    ast = _Guards().visit(ast)
     ast.set_environment(env)
     try:
         code = env.compile(ast, name=part, filename=_filename(part))
