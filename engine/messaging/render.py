@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Template
-from jinja2.meta import find_undeclared_variables
+from jinja2 import Template, nodes
 from markupsafe import Markup
 
 from engine.document import EmailTemplate
@@ -146,9 +145,12 @@ def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body
     sources = {SUBJECT: subject, PREHEADER: preheader, FROM_NAME: from_name, BODY: body}
     if text is not None:
         sources[TEXT_PART] = text
+    # any mention of `cart` (a look-up only): Jinja's own find_undeclared_variables would
+    # compile, and fail with a traceback on an unknown filter
     uses_cart = any(
-        "cart" in find_undeclared_variables(parse_template(source, TEXT, part))
+        name.name == "cart"
         for part, source in sources.items()
+        for name in parse_template(source, TEXT, part).find_all(nodes.Name)
     )
     body_html = body_html_source(body, body_format)  # the body parsed above: no syntax error
     layout_part = f"the layout '{layout}'"
