@@ -48,6 +48,15 @@ from engine.messaging.values import DATA_TYPES, Record, record_path
 #: nesting of brackets, tags and operators a template may have (Jinja's parser and Python's
 #: compiler recurse once per level; legitimate emails stay far below)
 MAX_DEPTH = 60
+#: the longest source one part may have (Gmail clips emails at 102 KB anyway); parsing
+#: and compiling take time in proportion
+MAX_SOURCE_CHARS = 100_000
+#: nodes one part may have: compiling takes time in proportion (a long email of text and
+#: fields has a few hundred)
+MAX_NODES = 5_000
+#: operands one comparison may chain (`0 < x < 10` has two)
+MAX_COMPARE_CHAIN = 4
+TICK = "_tick"
 LOOP_GUARD = "_loop_guard"
 SIZE_GUARD = "_size_guard"
 CONCAT = "_concat"
@@ -66,6 +75,11 @@ class RenderError(TrellisError):
 
 
 _Limit = Limit
+
+
+def _tick(value: Any) -> Any:
+    charge()
+    return value
 
 
 def _loop_guard(iterable: Any) -> Iterator[Any]:
@@ -138,6 +152,7 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
         self.filters[LOOP_GUARD] = _loop_guard
         self.filters[SIZE_GUARD] = check_size
         self.filters[CONCAT] = bounded_concat
+        self.filters[TICK] = _tick
         self.tests = dict(TESTS)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -185,6 +200,7 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
         if operator == "%" and isinstance(left, str):
             raise SecurityError("'%' formatting is not available: use filters such as money")
         check_binop(operator, left, right)
+        charge()
         return super().call_binop(context, operator, left, right)
 
 
@@ -201,6 +217,9 @@ _REFUSED = {
 
 def parse_template(source: str, env: EmailEnvironment, part: str) -> nodes.Template:
     """Parse and check a source; raises RenderError with the part, line and plain words."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise RenderError(f"{part} is {len(source):,} characters long: a part of an email may "
+                          f"have up to {MAX_SOURCE_CHARS:,}", TOO_LARGE)
     parser = Parser(env, source)
     try:
         ast = parser.parse()
@@ -216,19 +235,26 @@ def parse_template(source: str, env: EmailEnvironment, part: str) -> nodes.Templ
     for node_type, tag in _REFUSED.items():
         for node in ast.find_all(node_type):
             raise RenderError(f"{part}, line {node.lineno}: {tag} is not available in emails")
+    for node in ast.find_all(nodes.Compare):
+        if len(node.ops) > MAX_COMPARE_CHAIN:
+            raise RenderError(f"{part}, line {node.lineno}: this comparison chains "
+                              f"{len(node.ops) + 1} values; compare two at a time, joined "
+                              "with 'and'", TOO_LARGE)
     return ast
 
 
-TOO_DEEP = (f"this is nested too deeply (more than {MAX_DEPTH} levels of brackets, tags or "
-            "operators): split it into simpler pieces")
+TOO_DEEP = (f"this is too complex (nested more than {MAX_DEPTH} levels deep, or over "
+            f"{MAX_NODES:,} tags, values and operators in all): split it into simpler pieces")
 
 
 def _too_deep(ast: nodes.Template) -> int | None:
-    """The line of the first node deeper than MAX_DEPTH, walking without recursion."""
-    stack = [(ast, 0)]
+    """The line of the first node deeper than MAX_DEPTH, or past MAX_NODES, walking
+    without recursion."""
+    stack, count = [(ast, 0)], 0
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH:
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_NODES:
             return node.lineno
         stack.extend((child, depth + 1) for child in node.iter_child_nodes())
     return None
@@ -280,6 +306,11 @@ class _Guards(NodeTransformer):
         node = self.generic_visit(node)
         node.iter = _guarded(node.iter, LOOP_GUARD)
         return node
+
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Filter:
+        # `big in other` runs in C without a check point: a call after each comparison
+        # lets the clock be read (and the watchdog be heard) between any two
+        return _guarded(self.generic_visit(node), TICK)
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
         node = self.generic_visit(node)
