@@ -48,9 +48,9 @@ from engine.messaging.values import DATA_TYPES, Record, record_path
 #: nesting of brackets, tags and operators a template may have (Jinja's parser and Python's
 #: compiler recurse once per level; legitimate emails stay far below)
 MAX_DEPTH = 60
-#: the longest source one part may have (Gmail clips emails at 102 KB anyway); parsing
+#: the longest source one part may have (Gmail clips emails at 102 KB anyway); lexing
 #: and compiling take time in proportion
-MAX_SOURCE_CHARS = 100_000
+MAX_SOURCE_CHARS = 500_000
 #: nodes one part may have: compiling takes time in proportion (a long email of text and
 #: fields has a few hundred)
 MAX_NODES = 5_000
