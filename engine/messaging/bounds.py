@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import heapq
+import math
 import threading
 import time
 from contextlib import contextmanager
@@ -210,9 +211,10 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
         if None not in bits and bits[0] + bits[1] > MAX_INT_BITS:
             raise _too_big_number()
     elif operator == "**":
-        base = _int_bits(left)
+        exact = isinstance(left, (int, Decimal)) and not isinstance(left, bool)
         if isinstance(right, (int, Decimal)) and not isinstance(right, bool):
-            if base is not None and abs(left) > 1 and right > 0 and base * right > MAX_INT_BITS:
+            if (exact and right > 0 and abs(left) > 1
+                    and math.log2(abs(left)) * right > MAX_INT_BITS):
                 raise _too_big_number()
             if abs(right) > MAX_INT_BITS:  # floats and decimals: big exponents only overflow
                 raise _too_big_number()

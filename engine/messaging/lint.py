@@ -117,6 +117,10 @@ def _check_names(tree: nodes.Template, part: str) -> list[tuple[str, str]]:
     # the template, it is the template's own (a use where it is unset fails the sample)
     own = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     own |= {n.name for n in tree.find_all(nodes.Macro)}
+    for node in tree.find_all(nodes.Getattr):
+        if node.attr.startswith("_"):  # the sandbox refuses these whatever the values
+            problems.append((ERROR, f"'{node.attr}' in {part}, line {node.lineno} is not "
+                                    "available in email templates"))
     for name in sorted(find_undeclared_variables(tree) - VARIABLES - own):
         line = next(n.lineno for n in tree.find_all(nodes.Name) if n.name == name)
         problems.append((ERROR, f"Unknown variable '{name}' in {part}, line {line}"))

@@ -53,7 +53,7 @@ MAX_DEPTH = 60
 MAX_SOURCE_CHARS = 500_000
 #: nodes one part may have: compiling takes time in proportion (a long email of text and
 #: fields has a few hundred)
-MAX_NODES = 5_000
+MAX_NODES = 2_000
 #: operands one comparison may chain (`0 < x < 10` has two)
 MAX_COMPARE_CHAIN = 4
 TICK = "_tick"
@@ -181,8 +181,8 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
         hint = f"'{attribute}' is not available in email templates"
-        if callable(getattr(obj, attribute, None)) and not attribute.startswith("_"):
-            hint += f": use a filter instead, like {{{{ value | {attribute} }}}} where one exists"
+        if attribute in self.filters and not attribute.startswith("_"):
+            hint += f": use the filter instead, like {{{{ value | {attribute} }}}}"
         return self.undefined(hint, obj=obj, name=attribute, exc=SecurityError)
 
     def wrap_str_format(self, value: Any) -> None:
@@ -218,8 +218,8 @@ _REFUSED = {
 def parse_template(source: str, env: EmailEnvironment, part: str) -> nodes.Template:
     """Parse and check a source; raises RenderError with the part, line and plain words."""
     if len(source) > MAX_SOURCE_CHARS:
-        raise RenderError(f"{part} is {len(source):,} characters long: a part of an email may "
-                          f"have up to {MAX_SOURCE_CHARS:,}", TOO_LARGE)
+        raise RenderError(f"{part} is too large: {len(source):,} characters, where a part of "
+                          f"an email may have up to {MAX_SOURCE_CHARS:,}", TOO_LARGE)
     parser = Parser(env, source)
     try:
         ast = parser.parse()
