@@ -133,7 +133,7 @@ def shielded() -> Iterator[None]:
     if work is None:
         yield
         return
-    work.shield += 1
+    _WATCHDOG.enter_shield(work)
     try:
         yield
     finally:
@@ -337,6 +337,16 @@ class _Watchdog:
                                                 daemon=True)
                 self._thread.start()
             self._lock.notify()
+
+    def enter_shield(self, work: _Work) -> None:
+        """Under the lock, so the watchdog either fired before (then the interrupt, if
+        still pending, is taken back and the deadline reported here, outside the shielded
+        code) or sees the shield and waits."""
+        with self._lock:
+            if work.fired:
+                _set_async_exc(work.thread, None)
+                raise too_slow()
+            work.shield += 1
 
     def release(self, work: _Work) -> None:
         with self._lock:
