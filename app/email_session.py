@@ -42,6 +42,7 @@ from engine.delivery.trial_send import parse_recipients, send_test
 from engine.document import EmailTemplate
 from engine.errors import InputError
 from engine.journey_drafts import load_template, store_template
+from engine.messaging.fields import custom_fields_seen
 from engine.messaging.lint import lint_template
 from engine.messaging.templates import RenderError
 from engine.preview import render_preview
@@ -118,9 +119,9 @@ class EmailSession(QObject):
         return self._task is not None
 
     def _lint_and_render(self, template: EmailTemplate, contact_id: int | None):
-        problems = lint_template(template)
         now = datetime.now(timezone.utc)
         with self.database.session() as session:
+            problems = lint_template(template, known_fields=custom_fields_seen(session))
             try:
                 return problems, render_preview(template, now=now, session=session,
                                                 contact_id=contact_id)

@@ -160,7 +160,11 @@ class JourneyDocument(QObject):
     def _lint(self, template: EmailTemplate) -> list[tuple[str, str]]:
         key = template.model_dump_json()
         if key not in self._lint_cache:
-            self._lint_cache[key] = list(self._linter(template)) if self._linter else []
+            try:
+                found = list(self._linter(template)) if self._linter else []
+            except Exception as exc:  # never "No problems" for an email that was not checked
+                found = [("error", f"This email could not be checked ({type(exc).__name__})")]
+            self._lint_cache[key] = found
         return self._lint_cache[key]
 
     def validate_now(self) -> list[Problem]:

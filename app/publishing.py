@@ -23,7 +23,7 @@ from engine.analytics.version_diff import diff_versions
 from engine.db.database import Database
 from engine.document import JourneyDocument
 from engine.journey_drafts import journey_info, live_document
-from engine.messaging.lint import lint_template
+from engine.messaging.fields import linter_for
 from engine.runtime.engine import Engine
 from engine.runtime.publish_preview import forecast_publish
 from engine.timeline_words import step_title
@@ -51,7 +51,8 @@ def publish_plan(database: Database, journey_id: int, draft: JourneyDocument,
 
 def publish_work(engine: Engine, journey_id: int, choice: PublishChoice):
     def work(_progress, _cancelled) -> int:
-        return engine.publish(str(journey_id), lint_template=lint_template,
+        # with the custom fields contacts have: a field none has blocks publishing
+        return engine.publish(str(journey_id), lint_template=linter_for(engine.database),
                               move=choice.move, fallback=choice.fallback)
     return work
 

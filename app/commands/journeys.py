@@ -143,7 +143,7 @@ def _engine(args):
 
 def run_publish(args: argparse.Namespace) -> int:
     from engine.errors import TrellisError
-    from engine.messaging.lint import lint_template
+    from engine.messaging.fields import linter_for
     from engine.runtime.publish import PublishRefused
 
     moves = _parse_moves(args.move)
@@ -154,8 +154,10 @@ def run_publish(args: argparse.Namespace) -> int:
         print("Not published: fix the errors above first.", file=sys.stderr)
         return EXIT_PROBLEMS
     try:
-        number = _engine(args).publish(args.journey, lint_template=lint_template, move=moves,
-                                       fallback=args.fallback)
+        engine = _engine(args)
+        # with the custom fields contacts have: a field none has blocks publishing
+        number = engine.publish(args.journey, lint_template=linter_for(engine.database),
+                                move=moves, fallback=args.fallback)
     except PublishRefused as refused:
         for problem in refused.problems:
             print(problem)

@@ -141,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
         while not stop.wait(0.5):
             pass
     finally:
+        runner.engine.request_stop()  # the tick in progress stops at its next enrollment
         if beside is not None:
             beside.stop()
         runner.stop()

@@ -5,7 +5,14 @@ Contract: `lint_template(template)` returns (severity, message) pairs, severity 
 It finds:
 - syntax errors, with the part and line (then stops: nothing else can be read);
 - an empty subject (error), a subject over 78 characters once filled in (warning);
-- unknown variables and unknown `shop` fields (errors);
+- unknown variables and unknown `shop` fields (errors); names the template sets itself
+  (`{% set %}`, loop variables, macros) are known;
+- unknown contact fields (errors): when `known_fields` (the custom fields contacts have,
+  fields.linter_for) is given, a field no contact has and no fallback covers is "Unknown
+  field 'fist_name' — did you mean 'first_name'?"; without it, only a field close to a
+  standard one is taken for a typo;
+- work or size past the render bounds ("too slow", "too large": errors), found by
+  evaluating the template's constant parts and by the sample render;
 - values that may be missing for some contacts and have no fallback (warnings): contact
   names, time zone and country, custom fields, and trigger event properties. A fallback
   is `| default(…)`, `or …`, or an `{% if %}` on the same value;
@@ -21,14 +28,17 @@ It finds:
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Iterator
+from typing import Collection, Iterator
 
 from jinja2 import nodes
 from jinja2.meta import find_undeclared_variables
 
 from engine.document import EmailTemplate
 from engine.messaging.body import body_html_source
+from engine.messaging.bounds import TOO_LARGE, TOO_SLOW
+from engine.messaging.constants import check_constant_parts
 from engine.messaging.context import VARIABLES
+from engine.messaging.fields import STANDARD_FIELDS, suggestion
 from engine.messaging.layouts import NO_LAYOUT, layout_names
 from engine.messaging.lint_html import check_links_and_images
 from engine.messaging.render import BODY, FROM_NAME, PREHEADER, SUBJECT, TEXT_PART, render_email
@@ -44,9 +54,20 @@ SAMPLE_NOW = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)
 #: contact fields that are empty for some contacts (email and lead score never are)
 MAY_BE_EMPTY = frozenset({"first_name", "last_name", "full_name", "timezone", "country", "locale"})
 FALLBACK_FILTERS = frozenset({"default", "d"})
+_LIMIT_WORDS = {TOO_SLOW: "This email is too slow to make: ",
+                TOO_LARGE: "This email is too large to make: "}
 
 
-def lint_template(template: EmailTemplate) -> list[tuple[str, str]]:
+def lint_template(template: EmailTemplate, *,
+                  known_fields: Collection[str] | None = None) -> list[tuple[str, str]]:
+    try:
+        return _lint(template, known_fields)
+    except Exception as exc:  # the contract: a problem in the template is never raised
+        return [(ERROR, f"This email could not be checked ({type(exc).__name__}: {exc}): "
+                        "simplify the template")]
+
+
+def _lint(template: EmailTemplate, known_fields: Collection[str] | None) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     if not template.subject.strip():
         problems.append((ERROR, "The subject is empty"))
@@ -61,7 +82,8 @@ def lint_template(template: EmailTemplate) -> list[tuple[str, str]]:
             compile_template(source, TEXT, part)  # unknown filters and tests show here
             trees[part] = tree
         except RenderError as exc:
-            problems.append((ERROR, f"Syntax error in {exc.reason}"))
+            problems.append((ERROR, f"This email is too complex to read: {exc.reason}"
+                             if exc.limit else f"Syntax error in {exc.reason}"))
     if len(trees) < len(sources):
         return problems
 
@@ -70,7 +92,9 @@ def lint_template(template: EmailTemplate) -> list[tuple[str, str]]:
     for part, tree in trees.items():
         names_problems += _check_names(tree, part)
         for path, node, guarded in _paths(tree):
-            names_problems += _check_path(path, node, guarded, part, custom, event_keys)
+            names_problems += _check_path(path, node, guarded, part, custom, event_keys,
+                                          known_fields)
+        names_problems += check_constant_parts(tree, part)
     problems += names_problems
     problems += check_links_and_images(
         body_html_source(template.body, template.format), template.format == "html"
@@ -89,7 +113,15 @@ def lint_template(template: EmailTemplate) -> list[tuple[str, str]]:
 
 def _check_names(tree: nodes.Template, part: str) -> list[tuple[str, str]]:
     problems = []
-    for name in sorted(find_undeclared_variables(tree) - VARIABLES):
+    # Jinja counts a name set inside an {% if %} as undeclared after it; set anywhere in
+    # the template, it is the template's own (a use where it is unset fails the sample)
+    own = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    own |= {n.name for n in tree.find_all(nodes.Macro)}
+    for node in tree.find_all(nodes.Getattr):
+        if node.attr.startswith("_"):  # the sandbox refuses these whatever the values
+            problems.append((ERROR, f"'{node.attr}' in {part}, line {node.lineno} is not "
+                                    "available in email templates"))
+    for name in sorted(find_undeclared_variables(tree) - VARIABLES - own):
         line = next(n.lineno for n in tree.find_all(nodes.Name) if n.name == name)
         problems.append((ERROR, f"Unknown variable '{name}' in {part}, line {line}"))
     return problems
@@ -150,7 +182,8 @@ def _mentions(test: nodes.Node | None, path: list[str]) -> bool:
 
 
 def _check_path(path: list[str], node: nodes.Node, guarded: bool, part: str,
-                custom: set[str], event_keys: set[str]) -> list[tuple[str, str]]:
+                custom: set[str], event_keys: set[str],
+                known_fields: Collection[str] | None) -> list[tuple[str, str]]:
     root, fields = path[0], path[1:]
     where = f"in {part}, line {node.lineno}"
     shown = ".".join(path[:3] if path[1:2] == ["attributes"] else path[:2])
@@ -175,12 +208,34 @@ def _check_path(path: list[str], node: nodes.Node, guarded: bool, part: str,
         custom.add(field)
     if guarded:
         return []
+    unknown = _unknown_field(field, fields[0] == "attributes", known_fields, where)
+    if unknown:
+        return [unknown]
     if field in MAY_BE_EMPTY:
         return [(WARNING, f"'{shown}' {where} may be empty: give it a fallback, like "
                           f"{{{{ {shown} | default(\"there\") }}}}")]
     return [(WARNING, f"'{shown}' {where} is a custom field some contacts may not have, and "
                       f"their email would fail: give it a fallback, like "
                       f"{{{{ {shown} | default(\"…\") }}}}")]
+
+
+def _unknown_field(field: str, attribute: bool, known_fields: Collection[str] | None,
+                   where: str) -> tuple[str, str] | None:
+    """A custom field no contact has (or, without the database, a standard one's typo)."""
+    if field in STANDARD_FIELDS:
+        return None
+    standard = STANDARD_FIELDS - {"attributes"}
+    if known_fields is None:
+        hint = suggestion(field, standard)
+        if not hint or attribute:
+            return None
+    else:
+        if field in known_fields:
+            return None
+        hint = suggestion(field, (set() if attribute else standard) | set(known_fields))
+    return (ERROR, f"Unknown field '{field}'{hint} ({where}): no contact has this field, so "
+                   f"every email would fail. Fix the name, or give it a fallback like "
+                   f"{{{{ contact.{field} | default(\"…\") }}}}")
 
 
 def _check_own_footer(body: nodes.Template) -> list[tuple[str, str]]:
@@ -205,6 +260,8 @@ def _check_sample(template: EmailTemplate, custom: set[str], event_keys: set[str
     try:
         email = render_email(template, context)
     except RenderError as exc:
+        if exc.limit:  # the bounds hold whatever the values: this email cannot be sent
+            return [(ERROR, f"{_LIMIT_WORDS[exc.limit]}{exc.reason}")]
         guessed = bool(custom or event_keys)
         return [(WARNING if guessed else ERROR,
                  f"A sample email could not be made: {exc.reason}"

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from collections import defaultdict
-from typing import Any, Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Event, Product
@@ -28,6 +29,8 @@ from engine.messaging.recommendations import Catalog, alternatives, product_item
 from engine.messaging.tokens import LinkBuilder
 from engine.messaging.values import Cart, ContactInfo, CouponView, ProductItem, ShopInfo
 from engine.settings import load_settings
+
+T = TypeVar("T")
 
 
 # built once: constructing a statement costs more than running this one
@@ -65,6 +68,15 @@ class CommerceHistory:
         return self._events.get(contact_id, [])
 
 
+def in_own_transaction(session: Session, work: Callable[[Session], T]) -> T:
+    """`work(other)` in a session of its own on the same database, committed at once."""
+    bind = session.get_bind()
+    if isinstance(bind, Connection):  # bound to one connection: no second one to use
+        return work(session)
+    with Session(bind) as own, own.begin():
+        return work(own)
+
+
 def load_shop(session: Session) -> ShopInfo:
     settings = load_settings(session)
     return ShopInfo(settings.sender_name, settings.postal_address, settings.website)
@@ -75,8 +87,10 @@ class DatabaseData:
 
     def __init__(self, session: Session, contact_id: int, *, journey_id: int | None,
                  node_id: str, now: datetime, currency: str, catalog: Catalog | None = None,
-                 history: CommerceHistory | None = None):
+                 history: CommerceHistory | None = None, separate_writes: bool = False):
         self.session = session
+        #: store coupons in their own short transaction (see build_render_context)
+        self.separate_writes = separate_writes
         self.contact_id = contact_id
         self.journey_id = journey_id
         self.node_id = node_id
@@ -131,10 +145,11 @@ class DatabaseData:
     def coupon(self, percent: int, valid_days: int) -> CouponView:
         key = (percent, valid_days)
         if key not in self._coupons:
-            self._coupons[key] = issue_coupon(
-                self.session, contact_id=self.contact_id, journey_id=self.journey_id,
-                node_id=self.node_id, percent=percent, valid_days=valid_days, now=self.now,
-            )
+            issue = partial(issue_coupon, contact_id=self.contact_id, journey_id=self.journey_id,
+                            node_id=self.node_id, percent=percent, valid_days=valid_days,
+                            now=self.now)
+            self._coupons[key] = (in_own_transaction(self.session, issue) if self.separate_writes
+                                  else issue(self.session))
         return self._coupons[key]
 
 
@@ -152,8 +167,16 @@ def build_render_context(
     history: CommerceHistory | None = None,
     shop: ShopInfo | None = None,
     track: bool = True,
+    separate_writes: bool = False,
 ) -> RenderContext:
-    """The context of one email; `contact` is a `Contact` row or the engine's mapping."""
+    """The context of one email; `contact` is a `Contact` row or the engine's mapping.
+
+    `separate_writes` (the engine's batches): a coupon the email issues is stored and
+    committed in its own short transaction, so the batch's transaction takes no write lock
+    while it renders (on SQLite the lock is taken at the first write and blocks every other
+    writer until the commit). A batch that is rolled back and run again finds the stored
+    coupon and shows the same code.
+    """
     info = ContactInfo.of(contact)
     if info.id is None:
         raise ValueError("build_render_context needs a stored contact (with an id)")
@@ -162,7 +185,8 @@ def build_render_context(
         contact=info,
         shop=shop,
         data=DatabaseData(session, info.id, journey_id=journey_id, node_id=node_id, now=now,
-                          currency=shop.currency, catalog=catalog, history=history),
+                          currency=shop.currency, catalog=catalog, history=history,
+                          separate_writes=separate_writes),
         now=now,
         unsubscribe_url=links.unsubscribe_url(message_key, info.id),
         view_in_browser_url=links.view_url(message_key),

@@ -12,6 +12,9 @@ email) and, when `context.links` is set, gets tracked links and an open pixel. T
 of the body in the text form of the layout (see text.py), else, when a template cannot
 have a text form, the rendered HTML converted.
 
+Bounds: the parts of one email share one budget (bounds.py): a second of rendering and
+one allowance of work and built text, whatever the template does.
+
 Speed: everything that does not depend on the contact (Markdown, parsing, compiling, CSS
 inlining, the text forms) happens once per template content and layout, cached in-process,
 keyed by the template's fields themselves (not its key), so an edited template is a new
@@ -25,8 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Template
-from jinja2.meta import find_undeclared_variables
+from jinja2 import Template, nodes
 from markupsafe import Markup
 
 from engine.document import EmailTemplate
@@ -36,6 +38,7 @@ from engine.messaging.context import RenderContext
 from engine.messaging.inline import inline_template
 from engine.messaging.jinja_source import line_map
 from engine.messaging.layouts import NO_LAYOUT, layout_source
+from engine.messaging.bounds import Limit, email_budget
 from engine.messaging.templates import HTML, TEXT, RenderError, compile_template, parse_template, render
 from engine.messaging.text import close_gaps, html_to_text, text_source
 from engine.messaging.tokens import rewrite_links
@@ -66,7 +69,17 @@ class CompiledEmail:
 def render_email(template: EmailTemplate, context: RenderContext, *,
                  layouts_dir: Path | None = None) -> RenderedEmail:
     compiled = compile_email(template, layouts_dir)
+    # the cart is read from the database here, before the budget's watchdog is armed
     variables = context.variables(with_cart=compiled.uses_cart)
+    try:
+        with email_budget():  # one budget of time and work for all the parts of the email
+            return _render_parts(compiled, context, variables)
+    except Limit as exc:  # the watchdog stopped it between two parts
+        raise RenderError(f"{exc}", exc.kind or None) from None
+
+
+def _render_parts(compiled: CompiledEmail, context: RenderContext,
+                  variables: dict) -> RenderedEmail:
     subject = _line(_render(compiled.subject, variables, SUBJECT))
     preheader = _line(_render(compiled.preheader, variables, PREHEADER))
     from_name = _line(_render(compiled.from_name, variables, FROM_NAME)) or context.shop.name
@@ -146,9 +159,12 @@ def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body
     sources = {SUBJECT: subject, PREHEADER: preheader, FROM_NAME: from_name, BODY: body}
     if text is not None:
         sources[TEXT_PART] = text
+    # any mention of `cart` (a look-up only): Jinja's own find_undeclared_variables would
+    # compile, and fail with a traceback on an unknown filter
     uses_cart = any(
-        "cart" in find_undeclared_variables(parse_template(source, TEXT, part))
+        name.name == "cart"
         for part, source in sources.items()
+        for name in parse_template(source, TEXT, part).find_all(nodes.Name)
     )
     body_html = body_html_source(body, body_format)  # the body parsed above: no syntax error
     layout_part = f"the layout '{layout}'"

@@ -13,95 +13,78 @@ Contract:
   (`{% if contact.plan %}`, `contact.plan is defined`, `contact.plan | default("free")`), so
   optional fields can be handled on purpose.
 
-How rendering is bounded (one budget per render, held in a context variable):
-- Output: the template is streamed and stops at MAX_OUTPUT_CHARS; what `{{ … }}`
-  expressions produce anywhere (inside macros too) is counted against the same cap.
-- Values: nothing a template builds may exceed MAX_VALUE_CHARS: `*` and `+` are checked
-  before they run, `~` joins and text-building filters right after, `%` formatting of
-  strings is refused (it can ask for any width).
-- Work: every loop iteration and every call (macros, `coupon()`…) costs one unit of
-  MAX_FUEL. Those are the only ways a template repeats itself; between two charges it runs a
-  bounded stretch of its own code, so fuel bounds the time. Loops are charged by wrapping
-  each `for` iterable in a guard when the template is compiled.
-- Time: every FUEL_CHECK_EVERY units the wall clock is compared with MAX_SECONDS, a
-  backstop for slow single steps (it measures the render, not the engine's clock).
+How rendering is bounded: see bounds.py (time, work, memory and output, each checked
+before the operation that would exceed it). Loops are charged by wrapping each `for`
+iterable in a guard, and `~` joins are checked before they are built, by rewriting the
+tree when the template is compiled. `%` formatting of strings is refused (it can ask for
+any width). A template nested too deeply to compile (MAX_DEPTH) is refused with its line.
 """
 
 from __future__ import annotations
 
-import time
 from bisect import bisect_right
-from contextvars import ContextVar
-from dataclasses import dataclass, is_dataclass
+from dataclasses import is_dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.runtime import LoopContext, Undefined
+from jinja2.parser import Parser
+from jinja2.runtime import LoopContext, Macro, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
 
 from engine.errors import TrellisError
+from engine.messaging import bounds
+from engine.messaging.bounds import (  # noqa: F401 (the bounds are part of this module's contract)
+    MAX_FUEL, MAX_OUTPUT_CHARS, MAX_SECONDS, MAX_VALUE_CHARS, TOO_LARGE, TOO_SLOW, Limit, bounded_concat,
+    bounded_join, bounded_urlencode, build, charge, charge_output, charged, check_binop,
+    check_size, email_budget, part_budget, shielded, text_size,
+)
+from engine.messaging.syntax_words import plain_syntax_error
 from engine.messaging.filters import TESTS, FilterError, make_filters
 from engine.messaging.values import DATA_TYPES, Record, record_path
 
-MAX_OUTPUT_CHARS = 1_000_000
-MAX_VALUE_CHARS = 1_000_000
-MAX_FUEL = 100_000
-FUEL_CHECK_EVERY = 256
-MAX_SECONDS = 1.0
+#: nesting of brackets, tags and operators a template may have (Jinja's parser and Python's
+#: compiler recurse once per level; legitimate emails stay far below)
+MAX_DEPTH = 60
+#: the longest source one part may have (Gmail clips emails at 102 KB anyway); lexing
+#: and compiling take time in proportion
+MAX_SOURCE_CHARS = 500_000
+#: nodes one part may have: compiling takes time in proportion (a long email of text and
+#: fields has a few hundred)
+MAX_NODES = 2_000
+#: operands one comparison may chain (`0 < x < 10` has two)
+MAX_COMPARE_CHAIN = 4
+TICK = "_tick"
 LOOP_GUARD = "_loop_guard"
 SIZE_GUARD = "_size_guard"
+CONCAT = "_concat"
 
 
 class RenderError(TrellisError):
-    """An email could not be rendered for one contact; `reason` says why, for people."""
+    """An email could not be rendered for one contact; `reason` says why, for people.
 
-    def __init__(self, reason: str):
+    `limit` is "too slow" or "too large" when a bound of bounds.py stopped it, else None.
+    """
+
+    def __init__(self, reason: str, limit: str | None = None):
         super().__init__(reason)
         self.reason = reason
+        self.limit = limit
 
 
-class _Limit(Exception):
-    """A bound was hit (raised inside the template, turned into a RenderError)."""
+_Limit = Limit
 
 
-@dataclass
-class _Budget:
-    fuel: int
-    output: int
-    deadline: float
-
-
-_BUDGET: ContextVar[_Budget | None] = ContextVar("trellis_render_budget", default=None)
-
-
-def _charge() -> None:
-    budget = _BUDGET.get()
-    if budget is None:  # constant folding at compile time: nothing to bound
-        return
-    budget.fuel -= 1
-    if budget.fuel < 0:
-        raise _Limit("the template does too much work (a loop or a macro runs too often)")
-    if budget.fuel % FUEL_CHECK_EVERY == 0 and time.perf_counter() > budget.deadline:
-        raise _Limit(f"the template took longer than {MAX_SECONDS:g} s to render")
-
-
-def check_size(value: Any) -> Any:
-    if isinstance(value, (str, list, tuple)):
-        _check_length(len(value))
+def _tick(value: Any) -> Any:
+    charge()
     return value
-
-
-def _check_length(length: int) -> None:
-    if length > MAX_VALUE_CHARS:
-        raise _Limit(f"the template builds a value longer than {MAX_VALUE_CHARS:,} characters")
 
 
 def _loop_guard(iterable: Any) -> Iterator[Any]:
     for item in iterable:
-        _charge()
+        charge()
         yield item
 
 
@@ -131,17 +114,18 @@ class EmailUndefined(StrictUndefined):
 
 def _finalize(value: Any) -> Any:
     if isinstance(value, str):
-        budget = _BUDGET.get()
-        if budget is not None:
-            budget.output -= len(value)
-            if budget.output < 0:
-                raise _Limit(f"the email is longer than {MAX_OUTPUT_CHARS:,} characters")
+        charge_output(len(value))
         return value
     if value is None:
         return ""
     if isinstance(value, Record):
         path, example = record_path(value), next(iter(value), "name")
-        raise _Limit(f"{path} is a group of fields: pick one, like {path}.{example}")
+        raise _Limit(f"{path} is a group of fields: pick one, like {path}.{example}", "")
+    if isinstance(value, (list, tuple, dict, int)) and not isinstance(value, bool):
+        # printed with str(): refuse before a huge container or number is converted
+        length = text_size(value, MAX_OUTPUT_CHARS)
+        charge_output(length)
+        build(length, length)
     return value
 
 
@@ -161,9 +145,14 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
             cache_size=0,  # compiled templates are cached by render.py, by content
         )
         self.globals.clear()
-        self.filters = make_filters(check_size)
+        # every filter costs work and is size-checked; join and urlencode before they build
+        self.filters = {name: charged(f) for name, f in make_filters(check_size).items()}
+        self.filters["join"] = charged(bounded_join)
+        self.filters["urlencode"] = charged(bounded_urlencode)
         self.filters[LOOP_GUARD] = _loop_guard
         self.filters[SIZE_GUARD] = check_size
+        self.filters[CONCAT] = bounded_concat
+        self.filters[TICK] = _tick
         self.tests = dict(TESTS)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -192,29 +181,26 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> Undefined:
         hint = f"'{attribute}' is not available in email templates"
-        if callable(getattr(obj, attribute, None)) and not attribute.startswith("_"):
-            hint += f": use a filter instead, like {{{{ value | {attribute} }}}} where one exists"
+        if attribute in self.filters and not attribute.startswith("_"):
+            hint += f": use the filter instead, like {{{{ value | {attribute} }}}}"
         return self.undefined(hint, obj=obj, name=attribute, exc=SecurityError)
 
     def wrap_str_format(self, value: Any) -> None:
         return None  # str.format is refused with every other method
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        _charge()
-        return super().call(__context, __obj, *args, **kwargs)
+        charge()
+        if isinstance(__obj, Macro):
+            return super().call(__context, __obj, *args, **kwargs)
+        # a provider (coupon(), product()…) may talk to the database: never interrupted
+        with shielded():
+            return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "%" and isinstance(left, str):
             raise SecurityError("'%' formatting is not available: use filters such as money")
-        sequences = (str, list, tuple)
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, sequences) and isinstance(n, int):
-                    _check_length(len(seq) * n)
-        elif operator == "**" and isinstance(right, int) and abs(right) > 100:
-            raise _Limit("the exponent is too large")
-        elif operator == "+" and isinstance(left, sequences) and isinstance(right, sequences):
-            _check_length(len(left) + len(right))
+        check_binop(operator, left, right)
+        charge()
         return super().call_binop(context, operator, left, right)
 
 
@@ -230,15 +216,48 @@ _REFUSED = {
 
 
 def parse_template(source: str, env: EmailEnvironment, part: str) -> nodes.Template:
-    """Parse and check a source; raises RenderError with the part and line."""
+    """Parse and check a source; raises RenderError with the part, line and plain words."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise RenderError(f"{part} is too large: {len(source):,} characters, where a part of "
+                          f"an email may have up to {MAX_SOURCE_CHARS:,}", TOO_LARGE)
+    parser = Parser(env, source)
     try:
-        ast = env.parse(source)
+        ast = parser.parse()
     except TemplateSyntaxError as exc:
-        raise RenderError(f"{part}, line {exc.lineno}: {exc.message}") from None
+        exc.source = source
+        raise RenderError(f"{part}, line {exc.lineno}: {plain_syntax_error(exc)}") from None
+    except RecursionError:
+        raise RenderError(f"{part}, line {parser.stream.current.lineno}: {TOO_DEEP}",
+                          TOO_LARGE) from None
+    line = _too_deep(ast)  # first: the checks below (and lint) walk the tree recursively
+    if line is not None:
+        raise RenderError(f"{part}, line {line}: {TOO_DEEP}", TOO_LARGE)
     for node_type, tag in _REFUSED.items():
         for node in ast.find_all(node_type):
             raise RenderError(f"{part}, line {node.lineno}: {tag} is not available in emails")
+    for node in ast.find_all(nodes.Compare):
+        if len(node.ops) > MAX_COMPARE_CHAIN:
+            raise RenderError(f"{part}, line {node.lineno}: this comparison chains "
+                              f"{len(node.ops) + 1} values; compare two at a time, joined "
+                              "with 'and'", TOO_LARGE)
     return ast
+
+
+TOO_DEEP = (f"this is too complex (nested more than {MAX_DEPTH} levels deep, or over "
+            f"{MAX_NODES:,} tags, values and operators in all): split it into simpler pieces")
+
+
+def _too_deep(ast: nodes.Template) -> int | None:
+    """The line of the first node deeper than MAX_DEPTH, or past MAX_NODES, walking
+    without recursion."""
+    stack, count = [(ast, 0)], 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            return node.lineno
+        stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return None
 
 
 def compile_template(source: str, env: EmailEnvironment, part: str,
@@ -248,14 +267,24 @@ def compile_template(source: str, env: EmailEnvironment, part: str,
     `lines` maps the source's lines to those of what the marketer wrote (when the source
     was derived from it, see jinja_source.line_map), so errors point at their lines.
     """
-    ast = _Guards().visit(parse_template(source, env, part))
+    ast = parse_template(source, env, part)
     if lines:
         _relocate(ast, lines)
+    return compile_tree(ast, env, part, source)
+
+
+def compile_tree(ast: nodes.Template, env: EmailEnvironment, part: str,
+                 source: str = "") -> Template:
+    """Compile a parsed (and checked) tree; the guards are added here."""
+    ast = _Guards().visit(ast)
     ast.set_environment(env)
     try:
         code = env.compile(ast, name=part, filename=_filename(part))
     except TemplateSyntaxError as exc:  # e.g. an unknown filter
-        raise RenderError(f"{part}, line {exc.lineno}: {exc.message}") from None
+        exc.source = source
+        raise RenderError(f"{part}, line {exc.lineno}: {plain_syntax_error(exc)}") from None
+    except (RecursionError, MemoryError, SyntaxError):  # past what MAX_DEPTH lets through
+        raise RenderError(f"{part}: {TOO_DEEP}", TOO_LARGE) from None
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
@@ -278,8 +307,16 @@ class _Guards(NodeTransformer):
         node.iter = _guarded(node.iter, LOOP_GUARD)
         return node
 
+    def visit_Compare(self, node: nodes.Compare) -> nodes.Filter:
+        # `big in other` runs in C without a check point: a call after each comparison
+        # lets the clock be read (and the watchdog be heard) between any two
+        return _guarded(self.generic_visit(node), TICK)
+
     def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
-        return _guarded(self.generic_visit(node), SIZE_GUARD)
+        node = self.generic_visit(node)
+        # `a ~ b` becomes `[a, b] | _concat`, which measures before it joins
+        return nodes.Filter(nodes.List(node.nodes, lineno=node.lineno), CONCAT, [], [], None,
+                            None, lineno=node.lineno)
 
 
 def _guarded(node: nodes.Expr, guard: str) -> nodes.Filter:
@@ -292,28 +329,29 @@ def _filename(part: str) -> str:
 
 def render(template: Template, variables: dict[str, Any], part: str) -> str:
     """Render within the bounds; any failure becomes RenderError(reason with the line)."""
-    token = _BUDGET.set(_Budget(MAX_FUEL, MAX_OUTPUT_CHARS, time.perf_counter() + MAX_SECONDS))
     try:
-        try:
-            # what Template.generate does, minus a generator layer per output chunk; shared:
-            # there are no globals to merge the variables with
-            return _collect(template.root_render_func(template.new_context(variables, shared=True)))
-        except Exception:
-            template.environment.handle_exception()  # re-raises, with template lines
+        with email_budget(), part_budget():
+            try:
+                # what Template.generate does, minus a generator layer per output chunk;
+                # shared: there are no globals to merge the variables with
+                return _collect(template.root_render_func(
+                    template.new_context(variables, shared=True)))
+            except Exception:
+                template.environment.handle_exception()  # re-raises, with template lines
     except RenderError as exc:
-        raise RenderError(_where(exc, part) + exc.reason) from None
+        raise RenderError(_where(exc, part) + exc.reason, exc.limit) from None
     except Exception as exc:  # one contact's email fails, never the batch
-        raise RenderError(_where(exc, part) + _reason(exc)) from None
-    finally:
-        _BUDGET.reset(token)
+        limit = exc.kind or None if isinstance(exc, Limit) else None
+        raise RenderError(_where(exc, part) + _reason(exc), limit) from None
 
 
 def _collect(chunks: Iterable[str]) -> str:
     parts, size = [], 0
     for chunk in chunks:
         size += len(chunk)
-        if size > MAX_OUTPUT_CHARS:
-            raise _Limit(f"the email is longer than {MAX_OUTPUT_CHARS:,} characters")
+        if size > bounds.MAX_OUTPUT_CHARS:
+            raise Limit(f"the email is longer than {bounds.MAX_OUTPUT_CHARS:,} characters",
+                        TOO_LARGE)
         parts.append(chunk)
     return "".join(parts)
 
@@ -332,6 +370,8 @@ def _reason(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, RecursionError):
         return "a macro calls itself too deeply"
+    if isinstance(exc, MemoryError):
+        return "the template needs more memory than an email may use"
     if isinstance(exc, (TemplateError, _Limit, FilterError)):
         return str(exc)
     return f"{type(exc).__name__}: {exc}"

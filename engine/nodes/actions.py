@@ -34,7 +34,13 @@ class SendEmailConfig(NodeConfig):
 def _send_summary(config: SendEmailConfig, templates) -> str:
     if not config.template:
         return "Send: (choose an email)"
-    return f"Send: {templates.get(config.template, config.template)}"
+    subject = templates.get(config.template)
+    if subject is None:
+        return f"Send: {config.template}"
+    from engine.messaging.display import in_words  # the registry loads no template code
+
+    # the subject without template code: "Welcome to «shop name»!"
+    return f"Send: {in_words(subject) or config.template}"
 
 
 class ListConfig(NodeConfig):

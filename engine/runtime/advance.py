@@ -9,17 +9,23 @@ Contract:
 - Within a batch, higher-priority journeys run first (they win frequency-cap slots).
 - A path is instantaneous between parks; `MAX_STEPS_PER_RUN` only guards against a
   pathological graph (validation already refuses loops without a pause).
+- `stopping()` (optional) is asked before each enrollment: when it answers True the
+  batch is given up (`Stopped`): its transaction rolls back and the next start runs it
+  again, as after a crash. So a shutdown waits for at most one enrollment's steps (one
+  email render is bounded at a second), not a whole batch.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Callable
 
 from sqlalchemy import select
 
 from engine.db.database import Database
 from engine.db.fastbulk import read_rows
 from engine.db.models import Enrollment, EnrollmentStatus
+from engine.errors import TrellisError
 from engine.runtime.batch import Batch, Run
 from engine.runtime.compiled import VersionCache
 from engine.runtime.executors import EXECUTORS, Step
@@ -27,6 +33,10 @@ from engine.runtime.outcomes import End, Go, Hold, Park, Skip
 from engine.settings import load_settings
 
 MAX_STEPS_PER_RUN = 500
+
+
+class Stopped(TrellisError):
+    """The engine is shutting down: the current batch was rolled back, to run again."""
 
 CLAIM_COLUMNS = (
     Enrollment.id, Enrollment.contact_id, Enrollment.journey_id, Enrollment.version_id,
@@ -110,7 +120,8 @@ def run_enrollment(run: Run, batch: Batch, cache: VersionCache, services) -> int
 
 
 def advance(database: Database, now: datetime, cache: VersionCache, services,
-            *, batch_size: int = 1000, max_batches: int | None = None) -> int:
+            *, batch_size: int = 1000, max_batches: int | None = None,
+            stopping: Callable[[], bool] | None = None) -> int:
     """Run all work due at `now`; returns the number of steps taken."""
     total = 0
     postgres = database.engine.dialect.name == "postgresql"
@@ -126,6 +137,8 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
                         for run in runs}
             runs.sort(key=lambda r: -priority[r.version_id])
             for run in runs:
+                if stopping is not None and stopping():
+                    raise Stopped("the engine is stopping; this batch runs again at the next start")
                 total += run_enrollment(run, batch, cache, services)
             batch.flush(runs)
         batches += 1

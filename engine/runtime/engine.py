@@ -6,10 +6,14 @@ enrollment; it returns a `TickReport`. It is safe to call as often as you like (
 runner calls it every few seconds and at once when events arrive); work that is not due
 costs a couple of indexed queries. Manual enrollment and the management verbs (publish,
 pause, resume) are here too, so the CLI, the GUI and the HTTP server share one API.
+`request_stop()` (safe from any thread) makes a tick in progress give up its current
+batch before the next enrollment (advance.Stopped, rolled back, run again at the next
+start) and return: the runner's shutdown waits for one enrollment, not a batch.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +25,7 @@ from engine.db.models import Contact, Enrollment, JourneyStatus
 from engine.errors import TrellisError
 from engine.journey_store import find_journey
 from engine.runtime import publish as publishing
-from engine.runtime.advance import advance
+from engine.runtime.advance import Stopped, advance
 from engine.runtime.compiled import VersionCache
 from engine.runtime.enroll import enroll
 from engine.runtime.matching import process_events
@@ -53,6 +57,14 @@ class Engine:
         self.scan_interval = scan_interval
         self.cache = VersionCache()
         self._last_scan: datetime | None = None
+        self._stopping = threading.Event()
+
+    def request_stop(self) -> None:
+        self._stopping.set()
+
+    def clear_stop(self) -> None:
+        """Ticks run in full again (a runner started after a stop)."""
+        self._stopping.clear()
 
     def tick(self) -> TickReport:
         now = self.clock.now()
@@ -62,7 +74,11 @@ class Engine:
             scanned = run_scans(self.database, now, self.cache, lookahead=self.scan_interval)
             self._last_scan = now
             events += process_events(self.database, now, self.cache, batch_size=self.batch_size)
-        steps = advance(self.database, now, self.cache, self.services, batch_size=self.batch_size)
+        try:
+            steps = advance(self.database, now, self.cache, self.services,
+                            batch_size=self.batch_size, stopping=self._stopping.is_set)
+        except Stopped:
+            steps = 0  # the batch in progress was rolled back: nothing of it happened
         return TickReport(now, events, scanned, steps)
 
     def next_due(self) -> datetime | None:

@@ -1,5 +1,10 @@
 """Turning a send-email or notify step into an outbox row (`message`), rendered now.
 
+Renders run while the batch's transaction has written nothing (its writes are buffered
+until `Batch.flush`), and what a render must store (a coupon, the first link secret) is
+committed in a short transaction of its own: on SQLite no render runs while the write
+lock is held.
+
 Contract: `compose_email(step, template, category, public_url)` returns the row to insert:
 `queued` with subject, HTML (CSS inlined, links tracked) and text, or `failed` with the
 render error as `last_error` — one contact's bad data fails one message, never the batch.
@@ -18,7 +23,9 @@ from sqlalchemy import select
 
 from engine.db.models import Event
 from engine.document import EmailTemplate
-from engine.messaging.providers import CommerceHistory, build_render_context, load_shop
+from engine.messaging.providers import (
+    CommerceHistory, build_render_context, in_own_transaction, load_shop,
+)
 from engine.messaging.recommendations import Catalog
 from engine.messaging.render import render_email
 from engine.messaging.templates import TEXT, RenderError, compile_template, render
@@ -42,7 +49,10 @@ def compose_email(step, template: EmailTemplate, category: str, *, public_url: s
     batch, run = step.batch, step.run
     session = batch.session
     key = step.idempotency_key()
-    links = _batch_cached(batch, "links", lambda: LinkBuilder(public_url, get_or_create_secret(session)))
+    # the secret is created (first run) in its own transaction: the batch's own writes wait
+    # for its flush, so no write lock is held while emails render
+    links = _batch_cached(batch, "links", lambda: LinkBuilder(
+        public_url, in_own_transaction(session, get_or_create_secret)))
     shop = _batch_cached(batch, "shop", lambda: load_shop(session))
     source = " ".join((template.subject, template.body, template.text or ""))
     catalog = history = None
@@ -64,6 +74,7 @@ def compose_email(step, template: EmailTemplate, category: str, *, public_url: s
             session, contact, now=batch.now, links=links, message_key=key,
             journey_id=step.journey.journey_id, node_id=step.node_id,
             event=run.context.get("event"), catalog=catalog, history=history, shop=shop,
+            separate_writes=True,
         )
         rendered = render_email(template, context)
     except RenderError as error:

@@ -115,6 +115,7 @@ class EngineRunner:
         logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
         demote_routine_logs()  # a line per beat at INFO buries what matters
         self._lock = acquire_runner_lock(self.engine)
+        self.engine.clear_stop()
         scheduler = BackgroundScheduler(timezone=timezone.utc)
         scheduler.add_job(self._tick, "interval", seconds=self.interval, id=JOB_ID,
                           coalesce=True, max_instances=1, misfire_grace_time=None,
@@ -141,6 +142,9 @@ class EngineRunner:
         return job.next_run_time if job else None
 
     def stop(self) -> None:
+        # a tick in progress gives up its batch (rolled back, run again at the next start)
+        # instead of rendering the rest of it: shutting down takes a second, not minutes
+        self.engine.request_stop()
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
             self._scheduler = None
@@ -150,6 +154,7 @@ class EngineRunner:
 
     def request_stop(self) -> None:
         """Safe from a signal handler: `run_forever` then shuts down cleanly."""
+        self.engine.request_stop()
         self._stop_requested.set()
 
     def run_forever(self) -> None:

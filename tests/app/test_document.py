@@ -286,3 +286,38 @@ def test_an_opened_journey_is_checked_at_once_and_its_emails_linted_just_after(q
         assert len(calls) == 2
     finally:
         doc.close()
+
+
+@pytest.mark.parametrize("body", [
+    "{{ " + "(" * 3000 + "1" + ")" * 3000 + " }}",  # past what Jinja's parser can nest
+    "{% if contact.first_name == 'x' %}{{ (((10**100)**100)**100)**100 > 1 }}{% endif %}",
+])
+def test_a_hostile_email_is_a_lint_failure_in_the_window_not_ready_to_publish(qapp, qtbot, body):
+    from engine.messaging.lint import lint_template
+    from widgets.problems_list import ProblemsList
+
+    doc, _ = JourneyDocument.from_file(EXAMPLE, linter=lint_template)
+    shown = ProblemsList()
+    try:
+        doc.set_template(doc.journey.templates["cart-reminder"].model_copy(update={"body": body}))
+        problems = doc.validate_now()
+        shown.set_problems(problems, str)
+        errors = [p.message for p in problems if p.severity == "error"]
+        assert any("too complex" in m or "too slow" in m for m in errors), errors
+        assert not doc.can_publish()
+        assert "fix the errors to publish" in shown.summary.text()
+    finally:
+        shown.deleteLater()
+        doc.close()
+
+
+def test_a_linter_that_fails_is_shown_as_an_error(qapp):
+    def broken(template):
+        raise RecursionError("deep")
+
+    doc, _ = JourneyDocument.from_file(EXAMPLE, linter=broken)
+    try:
+        assert any("could not be checked" in p.message and p.severity == "error"
+                   for p in doc.validate_now())
+    finally:
+        doc.close()

@@ -47,9 +47,13 @@ def test_a_good_html_template_without_layout_passes():
 
 def test_syntax_errors_with_the_line():
     problems = lint(body="Hello\n\n{% for item in cart %}\n{{ item.name }\n")
-    assert problems == [("error", "Syntax error in the body, line 4: unexpected '}'")]
-    assert lint(preheader="{{ x | nope }}") == [
-        ("error", "Syntax error in the preheader, line 1: No filter named 'nope'.")]
+    assert problems == [("error", "Syntax error in the body, line 4: There is a '}' that closes "
+                                  "nothing: check the brackets and braces (a field is written "
+                                  "with two on each side: {{ contact.first_name }})")]
+    [(severity, message)] = lint(preheader="{{ x | uper }}")
+    assert severity == "error"
+    assert message.startswith("Syntax error in the preheader, line 1: There is no filter named "
+                              "'uper' — did you mean 'upper'? (filters: abs, capitalize,")
 
 
 def test_unknown_variables_and_shop_fields_are_errors():

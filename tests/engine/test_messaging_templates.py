@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from engine.messaging import templates
+from engine.messaging import bounds, templates
 from engine.messaging.templates import HTML, TEXT, RenderError, compile_template, render
 from engine.messaging.values import ContactInfo, CouponView, ShopInfo
 
@@ -96,7 +96,7 @@ def test_a_group_of_fields_cannot_be_printed():
 
 
 def test_output_size_is_bounded(monkeypatch):
-    monkeypatch.setattr(templates, "MAX_OUTPUT_CHARS", 1000)
+    monkeypatch.setattr(bounds, "MAX_OUTPUT_CHARS", 1000)
     assert "longer than 1,000 characters" in failure("{% for c in s %}{{ s }}{% endfor %}", s="x" * 100)
     assert "longer than 1,000 characters" in failure("{% for c in s %}xxxxxxxxxxxx{% endfor %}", s="x" * 100)
 
@@ -110,7 +110,7 @@ def test_built_values_are_bounded():
 
 
 def test_work_is_bounded_for_loops_and_recursion(monkeypatch):
-    monkeypatch.setattr(templates, "MAX_FUEL", 5000)
+    monkeypatch.setattr(bounds, "MAX_FUEL", 5000)
     assert "does too much work" in failure(
         "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}", s="x" * 100
     )
@@ -121,14 +121,14 @@ def test_work_is_bounded_for_loops_and_recursion(monkeypatch):
 
 
 def test_the_time_backstop(monkeypatch):
-    monkeypatch.setattr(templates, "MAX_SECONDS", -1.0)  # every check finds the deadline passed
+    monkeypatch.setattr(bounds, "MAX_SECONDS", -1.0)  # every check finds the deadline passed
     assert "took longer than" in failure("{% for c in s %}{% endfor %}", s="x" * 1000)
 
 
 def test_syntax_errors_and_unknown_filters_name_the_line():
     with pytest.raises(RenderError, match=r"^the subject, line 2: "):
         compile_template("Hi\n{{ contact.first_name }", TEXT, "the subject")
-    with pytest.raises(RenderError, match=r"^the body, line 1: No filter named 'shout'"):
+    with pytest.raises(RenderError, match=r"^the body, line 1: There is no filter named 'shout'"):
         compile_template("{{ x | shout }}", HTML, "the body")
 
 
@@ -152,5 +152,5 @@ def test_date_filter_uses_the_contacts_time_zone():
 
 def test_filters_are_a_whitelist():
     for name in ("safe", "attr", "map", "format", "xmlattr", "pprint", "indent", "center"):
-        with pytest.raises(RenderError, match="No filter named"):
+        with pytest.raises(RenderError, match="There is no filter named"):
             compile_template(f"{{{{ x | {name} }}}}", HTML, "the body")

@@ -87,6 +87,16 @@ def test_summaries_read_like_sentences():
         == "Wait until Mon, Tue at 10:30"
     email = REGISTRY.get("action.send_email")
     assert email.summary(email.parse_config({"template": "t1"}), {"t1": "Welcome!"}) == "Send: Welcome!"
+    # no template code in a summary: the fields it shows, named in words
+    subjects = {"t1": "Welcome to {{ shop.name }}!",
+                "t2": "Hi{% if contact.first_name %} {{ contact.first_name | default('') }}"
+                      "{% endif %}, {{ coupon(10, 7) }} is yours",
+                "t3": "Broken {{ contact.first_name"}
+    assert email.summary(email.parse_config({"template": "t1"}), subjects) == \
+        "Send: Welcome to «shop name»!"
+    assert email.summary(email.parse_config({"template": "t2"}), subjects) == \
+        "Send: Hi «first name», «coupon code» is yours"
+    assert "{" not in email.summary(email.parse_config({"template": "t3"}), subjects)
     event = REGISTRY.get("trigger.event")
     config = event.parse_config({"event": "product_viewed", "min_count": 3, "within": "7d",
                                  "same_property": "sku"})

@@ -1,0 +1,1 @@
+"""Hostile input: published Jinja2 sandbox escapes and resource payloads."""
