@@ -1,7 +1,8 @@
 """The command line: `python main.py [COMMAND]` (also installed as `trellis`).
 
 Without a command it opens the desktop app. Every command has `--help`. Exit codes:
-0 ok, 1 problems found (bad rows, invalid journeys…), 2 usage errors (bad arguments,
+0 ok, 1 problems found (bad rows, invalid journeys, a read-only or full database or
+disk — said in one line naming it), 2 usage errors (bad arguments,
 missing files). Commands import only what they need, so the CLI starts fast and the
 headless ones never load Qt.
 """
@@ -57,6 +58,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # A read-only or full database or disk: one line naming it and the cause, never a
+        # traceback that prints SQL and row data. Anything else is a bug and shows as one.
+        from engine.db.failures import describe
+
+        message = describe(exc, args.db)
+        if message is None:
+            raise
+        print(f"trellis: error: {message}", file=sys.stderr)
+        return EXIT_PROBLEMS
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ TEMPLATE_KEY_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,99}$"
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class ReEntry(Strict):

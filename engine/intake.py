@@ -31,6 +31,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from engine import strict_json
 from engine.contacts import fields as clean
 from engine.contacts.columns import standard_field
 from engine.contacts.emails import normalise_email
@@ -50,6 +51,7 @@ SPAM_COMPLAINT = "spam_complaint"
 RESERVED_EVENT_NAMES = (UNSUBSCRIBED, EMAIL_BOUNCED, SPAM_COMPLAINT)
 
 EVENT_NAME_MAX_LENGTH = 100
+MIN_EVENT_YEAR, MAX_EVENT_YEAR = 1900, 2999
 SOURCE_MAX_LENGTH = 50
 _EVENT_FIELDS = ("at", "contact", "name", "properties")
 _CONTACT_FIELDS = (
@@ -87,6 +89,11 @@ def parse_event(obj: Any, where: str = "") -> EventInput:
             '"name": "order_placed"}',
             where,
         )
+    # The same rule for every way in (CLI file, HTTP, GUI): text the database can store as
+    # UTF-8 (no NUL, no lone surrogate), numbers that are JSON numbers (no NaN, Infinity).
+    found = strict_json.text_problem(dict(obj))
+    if found is not None:
+        raise InputError(f'"{found[0]}": {found[1]}', where)
     unknown = [key for key in obj if key not in _EVENT_FIELDS]
     if unknown:
         raise InputError(
@@ -113,6 +120,8 @@ def parse_event(obj: Any, where: str = "") -> EventInput:
         properties = {}
     elif not isinstance(properties, Mapping):
         raise InputError('"properties" must be a JSON object like {"total": 42}', where)
+    # The same rule for every way in (CLI file, HTTP, GUI): text the database can store as
+    # UTF-8, numbers that are JSON numbers.
     return EventInput(contact, name, dict(properties), _parse_time(obj.get("at"), where))
 
 
@@ -128,6 +137,17 @@ def _parse_time(value: Any, where: str) -> datetime | None:
             parsed = datetime.fromisoformat(value)
         except ValueError:
             pass
+    if parsed is not None and parsed.tzinfo is not None:
+        try:
+            utc = parsed.astimezone(timezone.utc)
+        except (OverflowError, ValueError):  # 9999-12-31T23:59:59-01:00 is year 10000 in UTC
+            utc = None
+        # Far dates are refused, not stored: the engine adds delays and windows to event
+        # times, and year 9999 + 3 days would overflow inside a tick.
+        if utc is None or not MIN_EVENT_YEAR <= utc.year <= MAX_EVENT_YEAR:
+            raise InputError(f'"at" {str(value)[:40]} is outside the years {MIN_EVENT_YEAR}'
+                             f"-{MAX_EVENT_YEAR} (UTC)", where)
+        return utc
     if parsed is None:
         raise InputError(f'"at" is not an ISO 8601 time with a timezone ({example})', where)
     if parsed.tzinfo is None:

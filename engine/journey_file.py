@@ -14,7 +14,6 @@ Contract:
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine import strict_json
 from engine.document import JourneyDocument
 from engine.errors import JourneyEditError, UnknownNodeType
 from engine.journey import Journey
@@ -110,14 +110,15 @@ def parse_journey_text(
     text: str, *, registry: NodeRegistry = REGISTRY, lint_template: TemplateLinter | None = None
 ) -> LoadResult:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
+        data = strict_json.loads(text)
+    except strict_json.JsonProblem as problem:
         return LoadResult(
-            problems=[
-                FileProblem(f"line {error.lineno}, column {error.colno}", ERROR,
-                            f"not valid JSON: {error.msg}")
-            ]
+            problems=[FileProblem(f"line {problem.line}, column {problem.column}", ERROR,
+                                  problem.reason)]
         )
+    found = strict_json.text_problem(data)
+    if found is not None:
+        return LoadResult(problems=[FileProblem(found[0], ERROR, found[1])])
     return load_journey_data(data, registry=registry, lint_template=lint_template)
 
 
@@ -241,7 +242,8 @@ def _check_loops(document: JourneyDocument, registry: NodeRegistry) -> list[File
 
 
 def dump_document(document: JourneyDocument) -> str:
-    return json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    # standard JSON only: a NaN or Infinity (refused on load) must never be written either
+    return strict_json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
 def write_journey_file(journey: Journey | JourneyDocument, path: str | Path) -> None:

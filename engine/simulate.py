@@ -43,6 +43,7 @@ from engine.db.database import Database
 from engine.db.models import Contact, Event, Message, StepLog
 from engine.document import JourneyDocument, QuietHours
 from engine.errors import InputError, TrellisError
+from engine import strict_json
 from engine.intake import EventInput, parse_event, record_contact_upsert, record_events
 from engine.journey_file import read_journey_file
 from engine.journey_store import save_draft
@@ -109,9 +110,9 @@ def read_events(path: Path, start: datetime) -> list[EventInput]:
             continue
         where = f"{path.name}: line {number}"
         try:
-            items.append(parse_event(json.loads(line), where))
-        except json.JSONDecodeError as error:
-            problems.append(f"{where}: not valid JSON ({error.msg}, column {error.colno})")
+            items.append(parse_event(strict_json.loads(line), where))
+        except strict_json.JsonProblem as error:
+            problems.append(f"{where}: {error.reason} (column {error.column})")
         except InputError as error:
             problems.append(str(error))
     if problems:

@@ -94,6 +94,11 @@ def register(commands) -> None:
     exporting.add_argument(
         "file", metavar="CSV", help="the file to write, or - for standard output"
     )
+    exporting.add_argument(
+        "--raw", action="store_true",
+        help="write cells exactly as stored; by default a cell that starts like a spreadsheet "
+        "formula (= + - @) gets a leading apostrophe so opening the file runs nothing",
+    )
     exporting.set_defaults(handler=run, action="export")
 
     marking = actions.add_parser(
@@ -172,7 +177,7 @@ def _export(args: argparse.Namespace) -> int:
         raise cli.UsageError(f"{args.file}: the folder does not exist")
     db = open_db(args)
     try:
-        count = export_contacts_csv(db, sys.stdout if to_stdout else args.file)
+        count = export_contacts_csv(db, sys.stdout if to_stdout else args.file, raw=args.raw)
     finally:
         db.dispose()
     # With "-" the CSV owns standard output; the count goes to standard error.

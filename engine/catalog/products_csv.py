@@ -8,8 +8,6 @@ transaction upserts every product by sku (a later row with the same sku wins).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -19,6 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 
 from engine.contacts.columns import squash
+from engine.csv_records import csv_records
 from engine.contacts.report import RejectedRow, plural, read_text
 from engine.db.database import Database
 from engine.db.models import Product
@@ -63,10 +62,14 @@ def _check_row(values: dict[str, str]) -> tuple[dict, list[str]]:
 
 
 def import_products_csv(db: Database, path: str | Path, *, now: datetime) -> ProductsReport:
-    reader = csv.reader(io.StringIO(read_text(path)))
-    header = next(reader, None)
+    name = Path(path).name
+    records = csv_records(read_text(path))
+    try:
+        _, header = next(records, (1, None))
+    except InputError as exc:
+        raise InputError(f"{name}, {exc}; nothing was imported") from None
     if not header:
-        raise InputError(f"{Path(path).name} is empty")
+        raise InputError(f"{name} is empty")
     known = {squash(column): column for column in COLUMNS}  # "Image URL" -> image_url
     names = [known.get(squash(h), "") for h in header]
     missing = [c for c in REQUIRED if c not in names]
@@ -74,15 +77,20 @@ def import_products_csv(db: Database, path: str | Path, *, now: datetime) -> Pro
         raise InputError(f"the header has no {' or '.join(missing)} column "
                          f"(expected: {','.join(COLUMNS)})")
     report, products = ProductsReport(), {}
-    for line, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        values = {n: cell.strip() for n, cell in zip(names, row) if n in COLUMNS}
-        product, problems = _check_row(values)
-        if problems:
-            report.rejected.append(RejectedRow(line, values.get("sku", ""), "; ".join(problems)))
-        else:
-            products[product["sku"]] = product
+    try:
+        # `line` is the physical line a record starts on, even after a multi-line value
+        for line, row in records:
+            if not any(cell.strip() for cell in row):
+                continue
+            values = {n: cell.strip() for n, cell in zip(names, row) if n in COLUMNS}
+            product, problems = _check_row(values)
+            if problems:
+                report.rejected.append(RejectedRow(line, values.get("sku", ""),
+                                                   "; ".join(problems)))
+            else:
+                products[product["sku"]] = product
+    except InputError as exc:  # the file itself is broken: nothing of it is imported
+        raise InputError(f"{name}, {exc}; nothing was imported") from None
     if report.rejected:
         return report
     with db.session() as session:

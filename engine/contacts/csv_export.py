@@ -7,7 +7,10 @@ custom attribute key found on any contact, sorted. `import_contacts_csv` reads t
 to the same contacts, attributes and consent state. A file path is written as UTF-8 with a
 byte-order mark, so Excel shows accents right; an open text file is written as it is.
 Attribute values that are not text (set through the API) are written as JSON and come back
-from an import as text.
+from an import as text. Every cell that a spreadsheet would run as a formula (`=`, `+`,
+`-`, `@`, tab, CR first) gets a leading apostrophe (`engine.csv_formula`, the OWASP rule);
+the import removes it again, so the round trip is unchanged. `raw=True` writes cells as
+they are (for tools that are not spreadsheets).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, TextIO
 from sqlalchemy import select
 
 from engine.contacts.columns import EXPORT_COLUMNS
+from engine.csv_formula import neutralise
 from engine.contacts.store import CONSENT_PURPOSE
 from engine.db.database import Database
 from engine.db.models import Consent, Contact
@@ -28,7 +32,8 @@ from engine.db.models import Consent, Contact
 _CONTACT_COLUMNS = [name for name in EXPORT_COLUMNS if not name.startswith("consent")]
 
 
-def export_contacts_csv(db: Database, path_or_file: str | Path | TextIO) -> int:
+def export_contacts_csv(db: Database, path_or_file: str | Path | TextIO, *,
+                        raw: bool = False) -> int:
     with db.session() as session:
         contacts = session.execute(
             select(
@@ -47,16 +52,19 @@ def export_contacts_csv(db: Database, path_or_file: str | Path | TextIO) -> int:
         }
     attribute_keys = sorted({key for contact in contacts for key in contact.attributes})
 
+    # A contact may be named =HYPERLINK(...): cells are neutralised unless `raw` is asked.
+    cell = (lambda value: value) if raw else neutralise
+
     def rows():
-        yield [*EXPORT_COLUMNS, *attribute_keys]
+        yield [*EXPORT_COLUMNS, *(cell(key) for key in attribute_keys)]
         for contact in contacts:
             granted, recorded_at = latest_consent.get(contact.id, (None, None))
             standard = {name: _text(getattr(contact, name)) for name in _CONTACT_COLUMNS}
             standard["consent"] = "" if granted is None else ("yes" if granted else "no")
             standard["consent_date"] = _text(recorded_at)
             yield [
-                *(standard[name] for name in EXPORT_COLUMNS),
-                *(_text(contact.attributes.get(key)) for key in attribute_keys),
+                *(cell(standard[name]) for name in EXPORT_COLUMNS),
+                *(cell(_text(contact.attributes.get(key))) for key in attribute_keys),
             ]
 
     if isinstance(path_or_file, (str, Path)):

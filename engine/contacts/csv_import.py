@@ -24,8 +24,6 @@ import), and returns an `ImportReport`.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +33,8 @@ from engine.contacts import fields as clean
 from engine.contacts.columns import FIELD_LABELS, standard_field
 from engine.contacts.emails import normalise_email
 from engine.contacts.lists import add_to_list
+from engine.csv_formula import restore
+from engine.csv_records import csv_records
 from engine.contacts.report import RejectedRow, plural, read_text
 from engine.contacts.store import ConsentChange, ContactChange, apply_contact_changes
 from engine.db.database import Database
@@ -143,19 +143,21 @@ def _read_changes(path: Path, report: ImportReport, now: datetime) -> dict[str, 
     text = read_text(path)
     if not text.strip():
         raise InputError(f"{path.name} is empty")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    records = csv_records(text, delimiter=_delimiter(text))
     changes: dict[str, ContactChange] = {}
     headerless_with_values: set[int] = set()
-    last_line = 0
     try:
-        headers = next(reader)
-        columns = _map_columns(headers)
-        width = len(headers)
-        email_index = next(c.index for c in columns if c.field == "email")
-        headerless = [c.index for c in columns if c.field is None and not c.key]
-        last_line = reader.line_num
-        for cells in reader:
-            line, last_line = last_line + 1, reader.line_num
+        _, headers = next(records)
+    except StopIteration:
+        raise InputError(f"{path.name} is empty") from None
+    except InputError as exc:
+        raise InputError(f"{path.name}, {exc}") from None
+    columns = _map_columns([restore(header.strip()) for header in headers])
+    width = len(headers)
+    email_index = next(c.index for c in columns if c.field == "email")
+    headerless = [c.index for c in columns if c.field is None and not c.key]
+    try:
+        for line, cells in records:
             if not "".join(cells).strip():
                 continue
             report.rows += 1
@@ -186,11 +188,8 @@ def _read_changes(path: Path, report: ImportReport, now: datetime) -> dict[str, 
                 earlier.attributes.update(change.attributes)
                 earlier.consents = change.consents or earlier.consents
                 report.merged_duplicates += 1
-    except csv.Error as exc:
-        raise InputError(
-            f"{path.name}, line {last_line + 1}: not valid CSV ({exc}); "
-            'a quote (") that is never closed is the usual cause'
-        ) from None
+    except InputError as exc:  # the file itself is broken: nothing of it is imported
+        raise InputError(f"{path.name}, {exc}; nothing was imported") from None
     report.warnings.extend(
         f"column {index + 1} has no header, so its values were not imported"
         for index in sorted(headerless_with_values)
@@ -250,7 +249,7 @@ def _parse_row(
     problems: list[str] = []
     for column in columns:
         raw = cells[column.index]
-        if not raw or not (raw := raw.strip()):
+        if not raw or not (raw := restore(raw.strip())):  # undo the export's formula guard
             continue
         if column.field is None:
             if column.key:
@@ -263,7 +262,7 @@ def _parse_row(
         except InputError as exc:
             problems.append(exc.reason)
     email = values.pop("email", None)
-    raw_email = cells[email_index].strip()
+    raw_email = restore(cells[email_index].strip())
     if not raw_email:
         problems.insert(0, "the email address is empty")
     if problems:

@@ -10,7 +10,6 @@ and nothing is written; otherwise all events go through `intake.record_events` (
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine import strict_json
 from engine.contacts.report import RejectedRow, plural, read_text
 from engine.db.database import Database
 from engine.db.models import Contact
@@ -75,18 +75,23 @@ def import_events_jsonl(db: Database, path: str | Path, *, now: datetime) -> Eve
 
 def _decode(line: str) -> object:
     try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+        return strict_json.loads(line)
+    except strict_json.JsonProblem as exc:
+        reason = exc.reason.removeprefix("not valid JSON: ")
+        if reason != exc.reason:
+            raise InputError(f"not valid JSON ({reason} at column {exc.column})") from None
+        raise InputError(f"{reason} (column {exc.column})") from None
 
 
 def _contact_of(line: str) -> str:
     """The line's contact as written, to name a rejected line; "" when there is none."""
     try:
-        contact = json.loads(line).get("contact")
-    except (json.JSONDecodeError, AttributeError):
+        contact = strict_json.loads(line).get("contact")
+    except (strict_json.JsonProblem, AttributeError):
         return ""
-    return contact if isinstance(contact, str) else ""
+    if not isinstance(contact, str) or strict_json.text_problem(contact):
+        return ""  # a NUL or lone surrogate could not even be printed
+    return contact[:200]
 
 
 def _count_contacts(session: Session) -> int:

@@ -24,7 +24,7 @@ from engine.clock import Clock
 from engine.contacts.emails import normalise_email
 from engine.db.database import Database
 from engine.db.models import Contact
-from engine.delivery.mime import Sender
+from engine.delivery.mime import Sender, wire_address
 from engine.delivery.smtp_settings import SmtpSettings
 from engine.delivery.transport import DeliveryError, SmtpConnection
 from engine.document import EmailTemplate
@@ -97,8 +97,9 @@ def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: Em
     connection = SmtpConnection(smtp, password)
     connection.open()
     try:
-        result = connection.send(sender.address, recipient, message.as_bytes(),
-                                 smtputf8=not recipient.isascii())
+        to, to_utf8 = wire_address(recipient)
+        from_addr, from_utf8 = wire_address(sender.address)
+        result = connection.send(from_addr, to, message.as_bytes(), smtputf8=to_utf8 or from_utf8)
     finally:
         connection.close()
     if result.outcome != "sent":

@@ -35,7 +35,9 @@ from typing import Callable
 from engine.clock import Clock
 from engine.db.database import Database
 from engine.delivery import claims
-from engine.delivery.mime import Outgoing, Sender, UnsendableMessage, message_bytes, needs_smtputf8
+from engine.delivery.mime import (
+    Outgoing, Sender, UnsendableMessage, message_bytes, smtputf8_refusal, wire_address,
+)
 from engine.delivery.pacing import Pacer
 from engine.delivery.results import SendResult
 from engine.delivery.smtp_settings import SmtpSettings
@@ -44,7 +46,7 @@ from engine.settings import load_settings
 
 log = logging.getLogger("trellis.delivery")
 #: a message ready to hand over (bytes, needs SMTPUTF8), or why it cannot be sent
-Prepared = tuple[bytes, bool] | SendResult
+Prepared = tuple[bytes, bool, str, str] | SendResult  # data, SMTPUTF8?, to, from on the wire
 LEASE = timedelta(minutes=15)
 BATCH_SIZE = 20
 
@@ -207,18 +209,20 @@ class DeliveryWorker:
         except Exception as error:  # noqa: BLE001 — one bad row fails itself, not the batch
             log.exception("could not build message %s", message.id)
             return SendResult("failed", f"could not build the email: {error}")
-        return data, needs_smtputf8(message.to_address) or needs_smtputf8(sender.address)
+        to, to_utf8 = wire_address(message.to_address)  # checked by message_bytes already
+        from_addr, from_utf8 = wire_address(sender.address)
+        return data, to_utf8 or from_utf8, to, from_addr
 
     def _send_one(self, connection: SmtpConnection, message: Outgoing, prepared: Prepared,
                   sender: Sender, meanwhile: Callable[[], object]) -> SendResult:
         if isinstance(prepared, SendResult):
             return prepared
-        data, utf8 = prepared
+        data, utf8, to, from_addr = prepared
         if utf8 and not connection.supports_smtputf8():
-            return SendResult("failed", "the mail server does not accept international "
-                              "(non-ASCII) addresses (no SMTPUTF8)")
+            needs_it = message.to_address if wire_address(message.to_address)[1] else sender.address
+            return SendResult("failed", smtputf8_refusal(needs_it))
         try:
-            return connection.send(sender.address, message.to_address, data, smtputf8=utf8,
+            return connection.send(from_addr, to, data, smtputf8=utf8,
                                    meanwhile=meanwhile)
         except Exception as error:  # noqa: BLE001 — where it stopped is unknown: never resend
             log.exception("unexpected failure while sending message %s", message.id)

@@ -9,6 +9,9 @@ Contract:
   (`python main.py api-key`): the OS keychain when there is one, else a file only its
   owner may read (mode 0600) — next to an SQLite database as `<file>.api-key`, or for
   other databases in the user data folder as `api-keys/<hash of the URL>.key`.
+- The plain key is written and fsynced BEFORE its hash is saved (`<file>.new`, renamed
+  into place once the hash is saved; a crash in between leaves a `.new` file that
+  `read_api_key` still finds), so a full disk can never leave a hash without its key.
 - `ensure_api_key(database, now)` makes the key on first run and returns
   `(key or None, created)`; None means a key exists but its plain text is not on this
   machine (made elsewhere: `rotate_api_key` makes a new one). `rotate_api_key` replaces
@@ -69,28 +72,73 @@ def key_file(database: Database) -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / "api-keys" / f"{_identity(database)}.key"
 
 
-def _keep(database: Database, key: str) -> str:
-    """Store the plain key for the user; returns where (for messages)."""
-    if keychain.set_secret(f"api-key:{_identity(database)}", key):
-        return "the system keychain"
-    path = key_file(database)
+def _write_synced(path: Path, text: str) -> None:
+    """Write `text` to `path` (0600 from the start) and make it durable before returning."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # created 0600 from the start (never world-readable, not even for a moment)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
-        handle.write(key + "\n")
-    os.chmod(path, 0o600)  # an older file may have had wider permissions
+    try:
+        os.fchmod(descriptor, 0o600)  # an older file may have had wider permissions
+        data = text.encode("ascii")
+        while data:  # a short write on a nearly full disk is an error, not a short key
+            written = os.write(descriptor, data)
+            data = data[written:]
+        os.fsync(descriptor)
+    except BaseException:
+        os.close(descriptor)
+        path.unlink(missing_ok=True)
+        raise
+    os.close(descriptor)
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _pending_file(database: Database) -> Path:
+    path = key_file(database)
+    return path.with_name(path.name + ".new")
+
+
+def _keep(database: Database, key: str) -> str:
+    """Store the plain key for the user, durably; returns where (for messages).
+
+    Raises OSError (a full disk…) before anything is stored in the database: callers
+    save the key's hash only after this returned.
+    """
+    if keychain.set_secret(f"api-key:{_identity(database)}", key):
+        return "the system keychain"
+    path = key_file(database)
+    pending = _pending_file(database)
+    _write_synced(pending, key + "\n")
+    os.replace(pending, path)
+    _sync_folder(path.parent)
     return str(path)
 
 
-def _kept(database: Database) -> str | None:
+def _kept_candidates(database: Database) -> list[str]:
     key = keychain.get_secret(f"api-key:{_identity(database)}")
-    if key is None:
+    if key is not None:
+        return [key]
+    found = []
+    # the .new file: a key whose hash was saved just before a crash renamed it into place
+    for path in (key_file(database), _pending_file(database)):
         try:
-            key = key_file(database).read_text(encoding="ascii").strip()
+            text = path.read_text(encoding="ascii").strip()
         except (OSError, UnicodeDecodeError):
-            return None
-    return key or None
+            continue
+        if text:
+            found.append(text)
+    return found
+
+
+def _kept(database: Database) -> str | None:
+    candidates = _kept_candidates(database)
+    return candidates[0] if candidates else None
 
 
 def _stored_digest(session: Session) -> str | None:
@@ -104,22 +152,39 @@ def key_matches(session: Session, presented: str) -> bool:
 
 
 def read_api_key(database: Database) -> str | None:
-    key = _kept(database)
-    if key is None:
+    candidates = _kept_candidates(database)
+    if not candidates:
         return None
     with database.session() as session:
-        return key if key_matches(session, key) else None
+        return next((key for key in candidates if key_matches(session, key)), None)
 
 
 def ensure_api_key(database: Database, now: datetime) -> tuple[str | None, bool]:
+    with database.session() as session:
+        exists = _stored_digest(session) is not None
+    if exists:
+        return read_api_key(database), False
     key = new_key()
+    # The key is written and synced BEFORE its hash is saved: on a full disk the write
+    # fails and nothing is saved, so the next run simply tries again. (The other order
+    # lost the key: a hash saved, its key file empty.)
+    use_keychain = keychain.keychain_available()
+    if use_keychain:
+        _keep(database, key)
+    else:
+        _write_synced(_pending_file(database), key + "\n")
     with database.session() as session:
         created = insert_if_absent(session, Setting, key=SETTING_KEY,
                                    value={"sha256": _digest(key), "created_at": now.isoformat()})
-    if created:
-        _keep(database, key)
-        return key, True
-    return read_api_key(database), False
+    if not created:  # another process made the key first: keep its file, drop ours
+        if not use_keychain:
+            _pending_file(database).unlink(missing_ok=True)
+        return read_api_key(database), False
+    if not use_keychain:
+        path = key_file(database)
+        os.replace(_pending_file(database), path)
+        _sync_folder(path.parent)
+    return key, True
 
 
 def rotate_api_key(database: Database, now: datetime) -> tuple[str, str]:

@@ -4,9 +4,10 @@ Contract:
 - `read_body(request, limit)` returns the body or raises `HttpProblem(413)` as soon as the
   declared or received size passes `limit` (the rest is not read into memory).
 - `decode_json(body)` returns the decoded JSON or raises `HttpProblem(422)` saying where
-  it is broken. It refuses what JSON does not allow but Python would accept (NaN,
-  Infinity) and NUL characters in text (PostgreSQL cannot store them): better a clear
-  422 now than a server error at the database.
+  it is broken. It applies `engine.strict_json` (the rule for files too): no NaN or
+  Infinity, no nesting past its depth, no giant integers, no NUL or lone surrogate in
+  text (PostgreSQL cannot store NUL; nothing can encode a lone surrogate): better a clear
+  422 now than a server error at the database. The literal text backslash-u-0000 is fine.
 - `HttpProblem(status, message, errors)` is answered as
   `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}` (FastAPI's shape for 422) or
   `{"detail": message}`; `problem_response` makes that response.
@@ -14,11 +15,12 @@ Contract:
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
+
+from engine import strict_json
 
 MAX_ERRORS = 50
 
@@ -59,25 +61,27 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def decode_json(body: bytes) -> Any:
     if not body.strip():
         raise HttpProblem(422, "empty body", [field_error(["body"], "the body is empty: send JSON")])
-    if b"\\u0000" in body:
-        raise HttpProblem(422, "NUL in text", [field_error(
-            ["body"], "text must not contain NUL characters (\\u0000)")])
     try:
         # JSON over HTTP is UTF-8 (RFC 8259); json.loads would also guess UTF-16 and -32
-        return json.loads(body.decode("utf-8-sig"), parse_constant=_refuse_constant)
+        text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
         message = "the body is not UTF-8 text"
-    except json.JSONDecodeError as error:
-        message = f"the body is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-    except RecursionError:
-        message = "the JSON is nested too deeply"
-    except ValueError as error:
-        message = f"the body is not valid JSON: {error}"
-    raise HttpProblem(422, message, [field_error(["body"], message, "json_invalid")])
+        raise HttpProblem(422, message, [field_error(["body"], message, "json_invalid")]) from None
+    try:
+        data = strict_json.loads(text)
+    except strict_json.JsonProblem as problem:
+        reason = problem.reason.removeprefix("not valid JSON: ")
+        message = (f"the body is not valid JSON: {reason} "
+                   f"(line {problem.line}, column {problem.column})")
+        raise HttpProblem(422, message, [field_error(["body"], message, "json_invalid")]) from None
+    # The rule the CLI applies to files too (engine.strict_json): no NUL, no lone surrogate.
+    found = strict_json.text_problem(data)
+    if found is not None:
+        where, reason = found
+        message = f"{where}: {reason}" if where else reason
+        raise HttpProblem(422, message, [field_error(["body", where] if where else ["body"],
+                                                     message)])
+    return data

@@ -3,7 +3,8 @@
 Contract: `create_app` puts one `HttpContext` in `app.state.trellis`; routes reach it with
 `http_context(request)`. It holds the API key check and the intake's `EventWriter`
 (started and stopped with the app's lifespan). `link_secret()` reads the link-signing
-secret once (it never changes: tokens must verify for years) and keeps it. `wake()`
+secret and keeps it for `SECRET_TTL_SECONDS` (monotonic time): it changes only when a
+person rotates it (`links rotate-secret`), and then the server follows within seconds. `wake()`
 never raises: an event is recorded even if waking the engine fails (the next tick picks
 it up anyway).
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -26,6 +28,7 @@ from engine.messaging.tokens import get_or_create_secret
 log = logging.getLogger("trellis.http")
 MAX_BODY_BYTES = 5 * 1024 * 1024
 MAX_FORM_BYTES = 64 * 1024
+SECRET_TTL_SECONDS = 5.0
 
 
 @dataclass
@@ -37,7 +40,9 @@ class HttpContext:
     key_cache_seconds: float = 1.0
     api_key: ApiKeyCheck = field(init=False)
     events: EventWriter = field(init=False)
+    monotonic: Callable[[], float] = time.monotonic
     _secret: bytes | None = field(default=None, repr=False)
+    _secret_read_at: float = field(default=float("-inf"), repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
@@ -45,11 +50,14 @@ class HttpContext:
         self.events = EventWriter(self.database, self.clock, self.wake)
 
     def link_secret(self) -> bytes:
-        if self._secret is None:
+        if self._secret is None or self.monotonic() - self._secret_read_at > SECRET_TTL_SECONDS:
             with self._lock:
-                if self._secret is None:
+                if self._secret is None or (
+                    self.monotonic() - self._secret_read_at > SECRET_TTL_SECONDS
+                ):
                     with self.database.session() as session:
                         self._secret = get_or_create_secret(session)
+                    self._secret_read_at = self.monotonic()
         return self._secret
 
     def wake(self) -> None:

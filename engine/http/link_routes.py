@@ -20,7 +20,10 @@ GETs never change consent.
 
 from __future__ import annotations
 
+from email import policy as email_policy
+from email.parser import BytesParser
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -137,13 +140,30 @@ async def unsubscribe_page(request: Request, token: str) -> Response:
     return HTMLResponse(page, headers=pages.PAGE_HEADERS)
 
 
-def _one_click(body: bytes) -> tuple[bool, bool]:
+def _form_fields(body: bytes, content_type: str) -> list[tuple[str, str]]:
+    """The (name, value) pairs of a form body, urlencoded or multipart/form-data."""
+    if content_type.lower().startswith("multipart/form-data"):
+        message = BytesParser(policy=email_policy.HTTP).parsebytes(
+            f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body)
+        fields = []
+        if message.is_multipart():
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True) or b""
+                if isinstance(name, str):
+                    fields.append((name, payload.decode("utf-8", "replace").strip("\r\n")))
+        return fields
+    return parse_qsl(body.decode("latin-1"), keep_blank_values=True)
+
+
+def _one_click(body: bytes, content_type: str = "") -> tuple[bool, bool]:
     """(is it an unsubscribe request, did it come from our confirm page)"""
-    # form-urlencoded (`List-Unsubscribe=One-Click`) or multipart/form-data (RFC 8058
-    # allows both): the field and its value are what matters, not the encoding
-    text = body.decode("latin-1")
-    asked = "List-Unsubscribe" in text and "One-Click" in text
-    return asked, "via=page" in text
+    # RFC 8058: the form field List-Unsubscribe with the value One-Click, exactly, as
+    # urlencoded or multipart/form-data; any other body (a substring, another field
+    # holding the words) is not a request to unsubscribe.
+    fields = _form_fields(body, content_type)
+    asked = ("List-Unsubscribe", "One-Click") in fields
+    return asked, ("via", "page") in fields
 
 
 def _unsubscribe(context: HttpContext, payload: dict[str, Any], evidence: dict[str, Any]) -> str:
@@ -171,7 +191,7 @@ async def unsubscribe(request: Request, token: str) -> Response:
     if payload is None:
         return _not_found()
     body = await read_body(request, MAX_FORM_BYTES)
-    asked, from_page = _one_click(body)
+    asked, from_page = _one_click(body, request.headers.get("content-type", ""))
     if not asked:
         return HTMLResponse("<p>Send <code>List-Unsubscribe=One-Click</code> to unsubscribe.</p>",
                             status_code=400, headers=pages.PAGE_HEADERS)

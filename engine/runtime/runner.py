@@ -6,8 +6,9 @@ Contract:
   or runs it in the foreground (`run_forever`, `main.py run`). `wake()` moves the next run
   to now, so an arriving event is handled at once. Per-contact jobs are never scheduled:
   the database (`enrollment.due_at`) is the clock.
-- On SQLite, `acquire_runner_lock()` takes an exclusive lock on `<db>.runner.lock`; a
-  second runner on the same file refuses to start with a message naming the holder.
+- On SQLite, `acquire_runner_lock()` takes an exclusive lock on the database file itself
+  (its inode: symlinks and hard links name the same lock) and on `<real path>.runner.lock`;
+  a second runner on the same file refuses to start with a message naming the holder.
   PostgreSQL needs no lock: workers share the queue with `FOR UPDATE SKIP LOCKED`.
 - A failing tick is logged and retried on the next beat; `last_error` keeps it for the UI.
 - Queued webhooks are sent by a second job, so a slow endpoint never delays a tick.
@@ -38,12 +39,62 @@ class RunnerLocked(TrellisError):
     pass
 
 
+# One descriptor per database file, opened once and never closed while the process
+# lives: closing ANY descriptor of a file drops every POSIX lock the process holds on it,
+# SQLite's own locks included. Released runner locks are only unlocked (flock LOCK_UN).
+_DATABASE_HANDLES: dict[tuple[int, int], int] = {}
+#: inodes whose runner lock this process holds (flock on one descriptor does not conflict
+#: with itself, so a second runner in the same process is refused here)
+_HELD: set[tuple[int, int]] = set()
+_HANDLES_LOCK = threading.Lock()
+
+
+def _inode(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_dev, info.st_ino
+
+
+def _database_handle(key: tuple[int, int], path: Path) -> int:
+    if key not in _DATABASE_HANDLES:
+        _DATABASE_HANDLES[key] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    return _DATABASE_HANDLES[key]
+
+
 class RunnerLock:
-    def __init__(self, path: Path):
+    """The runner lock of one SQLite database, whatever path names it.
+
+    Two locks: a BSD `flock` on the database file itself — the same inode, so a symlink, a
+    hard link or `..` in the path cannot dodge it — and the `<real path>.runner.lock` file,
+    which records the holder's pid for the refusal message. `flock` locks are separate
+    from the POSIX locks SQLite uses (on local disks; SQLite on NFS is unsupported).
+    """
+
+    def __init__(self, path: Path, database: Path | None = None):
         self.path = path
+        self.database = database
         self._handle = None
+        self._database_fd: int | None = None
+        self._key: tuple[int, int] | None = None
+
+    def _refuse(self, holder: str) -> RunnerLocked:
+        return RunnerLocked(
+            f"another Trellis engine ({holder}) is already running on this database; "
+            "close it first (one runner per SQLite database)"
+        )
 
     def acquire(self) -> None:
+        if self.database is not None and self.database.exists():
+            key = _inode(self.database)
+            with _HANDLES_LOCK:
+                if key in _HELD:
+                    raise self._refuse(f"pid {os.getpid()}")
+                descriptor = _database_handle(key, self.database)
+                try:
+                    fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    raise self._refuse(self._holder()) from None
+                _HELD.add(key)
+            self._database_fd, self._key = descriptor, key
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle = open(self.path, "a+")
         try:
@@ -52,28 +103,41 @@ class RunnerLock:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
             handle.close()
-            raise RunnerLocked(
-                f"another Trellis engine ({holder}) is already running on this database; "
-                "close it first (one runner per SQLite database)"
-            ) from None
+            self._unlock_database()
+            raise self._refuse(holder) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
         self._handle = handle
 
+    def _holder(self) -> str:
+        try:
+            return self.path.read_text().strip() or "another process"
+        except OSError:
+            return "another process"
+
+    def _unlock_database(self) -> None:
+        if self._database_fd is not None:
+            with _HANDLES_LOCK:
+                fcntl.flock(self._database_fd, fcntl.LOCK_UN)
+                _HELD.discard(self._key)
+            self._database_fd = None
+
     def release(self) -> None:
         if self._handle is not None:
             fcntl.flock(self._handle, fcntl.LOCK_UN)
             self._handle.close()
             self._handle = None
+        self._unlock_database()
 
 
 def acquire_runner_lock(engine: Engine) -> RunnerLock | None:
     path = engine.database.sqlite_path
     if path is None:
         return None
-    lock = RunnerLock(path.with_name(path.name + ".runner.lock"))
+    real = path.expanduser().resolve()  # a symlink names the file it points to
+    lock = RunnerLock(real.with_name(real.name + ".runner.lock"), real)
     lock.acquire()
     return lock
 

@@ -258,8 +258,12 @@ FILE_PROBLEMS = [
     (",,\na@example.com,,\n", "line 1 should hold the column names, but it is empty"),
     # A stray quote swallows the rest of the file into one cell, beyond the csv module's limit.
     ("Email,Notes\na@example.com,x\nb@example.com,\"oops\n" + "c@example.com,x\n" * 10_000,
-     "contacts.csv, line 3: not valid CSV (field larger than field limit (131072)); "
-     'a quote (") that is never closed is the usual cause'),
+     "contacts.csv, line 3: a value is longer than 131,072 characters "
+     '(a quote " that is never closed is the usual cause); nothing was imported'),
+    # A stray quote near the end leaves a short cell: still refused, never one silent cell.
+    ("Email,Notes\na@example.com,x\nb@example.com,\"oops\nc@example.com,x\n",
+     'contacts.csv, line 3: a quoted value is never closed (a " with no closing "); '
+     "nothing was imported"),
 ]
 
 

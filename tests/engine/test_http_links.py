@@ -219,3 +219,25 @@ def test_links_in_test_emails_record_nothing(setup, db):
     assert posted.status_code == 200 and "test email" in posted.text
     assert server.client.get(f"/v/{sign(VIEW, {'m': key}, secret)}").status_code == 404
     assert state(db) == before
+
+
+@pytest.mark.parametrize("body", [
+    "x=Not-List-Unsubscribe&y=Not-One-Clickable",
+    "List-Unsubscribe=One-Clicks",
+    "List-Unsubscribe-X=One-Click",
+    "note=List-Unsubscribe%3DOne-Click",
+    "List-Unsubscribe=one-click",
+])
+def test_only_the_exact_one_click_field_unsubscribes(setup, db, body):
+    server, message = setup
+    before = state(db)
+    response = server.client.post(links(message)["unsubscribe"], content=body, headers=ONE_CLICK)
+    assert response.status_code == 400 and state(db) == before
+
+
+def test_multipart_with_the_words_in_another_field_changes_nothing(setup, db):
+    server, message = setup
+    before = state(db)
+    response = server.client.post(links(message)["unsubscribe"],
+                                  files={"comment": (None, "List-Unsubscribe One-Click")})
+    assert response.status_code == 400 and state(db) == before
