@@ -35,6 +35,9 @@ PILLS = {JourneyStatus.DRAFT: ("Draft", "neutral"), JourneyStatus.LIVE: ("Live",
          JourneyStatus.PAUSED: ("Paused", "warning"), JourneyStatus.ARCHIVED: ("Archived", "neutral")}
 
 
+COMPACT_BELOW = 1180  # px of header width; below it the verbs show their icons only
+
+
 class EditorHeader(QWidget):
     back_requested = Signal()
     publish_requested = Signal()
@@ -99,7 +102,37 @@ class EditorHeader(QWidget):
         row.addLayout(texts, 1)
         for button in (self.walkthrough, self.emails, self.test, self.pause, self.publish):
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._compact = False
         self.set_emails([])
+
+    # ---- narrow windows: the verbs fold to their icons so the journey's name stays readable
+
+    def _folding(self) -> tuple[QPushButton, ...]:
+        return (self.back, self.walkthrough, self.emails, self.test, self.pause)
+
+    def is_compact(self) -> bool:
+        return self._compact
+
+    @staticmethod
+    def label_of(button: QPushButton) -> str:
+        """A button's label, also while it shows its icon only."""
+        return button.property("fullText") or button.text()
+
+    def _set_label(self, button: QPushButton, text: str) -> None:
+        """Set a button's label, kept for wide windows while it shows its icon only."""
+        button.setProperty("fullText", text)
+        button.setText("" if self._compact else text)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        compact = event.size().width() < COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            for button in self._folding():
+                full = button.property("fullText") or button.text()
+                button.setProperty("fullText", full)
+                button.setText("" if compact else full)
+                button.setAccessibleName(full.strip())
 
     def set_journey(self, name: str, status: str, live_version: int | None, active: int) -> None:
         self._status = status
@@ -118,7 +151,7 @@ class EditorHeader(QWidget):
         self.pause.setVisible(status in (JourneyStatus.LIVE, JourneyStatus.PAUSED))
         self._test_status(status)
         paused = status == JourneyStatus.PAUSED
-        self.pause.setText(" Resume" if paused else " Pause")
+        self._set_label(self.pause, " Resume" if paused else " Pause")
         self.pause.setIcon(icon("play" if paused else "pause"))
         self.pause.setToolTip("Let contacts move on again; timers pick up where they stopped"
                               if paused else "Hold every contact where they are; nothing is "

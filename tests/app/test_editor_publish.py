@@ -134,9 +134,9 @@ def test_moving_contacts_with_a_fallback_step(qtbot, window, db):
 def test_pause_and_resume(qtbot, window, db):
     page, _ids = open_cart(window, db)
     publish(qtbot, page)
-    assert page.header.pause.isVisibleTo(page) and page.header.pause.text() == " Pause"
+    assert page.header.pause.isVisibleTo(page) and page.header.label_of(page.header.pause) == " Pause"
     page.header.pause.click()
     qtbot.waitUntil(lambda: page.info.status == "paused", timeout=5000)
-    assert page.header.pill.text() == "Paused" and page.header.pause.text() == " Resume"
+    assert page.header.pill.text() == "Paused" and page.header.label_of(page.header.pause) == " Resume"
     page.header.pause.click()
     qtbot.waitUntil(lambda: page.info.status == "live", timeout=5000)

@@ -114,4 +114,19 @@ def test_sequences_on_a_real_x_server(tmp_path):
     if result.returncode != 0 and 'Could not load the Qt platform plugin "xcb"' in output:
         pytest.skip("Qt's xcb plugin cannot load here (its X libraries are missing)")
     assert result.returncode == 0, output[-3000:]
-    assert "2 passed" in output, output[-3000:]
+    assert " passed" in output and "failed" not in output and "skipped" not in output, output[-3000:]
+
+
+def test_a_narrow_window_folds_the_header_verbs_to_icons(window, qtbot):
+    starter = list_starters()[0]
+    assert window.journeys.new_journey(starter, starter.name)
+    header = window.editor_page.header
+    window.resize(1000, 800)
+    qtbot.waitUntil(header.is_compact)
+    assert header.walkthrough.text() == "" and not header.walkthrough.icon().isNull()
+    assert header.label_of(header.walkthrough).strip() == "Walk through"
+    assert header.publish.text().strip() == "Publish"  # the main verb keeps its word
+    qtbot.waitUntil(lambda: header.name.width() >= header.name.sizeHint().width())  # whole name
+    window.resize(1500, 900)
+    qtbot.waitUntil(lambda: not header.is_compact())
+    assert header.walkthrough.text().strip() == "Walk through"
