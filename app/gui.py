@@ -81,7 +81,9 @@ def application() -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName("trellis")
     # The stylesheet is drawn on Fusion: the same look on Windows, macOS and Linux.
-    app.setStyle("Fusion")
+    from widgets.app_style import AppStyle
+
+    app.setStyle(AppStyle())
     return app
 
 

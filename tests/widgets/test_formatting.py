@@ -23,3 +23,20 @@ def test_relative_times():
         NOW - timedelta(days=40)
     )
     assert formatting.relative(None, NOW) == formatting.EMPTY
+
+
+def test_dialog_buttons_carry_no_icons(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox, QStyle
+
+    from widgets.app_style import AppStyle
+
+    style = AppStyle()
+    assert style.styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0
+    assert style.baseStyle().name().lower() == "fusion"
+    # every other hint is Fusion's
+    fusion = style.baseStyle()
+    hint = QStyle.StyleHint.SH_Menu_SubMenuPopupDelay
+    assert style.styleHint(hint) == fusion.styleHint(hint)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    box.setStyle(style)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).icon().isNull()
