@@ -29,7 +29,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.parser import Parser
-from jinja2.runtime import LoopContext, Macro, Undefined
+from jinja2.runtime import LoopContext, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
@@ -39,7 +39,7 @@ from engine.messaging import bounds
 from engine.messaging.bounds import (  # noqa: F401 (the bounds are part of this module's contract)
     MAX_FUEL, MAX_OUTPUT_CHARS, MAX_SECONDS, MAX_VALUE_CHARS, TOO_LARGE, TOO_SLOW, Limit, bounded_concat,
     bounded_join, bounded_urlencode, build, charge, charge_output, charged, check_binop,
-    check_size, email_budget, part_budget, shielded, text_size,
+    check_size, email_budget, part_budget, text_size,
 )
 from engine.messaging.syntax_words import plain_syntax_error
 from engine.messaging.filters import TESTS, FilterError, make_filters
@@ -153,7 +153,7 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
         self.filters[SIZE_GUARD] = check_size
         self.filters[CONCAT] = bounded_concat
         self.filters[TICK] = _tick
-        self.tests = dict(TESTS)
+        self.tests = {name: charged(test) for name, test in TESTS.items()}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Fast paths for the values templates see most (values.py), with the same answer
@@ -171,6 +171,13 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
             except AttributeError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        charge()
+        value = super().getitem(obj, argument)
+        if isinstance(argument, slice):  # a copy: it counts as text built
+            check_size(value)
+        return value
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
@@ -190,11 +197,7 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         charge()
-        if isinstance(__obj, Macro):
-            return super().call(__context, __obj, *args, **kwargs)
-        # a provider (coupon(), product()…) may talk to the database: never interrupted
-        with shielded():
-            return super().call(__context, __obj, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "%" and isinstance(left, str):
