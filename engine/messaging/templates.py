@@ -6,7 +6,8 @@ Contract:
   `filters`, no Jinja globals (no `range`, `namespace`, `cycler`…), no `include`/`import`/
   `extends`, and no method calls on values (so no `str.format` and friends).
 - `compile_template(source, env, part)` returns a Template or raises `RenderError` naming the
-  part and line ("the body, line 3: unexpected '}'"). `render(template, variables, part)`
+  part and line, in plain words (syntax_words.py: "the body, line 3: There is a '}' that
+  closes nothing…"); a bound hit carries `RenderError.limit` ("too slow", "too large"). `render(template, variables, part)`
   returns the text or raises `RenderError`; nothing else escapes it.
 - Undefined values never print: printing, looping over, measuring or computing with a
   missing variable raises, naming it ("contact.plan is not defined"). Testing one is allowed
@@ -14,10 +15,15 @@ Contract:
   optional fields can be handled on purpose.
 
 How rendering is bounded: see bounds.py (time, work, memory and output, each checked
-before the operation that would exceed it). Loops are charged by wrapping each `for`
-iterable in a guard, and `~` joins are checked before they are built, by rewriting the
-tree when the template is compiled. `%` formatting of strings is refused (it can ask for
-any width). A template nested too deeply to compile (MAX_DEPTH) is refused with its line.
+before the operation that would exceed it) and docs/template-sandbox.md. Operators go
+through `call_binop`, calls through `call`, subscripts through `getitem`, filters and
+tests are wrapped; what Jinja compiles to plain Python is rewritten when the template is
+compiled: each `for` iterable gets a guard charging every iteration, `~` joins are sized
+before they are built, slices are counted after, and every comparison is followed by a
+check point. `%` formatting of strings is refused (it can ask for any width). A source
+past MAX_SOURCE_CHARS, nested past MAX_DEPTH or with more than MAX_NODES nodes is refused
+with its line before it is compiled (Jinja's parser and Python's compiler recurse per
+level and take time per node).
 """
 
 from __future__ import annotations
