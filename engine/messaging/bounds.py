@@ -167,7 +167,7 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
     elif operator == "**":
         exact = (isinstance(left, int) and not isinstance(left, bool)
                  or isinstance(left, Decimal) and left.is_finite())
-        if isinstance(right, (int, Decimal)) and not isinstance(right, bool):
+        if isinstance(right, (int, float, Decimal)) and not isinstance(right, bool):
             if (exact and right > 0 and abs(left) > 1
                     and math.log2(abs(left)) * right > MAX_INT_BITS):
                 raise _too_big_number()

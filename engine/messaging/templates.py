@@ -384,6 +384,8 @@ def _reason(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, RecursionError):
         return "a macro calls itself too deeply"
+    if isinstance(exc, OverflowError):
+        return "a number is too large to compute"
     if isinstance(exc, MemoryError):
         return "the template needs more memory than an email may use"
     if isinstance(exc, (TemplateError, _Limit, FilterError)):

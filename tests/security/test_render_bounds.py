@@ -39,7 +39,7 @@ def test_comparisons_of_big_values_are_check_points(monkeypatch):
 
 @pytest.mark.parametrize("source", [
     "{{ 2 ** 5000 }}", "{{ (10 ** 1000) * (10 ** 1000) }}", "{{ 7 ** 2000 }}",
-    "{{ 1.0001 ** 10000 }}",
+    "{{ 1.0001 ** 10000 }}", "{{ 2 ** 5000.0 }}",
 ])
 def test_numbers_are_refused_before_they_are_computed(source):
     error = fails(source)
