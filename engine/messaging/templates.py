@@ -42,10 +42,10 @@ from jinja2.visitor import NodeTransformer
 
 from engine.errors import TrellisError
 from engine.messaging import bounds
-from engine.messaging.bounds import (  # noqa: F401 (the bounds are part of this module's contract)
-    MAX_FUEL, MAX_OUTPUT_CHARS, MAX_SECONDS, MAX_VALUE_CHARS, TOO_LARGE, TOO_SLOW, Limit, bounded_concat,
-    bounded_join, bounded_urlencode, build, charge, charge_output, charged, check_binop,
-    check_size, email_budget, part_budget, text_size,
+from engine.messaging.bounds import (
+    MAX_OUTPUT_CHARS, TOO_LARGE, Limit, bounded_concat, bounded_join, bounded_urlencode, build,
+    charge, charge_output, charged, check_binop, check_size, email_budget, part_budget,
+    text_size,
 )
 from engine.messaging.syntax_words import plain_syntax_error
 from engine.messaging.filters import TESTS, FilterError, make_filters
@@ -323,7 +323,7 @@ class _Guards(NodeTransformer):
 
     def visit_Compare(self, node: nodes.Compare) -> nodes.Filter:
         # `big in other` runs in C without a check point: a call after each comparison
-        # lets the clock be read (and the watchdog be heard) between any two
+        # lets the clock be read between any two
         return _guarded(self.generic_visit(node), TICK)
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
