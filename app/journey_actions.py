@@ -38,6 +38,7 @@ from engine.errors import JourneyEditError
 from engine.journey import Journey
 from engine.journey_drafts import load_draft, store_draft, unique_name
 from engine.journey_file import SUFFIX, write_journey_file
+from engine.messaging.fields import linter_for
 from widgets.new_journey_dialog import NewJourneyDialog
 
 FILTER = f"Trellis journeys (*{SUFFIX})"
@@ -53,6 +54,8 @@ class JourneyActions(QObject):
         return datetime.now(timezone.utc)
 
     def _show(self, document: JourneyDocument, journey_id: int) -> None:
+        # lint as publishing will: with the custom fields contacts have
+        document.use_linter(linter_for(self.database))
         self.editor.open(document, journey_id)
         self.window.show_page("editor")
         self.window.journeys_page.refresh()

@@ -113,6 +113,13 @@ class JourneyDocument(QObject):
             return None, problems
         return document, problems
 
+    def use_linter(self, linter: TemplateLinter | None) -> None:
+        """Lint emails with `linter` from now on (the app's: it knows the database's
+        custom fields, so a field no contact has is an error here as at publishing)."""
+        self._linter = linter
+        self._lint_cache.clear()
+        self._validate_soon()
+
     def _clean_changed(self, clean: bool) -> None:
         self.dirty_changed.emit(not clean)
 

@@ -10,6 +10,11 @@ Modules, each with one job:
 - `values`        the read-only shapes templates see (contact, shop, cart, products, coupon)
 - `filters`       the whitelisted filters and tests
 - `templates`     the sandboxed Jinja environments and bounded rendering; `RenderError`
+- `bounds`        time, work, memory and output bounds of one render, checked before use
+- `syntax_words`  Jinja's syntax errors in words a marketer can act on
+- `fields`        the contact fields that exist, for lint's "Unknown field"
+- `constants`     lint's evaluation of a template's constant parts within the bounds
+- `display`       a subject in words for step summaries ("Welcome to «shop name»!")
 - `context`       `RenderContext`: everything one email may show, behind a `DataProvider`
 - `cart`, `recommendations`, `coupons`, `providers`, `inserts`   that data, from the database
 - `sample`        a sample contact and data, for previews and lint

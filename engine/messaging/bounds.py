@@ -10,13 +10,12 @@ Contract:
   step is a long C-level computation: integers stay under MAX_INT_BITS, no value exceeds
   MAX_VALUE_CHARS, and all values built in one email together stay under MAX_BUILT_UNITS
   (a list item counts as two units: it costs a pointer, a character at most four bytes).
-- `charge()` costs one unit of work (a loop iteration, a call, a filter) and compares the
-  render's wall clock with its deadline each time.
-- Between two charges a template runs straight-line code, which a huge template could
-  make long; so a watchdog thread also interrupts a render past its deadline
-  (`PyThreadState_SetAsyncExc`, delivered at the next bytecode). It never interrupts a
-  shielded section (`shielded()`: calls into providers that talk to the database), which
-  checks the deadline itself when it ends.
+- `charge()` costs one unit of work (a loop iteration, a call, a filter, a comparison,
+  an operator) and compares the render's wall clock with its deadline each time. As no
+  single operation can be long (the checks above), the deadline is noticed within one
+  short operation of passing: the time limit fires without interrupting anything from
+  outside (an interrupt could land inside a library holding a lock, such as Python's
+  import machinery, and leave it locked).
 - A bound that is hit raises `Limit` (kind "too slow" or "too large"); templates.py turns
   it into a RenderError that carries the kind, so lint can call it an error.
 
@@ -25,14 +24,11 @@ The time measured is the render's own duration (perf_counter), not the engine's 
 
 from __future__ import annotations
 
-import ctypes
-import heapq
 import math
-import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator
 
@@ -58,12 +54,7 @@ class Limit(Exception):
         self.kind = kind
 
 
-class Timeout(BaseException):
-    """Raised into a render by the watchdog. A BaseException, so no `except Exception`
-    inside Jinja or a filter can swallow it."""
-
-
-def too_slow() -> Limit:  # noqa: D103
+def too_slow() -> Limit:
     return Limit(f"the template took longer than {MAX_SECONDS:g} s to render", TOO_SLOW)
 
 
@@ -72,14 +63,6 @@ class _Work:
     fuel: int
     built: int
     deadline: float
-    #: depth of shielded sections (the watchdog waits until it is 0)
-    shield: int = 0
-    fired: bool = False
-    thread: int = 0
-    done: bool = False
-
-    def __lt__(self, other: "_Work") -> bool:  # heap order
-        return self.deadline < other.deadline
 
 
 @dataclass
@@ -93,26 +76,13 @@ _PART: ContextVar[_Part | None] = ContextVar("trellis_render_part", default=None
 
 @contextmanager
 def email_budget() -> Iterator[None]:
-    """One budget for everything rendered inside; nested uses share the outer one.
-
-    A `Timeout` from the watchdog is turned into `Limit` here, so callers see one kind of
-    error.
-    """
+    """One budget for everything rendered inside; nested uses share the outer one."""
     if _WORK.get() is not None:
         yield
         return
-    work = _Work(MAX_FUEL, MAX_BUILT_UNITS, time.perf_counter() + MAX_SECONDS,
-                 thread=threading.get_ident())
-    token = _WORK.set(work)
+    token = _WORK.set(_Work(MAX_FUEL, MAX_BUILT_UNITS, time.perf_counter() + MAX_SECONDS))
     try:
-        try:
-            _WATCHDOG.watch(work)
-            try:
-                yield
-            finally:
-                _WATCHDOG.release(work)  # after this returns, nothing more can be raised in
-        except Timeout:
-            raise too_slow() from None
+        yield
     finally:
         _WORK.reset(token)
 
@@ -124,22 +94,6 @@ def part_budget() -> Iterator[None]:
         yield
     finally:
         _PART.reset(token)
-
-
-@contextmanager
-def shielded() -> Iterator[None]:
-    """Code the watchdog must not interrupt (database work); checks the clock after."""
-    work = _WORK.get()
-    if work is None:
-        yield
-        return
-    _WATCHDOG.enter_shield(work)
-    try:
-        yield
-    finally:
-        work.shield -= 1
-    if time.perf_counter() > work.deadline:
-        raise too_slow()
 
 
 def charge(units: int = 1) -> None:
@@ -213,7 +167,7 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
     elif operator == "**":
         exact = (isinstance(left, int) and not isinstance(left, bool)
                  or isinstance(left, Decimal) and left.is_finite())
-        if isinstance(right, (int, Decimal)) and not isinstance(right, bool):
+        if isinstance(right, (int, float, Decimal)) and not isinstance(right, bool):
             if (exact and right > 0 and abs(left) > 1
                     and math.log2(abs(left)) * right > MAX_INT_BITS):
                 raise _too_big_number()
@@ -319,65 +273,3 @@ def charged(function: Callable) -> Callable:
     bounded.__dict__.update(getattr(function, "__dict__", {}))
     bounded.__name__ = getattr(function, "__name__", "filter")
     return bounded
-
-
-class _Watchdog:
-    """One daemon thread that interrupts renders past their deadline."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Condition()
-        self._heap: list[_Work] = []
-        self._thread: threading.Thread | None = None
-
-    def watch(self, work: _Work) -> None:
-        with self._lock:
-            heapq.heappush(self._heap, work)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="trellis-render-watchdog",
-                                                daemon=True)
-                self._thread.start()
-            self._lock.notify()
-
-    def enter_shield(self, work: _Work) -> None:
-        """Under the lock, so the watchdog either fired before (then the interrupt, if
-        still pending, is taken back and the deadline reported here, outside the shielded
-        code) or sees the shield and waits."""
-        with self._lock:
-            if work.fired:
-                _set_async_exc(work.thread, None)
-                raise too_slow()
-            work.shield += 1
-
-    def release(self, work: _Work) -> None:
-        with self._lock:
-            work.done = True
-            if work.fired:  # an interrupt may still be pending: take it back
-                _set_async_exc(work.thread, None)
-
-    def _run(self) -> None:
-        with self._lock:
-            while True:
-                while self._heap and self._heap[0].done:
-                    heapq.heappop(self._heap)
-                if not self._heap:
-                    self._lock.wait()
-                    continue
-                work = self._heap[0]
-                left = work.deadline - time.perf_counter()
-                if left > 0:
-                    self._lock.wait(left)
-                    continue
-                if work.shield:  # database work: it checks the clock when it returns
-                    self._lock.wait(0.05)
-                    continue
-                heapq.heappop(self._heap)
-                work.fired = True
-                _set_async_exc(work.thread, Timeout)
-
-
-def _set_async_exc(thread: int, exc: type[BaseException] | None) -> None:
-    ctypes.pythonapi.PyThreadState_SetAsyncExc(
-        ctypes.c_ulong(thread), ctypes.py_object(exc) if exc is not None else None)
-
-
-_WATCHDOG = _Watchdog()

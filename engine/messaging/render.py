@@ -69,12 +69,11 @@ class CompiledEmail:
 def render_email(template: EmailTemplate, context: RenderContext, *,
                  layouts_dir: Path | None = None) -> RenderedEmail:
     compiled = compile_email(template, layouts_dir)
-    # the cart is read from the database here, before the budget's watchdog is armed
     variables = context.variables(with_cart=compiled.uses_cart)
     try:
         with email_budget():  # one budget of time and work for all the parts of the email
             return _render_parts(compiled, context, variables)
-    except Limit as exc:  # the watchdog stopped it between two parts
+    except Limit as exc:  # a bound hit outside the parts' own renders
         raise RenderError(f"{exc}", exc.kind or None) from None
 
 

@@ -6,7 +6,8 @@ Contract:
   `filters`, no Jinja globals (no `range`, `namespace`, `cycler`…), no `include`/`import`/
   `extends`, and no method calls on values (so no `str.format` and friends).
 - `compile_template(source, env, part)` returns a Template or raises `RenderError` naming the
-  part and line ("the body, line 3: unexpected '}'"). `render(template, variables, part)`
+  part and line, in plain words (syntax_words.py: "the body, line 3: There is a '}' that
+  closes nothing…"); a bound hit carries `RenderError.limit` ("too slow", "too large"). `render(template, variables, part)`
   returns the text or raises `RenderError`; nothing else escapes it.
 - Undefined values never print: printing, looping over, measuring or computing with a
   missing variable raises, naming it ("contact.plan is not defined"). Testing one is allowed
@@ -14,10 +15,15 @@ Contract:
   optional fields can be handled on purpose.
 
 How rendering is bounded: see bounds.py (time, work, memory and output, each checked
-before the operation that would exceed it). Loops are charged by wrapping each `for`
-iterable in a guard, and `~` joins are checked before they are built, by rewriting the
-tree when the template is compiled. `%` formatting of strings is refused (it can ask for
-any width). A template nested too deeply to compile (MAX_DEPTH) is refused with its line.
+before the operation that would exceed it) and docs/template-sandbox.md. Operators go
+through `call_binop`, calls through `call`, subscripts through `getitem`, filters and
+tests are wrapped; what Jinja compiles to plain Python is rewritten when the template is
+compiled: each `for` iterable gets a guard charging every iteration, `~` joins are sized
+before they are built, slices are counted after, and every comparison is followed by a
+check point. `%` formatting of strings is refused (it can ask for any width). A source
+past MAX_SOURCE_CHARS, nested past MAX_DEPTH or with more than MAX_NODES nodes is refused
+with its line before it is compiled (Jinja's parser and Python's compiler recurse per
+level and take time per node).
 """
 
 from __future__ import annotations
@@ -29,17 +35,17 @@ from typing import Any, Iterable, Iterator, Mapping
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
 from jinja2.parser import Parser
-from jinja2.runtime import LoopContext, Macro, Undefined
+from jinja2.runtime import LoopContext, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
 
 from engine.errors import TrellisError
 from engine.messaging import bounds
-from engine.messaging.bounds import (  # noqa: F401 (the bounds are part of this module's contract)
-    MAX_FUEL, MAX_OUTPUT_CHARS, MAX_SECONDS, MAX_VALUE_CHARS, TOO_LARGE, TOO_SLOW, Limit, bounded_concat,
-    bounded_join, bounded_urlencode, build, charge, charge_output, charged, check_binop,
-    check_size, email_budget, part_budget, shielded, text_size,
+from engine.messaging.bounds import (
+    MAX_OUTPUT_CHARS, TOO_LARGE, Limit, bounded_concat, bounded_join, bounded_urlencode, build,
+    charge, charge_output, charged, check_binop, check_size, email_budget, part_budget,
+    text_size,
 )
 from engine.messaging.syntax_words import plain_syntax_error
 from engine.messaging.filters import TESTS, FilterError, make_filters
@@ -153,7 +159,7 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
         self.filters[SIZE_GUARD] = check_size
         self.filters[CONCAT] = bounded_concat
         self.filters[TICK] = _tick
-        self.tests = dict(TESTS)
+        self.tests = {name: charged(test) for name, test in TESTS.items()}
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # Fast paths for the values templates see most (values.py), with the same answer
@@ -171,6 +177,10 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
             except AttributeError:
                 return self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        charge()
+        return super().getitem(obj, argument)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
@@ -190,11 +200,7 @@ class EmailEnvironment(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         charge()
-        if isinstance(__obj, Macro):
-            return super().call(__context, __obj, *args, **kwargs)
-        # a provider (coupon(), product()…) may talk to the database: never interrupted
-        with shielded():
-            return super().call(__context, __obj, *args, **kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "%" and isinstance(left, str):
@@ -307,9 +313,17 @@ class _Guards(NodeTransformer):
         node.iter = _guarded(node.iter, LOOP_GUARD)
         return node
 
+    def visit_Getitem(self, node: nodes.Getitem) -> nodes.Expr:
+        node = self.generic_visit(node)
+        if isinstance(node.arg, nodes.Slice):
+            # Jinja compiles a slice as plain Python, past the environment's getitem: the
+            # copy it makes is counted (and the clock read) right after
+            return _guarded(node, SIZE_GUARD)
+        return node
+
     def visit_Compare(self, node: nodes.Compare) -> nodes.Filter:
         # `big in other` runs in C without a check point: a call after each comparison
-        # lets the clock be read (and the watchdog be heard) between any two
+        # lets the clock be read between any two
         return _guarded(self.generic_visit(node), TICK)
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Filter:
@@ -370,6 +384,8 @@ def _reason(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, RecursionError):
         return "a macro calls itself too deeply"
+    if isinstance(exc, OverflowError):
+        return "a number is too large to compute"
     if isinstance(exc, MemoryError):
         return "the template needs more memory than an email may use"
     if isinstance(exc, (TemplateError, _Limit, FilterError)):

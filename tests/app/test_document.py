@@ -321,3 +321,19 @@ def test_a_linter_that_fails_is_shown_as_an_error(qapp):
                    for p in doc.validate_now())
     finally:
         doc.close()
+
+
+def test_with_the_apps_linter_a_field_no_contact_has_is_an_error(qapp, db):
+    from engine.messaging.fields import linter_for
+
+    doc, _ = JourneyDocument.from_file(EXAMPLE)
+    try:
+        doc.set_template(doc.journey.templates["cart-reminder"].model_copy(
+            update={"body": "Hi {{ contact.fist_name }}"}))
+        doc.use_linter(linter_for(db))
+        messages = [p.message for p in doc.validate_now() if p.severity == "error"]
+        assert any(m.startswith("Unknown field 'fist_name' — did you mean 'first_name'?")
+                   for m in messages), messages
+        assert not doc.can_publish()
+    finally:
+        doc.close()

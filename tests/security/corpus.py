@@ -97,6 +97,8 @@ RESOURCES = [
     ("3000 filters", "{{ 'a'" + " | upper" * 3000 + " }}", TOO_LARGE),
     ("500 nested ifs", "{% if 1 %}" * 500 + "x" + "{% endif %}" * 500, TOO_LARGE),
     ("a huge source", "x" * 600_000, TOO_LARGE),
+    ("many slices kept", "{% set s = 'a' * 1000000 %}{{ [" + "s[1:], " * 300 + "] | length }}",
+     TOO_LARGE),
 ]
 
 CORPUS = ESCAPES + RESOURCES
