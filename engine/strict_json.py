@@ -11,7 +11,8 @@ Contract:
 - `text_problem(value)` walks a decoded value and returns `(path, reason)` for the first
   text (key or value) holding a NUL character or a lone surrogate — neither can be stored
   as UTF-8 text (PostgreSQL refuses NUL; SQLite and every encoder refuse surrogates) —
-  else None. The literal six characters backslash-u-0-0-0-0 are ordinary text and pass.
+  else None (the path is never empty: "the top-level value" for the value itself). The
+  literal six characters backslash-u-0-0-0-0 are ordinary text and pass.
 - `dumps(value, **kw)` writes standard JSON only (`allow_nan=False`).
 """
 
@@ -115,17 +116,17 @@ def text_problem(value: Any, path: str = "") -> tuple[str, str] | None:
         if isinstance(item, str):
             reason = _text_reason(item)
             if reason:
-                return where, reason
+                return where or "the top-level value", reason
         elif isinstance(item, dict):
             for key, inner in item.items():
                 inner_where = f"{where}.{key}" if where else str(key)
                 if isinstance(key, str) and (reason := _text_reason(key)):
-                    return where or "(top)", f"a key: {reason}"
+                    return where or "the top-level object", f"a key: {reason}"
                 stack.append((inner_where, inner))
         elif isinstance(item, (list, tuple)):
             stack.extend((f"{where}[{i}]", inner) for i, inner in enumerate(item))
         elif isinstance(item, float) and not math.isfinite(item):
-            return where, "NaN and Infinity are not JSON numbers"
+            return where or "the top-level value", "NaN and Infinity are not JSON numbers"
     return None
 
 

@@ -3,7 +3,8 @@
 Contract: `open_database(url)` returns a `Database` whose schema is at the newest Alembic
 revision (migrations run on open; a database already at head costs one query). The URL
 comes from the argument, else `TRELLIS_DB`, else an SQLite file in the user data folder.
-SQLite connections run with WAL, a busy timeout and foreign keys on.
+SQLite connections run with WAL, a busy timeout and foreign keys on. Engines hide bound
+parameters in their error messages and logs: those are contacts' data.
 
 Files and read-only media:
 - A new SQLite database file is created with mode 0600 (owner only) before SQLite opens
@@ -131,10 +132,11 @@ def create_database_engine(url: str) -> Engine:
             except OSError as error:
                 raise DatabaseUnavailable(
                     f"the database {path} cannot be created: {error.strerror}") from None
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                               hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _read_only_engine(path: Path) -> Engine:
@@ -146,7 +148,7 @@ def _read_only_engine(path: Path) -> Engine:
     has_wal = wal.exists() and wal.stat().st_size > 0
     extra = "" if os.access(path.parent, os.W_OK) or has_wal else "&immutable=1"
     uri = f"file:{quote(str(path.resolve()))}?mode=ro{extra}"
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+    engine = create_engine("sqlite://", hide_parameters=True, creator=lambda: sqlite3.connect(
         uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False))
     event.listen(engine, "connect", _sqlite_read_only_pragmas)
     return engine
