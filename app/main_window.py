@@ -211,8 +211,12 @@ class MainWindow(SendingWindowParts, QMainWindow):
         return self._journeys
 
     def offer_first_run(self) -> bool:
-        """On an empty database, offer the demo shop or an empty start."""
-        return self.first_run.offer()
+        """On an empty database, offer the demo shop or an empty start (on the Journeys
+        page, whatever page was open last time)."""
+        offered = self.first_run.offer()
+        if offered:
+            self.show_page("journeys")
+        return offered
 
     def refresh_pages(self) -> None:
         """Re-read every list (after the demo shop filled the database)."""

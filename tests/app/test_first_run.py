@@ -141,3 +141,11 @@ def test_the_window_is_built_without_the_engine_server_or_editor_modules(tmp_pat
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+def test_the_offer_shows_on_the_journeys_page_whatever_was_open_last(make_window):
+    window = make_window()
+    window.show_page("settings")  # remembered from an earlier database
+    assert window.offer_first_run()
+    assert window.current_page() == "journeys"
+    assert window.journeys_page.welcome_shown()
