@@ -93,7 +93,8 @@ class EditorPage(QWidget):
         self.header.test_contact_requested.connect(
             lambda: self.trial.enter_test_contact(self.journey_id, on_done=self.refresh))
         self.header.test_event_requested.connect(
-            lambda: self.trial.send_test_event(on_done=self.refresh))
+            lambda: self.trial.send_test_event(on_done=self.refresh,
+                                               event_name=self._trigger_event()))
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
         self.walkthrough.path_changed.connect(self._walked)
@@ -153,6 +154,19 @@ class EditorPage(QWidget):
         self.refresh()
         self._show_emails()
         self._show_saved()
+
+    def _trigger_event(self) -> str | None:
+        """The event that starts this journey, if its trigger is an event (the test event
+        dialog offers it first)."""
+        if self.document is None:
+            return None
+        journey = self.document.journey
+        for node_id in journey.node_ids():
+            if journey.spec(node_id).is_trigger:
+                event = getattr(journey.config(node_id), "event", "")
+                if isinstance(event, str) and event:
+                    return event
+        return None
 
     def _drop_document(self) -> None:
         self._live_timer.stop()

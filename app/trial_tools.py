@@ -11,7 +11,7 @@ Contract:
   (another Trellis runs the database) leaves it to that one. The dialog then says which
   step the contact is at; `on_done()` runs on the GUI thread (the editor re-reads its
   live counts).
-- `send_test_event(contact_id=None, on_done=None)` opens a `TestEventDialog` (event names
+- `send_test_event(contact_id=None, on_done=None, event_name=None)` opens a `TestEventDialog` (event names
   the database has seen, contacts as above). Sending checks the event with
   `engine.intake.parse_event` and records it with `record_events` (source "app-test"),
   the same intake path as the CLI and the HTTP server, then wakes the engine as above.
@@ -155,13 +155,16 @@ class TrialTools(QObject):
     # ---- send a test event ----------------------------------------------------------------------
 
     def send_test_event(self, contact_id: int | None = None,
-                        on_done: Callable[[], None] | None = None):
+                        on_done: Callable[[], None] | None = None,
+                        event_name: str | None = None):
         with self.database.session() as session:
             names = event_names(session)
             contacts = [(label, cid) for label, cid, _test in contact_rows(session)]
         dialog = TestEventDialog(names, contacts, self._parent)
         if contact_id is not None:
             dialog.choose_contact(contact_id)
+        if event_name:  # the journey's own trigger, from its editor
+            dialog.name.setCurrentText(event_name)
         dialog.send_requested.connect(
             lambda name, cid, properties: self._send_event(dialog, name, cid, properties, on_done))
         self.dialog = dialog

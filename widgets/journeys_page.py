@@ -250,6 +250,8 @@ class JourneysPage(Page):
         self.empty.set_text(*((ARCHIVED_TITLE, ARCHIVED_BODY) if self.archived
                               else (EMPTY_TITLE, EMPTY_BODY)))
         empty = self.welcome if self._welcome and not self.archived else self.empty
+        # an empty database being welcomed has nothing archived either
+        self.archive_toggle.setVisible(not (self._welcome and not has_rows and not self.archived))
         self.card.show_widget(self.table if has_rows else empty)
         # an empty list offers the same two buttons in its empty state
         self.new_button.setVisible(has_rows)
