@@ -327,16 +327,25 @@ class EditorPage(QWidget):
 
         def work(_progress, _cancelled):
             with self.database.session() as session:
-                return node_counts(session, journey_id)
+                return node_counts(session, journey_id), journey_info(session, journey_id)
 
         self._live_task = Task(work, self, name="trellis-live-counts")
-        self._live_task.succeeded.connect(self._show_live)
+        self._live_task.succeeded.connect(self._show_live_and_info)
         self._live_task.finished.connect(self._live_done)
         self._live_task.start()
 
     def _live_done(self) -> None:
         self._live_task.deleteLater()
         self._live_task = None
+
+    def _show_live_and_info(self, result) -> None:
+        counts, info = result
+        if self.journey_id == info.id and self.info is not None:
+            # the header's "N contacts in it now" moves with the cards
+            self.info = info
+            name = self.document.journey.name if self.document else info.name
+            self.header.set_journey(name, info.status, info.live_version, info.active_contacts)
+        self._show_live(counts)
 
     def _show_live(self, counts: dict[str, tuple[int, int]]) -> None:
         # a read that finished after the journey stopped being live shows nothing

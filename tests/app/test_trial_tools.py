@@ -116,6 +116,7 @@ def test_a_test_event_is_recorded_and_live_counts_move(qtbot, qapp, db, tmp_path
         # the woken engine enrolled Ana; the canvas's counts show her waiting
         qtbot.waitUntil(lambda: sum(w for w, _p in page.live_counts().values()) == 1,
                         timeout=15_000)
+        assert "1 contact in it now" in page.header.info.text()  # the header moves too
     finally:
         host.stop()
 
