@@ -12,8 +12,14 @@ Contract:
   2. the HTTP server on `bind` = (host, port) (None: no server), with the API key created
      on first start. A taken address is not raised: it is kept in `http_error`
      (`BindError`) and the rest runs without the server.
-  It returns `Services` (`delivery`, `http`, `smtp`, `api_key_created`, `http_error`);
-  `Services.stop()` stops them in reverse order (the server finishes the requests in
+  3. the tracking self-test (engine.tracking.resolve, of `public_url` given explicitly or
+     the stored one), on its own thread after the server is up (the URL is meant to reach
+     it, and a slow answer must not hold the start); `on_tracking(TrackingMode)` gets the
+     decision (the caller points the engine's links at it). Until then, and whenever it
+     fails, emails go out untracked.
+  4. the mailbox reader (`read_mail`, engine.mailbox.service) when a mailbox is set up.
+  It returns `Services` (`delivery`, `http`, `smtp`, `api_key_created`, `http_error`,
+  `mailbox`, `mailbox_warning`); `Services.stop()` stops them in reverse order (the server finishes the requests in
   progress, delivery the message in hand) and may be called twice.
 - The caller owns the runner (and, for SQLite, its lock: that lock makes this process the
   only sender of the file, so delivery runs `exclusive`), says what happened in its own
@@ -23,16 +29,22 @@ No Qt here; uvicorn and FastAPI are imported only when a server is started.
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from engine.clock import Clock
 from engine.db.database import Database
 
+log = logging.getLogger("trellis")
+
 if TYPE_CHECKING:
     from engine.delivery.service import DeliveryService
     from engine.delivery.smtp_settings import SmtpSettings
     from engine.http.server import BindError, HttpServer
+    from engine.mailbox.service import MailboxService
+    from engine.tracking import TrackingMode
 
 
 @dataclass
@@ -45,9 +57,12 @@ class Services:
     api_key_created: bool = False
     #: why there is no HTTP server although one was asked for (the address is taken)
     http_error: BindError | None = None
+    mailbox: MailboxService | None = None
+    #: "unsubscribe mails are not read yet" while no mailbox is set up (read_mail asked)
+    mailbox_warning: str | None = None
 
     def stop(self) -> None:
-        for name in ("http", "delivery"):
+        for name in ("mailbox", "http", "delivery"):
             part = getattr(self, name)
             if part is not None:
                 part.stop()
@@ -94,7 +109,9 @@ def start_http(database: Database, clock: Clock, wake: Callable[[], None],
 def start_services(database: Database, clock: Clock, wake: Callable[[], None], *,
                    deliver: bool = True, smtp: SmtpSettings | None = None,
                    password: str | None = None, smtp_changes: Mapping[str, Any] | None = None,
-                   bind: tuple[str, int] | None = None) -> Services:
+                   bind: tuple[str, int] | None = None, read_mail: bool | None = None,
+                   public_url: str | None = None,
+                   on_tracking: Callable[[TrackingMode], None] | None = None) -> Services:
     services = Services()
     try:
         if deliver:
@@ -109,7 +126,37 @@ def start_services(database: Database, clock: Clock, wake: Callable[[], None], *
                                                                      bind)
             except BindError as error:
                 services.http_error = error
+        if on_tracking is not None:
+            start_tracking_test(database, on_tracking, public_url)
+        if deliver if read_mail is None else read_mail:
+            from engine.mailbox.service import mailbox_warning, start_mailbox
+
+            services.mailbox = start_mailbox(database, clock, wake)
+            services.mailbox_warning = mailbox_warning(database)
     except BaseException:
         services.stop()
         raise
     return services
+
+
+def start_tracking_test(database: Database, on_tracking: Callable[[TrackingMode], None],
+                        public_url: str | None = None) -> threading.Thread:
+    """Self-test the public URL on a thread; `on_tracking` gets the decision (never raises)."""
+    from engine.messaging.tokens import get_or_create_secret
+    from engine.tracking import resolve
+
+    def test() -> None:
+        try:
+            with database.session() as session:
+                secret = get_or_create_secret(session)
+            mode = resolve(database.session, secret, public_url)
+        except Exception as error:  # noqa: BLE001 — untracked is the safe answer
+            log.exception("tracking self-test failed")
+            from engine.tracking import TrackingMode
+
+            mode = TrackingMode(False, None, f"tracking is off: the self-test failed: {error}")
+        on_tracking(mode)
+
+    thread = threading.Thread(target=test, name="trellis-tracking-test", daemon=True)
+    thread.start()
+    return thread
