@@ -3,7 +3,7 @@
 Contract:
 - `open_imap(settings, password)` connects with IMAPClient (TLS, STARTTLS or plain, the
   system's CAs or the settings' `ca_file`) and logs in; `MailboxError` in plain words
-  otherwise. `test_mailbox(settings, password)` connects, checks the folder, and returns a
+  otherwise. `check_mailbox(settings, password)` connects, checks the folder, and returns a
   one-line description (Settings ▸ Mailbox "Test connection").
 - `MailboxReader(database, clock, settings, password).read_once(client)` reads the mails
   of `settings.folder` not read before (by UID; the UIDVALIDITY and last UID are kept in
@@ -92,7 +92,7 @@ def open_imap(settings: MailboxSettings, password: str | None) -> IMAPClient:
     return client
 
 
-def test_mailbox(settings: MailboxSettings, password: str | None) -> str:
+def check_mailbox(settings: MailboxSettings, password: str | None) -> str:
     client = open_imap(settings, password)
     try:
         if not client.folder_exists(settings.folder):
