@@ -84,7 +84,16 @@ def start_delivery(database: Database, clock: Clock, smtp: SmtpSettings | None =
             return None
     if smtp_changes:
         smtp = smtp.model_copy(update=dict(smtp_changes))
+    from engine.delivery.dkim_sign import DkimError, load_signer
+
+    try:
+        with database.session() as session:
+            signer = load_signer(session)
+    except DkimError as error:
+        log.warning("%s: sending unsigned", error)
+        signer = None
     worker = DeliveryWorker(database, clock, smtp, password=password or smtp_password(smtp),
+                            signer=signer,
                             # the runner lock makes this process the only one sending from
                             # an SQLite file: every `sending` row at start-up was interrupted
                             exclusive=database.is_sqlite)
