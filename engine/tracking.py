@@ -19,7 +19,8 @@ Contract:
 - `decide(url, test)` → `TrackingMode(tracked, public_url, reason, warning)`.
 - `load_tracking_settings` / `save_tracking_settings` (setting key `tracking`: the public
   URL and the last self-test's answer, for Settings ▸ Tracking). `unsubscribe_address`:
-  where mailto unsubscribes go (the mailbox's address, else the sender's).
+  where mailto unsubscribes go (the mailbox's address, else the sender's). `TrackingSetup(database)`
+  bundles load, save and test for Settings ▸ Tracking.
 """
 
 from __future__ import annotations
@@ -205,3 +206,39 @@ def unsubscribe_address(session: Session, settings: AppSettings) -> str:
 
     mailbox = load_mailbox_settings(session)
     return (mailbox.address if mailbox and mailbox.address else None) or settings.sender_email
+
+
+class TrackingSetup:
+    """What Settings ▸ Tracking needs, as one object: load, save (validated), self-test."""
+
+    def __init__(self, database):
+        self.database = database
+
+    def load(self) -> TrackingSettings:
+        with self.database.session() as session:
+            return load_tracking_settings(session)
+
+    def save(self, public_url: str | None) -> TrackingSettings:
+        """Store the URL (empty: none); UrlError names what is wrong and nothing is stored."""
+        url = normalise_url(public_url) if public_url and public_url.strip() else None
+        with self.database.session() as session:
+            current = load_tracking_settings(session)
+            changed = current.public_url != url
+            stored = current.model_copy(update={"public_url": url} | (
+                {"last_test": None, "last_test_passed": False} if changed else {}))
+            save_tracking_settings(session, stored)
+        return stored
+
+    def test(self, public_url: str) -> TrackingMode:
+        """Self-test `public_url` (runs on any thread) and remember the answer when stored."""
+        from engine.messaging.tokens import get_or_create_secret
+
+        with self.database.session() as session:
+            secret = get_or_create_secret(session)
+        result = self_test(public_url, secret)
+        with self.database.session() as session:
+            current = load_tracking_settings(session)
+            if current.public_url == result.url:
+                save_tracking_settings(session, current.model_copy(update={
+                    "last_test": result.answer, "last_test_passed": result.passed}))
+        return decide(public_url, result)

@@ -138,3 +138,34 @@ def load_signer(session: Session) -> DkimSigner | None:
         raise DkimError(f"DKIM signing is on for {settings.domain}, but its private key is not "
                         f"in the keychain or in {ENV_FILE}")
     return DkimSigner(settings.domain, settings.selector, pem)
+
+
+class DkimSetup:
+    """What Settings ▸ Sending needs for DKIM: load, turn on (a new key), turn off."""
+
+    def __init__(self, database):
+        self.database = database
+
+    def load(self) -> tuple[DkimSettings | None, str | None]:
+        """(settings, the DNS TXT value to publish when the key is found)."""
+        with self.database.session() as session:
+            settings = load_dkim_settings(session)
+        pem = private_key(settings) if settings else None
+        return settings, dns_record(pem) if pem else None
+
+    def enable(self, domain: str, selector: str = "trellis") -> str:
+        """A new key for `domain`, kept in the keychain; returns the TXT value to publish."""
+        settings = DkimSettings(enabled=True, domain=domain.strip().lower(), selector=selector)
+        pem, record = generate_key()
+        if not store_private_key(settings, pem):
+            raise DkimError("this computer has no keychain to keep the DKIM key in; put the key "
+                            f"in a file and name it in {ENV_FILE}")
+        with self.database.session() as session:
+            save_dkim_settings(session, settings)
+        return record
+
+    def disable(self) -> None:
+        with self.database.session() as session:
+            settings = load_dkim_settings(session)
+            if settings is not None:
+                save_dkim_settings(session, settings.model_copy(update={"enabled": False}))
