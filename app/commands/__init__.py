@@ -5,11 +5,11 @@ The list is explicit (no discovery by import side effects) and its order is the 
 """
 
 from app.commands import (
-    api_key, audiences, contacts, coupons, demo, events, journeys, outbox, products, run, screenshot,
-    simulate, smtp, validate,
+    api_key, audiences, contacts, coupons, demo, events, journeys, mailbox, outbox, products, run,
+    screenshot, simulate, smtp, validate,
 )
 
 COMMAND_MODULES = [
-    validate, journeys, contacts, events, products, audiences, coupons, run, api_key, smtp, outbox,
+    validate, journeys, contacts, events, products, audiences, coupons, run, api_key, smtp, mailbox, outbox,
     simulate, demo, screenshot,
 ]
