@@ -8,8 +8,10 @@ Contract:
   calls, made on first use; `public_url` is the base of tracked links in emails: None
   (untracked: links as written, mailto unsubscribe) until the tracking self-test of the
   stored public URL passes (`tracking` holds engine.tracking's decision; `retest_tracking()`
-  runs it again); `mailbox_warning()` is the status bar's "unsubscribe mails are not read
-  yet" while no mailbox is set up. With delivery on, the mailbox is read too.
+  runs it again, `apply_tracking(mode)` takes a decision made elsewhere);
+  `mailbox_warning()` is the status bar's "unsubscribe mails are not read yet" while no
+  mailbox is set up. With delivery on, the mailbox is read too (`restart_mailbox()` after
+  its settings changed).
   `start()` starts an `EngineRunner` on APScheduler's BackgroundScheduler and, as
   `main.py run` does, email delivery (`deliver`, with the stored SMTP settings) and the
   HTTP server (`http_bind` = (host, port)), through the same
@@ -180,6 +182,22 @@ class EngineHost(QObject):
         if self.services.http_error is not None:
             notes.append(f"links in emails do not work: {self.services.http_error}")
         return tuple(notes)
+
+    def apply_tracking(self, mode) -> None:
+        """Point the engine's links at `mode` (engine.tracking.TrackingMode): e.g. the answer
+        of Settings ▸ Tracking's test. Any thread: plain attributes only."""
+        self._on_tracking(mode)
+
+    def restart_mailbox(self) -> None:
+        """Read the mailbox with its new settings (after Settings ▸ Mailbox saved them)."""
+        if self.services is None or not self._deliver:
+            return
+        from engine.mailbox.service import mailbox_warning, start_mailbox
+
+        if self.services.mailbox is not None:
+            self.services.mailbox.stop()
+        self.services.mailbox = start_mailbox(self.database, self.clock, self.wake)
+        self.services.mailbox_warning = mailbox_warning(self.database)
 
     def _on_tracking(self, mode) -> None:  # the self-test's thread: plain attributes only
         self.tracking = mode
