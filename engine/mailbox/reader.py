@@ -13,7 +13,8 @@ Contract:
   `mailbox`, the evidence as properties. A Message-ID already there acts no more (at most
   once per mail, whatever the folder or the crash). A contact already in the state the mail
   asks for gets no second event; a soft bounce always counts. A bounce or complaint for
-  an address that is no contact, and a plain reply from a non-contact, change nothing.
+  an address that is no contact, a plain reply from a non-contact, and the code of a test
+  email (`smtp send-test`) change nothing.
 - Handled mail (unsubscribe, bounce, complaint, auto-reply) moves to `done_folder` (made
   when missing); other mail stays where it is, for people. Mail is fetched with
   BODY.PEEK, so nothing is marked read by Trellis.
@@ -37,6 +38,7 @@ from engine.clock import Clock
 from engine.contacts.emails import normalise_email
 from engine.db.database import Database
 from engine.db.models import Contact, ContactStatus, MailboxMessage, Setting
+from engine.delivery.trial_send import is_test_key
 from engine.errors import InputError, TrellisError
 from engine.intake import EMAIL_BOUNCED, SPAM_COMPLAINT, UNSUBSCRIBED, EventInput, record_events
 from engine.mailbox import classify as kinds
@@ -172,6 +174,9 @@ class MailboxReader:
         return True
 
     def _act(self, session, verdict: kinds.Verdict, now) -> int | None:
+        key = verdict.evidence.get("message_key")
+        if isinstance(key, str) and is_test_key(key):
+            return None  # a test email (smtp send-test) never changes a contact
         contact = self._contact(session, verdict)
         if contact is None:
             log.info("mailbox: %s for %s, who is no contact: nothing to do", verdict.kind,

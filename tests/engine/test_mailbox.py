@@ -181,6 +181,25 @@ def test_plain_replies_when_the_setting_says_so_and_only_from_contacts(db, clock
     assert "stranger@example.org" not in _state(db)
 
 
+def test_the_unsubscribe_code_of_a_test_email_changes_nothing(db, clock, shop, imap):
+    from engine.messaging.tokens import UNSUBSCRIBE, sign
+
+    _mailto, secret = shop
+    with db.session() as session:
+        ana = session.scalar(select(Contact.id).where(Contact.email == "ana@example.com"))
+    token = sign(UNSUBSCRIBE, {"m": "test:0123", "c": ana}, secret)
+    _append(imap, mail.mailto_unsubscribe(f"mailto:{REPLIES}?subject=unsubscribe%20{token}",
+                                          "ana@example.com", "<t1@x>"))
+    reader = MailboxReader(db, clock, _settings(imap), imap.password)
+    client = reader.connect()
+    try:
+        report = reader.read_once(client)
+    finally:
+        client.logout()
+    assert (report.read, report.events, report.moved) == (1, 0, 1)
+    assert _state(db)["ana@example.com"] == ("active", [])
+
+
 def test_the_service_notices_new_mail_by_idle(db, clock, shop, imap):
     mailto, _secret = shop
     woken = []
