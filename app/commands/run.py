@@ -137,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
         def on_tracking(mode) -> None:
             # the engine reads public_url at each batch: set once, from this one decision
             engine_services.public_url = mode.public_url if mode.tracked else None
-            print(f"Tracking {'on' if mode.tracked else 'off'}: {mode.reason}", flush=True)
+            reason = mode.reason.removeprefix("tracking is off: ")
+            print(f"Tracking {'on' if mode.tracked else 'off'}: {reason}", flush=True)
             if mode.warning:
                 print(f"trellis: warning: {mode.warning}", file=sys.stderr, flush=True)
 

@@ -28,7 +28,7 @@ from engine.mailbox.settings import load_mailbox_settings, mailbox_password
 log = logging.getLogger("trellis.mailbox")
 MAX_BACKOFF = 300.0
 WARNING = ("No mailbox set up: unsubscribe mails, bounces and spam complaints are not read "
-           "yet (Settings ▸ Mailbox)")
+           "yet (Settings ▸ Mailbox, or `mailbox set URL`)")
 
 
 class MailboxService:
