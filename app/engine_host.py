@@ -211,7 +211,11 @@ class EngineHost(QObject):
         """Self-test the stored public URL again (after Settings ▸ Tracking changed it)."""
         from engine.services_start import start_tracking_test
 
-        start_tracking_test(self.database, self._on_tracking)
+        if self.services is not None and self.services.tracking is not None:
+            self.services.tracking.stop()
+        watch = start_tracking_test(self.database, self._on_tracking)
+        if self.services is not None:
+            self.services.tracking = watch
 
     def mailbox_warning(self) -> str | None:
         """"Unsubscribe mails are not read yet" while no mailbox is set up, for the status bar."""

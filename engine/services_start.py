@@ -14,12 +14,13 @@ Contract:
      (`BindError`) and the rest runs without the server.
   3. the tracking self-test (engine.tracking.resolve, of `public_url` given explicitly or
      the stored one), on its own thread after the server is up (the URL is meant to reach
-     it, and a slow answer must not hold the start); `on_tracking(TrackingMode)` gets the
-     decision (the caller points the engine's links at it). Until then, and whenever it
-     fails, emails go out untracked.
+     it, and a slow answer must not hold the start), repeated every `RETEST_SECONDS`
+     (`TrackingWatch`); `on_tracking(TrackingMode)` gets the decision and each change
+     (the caller points the engine's links at it). Until then, and whenever it fails,
+     emails go out untracked.
   4. the mailbox reader (`read_mail`, engine.mailbox.service) when a mailbox is set up.
   It returns `Services` (`delivery`, `http`, `smtp`, `api_key_created`, `http_error`,
-  `mailbox`, `mailbox_warning`); `Services.stop()` stops them in reverse order (the server finishes the requests in
+  `mailbox`, `mailbox_warning`, `tracking`); `Services.stop()` stops them in reverse order (the server finishes the requests in
   progress, delivery the message in hand) and may be called twice.
 - The caller owns the runner (and, for SQLite, its lock: that lock makes this process the
   only sender of the file, so delivery runs `exclusive`), says what happened in its own
@@ -38,6 +39,8 @@ from engine.clock import Clock
 from engine.db.database import Database
 
 log = logging.getLogger("trellis")
+#: how often a running Trellis checks that its public URL still reaches it
+RETEST_SECONDS = 900.0
 
 if TYPE_CHECKING:
     from engine.delivery.service import DeliveryService
@@ -58,11 +61,12 @@ class Services:
     #: why there is no HTTP server although one was asked for (the address is taken)
     http_error: BindError | None = None
     mailbox: MailboxService | None = None
+    tracking: TrackingWatch | None = None
     #: "unsubscribe mails are not read yet" while no mailbox is set up (read_mail asked)
     mailbox_warning: str | None = None
 
     def stop(self) -> None:
-        for name in ("mailbox", "http", "delivery"):
+        for name in ("tracking", "mailbox", "http", "delivery"):
             part = getattr(self, name)
             if part is not None:
                 part.stop()
@@ -136,7 +140,7 @@ def start_services(database: Database, clock: Clock, wake: Callable[[], None], *
             except BindError as error:
                 services.http_error = error
         if on_tracking is not None:
-            start_tracking_test(database, on_tracking, public_url)
+            services.tracking = start_tracking_test(database, on_tracking, public_url)
         if deliver if read_mail is None else read_mail:
             from engine.mailbox.service import mailbox_warning, start_mailbox
 
@@ -148,24 +152,61 @@ def start_services(database: Database, clock: Clock, wake: Callable[[], None], *
     return services
 
 
-def start_tracking_test(database: Database, on_tracking: Callable[[TrackingMode], None],
-                        public_url: str | None = None) -> threading.Thread:
-    """Self-test the public URL on a thread; `on_tracking` gets the decision (never raises)."""
-    from engine.messaging.tokens import get_or_create_secret
-    from engine.tracking import resolve
+class TrackingWatch:
+    """The tracking self-test now, then again every `every` seconds, on its own thread.
 
-    def test() -> None:
+    `on_tracking(mode)` gets the first decision and every later one that differs, so a
+    tunnel or proxy that stops answering turns tracking off within `every` seconds (emails
+    queued meanwhile carry dead links no longer than that), and one that comes back turns
+    it on again. `stop()` ends the wait at once. Never raises: a failed test is "off".
+    """
+
+    def __init__(self, database: Database, on_tracking: Callable[[TrackingMode], None],
+                 public_url: str | None = None, every: float = RETEST_SECONDS):
+        self.database, self.on_tracking = database, on_tracking
+        self.public_url, self.every = public_url, every
+        self.mode: TrackingMode | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="trellis-tracking-test",
+                                        daemon=True)
+
+    def start(self) -> "TrackingWatch":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(15)
+
+    def test_once(self) -> TrackingMode:
+        from engine.messaging.tokens import get_or_create_secret
+        from engine.tracking import TrackingMode, resolve
+
         try:
-            with database.session() as session:
+            with self.database.session() as session:
                 secret = get_or_create_secret(session)
-            mode = resolve(database.session, secret, public_url)
+            return resolve(self.database.session, secret, self.public_url)
         except Exception as error:  # noqa: BLE001 — untracked is the safe answer
             log.exception("tracking self-test failed")
-            from engine.tracking import TrackingMode
+            return TrackingMode(False, None, f"tracking is off: the self-test failed: {error}")
 
-            mode = TrackingMode(False, None, f"tracking is off: the self-test failed: {error}")
-        on_tracking(mode)
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            mode = self.test_once()
+            if self._stop.is_set():
+                return
+            if self.mode is None or (mode.tracked, mode.public_url) != \
+                    (self.mode.tracked, self.mode.public_url):
+                if self.mode is not None:
+                    log.warning("tracking is now %s: %s", "on" if mode.tracked else "off",
+                                mode.reason)
+                self.on_tracking(mode)
+            self.mode = mode
+            self._stop.wait(self.every)
 
-    thread = threading.Thread(target=test, name="trellis-tracking-test", daemon=True)
-    thread.start()
-    return thread
+
+def start_tracking_test(database: Database, on_tracking: Callable[[TrackingMode], None],
+                        public_url: str | None = None,
+                        every: float = RETEST_SECONDS) -> TrackingWatch:
+    """Self-test the public URL now and every `every` seconds (TrackingWatch)."""
+    return TrackingWatch(database, on_tracking, public_url, every).start()

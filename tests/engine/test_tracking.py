@@ -127,3 +127,37 @@ def test_resolve_tests_the_stored_url_and_remembers_the_answer(db, clock):
     with db.session() as session:
         with pytest.raises(UrlError):
             save_tracking_settings(session, TrackingSettings(public_url="mail.example.com"))
+
+
+def test_the_watch_turns_tracking_off_when_the_url_stops_answering_and_on_again(db, clock):
+    from engine.http.api_key import ensure_api_key
+    from engine.http.app import create_app
+    from engine.http.server import HttpServer
+    from engine.services_start import TrackingWatch
+
+    port = free_port()
+    with db.session() as session:
+        save_tracking_settings(session, TrackingSettings(public_url=f"http://127.0.0.1:{port}"))
+    ensure_api_key(db, clock.now())
+    decisions = []
+    changed = threading.Event()
+
+    def seen(mode):
+        decisions.append(mode.tracked)
+        changed.set()
+
+    server = HttpServer(create_app(db, clock, lambda: None), "127.0.0.1", port)
+    server.start()
+    watch = TrackingWatch(db, seen, every=0.2).start()
+    try:
+        assert changed.wait(30) and decisions == [True]
+        changed.clear()
+        server.stop()
+        assert changed.wait(30) and decisions == [True, False]
+        changed.clear()
+        server = HttpServer(create_app(db, clock, lambda: None), "127.0.0.1", port)
+        server.start()
+        assert changed.wait(30) and decisions == [True, False, True]
+    finally:
+        watch.stop()
+        server.stop()
