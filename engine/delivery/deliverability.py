@@ -12,7 +12,9 @@ published), `problem` (what is wrong, plainly) and `fix` (what to add or change,
 - DMARC: one TXT `v=DMARC1; p=…` at `_dmarc.<domain>`. None is a problem (Gmail and Yahoo
   require it for bulk senders since 2024); `p=none` is fine to start with (noted).
 DNS that cannot be asked (timeout, no server) makes each finding a warning saying so,
-never an exception. `check_address(address)` checks the domain of an email address.
+never an exception. `check_address(address)` checks the domain of an email address;
+`check_sender(database)` that of the sender address in the settings (Settings ▸ Sending's
+card calls it).
 """
 
 from __future__ import annotations
@@ -155,3 +157,14 @@ def _dmarc(resolver, domain: str) -> Finding:
         return Finding("DMARC", OK, record, problem="p=none only watches; that is fine to start "
                        "with", fix="once SPF and DKIM pass, consider p=quarantine")
     return Finding("DMARC", OK, record)
+
+
+def check_sender(database, *, resolver: dns.resolver.Resolver | None = None) -> DeliverabilityReport:
+    """The check of the sender address's domain, DKIM signing's selector tried first."""
+    from engine.delivery.dkim_sign import load_dkim_settings
+    from engine.settings import load_settings
+
+    with database.session() as session:
+        sender = load_settings(session).sender_email
+        dkim = load_dkim_settings(session)
+    return check_address(sender, selectors=(dkim.selector,) if dkim else (), resolver=resolver)

@@ -109,3 +109,15 @@ def clock_now():
     from datetime import datetime, timezone
 
     return datetime(2026, 12, 4, 10, 0, tzinfo=timezone.utc)
+
+
+def test_the_sender_check_reads_the_settings(db):
+    from engine.delivery.deliverability import check_sender
+    from engine.settings import AppSettings, load_settings, save_settings
+
+    with db.session() as session:
+        save_settings(session, AppSettings.model_validate(
+            load_settings(session).model_dump() | {"sender_email": f"hello@{DOMAIN}"}))
+    with DnsServer({f"_dmarc.{DOMAIN}": ["v=DMARC1; p=reject"]}) as server:
+        report = check_sender(db, resolver=server.resolver())
+    assert report.domain == DOMAIN and _statuses(report)["DMARC"] == OK
