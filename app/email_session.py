@@ -72,7 +72,7 @@ def smtp_ready(database: Database):
 
 class EmailSession(QObject):
     def __init__(self, dialog: EmailEditorDialog, database: Database,
-                 store: Callable[[EmailTemplate], str] | None, public_url: str,
+                 store: Callable[[EmailTemplate], str] | None, public_url: str | None,
                  journey=None):
         super().__init__(dialog)
         self.dialog, self.database, self._store = dialog, database, store
@@ -221,7 +221,7 @@ class EmailSession(QObject):
 
 
 def open_email_editor(parent, database: Database, template: EmailTemplate,
-                      store: Callable[[EmailTemplate], str] | None, public_url: str,
+                      store: Callable[[EmailTemplate], str] | None, public_url: str | None,
                       journey=None) -> EmailEditorDialog:
     """Show the email editor for `template` (non-modal); it deletes itself when closed.
     With `journey`, the email is one of that journey document's and edits go into it."""
@@ -235,14 +235,14 @@ def open_email_editor(parent, database: Database, template: EmailTemplate,
 
 
 def edit_journey_email(parent, database: Database, journey, key: str,
-                       public_url: str) -> EmailEditorDialog:
+                       public_url: str | None) -> EmailEditorDialog:
     """The email editor for the email `key` of the open journey document `journey`."""
     return open_email_editor(parent, database, journey.journey.templates[key], None,
                              public_url, journey)
 
 
 def edit_stored_template(parent, database: Database, template_id: int,
-                         on_saved: Callable[[], None], public_url: str) -> EmailEditorDialog:
+                         on_saved: Callable[[], None], public_url: str | None) -> EmailEditorDialog:
     """The email editor for a template of the Templates page; saving writes its row."""
     with database.session() as session:
         template = load_template(session, template_id)

@@ -5,7 +5,13 @@ Contract:
 - `EngineHost(database, interval=2.0, deliver=False, http_bind=None)` is cheap to make:
   the window is built and shown before anything of the engine is imported. `engine` is
   the `Engine(database, SystemClock())` whose verbs (publish, pause, resume) the app
-  calls, made on first use; `public_url` is the base of the links in emails.
+  calls, made on first use; `public_url` is the base of tracked links in emails: None
+  (untracked: links as written, mailto unsubscribe) until the tracking self-test of the
+  stored public URL passes (`tracking` holds engine.tracking's decision; `retest_tracking()`
+  runs it again, `apply_tracking(mode)` takes a decision made elsewhere);
+  `mailbox_warning()` is the status bar's "unsubscribe mails are not read yet" while no
+  mailbox is set up. With delivery on, the mailbox is read too (`restart_mailbox()` after
+  its settings changed).
   `start()` starts an `EngineRunner` on APScheduler's BackgroundScheduler and, as
   `main.py run` does, email delivery (`deliver`, with the stored SMTP settings) and the
   HTTP server (`http_bind` = (host, port)), through the same
@@ -52,8 +58,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("trellis.app")
 POLL_MS = 500
 STOPPED, RUNNING, LOCKED = "stopped", "running", "locked"
-#: where links in emails point when the app serves no HTTP (engine.runtime.services)
-DEFAULT_PUBLIC_URL = "http://127.0.0.1:8787"
 NO_SERVER_NOTE = "no email server set up: email waits in the outbox"
 
 
@@ -104,8 +108,10 @@ class EngineHost(QObject):
         super().__init__(parent)
         self.database = database
         self.clock = SystemClock()
-        self.public_url = (f"http://{http_bind[0]}:{http_bind[1]}" if http_bind
-                           else DEFAULT_PUBLIC_URL)
+        #: the base of tracked links; None (links as written, mailto unsubscribe) until the
+        #: tracking self-test passes (engine.tracking, run after the server starts)
+        self.public_url: str | None = None
+        self.tracking = None  # engine.tracking.TrackingMode, once decided
         self._interval = interval
         self._engine: Engine | None = None
         self._runner = None
@@ -172,7 +178,8 @@ class EngineHost(QObject):
         from engine.services_start import start_services
 
         self.services = start_services(self.database, self.clock, self.wake,
-                                       deliver=self._deliver, bind=self._http_bind)
+                                       deliver=self._deliver, bind=self._http_bind,
+                                       on_tracking=self._on_tracking)
         notes = []
         if self._deliver and self.services.delivery is None:
             notes.append(NO_SERVER_NOTE)
@@ -195,6 +202,46 @@ class EngineHost(QObject):
         if self.services.delivery is None:
             notes.insert(0, NO_SERVER_NOTE)
         self._set_status(notes=tuple(notes))
+
+    def apply_tracking(self, mode) -> None:
+        """Point the engine's links at `mode` (engine.tracking.TrackingMode): e.g. the answer
+        of Settings ▸ Tracking's test. Any thread: plain attributes only."""
+        self._on_tracking(mode)
+
+    def restart_mailbox(self) -> None:
+        """Read the mailbox with its new settings (after Settings ▸ Mailbox saved them)."""
+        if self.services is None or not self._deliver:
+            return
+        from engine.mailbox.service import mailbox_warning, start_mailbox
+
+        if self.services.mailbox is not None:
+            self.services.mailbox.stop()
+        self.services.mailbox = start_mailbox(self.database, self.clock, self.wake)
+        self.services.mailbox_warning = mailbox_warning(self.database)
+
+    def _on_tracking(self, mode) -> None:  # the self-test's thread: plain attributes only
+        self.tracking = mode
+        self.public_url = mode.public_url if mode.tracked else None
+        if self._engine is not None:
+            self._engine.services.public_url = self.public_url
+        if mode.warning:
+            log.warning("tracking: %s", mode.warning)
+
+    def retest_tracking(self) -> None:
+        """Self-test the stored public URL again (after Settings ▸ Tracking changed it)."""
+        from engine.services_start import start_tracking_test
+
+        if self.services is not None and self.services.tracking is not None:
+            self.services.tracking.stop()
+        watch = start_tracking_test(self.database, self._on_tracking)
+        if self.services is not None:
+            self.services.tracking = watch
+
+    def mailbox_warning(self) -> str | None:
+        """"Unsubscribe mails are not read yet" while no mailbox is set up, for the status bar."""
+        from engine.mailbox.service import mailbox_warning
+
+        return mailbox_warning(self.database)
 
     def stop(self) -> None:
         self._timer.stop()

@@ -3,7 +3,8 @@ until SIGINT or SIGTERM, then a clean shutdown.
 
 Start order: the engine runner first (it takes the database's runner lock: a second
 `run` on the same SQLite file stops here), then delivery (its first drain turns sends a
-crash interrupted into `uncertain`), then the HTTP server. Shutdown is the reverse: the
+crash interrupted into `uncertain`), then the HTTP server, the tracking self-test of the
+public URL (engine.tracking: emails are untracked until it passes) and the mailbox reader. Shutdown is the reverse: the
 server finishes the requests in progress and writes the events it accepted, delivery
 finishes the message in hand and puts the rest of its batch back in the queue, the
 runner finishes its tick and releases the lock.
@@ -54,8 +55,10 @@ def register(commands) -> None:
         "0.0.0.0:PORT for every network; 'off' for no server)")
     parser.add_argument(
         "--public-url", metavar="URL",
-        help="the server's address as email readers reach it, for the links in emails "
-        "(unsubscribe, tracking), e.g. https://mail.example.com (default: http://HOST:PORT)")
+        help="the server's address as email readers reach it, e.g. https://mail.example.com "
+        "(default: the one saved in Settings ▸ Tracking). Links are tracked only once "
+        "PUBLIC_URL/health answers as this Trellis; until then, and without one, emails carry "
+        "links as written and a mailto unsubscribe (see docs/tracking.md)")
     parser.set_defaults(handler=run)
 
 
@@ -83,9 +86,7 @@ def _check_arguments(args: argparse.Namespace):
         if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
             raise UsageError(f"--public-url: {args.public_url!r} is not an http(s) URL, "
                              "e.g. https://mail.example.com")
-    elif bind is not None:
-        host = "127.0.0.1" if bind[0] in ("0.0.0.0", "::") else bind[0]
-        public = f"http://{f'[{host}]' if ':' in host else host}:{bind[1]}"
+    # no default from --http: an address readers cannot open is never put in an email
     if args.smtp_connections is not None and not 1 <= args.smtp_connections <= 32:
         raise UsageError("--smtp-connections must be from 1 to 32")
     if args.smtp_rate is not None and args.smtp_rate <= 0:
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     demote_routine_logs()  # before the database opens: its migrations log too
     database = open_database(args.db)
     clock = SystemClock()
-    engine_services = EngineServices(public_url=public_url) if public_url else EngineServices()
+    engine_services = EngineServices()  # untracked until the self-test says otherwise
     engine = Engine(database, clock, services=engine_services)
     beside = None  # delivery and the HTTP server, once started
 
@@ -135,9 +136,18 @@ def run(args: argparse.Namespace) -> int:
             changes["connections"] = args.smtp_connections
         if args.smtp_rate is not None:
             changes["rate_per_second"] = args.smtp_rate
+        def on_tracking(mode) -> None:
+            # the engine reads public_url at each batch: set once, from this one decision
+            engine_services.public_url = mode.public_url if mode.tracked else None
+            reason = mode.reason.removeprefix("tracking is off: ")
+            print(f"Tracking {'on' if mode.tracked else 'off'}: {reason}", flush=True)
+            if mode.warning:
+                print(f"trellis: warning: {mode.warning}", file=sys.stderr, flush=True)
+
         beside = start_services(database, clock, runner.wake, smtp=smtp, password=password,
-                                smtp_changes=changes, bind=bind)
-        _report(beside, database, public_url, required=args.http is not None)
+                                smtp_changes=changes, bind=bind, public_url=public_url,
+                                on_tracking=on_tracking)
+        _report(beside, database, required=args.http is not None)
         while not stop.wait(0.5):
             pass
     finally:
@@ -150,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _report(services, database, public_url: str | None, *, required: bool) -> None:
+def _report(services, database, *, required: bool) -> None:
     """Say what runs beside the engine; a taken --http address is a usage error."""
     from engine.http.api_key import kept_where
 
@@ -159,6 +169,10 @@ def _report(services, database, public_url: str | None, *, required: bool) -> No
               "`smtp set URL`).", flush=True)
     else:
         print(f"Delivering email through {services.smtp.url()}", flush=True)
+    if services.mailbox is not None:
+        print(f"Reading the mailbox {services.mailbox.reader.settings.describe()}", flush=True)
+    elif services.mailbox_warning:
+        print(f"trellis: warning: {services.mailbox_warning}", file=sys.stderr, flush=True)
     if services.http_error is not None:
         if required:
             raise UsageError(f"--http: {services.http_error}")
@@ -166,7 +180,7 @@ def _report(services, database, public_url: str | None, *, required: bool) -> No
         print(f"trellis: warning: no HTTP server: {services.http_error}", file=sys.stderr,
               flush=True)
     elif services.http is not None:
-        print(f"HTTP server on {services.http.url} (links in emails: {public_url})", flush=True)
+        print(f"HTTP server on {services.http.url}", flush=True)
         if services.api_key_created:
             print("An API key for the intake API was created and kept in "
                   f"{kept_where(database)}; `python main.py api-key` shows it.", flush=True)

@@ -48,8 +48,10 @@ def register(commands) -> None:
     trial.add_argument("--contact", required=True, metavar="EMAIL", help="whose data to render")
     trial.add_argument("--to", metavar="EMAIL", help="where to send it")
     trial.add_argument("--smtp", metavar="URL", help="a server to use (default: the saved one)")
-    trial.add_argument("--public-url", default="http://127.0.0.1:8787", metavar="URL",
-                       help="base URL for the links (default http://127.0.0.1:8787)")
+    trial.add_argument("--public-url", default=None, metavar="URL",
+                       help="base URL for tracked links and the web unsubscribe page (default: "
+                       "none, as readers get the email while tracking is off: links as written "
+                       "and a mailto unsubscribe)")
     trial.set_defaults(handler=run_send_test)
 
 

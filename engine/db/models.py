@@ -419,3 +419,17 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[Any] = mapped_column(JsonType)
+
+
+class MailboxMessage(Base):
+    """A mail the mailbox reader handled (engine/mailbox): each Message-ID acts at most once."""
+
+    __tablename__ = "mailbox_message"
+
+    #: sha256 hex of the mail's Message-ID (they can be up to 998 characters long)
+    message_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(500))
+    #: unsubscribe, bounce_hard, bounce_soft, complaint, auto_reply, ignored
+    outcome: Mapped[str] = mapped_column(String(20))
+    contact_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    handled_at: Mapped[datetime] = mapped_column(UtcDateTime)

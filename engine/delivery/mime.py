@@ -4,7 +4,7 @@ Contract: `message_bytes(message, sender, date)` builds the email the outbox row
 describes: for marketing and transactional email, `compose.build_mime`'s message (through
 its fast path, wire.py) with the From name of the row's headers (else the sender's name),
 `Message-ID` from the idempotency key on the sender's domain, and the row's
-List-Unsubscribe links; a team alert (`internal`) is plain text without unsubscribe
+List-Unsubscribe links (the mailto always, the HTTPS one when the email was tracked); a team alert (`internal`) is plain text without unsubscribe
 headers. A row that cannot make an email (no unsubscribe links on a marketing email)
 raises `UnsendableMessage`; delivery fails that one message with the reason.
 Domains always go out in IDNA A-labels (`wire_address`); only a non-ASCII local part needs
@@ -110,8 +110,9 @@ def message_bytes(message: Outgoing, sender: Sender, date: datetime) -> bytes:
     if message.category == "internal":
         return _alert_bytes(message, sender, date)
     https, mailto = headers.get("list_unsubscribe"), headers.get("list_unsubscribe_mailto")
-    if not https or not mailto:
+    if not mailto:
         raise UnsendableMessage("the email has no unsubscribe links (List-Unsubscribe)")
+    https = https or None  # None: tracking was off, the mailto alone (compose.build_mime)
     rendered = RenderedEmail(
         subject=message.subject,
         preheader=headers.get("preheader", ""),

@@ -33,6 +33,7 @@ from engine.messaging.compose import build_mime, message_id
 from engine.messaging.providers import build_render_context
 from engine.messaging.render import render_email
 from engine.messaging.tokens import LinkBuilder, get_or_create_secret
+from engine.tracking import unsubscribe_address
 from engine.settings import load_settings
 
 TEST_KEY_PREFIX = "test:"
@@ -68,7 +69,7 @@ def is_test_key(message_key: str) -> bool:
 
 def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: EmailTemplate,
               contact_email: str, *, to: str | None = None, password: str | None = None,
-              public_url: str) -> TestSend:
+              public_url: str | None = None) -> TestSend:
     now = clock.now()
     key = f"{TEST_KEY_PREFIX}{uuid.uuid4().hex}"
     with database.session() as session:  # committed: links must verify later
@@ -79,7 +80,8 @@ def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: Em
         if contact is None:
             raise LookupError(f"there is no contact {email!r}")
         settings = load_settings(session)
-        links = LinkBuilder(public_url, secret)
+        # public_url None: as a reader gets it while tracking is off (engine.tracking)
+        links = LinkBuilder(public_url, secret, unsubscribe_address(session, settings))
         contact_id = contact.id
         context = build_render_context(session, contact, now=now, links=links, message_key=key)
         rendered = render_email(template, context)
@@ -89,7 +91,7 @@ def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: Em
     message = build_mime(
         rendered, to=recipient, from_addr=sender.address,
         from_name=rendered.from_name or sender.name, message_id_key=key,
-        unsubscribe_https=context.unsubscribe_url,
+        unsubscribe_https=context.unsubscribe_url if links.tracked else None,
         unsubscribe_mailto=links.unsubscribe_mailto(sender.address, key, contact_id),
         domain=sender.domain, date=now, reply_to=sender.reply_to)
     message.replace_header("Subject", f"[Test] {rendered.subject}")

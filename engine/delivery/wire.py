@@ -69,7 +69,11 @@ def _address(name: str, display_name: str, addr_spec: str) -> str:
     return EMAIL_POLICY.fold(*EMAIL_POLICY.header_store_parse(name, address))
 
 
-def _links(https: str, mailto: str) -> str:
+def _links(https: str | None, mailto: str) -> str:
+    if https is None:  # tracking off: only the mailto, and no One-Click (RFC 8058 needs https)
+        if _LINK.fullmatch(mailto) and "=?" not in mailto:
+            return f"List-Unsubscribe: <{mailto}>{NL}"
+        return _folded("List-Unsubscribe", f"<{mailto}>")
     if _LINK.fullmatch(https) and _LINK.fullmatch(mailto) and "=?" not in https + mailto:
         return f"List-Unsubscribe: <{https}>,{NL} <{mailto}>{NL}"
     return _folded("List-Unsubscribe", f"<{https}>, <{mailto}>")
@@ -117,7 +121,7 @@ def mime_bytes(
     from_addr: str,
     from_name: str,
     message_id_key: str,
-    unsubscribe_https: str,
+    unsubscribe_https: str | None,
     unsubscribe_mailto: str,
     reply_to: str | None = None,
     domain: str,
@@ -136,7 +140,7 @@ def mime_bytes(
     parts += [
         _header("Message-ID", message_id(message_id_key, domain)),
         _links(unsubscribe_https, unsubscribe_mailto),
-        f"List-Unsubscribe-Post: List-Unsubscribe=One-Click{NL}",
+        f"List-Unsubscribe-Post: List-Unsubscribe=One-Click{NL}" if unsubscribe_https else "",
         f"MIME-Version: 1.0{NL}",
         f'Content-Type: multipart/alternative;{NL} boundary="{boundary}"{NL}',
         NL,

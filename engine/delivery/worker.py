@@ -20,6 +20,7 @@ Contract:
   otherwise only expired leases. The first `drain` recovers before it claims, and every
   drain sweeps expired leases. After a crash at most `batch_size` messages per connection
   are `uncertain`, some maybe never handed over: the user decides (claims.requeue/dismiss).
+- `signer` (dkim_sign.DkimSigner): each email is DKIM-signed as it is built.
 - Times written (sent_at, retry_at, Date header) come from the injected clock.
 """
 
@@ -35,6 +36,7 @@ from typing import Callable
 from engine.clock import Clock
 from engine.db.database import Database
 from engine.delivery import claims
+from engine.delivery.dkim_sign import DkimSigner
 from engine.delivery.mime import (
     Outgoing, Sender, UnsendableMessage, message_bytes, smtputf8_refusal, wire_address,
 )
@@ -90,7 +92,8 @@ class DeliveryWorker:
     def __init__(self, database: Database, clock: Clock, smtp: SmtpSettings, *,
                  password: str | None = None, batch_size: int = BATCH_SIZE,
                  lease: timedelta = LEASE, exclusive: bool = False,
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.monotonic,
+                 signer: DkimSigner | None = None):
         self.database = database
         self.clock = clock
         self.smtp = smtp
@@ -98,6 +101,7 @@ class DeliveryWorker:
         self.batch_size = batch_size
         self.lease = lease
         self.exclusive = exclusive
+        self.signer = signer
         self.pacer = Pacer(smtp.rate_per_second, monotonic=monotonic)
         self._recovered = False
 
@@ -204,6 +208,8 @@ class DeliveryWorker:
         """The email's bytes and whether it needs SMTPUTF8, or why it cannot be sent."""
         try:
             data = message_bytes(message, sender, self.clock.now())
+            if self.signer is not None:
+                data = self.signer.sign(data, sender.domain)
         except UnsendableMessage as error:
             return SendResult("failed", str(error))
         except Exception as error:  # noqa: BLE001 — one bad row fails itself, not the batch

@@ -3,7 +3,9 @@
 Contract: `create_app(database, clock, wake)` returns an ASGI app serving
 - `POST /v1/events`, `POST /v1/contacts` (intake_routes.py, API key required),
 - `GET /o/…`, `GET /c/…`, `GET|POST /u/…`, `GET /v/…` (link_routes.py, signed tokens),
-- `GET /health` (`{"status": "ok"}`, or 503 when the database does not answer),
+- `GET /health` (`{"status": "ok"}`, or 503 when the database does not answer; with
+  `?nonce=N` also `"proof"`, engine.tracking.health_proof of N with the link secret, which
+  the tracking self-test checks),
 - `GET /openapi.json`. No interactive docs page: it would load scripts from a CDN.
 `wake` is called after events were recorded (the engine runner's `wake`); it must be
 cheap and thread-safe. `key_cache_seconds`: how long a rotated-away API key may still be
@@ -33,6 +35,7 @@ from engine.db.database import Database
 from engine.http import intake_routes, link_routes
 from engine.http.bodies import HttpProblem, problem_response
 from engine.http.context import MAX_BODY_BYTES, HttpContext, log
+from engine.tracking import health_proof
 
 #: FastAPI ≥ 0.16x traces every request with OpenTelemetry when it is installed; a desktop
 #: app exports nothing, and the tracing costs as much as parsing the request
@@ -66,7 +69,7 @@ def create_app(database: Database, clock: Clock, wake: Callable[[], None], *,
     _declare_bearer_auth(app)
 
     @app.get("/health", tags=["health"], summary="Is the server and its database up?")
-    async def health() -> JSONResponse:
+    async def health(nonce: str | None = None) -> JSONResponse:
         def ping() -> None:
             with database.session() as session:
                 session.execute(text("SELECT 1"))
@@ -76,7 +79,10 @@ def create_app(database: Database, clock: Clock, wake: Callable[[], None], *,
         except Exception as error:  # noqa: BLE001 — report, don't crash
             log.warning("health check: the database does not answer: %s", error)
             return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+        answer = {"status": "ok", "database": "ok"}
+        if nonce:  # the tracking self-test (engine.tracking): prove it is this database
+            answer["proof"] = health_proof(context.link_secret(), nonce[:200])
+        return JSONResponse(answer)
 
     @app.exception_handler(HttpProblem)
     async def _problem(_request: Request, problem: HttpProblem) -> JSONResponse:

@@ -10,7 +10,8 @@ Contract:
 - `build_mime(...)` makes a multipart/alternative message (text first, then HTML, both
   quoted-printable UTF-8) with `Message-ID` derived from the message's idempotency key, so a
   retried send carries the same id; `List-Unsubscribe` with the HTTPS and mailto links and
-  `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058). Non-ASCII subjects and
+  `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058) — or, when tracking is
+  off (`unsubscribe_https=None`), the mailto alone and no One-Click header. Non-ASCII subjects and
   display names are RFC 2047 encoded by `email.policy`; the List-Unsubscribe header is
   folded only between its links and never encoded, because clients must read the URLs
   as written (RFC 2369).
@@ -76,7 +77,7 @@ def build_mime(
     from_addr: str,
     from_name: str,
     message_id_key: str,
-    unsubscribe_https: str,
+    unsubscribe_https: str | None,
     unsubscribe_mailto: str,
     reply_to: str | None = None,
     domain: str,
@@ -92,8 +93,11 @@ def build_mime(
     if date is not None:
         message["Date"] = format_datetime(date)
     message["Message-ID"] = message_id(message_id_key, domain)
-    message["List-Unsubscribe"] = f"<{unsubscribe_https}>, <{unsubscribe_mailto}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if unsubscribe_https:
+        message["List-Unsubscribe"] = f"<{unsubscribe_https}>, <{unsubscribe_mailto}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    else:  # tracking off: no reader can reach the web link, and One-Click needs one
+        message["List-Unsubscribe"] = f"<{unsubscribe_mailto}>"
     message.set_content(rendered.text, cte="quoted-printable")
     message.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
     return message

@@ -192,5 +192,5 @@ def build_render_context(
         view_in_browser_url=links.view_url(message_key),
         event=event or {},
         message_key=message_key,
-        links=links if track else None,
+        links=links if track and links.tracked else None,
     )

@@ -10,8 +10,15 @@ Contract:
   the exact target URL as `u`, so the redirect can only go where the email pointed;
   an unsubscribe token carries the contact id as `c`, so it works even after the message
   is purged.
-- `LinkBuilder(public_url, secret)` makes the URLs the HTTP server answers: `/o/{token}`,
-  `/c/{token}`, `/u/{token}`, `/v/{token}`.
+- `LinkBuilder(public_url, secret, mailbox=None)` makes the URLs the HTTP server answers:
+  `/o/{token}`, `/c/{token}`, `/u/{token}`, `/v/{token}`. With `public_url=None` (tracking
+  off: engine.tracking decided no reader can reach this server) it makes no web link at
+  all: `tracked` is False, `unsubscribe_url` is the signed `mailto:` (the mailbox reader
+  acts on it), `view_url` is empty, and nothing may be rewritten.
+- `unsubscribe_mailto(address, key, contact)` is `mailto:address?subject=unsubscribe
+  <token>&body=…`: the token rides in the subject, which every client keeps when it sends
+  a List-Unsubscribe mailto (a token is too long for plus-addressing: local parts stop at
+  64 characters). `find_unsubscribe_token(text)` finds such a token in a subject or body.
 - `rewrite_links(html, message_key, links)` points every http(s) link of a rendered email
   (HTML as `render_email` makes it: serialized by css-inline, attribute values in double
   quotes) at the click redirect and adds the open pixel. Links to our own server (unsubscribe,
@@ -89,11 +96,25 @@ def verify(kind: str, token: str, secret: bytes) -> dict[str, Any] | None:
     return payload if isinstance(payload, dict) else None
 
 
-class LinkBuilder:
-    """The signed URLs of one Trellis server (its public URL) for one secret."""
+_TOKEN_IN_TEXT = re.compile(r"unsubscribe[\s:]+([A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{20,})", re.I)
 
-    def __init__(self, public_url: str, secret: bytes):
-        self.public_url = public_url.rstrip("/")
+
+def find_unsubscribe_token(text: str) -> str | None:
+    """The token of a signed unsubscribe mailto in a subject or body, if there is one."""
+    match = _TOKEN_IN_TEXT.search(text or "")
+    return match.group(1) if match else None
+
+
+class LinkBuilder:
+    """The signed URLs of one Trellis server (its public URL) for one secret.
+
+    `mailbox`: where mailto unsubscribes go when the body needs one (tracking off).
+    """
+
+    def __init__(self, public_url: str | None, secret: bytes, mailbox: str | None = None):
+        self.public_url = public_url.rstrip("/") if public_url else ""
+        self.tracked = bool(public_url)
+        self.mailbox = mailbox
         self._key = _key(secret)
 
     def _url(self, prefix: str, kind: str, payload: dict[str, Any]) -> str:
@@ -109,22 +130,31 @@ class LinkBuilder:
         return f"{self.public_url}/c/{body}.{_b64(_mac(CLICK, body, self._key))}"
 
     def unsubscribe_url(self, message_key: str, contact_id: int) -> str:
+        """The footer's unsubscribe link: the web page, or the signed mailto when untracked."""
+        if not self.tracked:
+            if not self.mailbox:
+                raise ValueError("an untracked LinkBuilder needs a mailbox address")
+            return self.unsubscribe_mailto(self.mailbox, message_key, contact_id)
         return self._url("u", UNSUBSCRIBE, {"m": message_key, "c": contact_id})
 
     def unsubscribe_mailto(self, address: str, message_key: str, contact_id: int) -> str:
         """A mailto: for List-Unsubscribe whose subject carries the unsubscribe token."""
         token = _sign(UNSUBSCRIBE, {"m": message_key, "c": contact_id}, self._key)
-        return f"mailto:{address}?subject=unsubscribe%20{token}"
+        return (f"mailto:{address}?subject=unsubscribe%20{token}"
+                "&body=Please%20unsubscribe%20me.")
 
     def view_url(self, message_key: str) -> str:
-        return self._url("v", VIEW, {"m": message_key})
+        """The email in the browser; empty when no reader could open it (untracked)."""
+        return self._url("v", VIEW, {"m": message_key}) if self.tracked else ""
 
     def is_own(self, url: str) -> bool:
-        return url == self.public_url or url.startswith(self.public_url + "/")
+        return self.tracked and (url == self.public_url or url.startswith(self.public_url + "/"))
 
 
 def rewrite_links(html: str, message_key: str, links: LinkBuilder) -> str:
     """Click-tracked links and an open pixel (see the module docstring)."""
+    if not links.tracked:
+        raise ValueError("links are only rewritten when tracking is on")
 
     def track(match: re.Match) -> str:
         start, raw = match.groups()

@@ -6,11 +6,14 @@ committed in a short transaction of its own: on SQLite no render runs while the 
 lock is held.
 
 Contract: `compose_email(step, template, category, public_url)` returns the row to insert:
-`queued` with subject, HTML (CSS inlined, links tracked) and text, or `failed` with the
+`queued` with subject, HTML (CSS inlined, links tracked when `public_url` is set — only
+when engine.tracking found it reachable — else links as written) and text, or `failed` with the
 render error as `last_error` — one contact's bad data fails one message, never the batch.
 The row's `idempotency_key` is the step's (enrollment, node, visit), unique in the table,
 and `headers` carries what delivery needs to build the MIME message (from name,
-preheader, List-Unsubscribe targets). Per-batch lookups (the shop, the link secret, the
+preheader, List-Unsubscribe targets: the HTTPS one only when tracked, the signed mailto
+always) and `tracked`, whether opens and clicks of this email could be recorded at all
+(the analytics report says so instead of showing zeros as facts). Per-batch lookups (the shop, the link secret, the
 catalog for recommendations) are done once per batch and kept on the batch.
 """
 
@@ -30,6 +33,7 @@ from engine.messaging.recommendations import Catalog
 from engine.messaging.render import render_email
 from engine.messaging.templates import TEXT, RenderError, compile_template, render
 from engine.messaging.tokens import LinkBuilder, get_or_create_secret
+from engine.tracking import unsubscribe_address
 from engine.messaging.values import Record
 
 
@@ -45,14 +49,16 @@ def _batch_cached(batch, name: str, make):
     return cache[name]
 
 
-def compose_email(step, template: EmailTemplate, category: str, *, public_url: str) -> dict[str, Any]:
+def compose_email(step, template: EmailTemplate, category: str, *,
+                  public_url: str | None) -> dict[str, Any]:
     batch, run = step.batch, step.run
     session = batch.session
     key = step.idempotency_key()
     # the secret is created (first run) in its own transaction: the batch's own writes wait
     # for its flush, so no write lock is held while emails render
     links = _batch_cached(batch, "links", lambda: LinkBuilder(
-        public_url, in_own_transaction(session, get_or_create_secret)))
+        public_url, in_own_transaction(session, get_or_create_secret),
+        unsubscribe_address(session, batch.settings)))
     shop = _batch_cached(batch, "shop", lambda: load_shop(session))
     source = " ".join((template.subject, template.body, template.text or ""))
     catalog = history = None
@@ -83,9 +89,12 @@ def compose_email(step, template: EmailTemplate, category: str, *, public_url: s
     headers = {
         "from_name": rendered.from_name,
         "preheader": rendered.preheader,
-        "list_unsubscribe": context.unsubscribe_url,
+        # the web link only when a reader can open it (engine.tracking decided)
+        "list_unsubscribe": context.unsubscribe_url if links.tracked else None,
         "list_unsubscribe_mailto": links.unsubscribe_mailto(
-            batch.settings.sender_email, key, run.contact_id),
+            links.mailbox, key, run.contact_id),
+        # for the report: were opens and clicks of this email trackable at all
+        "tracked": links.tracked,
     }
     return row | {"status": "queued", "subject": rendered.subject, "html": rendered.html,
                   "text": rendered.text, "headers": headers}

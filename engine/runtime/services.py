@@ -22,8 +22,9 @@ UNSET: Any = object()
 
 @dataclass
 class EngineServices:
-    #: the public base URL for links in emails (unsubscribe, tracking)
-    public_url: str = "http://127.0.0.1:8787"
+    #: the public base URL for links in emails (unsubscribe, tracking); None: tracking off,
+    #: links as written and a mailto unsubscribe. Set only from engine.tracking's decision.
+    public_url: str | None = None
     #: overrides (simulate)
     quiet_hours_override: Any = UNSET
     frequency_cap_override: Any = UNSET

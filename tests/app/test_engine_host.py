@@ -117,3 +117,43 @@ def test_a_taken_http_port_is_said_not_raised(qtbot, db):
     finally:
         host.stop()
         taken.close()
+
+
+def test_the_app_tracks_only_after_the_self_test_and_reads_the_mailbox(qtbot, db, monkeypatch):
+    import pytest as _pytest
+
+    from engine.mailbox.settings import MailboxSettings, save_mailbox_settings
+    from engine.tracking import TrackingSettings, save_tracking_settings
+    from tests.imap_server import skip_reason, start_dovecot
+    from tests.smtp_sink import free_port
+
+    port = free_port()
+    with db.session() as session:
+        save_tracking_settings(session, TrackingSettings(public_url=f"http://127.0.0.1:{port}"))
+    host = EngineHost(db, interval=60, http_bind=("127.0.0.1", port), deliver=True)
+    assert host.mailbox_warning() is not None
+    try:
+        host.start()
+        assert host.public_url is None  # untracked until the self-test has answered
+        qtbot.waitUntil(lambda: host.tracking is not None, timeout=30_000)
+        assert host.tracking.tracked and host.public_url == f"http://127.0.0.1:{port}"
+        assert host.engine.services.public_url == host.public_url
+        assert "loopback" in host.tracking.warning
+        assert host.services.mailbox is None and host.services.mailbox_warning
+        reason = skip_reason()
+        if reason:
+            _pytest.skip(reason)
+        imap = start_dovecot()
+        try:
+            with db.session() as session:
+                save_mailbox_settings(session, MailboxSettings(
+                    host=imap.host, port=imap.port, security="none", username=imap.user))
+            monkeypatch.setenv("TRELLIS_IMAP_PASSWORD", imap.password)
+            host.restart_mailbox()
+            assert host.services.mailbox is not None and host.mailbox_warning() is None
+            qtbot.waitUntil(lambda: host.services.mailbox.last_report is not None, timeout=30_000)
+        finally:
+            host.stop()
+            imap.stop()
+    finally:
+        host.stop()

@@ -50,7 +50,10 @@ def test_email_goes_to_the_outbox_rendered(h, clock):
     [message] = h.messages()
     assert message.status == "queued" and message.category == "marketing"
     assert message.subject == "welcome: hello" and "Hi Ana" in message.text
-    assert "Hi Ana" in message.html and "/u/" in message.headers["list_unsubscribe"]
+    assert "Hi Ana" in message.html
+    # no public URL: no web link to this machine, a signed mailto unsubscribe instead
+    assert message.headers["list_unsubscribe"] is None and message.headers["tracked"] is False
+    assert "?subject=unsubscribe%20" in message.headers["list_unsubscribe_mailto"]
 
 
 def test_unsubscribe_between_two_emails_skips_the_second(h, clock):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import unquote
+
+import pytest
 
 from engine.messaging.tokens import (
     CLICK,
@@ -11,6 +14,7 @@ from engine.messaging.tokens import (
     UNSUBSCRIBE,
     VIEW,
     LinkBuilder,
+    find_unsubscribe_token,
     get_or_create_secret,
     rewrite_links,
     sign,
@@ -60,7 +64,8 @@ def test_link_builder_urls_carry_what_the_server_needs():
     assert verify(UNSUBSCRIBE, token_of(links.unsubscribe_url("e1:n1:1", 42)), SECRET) == {"m": "e1:n1:1", "c": 42}
     mailto = links.unsubscribe_mailto("unsubscribe@example.com", "e1:n1:1", 42)
     assert mailto.startswith("mailto:unsubscribe@example.com?subject=unsubscribe%20")
-    assert verify(UNSUBSCRIBE, mailto.rsplit("%20", 1)[1], SECRET) == {"m": "e1:n1:1", "c": 42}
+    token = find_unsubscribe_token(unquote(mailto))
+    assert verify(UNSUBSCRIBE, token, SECRET) == {"m": "e1:n1:1", "c": 42}
 
 
 def test_rewrite_links_tracks_web_links_only_and_adds_the_pixel():
@@ -87,3 +92,21 @@ def test_the_secret_is_made_once_and_kept(db):
     with db.session() as session:
         assert get_or_create_secret(session) == first
     assert len(first) == 32
+
+
+def test_an_untracked_link_builder_makes_no_web_link():
+    links = LinkBuilder(None, SECRET, mailbox="replies@shop.example")
+    assert not links.tracked
+    assert links.view_url("e1:n1:1") == ""
+    url = links.unsubscribe_url("e1:n1:1", 7)
+    assert url.startswith("mailto:replies@shop.example?subject=unsubscribe%20")
+    assert verify(UNSUBSCRIBE, find_unsubscribe_token(unquote(url)), SECRET) == {"m": "e1:n1:1", "c": 7}
+    assert not links.is_own("https://shop.example/x")
+    with pytest.raises(ValueError):
+        rewrite_links("<html><body></body></html>", "e1:n1:1", links)
+
+
+def test_a_token_is_found_in_a_reply_subject_but_not_in_plain_words():
+    token = sign(UNSUBSCRIBE, {"m": "k", "c": 1}, SECRET)
+    assert find_unsubscribe_token(f"Re: unsubscribe {token}") == token
+    assert find_unsubscribe_token("please unsubscribe me now") is None

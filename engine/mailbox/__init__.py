@@ -1,0 +1,6 @@
+"""Reading the sender's mailbox: unsubscribe mails, bounce reports, spam complaints.
+
+settings.py (IMAP server, password in the keychain), classify.py (what one mail is),
+reader.py (one pass over the mailbox: classify, record the event once, move the mail),
+service.py (a background thread: IMAP IDLE where the server has it, else polling).
+"""
