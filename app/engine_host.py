@@ -180,11 +180,17 @@ class EngineHost(QObject):
         self.services = start_services(self.database, self.clock, self.wake,
                                        deliver=self._deliver, bind=self._http_bind,
                                        on_tracking=self._on_tracking)
+        return self._service_notes()
+
+    def _service_notes(self) -> tuple[str, ...]:
+        """What the status bar says about delivery, the HTTP server and the mailbox."""
         notes = []
         if self._deliver and self.services.delivery is None:
             notes.append(NO_SERVER_NOTE)
         if self.services.http_error is not None:
             notes.append(f"links in emails do not work: {self.services.http_error}")
+        if self._deliver and self.services.delivery is not None and self.services.mailbox_warning:
+            notes.append(self.services.mailbox_warning)  # mail goes out, replies are not read
         return tuple(notes)
 
     def restart_delivery(self) -> None:
@@ -198,10 +204,7 @@ class EngineHost(QObject):
         self.services.delivery = start_delivery(self.database, self.clock)
         self.services.smtp = (self.services.delivery.worker.smtp
                               if self.services.delivery is not None else None)
-        notes = [note for note in self._status.notes if note != NO_SERVER_NOTE]
-        if self.services.delivery is None:
-            notes.insert(0, NO_SERVER_NOTE)
-        self._set_status(notes=tuple(notes))
+        self._set_status(notes=self._service_notes())
 
     def apply_tracking(self, mode) -> None:
         """Point the engine's links at `mode` (engine.tracking.TrackingMode): e.g. the answer
@@ -218,6 +221,8 @@ class EngineHost(QObject):
             self.services.mailbox.stop()
         self.services.mailbox = start_mailbox(self.database, self.clock, self.wake)
         self.services.mailbox_warning = mailbox_warning(self.database)
+        if self._status.state == RUNNING:
+            self._set_status(notes=self._service_notes())
 
     def _on_tracking(self, mode) -> None:  # the self-test's thread: plain attributes only
         self.tracking = mode

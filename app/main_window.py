@@ -50,6 +50,7 @@ from app import overview
 from app.engine_host import EngineHost, describe
 from app.first_run import FirstRun
 from app.help_menu import HelpMenu
+from app.window_links import LinksWindowParts
 from app.recent_files import RecentFiles
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
@@ -80,7 +81,7 @@ def app_version() -> str:
         return "development build"
 
 
-class MainWindow(SendingWindowParts, QMainWindow):
+class MainWindow(SendingWindowParts, LinksWindowParts, QMainWindow):
     def __init__(self, db: Database, settings: QSettings, theme: ThemeController,
                  engine_host: EngineHost | None = None, parent=None):
         super().__init__(parent)
@@ -138,6 +139,7 @@ class MainWindow(SendingWindowParts, QMainWindow):
         )
         self.settings_page.theme_choice_requested.connect(self._theme.set_choice)
         self._build_sending_section()
+        self._build_links_parts()
 
         self.add_page(
             "journeys",

@@ -191,6 +191,12 @@ class SendingSection(QWidget):
         column.addLayout(save_row)
         column.addWidget(trial)
         column.addStretch(1)
+        self._column = column
+
+    def add_card(self, card: QWidget) -> None:
+        """A card of its own below the sending form (the mailbox, the deliverability check)."""
+        self._column.insertWidget(self._column.count() - 1, card)
+        card.show()
 
     # ---- building ----------------------------------------------------------------------------
 
