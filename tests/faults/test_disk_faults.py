@@ -7,8 +7,6 @@ import sqlite3
 import stat
 from pathlib import Path
 
-import pytest
-
 from app.cli import main
 from tests.faults.conftest import fill
 
