@@ -15,12 +15,11 @@ Contract:
 
 from __future__ import annotations
 
-import json
-
 from pydantic import ValidationError
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
+from engine import strict_json
 from engine.document import JourneyDocument, NodeData
 from engine.journey import Journey
 from engine.journey_file import dump_document
@@ -46,8 +45,9 @@ def fragment_from_mime(mime: QMimeData | None) -> JourneyDocument | None:
     else:
         return None
     try:
-        fragment = JourneyDocument.model_validate(json.loads(raw))
-    except (ValueError, ValidationError):  # JSONDecodeError is a ValueError
+        # strict: pasted text may be anything (100,000 "[" must not crash the app)
+        fragment = JourneyDocument.model_validate(strict_json.loads(raw))
+    except (strict_json.JsonProblem, ValidationError):
         return None
     return fragment if fragment.nodes else None
 

@@ -23,7 +23,6 @@ run the same loop on the same engine.
 
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from contextlib import contextmanager

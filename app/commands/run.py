@@ -9,7 +9,8 @@ server finishes the requests in progress and writes the events it accepted, deli
 finishes the message in hand and puts the rest of its batch back in the queue, the
 runner finishes its tick and releases the lock.
 
-Exit codes: 0 stopped cleanly, 1 another runner holds the database, 2 bad arguments
+Exit codes: 0 stopped cleanly, 1 another runner holds the database or it is read-only,
+2 bad arguments
 (an SMTP URL, HOST:PORT or public URL that cannot be used, or the port given with --http
 already in use; when the default port is taken, `run` warns and runs without the server).
 """
@@ -109,6 +110,11 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     demote_routine_logs()  # before the database opens: its migrations log too
     database = open_database(args.db)
+    if database.read_only:  # the engine writes on every tick: refuse now, in one line
+        database.dispose()
+        print(f"trellis: error: the database {database.sqlite_path} is read-only (a read-only "
+              "disk, folder or file); `run` needs to write to it", file=sys.stderr)
+        return EXIT_PROBLEMS
     clock = SystemClock()
     engine_services = EngineServices()  # untracked until the self-test says otherwise
     engine = Engine(database, clock, services=engine_services)

@@ -7,8 +7,6 @@ import sqlite3
 import stat
 from pathlib import Path
 
-import pytest
-
 from app.cli import main
 from tests.faults.conftest import fill
 
@@ -40,6 +38,8 @@ def test_a_read_only_database_reads_and_refuses_writes_in_one_line(read_only_vie
     assert code == 1
     one_clear_line(err, view / "t.db")
     assert "read-only" in err and "secret.person" not in err
+    code, _, err = cli(capsys, url, "run", "--http", "off")
+    assert code == 1 and "read-only" in err and len(err.strip().splitlines()) == 1, err
 
 
 def test_database_files_are_created_owner_only(tmp_path, capsys):
@@ -78,6 +78,7 @@ def test_first_run_on_a_full_disk_never_saves_a_hash_without_its_key(small_disk,
     # connection keeps a large -wal file allocated, and after a RESTART checkpoint the next
     # write reuses its pages, needing no new space. Only the key file then needs space.
     keeper = sqlite3.connect(db_file)
+    keeper.execute("SELECT count(*) FROM setting").fetchall()  # now it holds the -wal open
     contacts = tmp_path / "c.csv"
     contacts.write_text("email\n" + "".join(f"p{i}@example.com\n" for i in range(3000)))
     assert cli(capsys, url, "contacts", "import", contacts)[0] == 0

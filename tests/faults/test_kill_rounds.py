@@ -25,7 +25,7 @@ from tests.engine.mail_harness import email_journey, mail_harness
 from tests.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTACTS = 100
+CONTACTS = 60
 ROUNDS = 20
 TERMINAL = {"sent", "failed", "bounced", "uncertain", "suppressed"}
 
@@ -59,7 +59,7 @@ def test_kill_and_term_at_random_points_lose_and_double_nothing(tmp_path):
         for round_number in range(ROUNDS):
             runner = start(db_url, sink)
             assert "running" in runner.stdout.readline()
-            time.sleep(rng.uniform(0.0, 0.6))
+            time.sleep(rng.uniform(0.0, 0.4))
             how = signal.SIGKILL if round_number % 2 == 0 else signal.SIGTERM
             runner.send_signal(how)
             _, err = runner.communicate(timeout=30)

@@ -46,3 +46,15 @@ def test_without_smtputf8_the_domain_still_goes_and_the_local_part_has_a_reason(
     assert jose.status == "failed"
     assert jose.last_error.startswith("josé@bücher.example: the mail server does not offer "
                                       "SMTPUTF8")
+
+
+def test_the_reason_is_in_the_failed_report(h, db, db_url, clock, capsys):
+    from app.cli import main
+
+    queue_emails(h, "intl", ["josé@bücher.example"])
+    with SmtpSink(enable_SMTPUTF8=False) as sink:
+        worker_for(sink, db, clock).drain()
+    assert main(["--db", db_url, "outbox", "failed", "--contact", "josé@bücher.example"]) == 0
+    out = capsys.readouterr().out
+    assert "josé@bücher.example  failed: josé@bücher.example: the mail server does not offer " \
+           "SMTPUTF8" in out
