@@ -103,7 +103,8 @@ class Maker:
 
     def events(self, contact: Contact, start: datetime, count: int) -> None:
         rng = self.rng
-        mine = [m for m in self.messages if m.contact_id == contact.id]
+        # an email still queued has reached nobody: no event can name it yet
+        mine = [m for m in self.messages if m.contact_id == contact.id and m.status != "queued"]
         at = start
         for _ in range(count):
             at += timedelta(hours=rng.randint(1, 40))
