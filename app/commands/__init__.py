@@ -5,12 +5,12 @@ The list is explicit (no discovery by import side effects) and its order is the 
 """
 
 from app.commands import (
-    api_key, audiences, contacts, coupons, demo, events, journeys, links, outbox, products, run, screenshot,
-    simulate, smtp, validate,
+    api_key, audiences, contacts, coupons, demo, events, journeys, links, outbox, products, report, run,
+    screenshot, simulate, smtp, validate,
 )
 
 COMMAND_MODULES = [
     validate, journeys, contacts, events, products, audiences, coupons, run, api_key, links, smtp,
-    outbox,
+    outbox, report,
     simulate, demo, screenshot,
 ]
