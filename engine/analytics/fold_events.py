@@ -22,7 +22,7 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.analytics.deltas import Deltas
@@ -116,12 +116,18 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
                 settings: AnalyticsSettings) -> int | None:
     """Fold up to `limit` events with id > `after`; the last id looked at, None if none."""
     order_name = settings.conversion_event
+    # Only the events that count are read, up to the newest event when this chunk began;
+    # when fewer than `limit` remain, the mark moves to that newest event, so events that
+    # count for nothing are not read again.
+    newest = session.scalar(select(func.max(Event.id)))
+    if newest is None or newest <= after:
+        return None
     rows = session.execute(
         select(Event.id, Event.contact_id, Event.name, Event.properties, Event.occurred_at)
-        .where(Event.id > after).order_by(Event.id).limit(limit)).all()
-    if not rows:
-        return None
-    wanted = [r for r in rows if r.name in FLAGS or r.name == order_name]
+        .where(Event.id > after, Event.id <= newest, Event.name.in_([*FLAGS, order_name]))
+        .order_by(Event.id).limit(limit)).all()
+    last = rows[-1].id if len(rows) == limit else newest
+    wanted = rows
     tests = test_contacts(session, (r.contact_id for r in wanted))
     wanted = [r for r in wanted if r.contact_id not in tests]
     resolver = Resolver(session)
@@ -159,4 +165,4 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
         deltas.add(JOURNEY, (row.journey_id, day), orders=1, revenue=amount)
         for node, port, journey, taken_day in members.get(row.enrollment_id, []):
             deltas.add(PATH, (journey, node, port, taken_day), revenue=amount)
-    return rows[-1].id
+    return last

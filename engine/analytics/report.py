@@ -37,7 +37,7 @@ def money(value) -> float:
     return float(Decimal(str(value or 0)).quantize(Decimal("0.01")))
 
 
-def _days(query, column, start: datetime | None, end: datetime | None):
+def in_days(query, column, start: datetime | None, end: datetime | None):
     if start is not None:
         query = query.where(column >= start.date().isoformat())
     if end is not None:
@@ -54,7 +54,7 @@ def _node_order(session: Session, journey_id: int) -> dict[str, int]:
 def journey_report(session: Session, journey_id: int, name: str, start: datetime | None = None,
                    end: datetime | None = None) -> dict:
     J, S, E, P = AnalyticsJourneyDay, AnalyticsStepDay, AnalyticsEmailDay, AnalyticsPathDay
-    totals = session.execute(_days(
+    totals = session.execute(in_days(
         select(func.coalesce(func.sum(J.entered), 0), func.coalesce(func.sum(J.converted), 0),
                func.coalesce(func.sum(J.revenue), 0),
                func.coalesce(func.sum(J.orders_without_revenue), 0))
@@ -72,7 +72,7 @@ def journey_report(session: Session, journey_id: int, name: str, start: datetime
         return (order.get(node, len(order)), node)
 
     emails = []
-    for row in session.execute(_days(
+    for row in session.execute(in_days(
             select(E.node_id, E.template, *[func.sum(getattr(E, c)) for c in (
                 "sent", "bounced", "unique_opens", "unique_clicks", "unsubscribes",
                 "complaints", "revenue")])
@@ -88,7 +88,7 @@ def journey_report(session: Session, journey_id: int, name: str, start: datetime
             "complaints": complaints, "revenue": money(email_revenue)})
     emails.sort(key=lambda e: (place(e["step"]), e["template"]))
     steps = []
-    for node, reached, dropped, completed, conv in session.execute(_days(
+    for node, reached, dropped, completed, conv in session.execute(in_days(
             select(S.node_id, func.sum(S.reached), func.sum(S.dropped), func.sum(S.completed),
                    func.sum(S.converted)).where(S.journey_id == journey_id), S.day, start, end)
             .group_by(S.node_id)).all():
@@ -98,7 +98,7 @@ def journey_report(session: Session, journey_id: int, name: str, start: datetime
                       "waiting": now_waiting, "dropped": dropped})
     steps.sort(key=lambda s: place(s["step"]))
     paths = []
-    for node, port, took, conv, path_revenue in session.execute(_days(
+    for node, port, took, conv, path_revenue in session.execute(in_days(
             select(P.node_id, P.port, func.sum(P.entered), func.sum(P.converted),
                    func.sum(P.revenue)).where(P.journey_id == journey_id), P.day, start, end)
             .group_by(P.node_id, P.port)).all():
