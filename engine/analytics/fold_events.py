@@ -22,7 +22,9 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, select
+from bisect import bisect_right
+
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from engine.analytics.deltas import Deltas
@@ -59,57 +61,99 @@ def parse_revenue(value: Any) -> Decimal | None:
     return amount if amount >= 0 else None
 
 
+_ROW = (AnalyticsMessage.message_id, AnalyticsMessage.contact_id, AnalyticsMessage.enrollment_id,
+        AnalyticsMessage.journey_id, AnalyticsMessage.node_id, AnalyticsMessage.template,
+        AnalyticsMessage.day, AnalyticsMessage.sent_at, AnalyticsMessage.bounced,
+        AnalyticsMessage.opened, AnalyticsMessage.clicked, AnalyticsMessage.unsubscribed,
+        AnalyticsMessage.complained)
+_FLAG_NAMES = ("bounced", "opened", "clicked", "unsubscribed", "complained")
+
+
+def _key(properties) -> str | None:
+    key = properties.get("message_key") if isinstance(properties, dict) else None
+    return key if isinstance(key, str) and key else None
+
+
 class Resolver:
-    """Which counted email an event is about (cached per chunk)."""
+    """Which counted email an event is about. `load(events)` reads, in a few IN queries,
+    the emails the events name and every counted email of the contacts of those that name
+    none; `message(...)` then answers from memory."""
 
     def __init__(self, session: Session):
         self.session = session
-        self.rows: dict[int, AnalyticsMessage] = {}
+        self.rows: dict[int, dict] = {}
         self.ids: dict[str, int | None] = {}
+        #: contact → ([(sent_at, message_id)] sorted), for events naming no email
+        self.sent: dict[int, list[tuple]] = {}
 
-    def prefetch(self, rows) -> None:
-        """Load the emails the chunk's events name, in a few IN queries."""
-        keys = list({k for r in rows if isinstance(r.properties, dict)
-                     and isinstance(k := r.properties.get("message_key"), str) and k})
+    def _keep(self, found) -> None:
+        for values in found:
+            row = dict(zip([c.key for c in _ROW], values))
+            self.rows.setdefault(row["message_id"], row)
+
+    def load(self, events) -> None:
+        keys = list({k for _c, p, _a in events if (k := _key(p)) and k not in self.ids
+                     and not k.startswith(TEST_KEY_PREFIX)})
         for start in range(0, len(keys), 900):
             found = dict(self.session.execute(select(Message.idempotency_key, Message.id).where(
                 Message.idempotency_key.in_(keys[start:start + 900]))).all())
             self.ids.update(found)
-            for row in self.session.scalars(select(AnalyticsMessage).where(
-                    AnalyticsMessage.message_id.in_(list(found.values())))):
-                self.rows[row.message_id] = row
+            wanted = [i for i in found.values() if i not in self.rows]
+            if wanted:
+                self._keep(self.session.execute(select(*_ROW).where(
+                    AnalyticsMessage.message_id.in_(wanted))).all())
         for key in keys:
             self.ids.setdefault(key, None)
+        contacts = list({c for c, p, _a in events if _key(p) is None and c not in self.sent})
+        for start in range(0, len(contacts), 900):
+            part = contacts[start:start + 900]
+            for c in part:
+                self.sent[c] = []
+            found = self.session.execute(select(*_ROW).where(
+                AnalyticsMessage.contact_id.in_(part))).all()
+            self._keep(found)
+            for values in found:
+                self.sent[values[1]].append((values[7], values[0]))
+            for c in part:
+                self.sent[c].sort()
 
-    def _row(self, message_id: int | None) -> AnalyticsMessage | None:
-        if message_id is None:
-            return None
-        if message_id not in self.rows:
-            self.rows[message_id] = self.session.get(AnalyticsMessage, message_id)
-        return self.rows[message_id]
-
-    def message(self, contact_id: int, properties: dict, at) -> AnalyticsMessage | None:
-        key = properties.get("message_key") if isinstance(properties, dict) else None
-        if isinstance(key, str) and key:
+    def message(self, contact_id: int, properties: dict, at) -> dict | None:
+        key = _key(properties)
+        if key is not None:
             if key.startswith(TEST_KEY_PREFIX):
                 return None
-            if key not in self.ids:
-                self.ids[key] = self.session.scalar(
-                    select(Message.id).where(Message.idempotency_key == key))
-            return self._row(self.ids[key])
-        return self._row(self.session.scalar(
-            select(AnalyticsMessage.message_id)
-            .where(AnalyticsMessage.contact_id == contact_id, AnalyticsMessage.sent_at <= at)
-            .order_by(AnalyticsMessage.sent_at.desc(), AnalyticsMessage.message_id.desc())
-            .limit(1)))
+            return self.rows.get(self.ids.get(key))
+        sent = self.sent.get(contact_id, [])
+        # the latest (sent_at, id) at or before `at`: ids never exceed this sentinel
+        index = bisect_right(sent, (at, float("inf")))
+        return self.rows.get(sent[index - 1][1]) if index else None
 
 
-def last_touch(session: Session, contact_id: int, at, window: timedelta):
-    return session.execute(
-        select(Event.properties, Event.occurred_at)
-        .where(Event.contact_id == contact_id, Event.name.in_(TOUCHES),
-               Event.occurred_at <= at, Event.occurred_at >= at - window)
-        .order_by(Event.occurred_at.desc(), Event.id.desc()).limit(1)).first()
+def _touches(session: Session, orders, window: timedelta) -> dict[int, list]:
+    """contact → its opens and clicks around the orders, newest first."""
+    found: dict[int, list] = {}
+    if not orders:
+        return found
+    contacts = list({r.contact_id for r in orders})
+    since = min(r.occurred_at for r in orders) - window
+    until = max(r.occurred_at for r in orders)
+    for start in range(0, len(contacts), 900):
+        for row in session.execute(
+                select(Event.id, Event.contact_id, Event.properties, Event.occurred_at)
+                .where(Event.contact_id.in_(contacts[start:start + 900]),
+                       Event.name.in_(TOUCHES), Event.occurred_at >= since,
+                       Event.occurred_at <= until)):
+            found.setdefault(row.contact_id, []).append(row)
+    for rows in found.values():
+        rows.sort(key=lambda t: (t.occurred_at, t.id), reverse=True)
+    return found
+
+
+def last_touch(touches: list, at, window: timedelta):
+    for touch in touches:  # newest first
+        if touch.occurred_at <= at:
+            return touch if touch.occurred_at >= at - window else None
+    return None
 
 
 def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
@@ -127,42 +171,53 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
         .where(Event.id > after, Event.id <= newest, Event.name.in_([*FLAGS, order_name]))
         .order_by(Event.id).limit(limit)).all()
     last = rows[-1].id if len(rows) == limit else newest
-    wanted = rows
-    tests = test_contacts(session, (r.contact_id for r in wanted))
-    wanted = [r for r in wanted if r.contact_id not in tests]
+    tests = test_contacts(session, (r.contact_id for r in rows))
+    wanted = [r for r in rows if r.contact_id not in tests]
+    orders = [r for r in wanted if r.name == order_name and r.name not in FLAGS]
+    flagged = [r for r in wanted if r.name in FLAGS]
+    window = timedelta(days=settings.attribution_days)
+    touches = _touches(session, orders, window)
+    chosen = [(r, last_touch(touches.get(r.contact_id, []), r.occurred_at, window))
+              for r in orders]
     resolver = Resolver(session)
-    resolver.prefetch(wanted)
-    orders = []
-    for r in wanted:
-        if r.name == order_name and r.name not in FLAGS:
-            orders.append(r)
-            continue
+    resolver.load([(r.contact_id, r.properties, r.occurred_at) for r in flagged]
+                  + [(t.contact_id, t.properties, t.occurred_at) for _, t in chosen if t])
+    changed: dict[int, dict] = {}
+    for r in flagged:
         row = resolver.message(r.contact_id, r.properties or {}, r.occurred_at)
         if row is None:
             continue
         flag, column = FLAGS[r.name]
-        if not getattr(row, flag):
-            setattr(row, flag, True)  # written by the session's flush
-            deltas.add(EMAIL, (row.journey_id, row.node_id, row.template, row.day), **{column: 1})
-    window = timedelta(days=settings.attribution_days)
+        if not row[flag]:
+            row[flag] = True
+            changed[row["message_id"]] = row
+            deltas.add(EMAIL, (row["journey_id"], row["node_id"], row["template"], row["day"]),
+                       **{column: 1})
+    if changed:
+        table = AnalyticsMessage.__table__
+        session.execute(
+            update(table).where(table.c.message_id == bindparam("id"))
+            .values({f: bindparam(f"set_{f}") for f in _FLAG_NAMES}),
+            [{"id": i, **{f"set_{f}": row[f] for f in _FLAG_NAMES}} for i, row in changed.items()])
     credited = []
-    for r in orders:
-        touch = last_touch(session, r.contact_id, r.occurred_at, window)
-        row = resolver.message(r.contact_id, touch.properties or {}, touch.occurred_at) if touch else None
+    for r, touch in chosen:
+        row = resolver.message(touch.contact_id, touch.properties or {},
+                               touch.occurred_at) if touch else None
         if row is None:
             continue
         amount = parse_revenue((r.properties or {}).get(settings.revenue_property))
         credited.append((row, amount, day_of(r.occurred_at)))
-    members = path_members(session, [row.enrollment_id for row, _, _ in credited
-                                     if row.enrollment_id is not None])
+    members = path_members(session, [row["enrollment_id"] for row, _, _ in credited
+                                     if row["enrollment_id"] is not None])
     for row, amount, day in credited:
-        email_key = (row.journey_id, row.node_id, row.template, row.day)
+        email_key = (row["journey_id"], row["node_id"], row["template"], row["day"])
+        journey_key = (row["journey_id"], day)
         if amount is None:
             deltas.add(EMAIL, email_key, orders=1, orders_without_revenue=1)
-            deltas.add(JOURNEY, (row.journey_id, day), orders=1, orders_without_revenue=1)
+            deltas.add(JOURNEY, journey_key, orders=1, orders_without_revenue=1)
             continue
         deltas.add(EMAIL, email_key, orders=1, revenue=amount)
-        deltas.add(JOURNEY, (row.journey_id, day), orders=1, revenue=amount)
-        for node, port, journey, taken_day in members.get(row.enrollment_id, []):
+        deltas.add(JOURNEY, journey_key, orders=1, revenue=amount)
+        for node, port, journey, taken_day in members.get(row["enrollment_id"], []):
             deltas.add(PATH, (journey, node, port, taken_day), revenue=amount)
     return last

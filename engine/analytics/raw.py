@@ -29,15 +29,26 @@ COUNTED = """
     AND m.idempotency_key NOT LIKE 'test:%' AND m.status IN ('sent', 'bounced')
 """
 
-# the counted email an event is about: the one it names, else the contact's latest before it
+# a counted email (as COUNTED), tested row by row so SQLite can use the message indexes
+IS_COUNTED = """m.journey_id IS NOT NULL AND m.category != 'internal'
+    AND m.idempotency_key NOT LIKE 'test:%' AND m.status IN ('sent', 'bounced')
+    AND (SELECT c.is_test FROM contact c WHERE c.id = m.contact_id) = 0"""
+
+
+def attributed(alias: str) -> str:
+    """The counted email event `alias` is about: the one it names, else the contact's
+    latest counted email sent at or before it."""
+    key = f"json_extract({alias}.properties, '$.message_key')"
+    return f"""CASE WHEN COALESCE({key}, '') != ''
+      THEN (SELECT m.id FROM message m WHERE m.idempotency_key = {key} AND {IS_COUNTED})
+      ELSE (SELECT m.id FROM message m WHERE m.contact_id = {alias}.contact_id AND {IS_COUNTED}
+              AND COALESCE(m.sent_at, m.queued_at) <= {alias}.occurred_at
+            ORDER BY COALESCE(m.sent_at, m.queued_at) DESC, m.id DESC LIMIT 1)
+    END"""
+
+
 ATTRIBUTED = f"""
-  WITH counted AS ({COUNTED})
-  SELECT e.id AS event_id, e.name, e.occurred_at, e.properties,
-    CASE WHEN COALESCE(json_extract(e.properties, '$.message_key'), '') != ''
-      THEN (SELECT id FROM counted WHERE key = json_extract(e.properties, '$.message_key'))
-      ELSE (SELECT id FROM counted k WHERE k.contact_id = e.contact_id
-              AND k.sent_time <= e.occurred_at ORDER BY k.sent_time DESC, k.id DESC LIMIT 1)
-    END AS message_id
+  SELECT e.name, {attributed('e')} AS message_id
   FROM event e JOIN contact c ON c.id = e.contact_id
   WHERE c.is_test = 0 AND e.name IN ({{names}})
 """
@@ -58,12 +69,7 @@ def _orders(session: Session, settings: AnalyticsSettings):
         "JOIN contact c ON c.id = e.contact_id WHERE c.is_test = 0 AND e.name = :name"),
         {"name": settings.conversion_event}).all()
     touch_sql = text(f"""
-      WITH counted AS ({COUNTED})
-      SELECT CASE WHEN COALESCE(json_extract(t.properties, '$.message_key'), '') != ''
-        THEN (SELECT id FROM counted WHERE key = json_extract(t.properties, '$.message_key'))
-        ELSE (SELECT id FROM counted k WHERE k.contact_id = t.contact_id
-                AND k.sent_time <= t.occurred_at ORDER BY k.sent_time DESC, k.id DESC LIMIT 1)
-      END
+      SELECT {attributed('t')}
       FROM event t WHERE t.contact_id = :contact AND t.name IN ('email_opened', 'email_clicked')
         AND t.occurred_at <= :at AND t.occurred_at >= :since
       ORDER BY t.occurred_at DESC, t.id DESC LIMIT 1""")
