@@ -3,8 +3,9 @@
 Contract: `catch_up(database, *, simulated=False, chunk=20_000) -> CatchUpReport` reads
 new outbox rows, then new step logs, then new events (each in id order, `chunk` rows per
 transaction) and adds them to the rollups (docs/analytics.md). The watermark is the
-setting row `analytics.watermark` = {"message": lowest outbox id that may still change,
-"step_log": last step log folded, "event": last event folded}; it moves in the same
+setting row `analytics.watermark` = {"message": last outbox row folded, "step_log": last
+step log folded, "event": last event folded}; emails not yet settled wait in
+`analytics_pending` and are looked at again first; it moves in the same
 transaction as the rollups it covers, so a crash repeats nothing and loses nothing.
 Each transaction first updates the watermark row, which takes the write lock (SQLite) or
 the row lock (PostgreSQL) before reading it: two catch-ups at once (the runner's job and
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from engine.analytics.deltas import Deltas
 from engine.analytics.fold_events import fold_events
-from engine.analytics.fold_messages import fold_messages
+from engine.analytics.fold_messages import fold_messages, fold_pending
 from engine.analytics.fold_steps import fold_step_logs
 from engine.analytics.settings import load_analytics_settings
 from engine.db.database import Database
@@ -39,9 +40,12 @@ INTERVAL = 30.0
 
 @dataclass
 class CatchUpReport:
-    messages: int = 0
-    step_logs: int = 0
-    events: int = 0
+    #: pending emails that had settled
+    settled: int = 0
+    #: transactions (of up to `chunk` rows) per stream
+    message_chunks: int = 0
+    step_log_chunks: int = 0
+    event_chunks: int = 0
 
 
 def _lock_watermark(session: Session) -> dict:
@@ -61,29 +65,20 @@ def _save(session: Session, mark: dict) -> None:
 
 def catch_up(database: Database, *, simulated: bool = False, chunk: int = 20_000) -> CatchUpReport:
     report = CatchUpReport()
-    # outbox rows: the persisted mark stays at the lowest unsettled id; this run walks on
-    cursor, unsettled = None, None
-    while True:
-        with database.session() as session:
-            mark = _lock_watermark(session)
-            after = (mark["message"] - 1) if cursor is None else cursor
-            deltas = Deltas()
-            folded = fold_messages(session, after, chunk, deltas, simulated=simulated)
-            if folded is None:
-                break
-            cursor, lowest = folded
-            if unsettled is None:
-                unsettled = lowest
-            report.messages += 1
-            deltas.flush(session)
-            mark["message"] = unsettled if unsettled is not None else cursor + 1
-            _save(session, mark)
-    for stream in ("step_log", "event"):
+    with database.session() as session:
+        _lock_watermark(session)
+        deltas = Deltas()
+        report.settled = fold_pending(session, deltas)
+        deltas.flush(session)
+    for stream in ("message", "step_log", "event"):
         while True:
             with database.session() as session:
                 mark = _lock_watermark(session)
                 deltas = Deltas()
-                if stream == "step_log":
+                if stream == "message":
+                    last = fold_messages(session, mark["message"], chunk, deltas,
+                                         simulated=simulated)
+                elif stream == "step_log":
                     last = fold_step_logs(session, mark["step_log"], chunk, deltas)
                 else:
                     last = fold_events(session, mark["event"], chunk, deltas,
@@ -93,7 +88,7 @@ def catch_up(database: Database, *, simulated: bool = False, chunk: int = 20_000
                 deltas.flush(session)
                 mark[stream] = last
                 _save(session, mark)
-                setattr(report, stream + "s", getattr(report, stream + "s") + 1)
+                setattr(report, stream + "_chunks", getattr(report, stream + "_chunks") + 1)
     return report
 
 

@@ -25,7 +25,7 @@ from typing import Any
 from bisect import bisect_right
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.analytics.deltas import Deltas
 from engine.analytics.fold_messages import EMAIL, TEST_KEY_PREFIX
@@ -69,8 +69,11 @@ _ROW = (AnalyticsMessage.message_id, AnalyticsMessage.contact_id, AnalyticsMessa
 _FLAG_NAMES = ("bounced", "opened", "clicked", "unsubscribed", "complained")
 
 
-def _key(properties) -> str | None:
-    key = properties.get("message_key") if isinstance(properties, dict) else None
+#: the message_key property as text, read by the database (no JSON decoding here)
+MESSAGE_KEY = Event.properties["message_key"].as_string().label("key")
+
+
+def _key(key) -> str | None:
     return key if isinstance(key, str) and key else None
 
 
@@ -92,7 +95,7 @@ class Resolver:
             self.rows.setdefault(row["message_id"], row)
 
     def load(self, events) -> None:
-        keys = list({k for _c, p, _a in events if (k := _key(p)) and k not in self.ids
+        keys = list({k for _c, key, _a in events if (k := _key(key)) and k not in self.ids
                      and not k.startswith(TEST_KEY_PREFIX)})
         for start in range(0, len(keys), 900):
             found = dict(self.session.execute(select(Message.idempotency_key, Message.id).where(
@@ -104,7 +107,7 @@ class Resolver:
                     AnalyticsMessage.message_id.in_(wanted))).all())
         for key in keys:
             self.ids.setdefault(key, None)
-        contacts = list({c for c, p, _a in events if _key(p) is None and c not in self.sent})
+        contacts = list({c for c, key, _a in events if _key(key) is None and c not in self.sent})
         for start in range(0, len(contacts), 900):
             part = contacts[start:start + 900]
             for c in part:
@@ -117,8 +120,8 @@ class Resolver:
             for c in part:
                 self.sent[c].sort()
 
-    def message(self, contact_id: int, properties: dict, at) -> dict | None:
-        key = _key(properties)
+    def message(self, contact_id: int, key: str | None, at) -> dict | None:
+        key = _key(key)
         if key is not None:
             if key.startswith(TEST_KEY_PREFIX):
                 return None
@@ -129,31 +132,38 @@ class Resolver:
         return self.rows.get(sent[index - 1][1]) if index else None
 
 
-def _touches(session: Session, orders, window: timedelta) -> dict[int, list]:
-    """contact → its opens and clicks around the orders, newest first."""
-    found: dict[int, list] = {}
+def _touches(session: Session, orders) -> dict[int, tuple]:
+    """order event id → (contact, message_key, occurred_at) of the contact's last open or
+    click at or before it (the window is checked by the caller)."""
     if not orders:
-        return found
-    contacts = list({r.contact_id for r in orders})
-    since = min(r.occurred_at for r in orders) - window
-    until = max(r.occurred_at for r in orders)
-    for start in range(0, len(contacts), 900):
-        for row in session.execute(
-                select(Event.id, Event.contact_id, Event.properties, Event.occurred_at)
-                .where(Event.contact_id.in_(contacts[start:start + 900]),
-                       Event.name.in_(TOUCHES), Event.occurred_at >= since,
-                       Event.occurred_at <= until)):
-            found.setdefault(row.contact_id, []).append(row)
-    for rows in found.values():
-        rows.sort(key=lambda t: (t.occurred_at, t.id), reverse=True)
+        return {}
+    t = aliased(Event)
+    last = (select(t.id).where(t.contact_id == Event.contact_id, t.name.in_(TOUCHES),
+                               t.occurred_at <= Event.occurred_at)
+            .order_by(t.occurred_at.desc(), t.id.desc()).limit(1).scalar_subquery())
+    pairs = []
+    ids = [r.id for r in orders]
+    for start in range(0, len(ids), 900):
+        pairs += session.execute(select(Event.id, last).where(
+            Event.id.in_(ids[start:start + 900]))).all()
+    touch_ids = [touch for _, touch in pairs if touch is not None]
+    found = {}
+    for start in range(0, len(touch_ids), 900):
+        for row in session.execute(select(Event.id, Event.contact_id, MESSAGE_KEY,
+                                          Event.occurred_at)
+                                   .where(Event.id.in_(touch_ids[start:start + 900]))):
+            found[row.id] = (row.contact_id, row.key, row.occurred_at)
+    return {order: found.get(touch) for order, touch in pairs if touch is not None}
+
+
+def _revenues(session: Session, ids: list[int], settings: AnalyticsSettings) -> dict[int, Any]:
+    found = {}
+    for start in range(0, len(ids), 900):
+        for event_id, properties in session.execute(select(Event.id, Event.properties).where(
+                Event.id.in_(ids[start:start + 900]))):
+            if isinstance(properties, dict):
+                found[event_id] = properties.get(settings.revenue_property)
     return found
-
-
-def last_touch(touches: list, at, window: timedelta):
-    for touch in touches:  # newest first
-        if touch.occurred_at <= at:
-            return touch if touch.occurred_at >= at - window else None
-    return None
 
 
 def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
@@ -167,7 +177,7 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
     if newest is None or newest <= after:
         return None
     rows = session.execute(
-        select(Event.id, Event.contact_id, Event.name, Event.properties, Event.occurred_at)
+        select(Event.id, Event.contact_id, Event.name, MESSAGE_KEY, Event.occurred_at)
         .where(Event.id > after, Event.id <= newest, Event.name.in_([*FLAGS, order_name]))
         .order_by(Event.id).limit(limit)).all()
     last = rows[-1].id if len(rows) == limit else newest
@@ -176,15 +186,18 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
     orders = [r for r in wanted if r.name == order_name and r.name not in FLAGS]
     flagged = [r for r in wanted if r.name in FLAGS]
     window = timedelta(days=settings.attribution_days)
-    touches = _touches(session, orders, window)
-    chosen = [(r, last_touch(touches.get(r.contact_id, []), r.occurred_at, window))
-              for r in orders]
+    touches = _touches(session, orders)
+    chosen = []
+    for r in orders:
+        touch = touches.get(r.id)
+        # the last touch at or before the order; outside the window, no touch counts
+        chosen.append((r, touch if touch and touch[2] >= r.occurred_at - window else None))
     resolver = Resolver(session)
-    resolver.load([(r.contact_id, r.properties, r.occurred_at) for r in flagged]
-                  + [(t.contact_id, t.properties, t.occurred_at) for _, t in chosen if t])
+    resolver.load([(r.contact_id, r.key, r.occurred_at) for r in flagged]
+                  + [t for _, t in chosen if t])
     changed: dict[int, dict] = {}
     for r in flagged:
-        row = resolver.message(r.contact_id, r.properties or {}, r.occurred_at)
+        row = resolver.message(r.contact_id, r.key, r.occurred_at)
         if row is None:
             continue
         flag, column = FLAGS[r.name]
@@ -199,14 +212,13 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
             update(table).where(table.c.message_id == bindparam("id"))
             .values({f: bindparam(f"set_{f}") for f in _FLAG_NAMES}),
             [{"id": i, **{f"set_{f}": row[f] for f in _FLAG_NAMES}} for i, row in changed.items()])
+    revenue_of = _revenues(session, [r.id for r, touch in chosen if touch], settings)
     credited = []
     for r, touch in chosen:
-        row = resolver.message(touch.contact_id, touch.properties or {},
-                               touch.occurred_at) if touch else None
+        row = resolver.message(*touch) if touch else None
         if row is None:
             continue
-        amount = parse_revenue((r.properties or {}).get(settings.revenue_property))
-        credited.append((row, amount, day_of(r.occurred_at)))
+        credited.append((row, parse_revenue(revenue_of.get(r.id)), day_of(r.occurred_at)))
     members = path_members(session, [row["enrollment_id"] for row, _, _ in credited
                                      if row["enrollment_id"] is not None])
     for row, amount, day in credited:

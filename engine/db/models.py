@@ -515,6 +515,15 @@ class AnalyticsMessage(Base):
     complained: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class AnalyticsPending(Base):
+    """Journey emails still queued or being sent when the catch-up saw them: looked at
+    again (by id) until the SMTP server has answered for them."""
+
+    __tablename__ = "analytics_pending"
+
+    message_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+
+
 class AnalyticsReach(Base):
     """(enrollment, step) pairs already counted as reached."""
 

@@ -59,6 +59,6 @@ def test_catch_up_is_idempotent(db):
     catch_up(db)
     with db.session() as session:
         before = journey_report(session, ids[0], "j")
-    assert catch_up(db).events == 0  # nothing new: nothing folded again
+    assert catch_up(db).event_chunks == 0  # nothing new: nothing folded again
     with db.session() as session:
         assert journey_report(session, ids[0], "j") == before

@@ -83,6 +83,11 @@ def upgrade() -> None:
     op.create_index(op.f('ix_analytics_message_contact_id_sent_at'), 'analytics_message',
                     ['contact_id', 'sent_at'])
     op.create_table(
+        'analytics_pending',
+        sa.Column('message_id', BigId, autoincrement=False, nullable=False),
+        sa.PrimaryKeyConstraint('message_id', name=op.f('pk_analytics_pending')),
+    )
+    op.create_table(
         'analytics_reach',
         sa.Column('enrollment_id', BigId, autoincrement=False, nullable=False),
         sa.Column('node_id', sa.String(length=64), nullable=False),
@@ -101,7 +106,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ('analytics_path_member', 'analytics_reach', 'analytics_message',
+    for table in ('analytics_path_member', 'analytics_reach', 'analytics_pending', 'analytics_message',
                   'analytics_path_day', 'analytics_email_day', 'analytics_step_day',
                   'analytics_journey_day'):
         op.drop_table(table)
