@@ -178,7 +178,10 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
         return None
     rows = session.execute(
         select(Event.id, Event.contact_id, Event.name, MESSAGE_KEY, Event.occurred_at)
-        .where(Event.id > after, Event.id <= newest, Event.name.in_([*FLAGS, order_name]))
+        # `name || ''`: the id range must drive the scan, not the (name, occurred_at) index,
+        # which would read every open ever recorded to find the few new ones
+        .where(Event.id > after, Event.id <= newest,
+               (Event.name + "").in_([*FLAGS, order_name]))
         .order_by(Event.id).limit(limit)).all()
     last = rows[-1].id if len(rows) == limit else newest
     tests = test_contacts(session, (r.contact_id for r in rows))
