@@ -1,5 +1,6 @@
-"""`report [JOURNEY] [--from T] [--to T] [--json] [--csv FILE]`: a journey's results —
-entered, converted, revenue, every email, step and path (docs/analytics.md).
+"""`report [JOURNEY] [--from T] [--to T] [--json] [--csv FILE] [--cohorts]`: a journey's
+results — entered, converted, revenue, every email, step and path, and with --cohorts the
+cohorts by week of entry (docs/analytics.md).
 
 The rollups are brought up to date first, so the figures are always current. Without
 JOURNEY: every journey, one after another (with --json one object per line). Exit codes:
@@ -28,6 +29,9 @@ def register(commands) -> None:
                         help="first day: a date (2026-03-01) or an ISO 8601 time with offset")
     parser.add_argument("--to", dest="end", metavar="T", help="last day, as --from")
     parser.add_argument("--json", action="store_true", help="one JSON object per journey a line")
+    parser.add_argument("--cohorts", action="store_true",
+                        help="add cohorts by week of entry: who ordered within 30/60/90 days "
+                        "and revenue per entrant")
     parser.add_argument("--csv", type=Path, metavar="FILE",
                         help="also write every figure to FILE as CSV")
     parser.set_defaults(handler=run)
@@ -61,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     database = open_database(args.db)
     try:
         try:
-            found = reports(database, args.journey, start, end)
+            found = reports(database, args.journey, start, end, cohorts=args.cohorts)
         except LookupError as error:
             print(f"trellis: {error}")
             return EXIT_PROBLEMS

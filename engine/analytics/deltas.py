@@ -46,7 +46,7 @@ class Deltas:
                 row = dict(zip(keys, key))
                 for column in amounts:
                     value = added.get(column, 0)
-                    row[column] = Decimal(value) if column == "revenue" else value
+                    row[column] = Decimal(value) if column.startswith("revenue") else value
                 values.append(row)
             statement = _insert(session, table)
             statement = statement.on_conflict_do_update(

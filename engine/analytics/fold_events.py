@@ -27,6 +27,7 @@ from bisect import bisect_right
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from engine.analytics.cohorts import fold_orders
 from engine.analytics.deltas import Deltas
 from engine.analytics.fold_messages import EMAIL, TEST_KEY_PREFIX
 from engine.analytics.fold_steps import JOURNEY, PATH, day_of, path_members, test_contacts
@@ -215,7 +216,9 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
             update(table).where(table.c.message_id == bindparam("id"))
             .values({f: bindparam(f"set_{f}") for f in _FLAG_NAMES}),
             [{"id": i, **{f"set_{f}": row[f] for f in _FLAG_NAMES}} for i, row in changed.items()])
-    revenue_of = _revenues(session, [r.id for r, touch in chosen if touch], settings)
+    revenue_of = _revenues(session, [r.id for r in orders], settings)
+    fold_orders(session, [(r.contact_id, r.occurred_at, parse_revenue(revenue_of.get(r.id)))
+                          for r in orders], deltas)
     credited = []
     for r, touch in chosen:
         row = resolver.message(*touch) if touch else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
+from engine.analytics.cohorts import COHORT, week_of
 from engine.analytics.deltas import Deltas
 from engine.db.models import (
     AnalyticsJourneyDay, AnalyticsPathDay, AnalyticsPathMember, AnalyticsReach, AnalyticsStepDay,
@@ -70,12 +71,13 @@ def fold_step_logs(session: Session, after: int, limit: int, deltas: Deltas) -> 
                                        .where(tuple_(AnalyticsReach.enrollment_id,
                                                      AnalyticsReach.node_id)
                                               .in_(pairs[start:start + 400]))).all())
-    ended = [r.enrollment_id for r in rows_kept if r.kind == "exit"]
+    ended = [r.enrollment_id for r in rows_kept if r.kind in ("exit", "enter")]
     entry_days: dict[int, str] = {}
+    entry_weeks: dict[int, str] = {}
     for start in range(0, len(ended), 900):
         for eid, at in session.execute(select(Enrollment.id, Enrollment.entered_at)
                                        .where(Enrollment.id.in_(ended[start:start + 900]))):
-            entry_days[eid] = day_of(at)
+            entry_days[eid], entry_weeks[eid] = day_of(at), week_of(at)
     members = path_members(session, [r.enrollment_id for r in rows_kept
                                      if r.kind in ("exit", "branch")])
     new_reach, new_members = [], []
@@ -87,6 +89,8 @@ def fold_step_logs(session: Session, after: int, limit: int, deltas: Deltas) -> 
             deltas.add(STEP, (r.journey_id, r.node_id, day), reached=1)
         if r.kind == "enter":
             deltas.add(JOURNEY, (r.journey_id, day), entered=1)
+            deltas.add(COHORT, (r.journey_id, entry_weeks.get(r.enrollment_id, week_of(r.at))),
+                       entrants=1)
         elif r.kind == "branch" and r.port:
             taken = members.setdefault(r.enrollment_id, [])
             if not any(m[0] == r.node_id and m[1] == r.port for m in taken):

@@ -166,3 +166,48 @@ def raw_report(session: Session, journey_id: int, settings: AnalyticsSettings) -
             "conversion_rate": rate(converted, entered), "revenue": money(revenue),
             "orders_without_revenue": without, "emails": email_rows, "steps": steps,
             "paths": paths}
+
+
+def raw_cohorts(session: Session, journey_id: int, settings: AnalyticsSettings) -> list[dict]:
+    """As `engine.analytics.cohorts.cohort_rows`, all time, from enrollments and events."""
+    import json
+    from datetime import datetime
+
+    from engine.analytics.cohorts import week_of
+
+    def when(value) -> datetime:
+        return datetime.fromisoformat(str(value)).replace(tzinfo=None)
+
+    runs = session.execute(text("""SELECT x.id, x.contact_id, x.entered_at FROM enrollment x
+        JOIN contact c ON c.id = x.contact_id AND c.is_test = 0
+        WHERE x.journey_id = :j"""), {"j": journey_id}).all()
+    orders: dict[int, list] = defaultdict(list)
+    for contact, at, properties in session.execute(text(
+            "SELECT contact_id, occurred_at, properties FROM event WHERE name = :name"),
+            {"name": settings.conversion_event}):
+        props = json.loads(properties) if isinstance(properties, str) else (properties or {})
+        orders[contact].append((when(at), parse_revenue(props.get(settings.revenue_property))))
+    weeks: dict[str, dict] = {}
+    for _id, contact, entered in runs:
+        entered = when(entered)
+        week = weeks.setdefault(week_of(entered), defaultdict(int, revenue=Decimal(0)))
+        week["entrants"] += 1
+        inside = [(at, amount) for at, amount in orders.get(contact, [])
+                  if timedelta(0) <= at - entered <= timedelta(days=90)]
+        for _at, amount in inside:
+            if amount is not None:
+                week["revenue"] += amount
+        if inside:
+            after = min(at for at, _ in inside) - entered
+            for h in (30, 60, 90):
+                week[f"ordered_{h}"] += after <= timedelta(days=h)
+    rows = []
+    for name in sorted(weeks):
+        w = weeks[name]
+        rows.append({"week": name, "entrants": w["entrants"], "ordered_30": w["ordered_30"],
+                     "ordered_60": w["ordered_60"], "ordered_90": w["ordered_90"],
+                     "rate_30": rate(w["ordered_30"], w["entrants"]),
+                     "rate_60": rate(w["ordered_60"], w["entrants"]),
+                     "rate_90": rate(w["ordered_90"], w["entrants"]),
+                     "revenue_per_entrant": money(w["revenue"] / w["entrants"])})
+    return rows

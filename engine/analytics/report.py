@@ -9,7 +9,8 @@ fractions 0–1 and 0 when their denominator is 0 (never a division error); mone
 number rounded to cents. `in_progress` and each step's `waiting` are now, whatever the
 period. `reports(database, journey=None, start=None, end=None)` first runs the catch-up
 (so a report is always current) and returns one report per journey (all journeys by
-name when `journey` is None); an unknown journey raises LookupError naming it.
+name when `journey` is None); an unknown journey raises LookupError naming it. With
+`cohorts=True` each report also has "cohorts" (engine/analytics/cohorts.py).
 `has_data(report)` tells "no data yet" apart from zeros.
 """
 
@@ -127,7 +128,7 @@ def has_data(report: dict) -> bool:
 
 def reports(database: Database, journey: str | None = None, start: datetime | None = None,
             end: datetime | None = None, *, simulated: bool = False,
-            refresh: bool = True) -> list[dict]:
+            refresh: bool = True, cohorts: bool = False) -> list[dict]:
     if start is not None and end is not None and end < start:
         raise ValueError(f"the period ends ({end.isoformat()}) before it starts "
                          f"({start.isoformat()})")
@@ -140,4 +141,10 @@ def reports(database: Database, journey: str | None = None, start: datetime | No
         rows = session.execute(query).all()
         if journey is not None and not rows:
             raise LookupError(f"there is no journey {journey!r}")
-        return [journey_report(session, jid, name, start, end) for jid, name in rows]
+        found = [journey_report(session, jid, name, start, end) for jid, name in rows]
+        if cohorts:
+            from engine.analytics.cohorts import cohort_rows
+
+            for (jid, _), report in zip(rows, found):
+                report["cohorts"] = cohort_rows(session, jid, start, end)
+        return found

@@ -2,8 +2,8 @@
 
 Contract: `report_text(report) -> str` says "no data yet" for a journey with nothing to
 show, else the totals, then one line per email, step and path. `write_csv(reports, path)`
-writes one row per figure — journey, section (journey/email/step/path), step, template,
-port, figure, value — so every table of the report fits one file; the file is written to
+writes one row per figure — journey, section (journey/email/step/path/cohort), step (a
+cohort's week), template, port, figure, value — so every table of the report fits one file; the file is written to
 a temporary name and moved into place, so a failure leaves no half-written file.
 """
 
@@ -48,6 +48,11 @@ def report_text(report: dict) -> str:
         lines.append(f"  path {p['step']} → {p['port']}: entered {p['entered']} · converted "
                      f"{p['converted']} ({_percent(p['conversion_rate'])}) · revenue "
                      f"{p['revenue']:.2f}")
+    for c in report.get("cohorts", []):
+        lines.append(f"  cohort {c['week']}: {c['entrants']} entered · ordered within 30/60/90 "
+                     f"days {_percent(c['rate_30'])} / {_percent(c['rate_60'])} / "
+                     f"{_percent(c['rate_90'])} · revenue per entrant "
+                     f"{c['revenue_per_entrant']:.2f}")
     return "\n".join(lines)
 
 
@@ -57,13 +62,14 @@ def csv_rows(report: dict):
                    "orders_without_revenue"):
         yield [name, "journey", "", "", "", figure, report[figure]]
     for section, rows in (("email", report["emails"]), ("step", report["steps"]),
-                          ("path", report["paths"])):
+                          ("path", report["paths"]), ("cohort", report.get("cohorts", []))):
         for row in rows:
             for figure, value in row.items():
-                if figure in ("step", "template", "port"):
+                if figure in ("step", "template", "port", "week"):
                     continue
-                yield [name, section, row.get("step", ""), row.get("template", ""),
-                       row.get("port", ""), figure, value]
+                # a cohort's week goes in the step column: the week it is about
+                yield [name, section, row.get("step", row.get("week", "")),
+                       row.get("template", ""), row.get("port", ""), figure, value]
 
 
 def write_csv(reports: list[dict], path: Path) -> None:

@@ -494,6 +494,30 @@ class AnalyticsPathDay(Base):
     revenue: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
 
 
+class AnalyticsCohortWeek(Base):
+    """Per journey and week of entry (its Monday): entrants, those who ordered within
+    30/60/90 days of entering, and the revenue of their orders within 90 days."""
+
+    __tablename__ = "analytics_cohort_week"
+
+    journey_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week: Mapped[str] = mapped_column(String(10), primary_key=True)
+    entrants: Mapped[int] = mapped_column(Integer, default=0)
+    ordered_30: Mapped[int] = mapped_column(Integer, default=0)
+    ordered_60: Mapped[int] = mapped_column(Integer, default=0)
+    ordered_90: Mapped[int] = mapped_column(Integer, default=0)
+    revenue_90: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+
+
+class AnalyticsFirstOrder(Base):
+    """An enrollment's first order within 90 days of entering (counted once per cohort)."""
+
+    __tablename__ = "analytics_first_order"
+
+    enrollment_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    ordered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class AnalyticsMessage(Base):
     """A journey email counted as sent, with what has been counted for it once."""
 

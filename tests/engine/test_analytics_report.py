@@ -165,6 +165,12 @@ def test_report_command(db, db_url, tmp_path, capsys):
     rows = list(csv.reader(out.open()))
     assert rows[0] == ["journey", "section", "step", "template", "port", "figure", "value"]
     assert ["journey 1", "journey", "", "", "", "entered", "0"] in rows
+    shop.event(ana, "order_completed", T0 + timedelta(days=40), revenue=25)
+    assert main(["--db", db_url, "report", "journey 0", "--json", "--cohorts"]) == 0
+    cohorts = json.loads(capsys.readouterr().out)["cohorts"]
+    assert cohorts == [{"week": "2026-03-02", "entrants": 1, "ordered_30": 0, "ordered_60": 1,
+                        "ordered_90": 1, "rate_30": 0.0, "rate_60": 1.0, "rate_90": 1.0,
+                        "revenue_per_entrant": 25.0}]
     assert main(["--db", db_url, "report", "--from", "2026-03-09", "--to", "2026-03-01"]) == 2
     assert main(["--db", db_url, "report", "--from", "yesterday"]) == 2
     assert main(["--db", db_url, "report", "--from", "2026-03-01T10:00"]) == 2

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from engine.analytics.catchup import catch_up
-from engine.analytics.raw import raw_report
+from engine.analytics.cohorts import cohort_rows
+from engine.analytics.raw import raw_cohorts, raw_report
 from engine.analytics.report import journey_report
 from engine.analytics.settings import AnalyticsSettings
 from engine.db.models import Message
@@ -50,6 +51,9 @@ def test_rollups_equal_raw_queries(db, seed):
             assert _comparable(rolled) == _comparable(raw)
             assert rolled["entered"] > 0 and rolled["emails"] and rolled["paths"]
             assert rolled["revenue"] > 0 and rolled["orders_without_revenue"] > 0
+            cohorts = cohort_rows(session, journey_id)
+            assert cohorts == raw_cohorts(session, journey_id, settings)
+            assert sum(c["ordered_90"] for c in cohorts) > 0
 
 
 def test_catch_up_is_idempotent(db):

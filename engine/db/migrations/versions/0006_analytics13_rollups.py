@@ -67,6 +67,20 @@ def upgrade() -> None:
                                 name=op.f('pk_analytics_path_day')),
     )
     op.create_table(
+        'analytics_cohort_week',
+        sa.Column('journey_id', sa.Integer(), nullable=False),
+        sa.Column('week', sa.String(length=10), nullable=False),
+        *_counts('entrants', 'ordered_30', 'ordered_60', 'ordered_90'),
+        sa.Column('revenue_90', Money, nullable=False),
+        sa.PrimaryKeyConstraint('journey_id', 'week', name=op.f('pk_analytics_cohort_week')),
+    )
+    op.create_table(
+        'analytics_first_order',
+        sa.Column('enrollment_id', BigId, autoincrement=False, nullable=False),
+        sa.Column('ordered_at', sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('enrollment_id', name=op.f('pk_analytics_first_order')),
+    )
+    op.create_table(
         'analytics_message',
         sa.Column('message_id', BigId, autoincrement=False, nullable=False),
         sa.Column('contact_id', BigId, nullable=False),
@@ -107,6 +121,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ('analytics_path_member', 'analytics_reach', 'analytics_pending', 'analytics_message',
+                  'analytics_first_order', 'analytics_cohort_week',
                   'analytics_path_day', 'analytics_email_day', 'analytics_step_day',
                   'analytics_journey_day'):
         op.drop_table(table)
