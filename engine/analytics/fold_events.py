@@ -71,7 +71,8 @@ _FLAG_NAMES = ("bounced", "opened", "clicked", "unsubscribed", "complained")
 
 
 #: the message_key property as text, read by the database (no JSON decoding here)
-MESSAGE_KEY = Event.properties["message_key"].as_string().label("key")
+MESSAGE_KEY_VALUE = Event.properties["message_key"].as_string()
+MESSAGE_KEY = MESSAGE_KEY_VALUE.label("key")
 
 
 def _key(key) -> str | None:
@@ -94,6 +95,20 @@ class Resolver:
         for values in found:
             row = dict(zip([c.key for c in _ROW], values))
             self.rows.setdefault(row["message_id"], row)
+
+    def seed(self, rows) -> None:
+        """Take the emails joined to the chunk's events (`m_*` columns)."""
+        names = [c.key for c in _ROW]
+        for r in rows:
+            key = _key(r.key)
+            if key is None or key in self.ids:
+                continue
+            if r.m_message_id is None:
+                self.ids[key] = None  # unknown, or not counted as sent
+                continue
+            self.ids[key] = r.m_message_id
+            if r.m_message_id not in self.rows:  # the m_* columns follow the event's five
+                self.rows[r.m_message_id] = dict(zip(names, r[5:]))
 
     def load(self, events) -> None:
         keys = list({k for _c, key, _a in events if (k := _key(key)) and k not in self.ids
@@ -177,8 +192,13 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
     newest = session.scalar(select(func.max(Event.id)))
     if newest is None or newest <= after:
         return None
+    # Each event comes with the counted email it names, in the same query (index lookups
+    # on message.idempotency_key and analytics_message's key).
     rows = session.execute(
-        select(Event.id, Event.contact_id, Event.name, MESSAGE_KEY, Event.occurred_at)
+        select(Event.id, Event.contact_id, Event.name, MESSAGE_KEY, Event.occurred_at,
+               *[c.label(f"m_{c.key}") for c in _ROW])
+        .outerjoin(Message, Message.idempotency_key == MESSAGE_KEY_VALUE)
+        .outerjoin(AnalyticsMessage, AnalyticsMessage.message_id == Message.id)
         # `name || ''`: the id range must drive the scan, not the (name, occurred_at) index,
         # which would read every open ever recorded to find the few new ones
         .where(Event.id > after, Event.id <= newest,
@@ -197,6 +217,7 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
         # the last touch at or before the order; outside the window, no touch counts
         chosen.append((r, touch if touch and touch[2] >= r.occurred_at - window else None))
     resolver = Resolver(session)
+    resolver.seed(flagged)
     resolver.load([(r.contact_id, r.key, r.occurred_at) for r in flagged]
                   + [t for _, t in chosen if t])
     changed: dict[int, dict] = {}
