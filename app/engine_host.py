@@ -159,9 +159,11 @@ class EngineHost(QObject):
     def start(self) -> None:
         if self._status.state != STOPPED or self._runner is not None:
             return
+        from engine.analytics.catchup import catch_up_job
         from engine.runtime.runner import EngineRunner, RunnerLocked
 
-        self._runner = EngineRunner(self.engine, interval=self._interval, on_tick=self._on_tick)
+        self._runner = EngineRunner(self.engine, interval=self._interval, on_tick=self._on_tick,
+                                    extra_jobs=[catch_up_job(self.engine.database)])
         try:
             self._runner.start()
         except RunnerLocked as locked:

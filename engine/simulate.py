@@ -11,7 +11,10 @@ Contract (the `simulate` command's, kept stable for others to build on):
 - `overrides` replace the app settings (frequency cap, quiet hours — these also override
   the journeys' own quiet hours — and the default timezone).
 - The result is the timeline: one dict per logged step, ordered by time, with `at`,
-  `contact`, `node`, `kind` and the fields of its kind (see docs/simulate.md).
+  `contact`, `node`, `kind` and the fields of its kind (see docs/simulate.md). With
+  `report=True` it is followed by one journey report per journey (the `report --json`
+  object with `"report": true`, docs/analytics.md) for the simulated run, in which every
+  email put in the outbox counts as sent and delivered.
 Bad inputs raise `InputError` naming the file and line; nothing is simulated then.
 
 `simulate(setup)` reads its inputs from files (the command); `run_scenario(scenario)` takes
@@ -83,6 +86,8 @@ class SimulationSetup(SimulationOptions):
     events: Path | None
     products: Path | None = None
     messages: list[str] = field(default_factory=list)
+    #: follow the timeline with each journey's report (docs/analytics.md)
+    report: bool = False
 
 
 @dataclass(kw_only=True)
@@ -133,8 +138,14 @@ def simulate(setup: SimulationSetup) -> list[dict[str, Any]]:
                                  str(setup.products))
         events = read_events(setup.events, start) if setup.events else []
         documents = [_read_journey(path, setup.lint_template) for path in setup.journeys]
-        return list(_run(database, setup, documents, events,
-                         sources=[str(path) for path in setup.journeys]))
+        timeline = list(_run(database, setup, documents, events,
+                             sources=[str(path) for path in setup.journeys]))
+        if setup.report:
+            from engine.analytics.report import reports
+
+            timeline += [{**report, "report": True} for report in reports(
+                database, start=setup.start, end=setup.until, simulated=True)]
+        return timeline
 
 
 def run_scenario(scenario: Scenario, *, progress: Callable[[float], None] | None = None,

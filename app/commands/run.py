@@ -125,7 +125,10 @@ def run(args: argparse.Namespace) -> int:
         if delivery is not None and report.steps:
             delivery.wake()  # the tick may have queued email: send it now, not next second
 
-    runner = EngineRunner(engine, interval=args.interval, on_tick=on_tick)
+    from engine.analytics.catchup import catch_up_job
+
+    runner = EngineRunner(engine, interval=args.interval, on_tick=on_tick,
+                          extra_jobs=[catch_up_job(database)])  # keeps the results current
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())

@@ -39,6 +39,9 @@ def register(commands) -> None:
     parser.add_argument("--timezone", metavar="TZ",
                         help="timezone for contacts without one, and for the printed times")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument("--report", action="store_true",
+                        help="after the timeline, each journey's results for the run (as "
+                        "`report`; every email put in the outbox counts as sent and delivered)")
     parser.set_defaults(handler=run)
 
 
@@ -83,7 +86,7 @@ def _setup(args: argparse.Namespace):
     setup = SimulationSetup(journeys=args.journeys, contacts=args.contacts, events=args.events,
                             products=args.products, start=start, until=until,
                             frequency_cap=cap, quiet_hours=quiet, default_timezone=args.timezone,
-                            lint_template=lint_template)
+                            lint_template=lint_template, report=args.report)
     if display is not None:
         setup.display_zone = display
     return setup
@@ -113,6 +116,11 @@ def run(args: argparse.Namespace) -> int:
     except InputError as error:
         print(f"trellis: {error}")
         return EXIT_PROBLEMS
+    from engine.analytics.report_output import report_text
+
     for line in timeline:
-        print(json.dumps(line, ensure_ascii=False) if args.json else _human(line))
+        if args.json:
+            print(json.dumps(line, ensure_ascii=False))
+        else:
+            print(report_text(line) if line.get("report") else _human(line))
     return EXIT_OK

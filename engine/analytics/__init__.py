@@ -1,4 +1,6 @@
-"""Read-only questions about journeys for the app: live counts per step, version diffs.
+"""Questions about journeys for the app and the CLI: live counts per step, version diffs,
+and results (opens, clicks, conversions, revenue) from rollups kept by a catch-up.
 
-Nothing here writes to the database or imports Qt.
+Only the catch-up (`catchup.py` and the `fold_*` modules) writes, and only to the
+analytics tables and its watermark row. Nothing here imports Qt.
 """

@@ -1,0 +1,102 @@
+"""The catch-up: folds what was written since the last watermark into the rollup tables.
+
+Contract: `catch_up(database, *, simulated=False, chunk=20_000) -> CatchUpReport` reads
+new outbox rows, then new step logs, then new events (each in id order, `chunk` rows per
+transaction) and adds them to the rollups (docs/analytics.md). The watermark is the
+setting row `analytics.watermark` = {"message": last outbox row folded, "step_log": last
+step log folded, "event": last event folded}; emails not yet settled wait in
+`analytics_pending` and are looked at again first; it moves in the same
+transaction as the rollups it covers, so a crash repeats nothing and loses nothing.
+Each transaction first updates the watermark row, which takes the write lock (SQLite) or
+the row lock (PostgreSQL) before reading it: two catch-ups at once (the runner's job and
+a `report`) never fold the same rows twice. The engine's write paths are not touched.
+
+Outbox rows go first (events find the email they count for among the counted ones), then
+step logs (orders credit the paths an enrollment took), then events.
+`catch_up_job(database)` is the runner's extra job: a failure is logged, never raised.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engine.analytics.deltas import Deltas
+from engine.analytics.fold_events import fold_events
+from engine.analytics.fold_messages import fold_messages, fold_pending
+from engine.analytics.fold_steps import fold_step_logs
+from engine.analytics.settings import load_analytics_settings
+from engine.db.database import Database
+from engine.db.models import Setting
+
+log = logging.getLogger("trellis.analytics")
+WATERMARK = "analytics.watermark"
+#: seconds between catch-ups in the runner
+INTERVAL = 30.0
+
+
+@dataclass
+class CatchUpReport:
+    #: pending emails that had settled
+    settled: int = 0
+    #: transactions (of up to `chunk` rows) per stream
+    message_chunks: int = 0
+    step_log_chunks: int = 0
+    event_chunks: int = 0
+
+
+def _lock_watermark(session: Session) -> dict:
+    # An UPDATE first: it takes the write lock before anything is read (see docstring).
+    result = session.execute(update(Setting).where(Setting.key == WATERMARK)
+                             .values(key=WATERMARK))
+    if result.rowcount == 0:
+        session.add(Setting(key=WATERMARK, value={"message": 0, "step_log": 0, "event": 0}))
+        session.flush()
+    value = session.scalar(select(Setting.value).where(Setting.key == WATERMARK))
+    return dict(value)
+
+
+def _save(session: Session, mark: dict) -> None:
+    session.execute(update(Setting).where(Setting.key == WATERMARK).values(value=mark))
+
+
+def catch_up(database: Database, *, simulated: bool = False, chunk: int = 20_000) -> CatchUpReport:
+    report = CatchUpReport()
+    with database.session() as session:
+        _lock_watermark(session)
+        deltas = Deltas()
+        report.settled = fold_pending(session, deltas)
+        deltas.flush(session)
+    for stream in ("message", "step_log", "event"):
+        while True:
+            with database.session() as session:
+                mark = _lock_watermark(session)
+                deltas = Deltas()
+                if stream == "message":
+                    last = fold_messages(session, mark["message"], chunk, deltas,
+                                         simulated=simulated)
+                elif stream == "step_log":
+                    last = fold_step_logs(session, mark["step_log"], chunk, deltas)
+                else:
+                    last = fold_events(session, mark["event"], chunk, deltas,
+                                       load_analytics_settings(session))
+                if last is None:
+                    break
+                deltas.flush(session)
+                mark[stream] = last
+                _save(session, mark)
+                setattr(report, stream + "_chunks", getattr(report, stream + "_chunks") + 1)
+    return report
+
+
+def catch_up_job(database: Database):
+    """The runner's extra job (engine/runtime/runner.py `extra_jobs`)."""
+    def job() -> None:
+        try:
+            catch_up(database)
+        except Exception:  # the next run repeats the same work; the engine goes on
+            log.exception("analytics catch-up failed; retrying on the next run")
+    return job, INTERVAL
