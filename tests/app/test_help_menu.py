@@ -4,27 +4,16 @@ Keyboard shortcuts lists the keys the real actions have."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings
 
-from app.main_window import MainWindow
 from app.starters import list_starters
-from app.theme import ThemeController
 from widgets.email_preview import prepare_web_engine
 
 prepare_web_engine()
 
 
 @pytest.fixture
-def window(qtbot, qapp, db, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(db, settings, ThemeController(qapp, settings))
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    for widget in qapp.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+def window(shown_window):
+    return shown_window
 
 
 def test_shortcuts_come_from_the_real_actions(window):

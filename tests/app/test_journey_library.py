@@ -7,12 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.main_window import MainWindow
 from app.starters import list_starters
-from app.theme import ThemeController
 from engine.db.models import JourneyRow, JourneyStatus
 from engine.journey_drafts import load_draft
 from engine.journey_library import (
@@ -28,16 +26,8 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def window(qtbot, qapp, db, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(db, settings, ThemeController(qapp, settings))
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    for widget in qapp.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+def window(shown_window):
+    return shown_window
 
 
 def rows(db) -> dict[str, str]:
