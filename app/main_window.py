@@ -19,8 +19,16 @@ Contract:
 - First run (`first_run`: `app.first_run.FirstRun`): `offer_first_run()` shows the demo
   shop or empty start on the Journeys page when the database is empty (the app calls it
   once its window is shown). `refresh_pages()` re-reads the lists.
-- Geometry, state and page are saved on close and restored on construction. Closing asks
-  about unsaved journey changes (and stays open on Cancel), then stops the engine.
+- Geometry, state and page are saved on close and restored on construction. Closing
+  first asks `close_policy` (app/tray.py: hide to the tray, minimize, stay or quit; none:
+  quit), then about unsaved journey changes (and stays open on Cancel), then stops the
+  engine and emits `quit_confirmed` (the app's event loop ends on it). `quit_app(ask=True)`
+  (File ▸ Quit, the tray's Quit, SIGTERM with ask=False: no question) quits whatever the
+  close policy says.
+- `open_journey_files(paths)` imports `.journey.json` files as drafts (a taken name gets a
+  free one without asking) and opens the last; `handle_launch(message)` does what a later
+  launch asked (app/single_instance.py): opens its files and brings the window up.
+- Help ▸ About names the version and the database; Help ▸ Open log folder (help_menu).
 """
 
 from __future__ import annotations
@@ -30,7 +38,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -75,6 +83,9 @@ def app_version() -> str:
 
 
 class MainWindow(QMainWindow):
+    #: the window closed for good (not hidden to the tray): the app quits
+    quit_confirmed = Signal()
+
     def __init__(self, db: Database, settings: QSettings, theme: ThemeController,
                  engine_host: EngineHost | None = None, parent=None):
         super().__init__(parent)
@@ -89,6 +100,10 @@ class MainWindow(QMainWindow):
         self._journeys = None  # app.journey_actions.JourneyActions, with it
         self._library = None  # app.journey_library.JourneyLibrary, with it
         self._current = PAGE_NAMES[0]
+        #: asked on close (app.tray.BackgroundTray); None: closing quits
+        self.close_policy = None
+        self._quitting = False
+        self._ask_on_quit = True
         self.setWindowTitle("Trellis")
         self.setWindowIcon(icon("trellis", "accent"))
         self.setMinimumSize(*MINIMUM_SIZE)
@@ -339,7 +354,8 @@ class MainWindow(QMainWindow):
         self.export_action = file_menu.addAction("&Export journey file…",
                                                  lambda: self.journeys.export_journey())
         file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit,
+                                          lambda: self.quit_app())
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         view = menus.addMenu("&View")
@@ -423,15 +439,41 @@ class MainWindow(QMainWindow):
         self._theme_actions[choice].setChecked(True)
         self.settings_page.set_theme_choice(choice)
 
+    def about_text(self) -> str:
+        from html import escape
+
+        location = overview.describe_database(self._db.url)
+        where = escape(str(location.path or location.display_url))
+        return (f"<h3>Trellis {escape(app_version())}</h3>"
+                "<p>Customer journeys for small businesses: draw the path, preview the emails "
+                "with real contacts, publish, and let Trellis run it — on time, once, and "
+                "within the law.</p>"
+                f"<p>Database ({escape(location.backend)}): {where}</p>")
+
     def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Trellis",
-            f"<h3>Trellis {app_version()}</h3>"
-            "<p>Customer journeys for small businesses: draw the path, preview the emails "
-            "with real contacts, publish, and let Trellis run it — on time, once, and "
-            "within the law.</p>",
-        )
+        QMessageBox.about(self, "About Trellis", self.about_text())
+
+    # ---- launches and files ------------------------------------------------------------------
+
+    def open_journey_files(self, paths) -> bool:
+        """Import each `.journey.json` as a draft (a taken name gets a free one) and open it."""
+        opened = False
+        for path in paths:
+            opened = self.journeys.import_file(path, on_conflict="copy") or opened
+        return opened
+
+    def handle_launch(self, message: dict) -> None:
+        if message.get("show", True) or message.get("files"):
+            policy = self.close_policy
+            if policy is not None:
+                policy.show_window()
+            else:
+                self.showNormal() if self.isMinimized() else self.show()
+                self.raise_()
+                self.activateWindow()
+        files = [f for f in message.get("files", []) if isinstance(f, str)]
+        if files:
+            self.open_journey_files(files)
 
     # ---- layout persistence ----------------------------------------------------------------
 
@@ -450,12 +492,37 @@ class MainWindow(QMainWindow):
         # the editor is never restored: no journey is open at start
         self.show_page(page if page in PAGE_NAMES else PAGE_NAMES[0])
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._editor_page is not None and not self._editor_page.close():
-            event.ignore()
-            return
-        self.engine_host.stop()
+    def quit_app(self, ask: bool = True) -> bool:
+        """Close for good, whatever the close policy says; False when the marketer cancelled
+        (unsaved changes). `ask=False` (SIGTERM) asks nothing."""
+        self._quitting, self._ask_on_quit = True, ask
+        try:
+            closed = self.close()
+        finally:
+            self._quitting, self._ask_on_quit = False, True
+        return closed
+
+    def _save_layout(self) -> None:
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._settings.setValue(STATE_KEY, self.saveState())
         self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        policy = self.close_policy
+        decision = "quit" if self._quitting or policy is None else policy.on_close()
+        if decision != "quit":
+            event.ignore()
+            if decision == "hide":
+                self._save_layout()
+                self.hide()
+            elif decision == "minimize":
+                self.showMinimized()
+            return
+        if (self._ask_on_quit and self._editor_page is not None
+                and not self._editor_page.close()):
+            event.ignore()
+            return
+        self.engine_host.stop()
+        self._save_layout()
         super().closeEvent(event)
+        self.quit_confirmed.emit()

@@ -11,8 +11,9 @@ from app.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, qapp):
-    """Keep run_gui's default QSettings away from the real user's."""
+def isolated_settings(tmp_path, qapp, monkeypatch):
+    """Keep run_gui's default QSettings and its log away from the real user's."""
+    monkeypatch.setenv("TRELLIS_LOG_DIR", str(tmp_path / "log"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
     before = (qapp.palette(), qapp.styleSheet())
