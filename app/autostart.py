@@ -44,7 +44,7 @@ def launch_command(db_url: str | None = None) -> list[str]:
     if db_url:
         from sqlalchemy.engine import make_url
 
-        url = make_url(db_url).set(password=None)
+        url = make_url(db_url)._replace(password=None)  # set() ignores None
         command += ["--db", url.render_as_string(hide_password=False)]
     return command
 

@@ -51,7 +51,7 @@ def database_identity(db_url: str) -> str:
             return f"sqlite-path:{path}"
         return f"sqlite-inode:{stat.st_dev}:{stat.st_ino}"
     # the same server and database whatever the password or driver spelled in the URL
-    return "url:" + url.set(drivername=url.get_backend_name(), password=None).render_as_string(
+    return "url:" + url._replace(drivername=url.get_backend_name(), password=None).render_as_string(
         hide_password=False)
 
 
@@ -110,8 +110,9 @@ class InstanceServer(QObject):
             socket.disconnected.connect(lambda s=socket: self._forget(s))
 
     def _forget(self, socket: QLocalSocket) -> None:
+        # dropped from the buffers only: the server owns the socket and deletes it with
+        # itself (a deleteLater here raced the server's own deletion at shutdown)
         self._buffers.pop(socket, None)
-        socket.deleteLater()
 
     def _read(self, socket: QLocalSocket) -> None:
         data = self._buffers.get(socket, b"") + bytes(socket.readAll())
