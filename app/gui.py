@@ -114,6 +114,7 @@ def run_gui(db_url: str | None, files=(), hidden: bool = False) -> int:
     from app.engine_host import EngineHost
     from app.main_window import MainWindow
     from app.theme import ThemeController
+    from app.autostart import Autostart, launch_command
     from app.tray import BackgroundTray
     from engine.db import open_database
     from widgets.icons import icon
@@ -148,6 +149,9 @@ def run_gui(db_url: str | None, files=(), hidden: bool = False) -> int:
         window.quit_confirmed.connect(app.quit)
         tray = BackgroundTray(window, host, settings)
         server.message_received.connect(window.handle_launch)
+        # Settings ▸ General (the Settings page places it): login start on this database
+        window.general_settings_card = lambda: tray.general_card(
+            Autostart(launch_command(db_url)))
         opener = _FileOpenFilter(window)
         app.installEventFilter(opener)
         handlers = _quit_on_signals(window)

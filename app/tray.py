@@ -18,6 +18,9 @@ Contract:
 - `notifier` (`app.notifications.Notifier`) shows its notifications from the tray (in the
   status bar when there is no tray) and follows the host's status.
 - `show_window()` brings the window back (also after a second launch).
+- `general_card(autostart)` makes Settings ▸ General (widgets.settings_general) on
+  `autostart` (app.autostart.Autostart) and this tray's close choice; the app offers it as
+  `window.general_settings_card()` for the Settings page.
 """
 
 from __future__ import annotations
@@ -172,6 +175,12 @@ class BackgroundTray(QObject):
             self.tray.showMessage(title, text, icon("trellis", "accent"), 15_000)
         else:
             self.window.statusBar().showMessage(f"{title}: {text}", 15_000)
+
+    def general_card(self, autostart):
+        from widgets.settings_general import GeneralSettingsCard
+
+        return GeneralSettingsCard(autostart.enabled, autostart.set_enabled, self.close_choice,
+                                   self.set_close_choice, tray_available=self.available())
 
     def hide(self) -> None:
         self.tray.hide()

@@ -171,3 +171,18 @@ def test_close_choice_is_validated(running):
     assert tray.close_choice() is None
     with pytest.raises(ValueError, match="unknown close choice 'later'"):
         tray.set_close_choice("later")
+
+
+def test_the_general_card_changes_the_remembered_close_choice(qtbot, running, settings, tmp_path):
+    from app.autostart import Autostart
+
+    _window, _host, tray, _quits = running(tray=True, live=False)
+    card = tray.general_card(Autostart(["trellis", "--hidden"], platform="linux",
+                                       config_home=tmp_path / "config"))
+    qtbot.addWidget(card)
+    card.close_combo.setCurrentIndex(card.close_combo.findText("Quit Trellis"))
+    assert settings.value(CLOSE_KEY) == QUIT
+    card.close_combo.setCurrentIndex(card.close_combo.findText("Ask me"))
+    assert settings.value(CLOSE_KEY) is None
+    card.login_box.click()
+    assert (tmp_path / "config" / "autostart" / "trellis.desktop").is_file()
