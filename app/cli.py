@@ -1,8 +1,10 @@
 """The command line: `python main.py [COMMAND]` (also installed as `trellis`).
 
-Without a command it opens the desktop app. Every command has `--help`. Exit codes:
-0 ok, 1 problems found (bad rows, invalid journeys, a read-only or full database or
-disk — said in one line naming it), 2 usage errors (bad arguments,
+Without a command it opens the desktop app: `python main.py [--hidden] [FILE.journey.json…]`
+opens (or, when a Trellis already runs on the database, hands over to) the app and imports
+the journey files; `--hidden` starts in the tray (login start). Every command has `--help`.
+Exit codes: 0 ok, 1 problems found (bad rows, invalid journeys, a read-only or full
+database or disk — said in one line naming it), 2 usage errors (bad arguments,
 missing files). Commands import only what they need, so the CLI starts fast and the
 headless ones never load Qt.
 """
@@ -11,10 +13,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Sequence
 
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+#: engine.journey_file.SUFFIX, not imported from there: that module takes a second to load
+SUFFIX = ".journey.json"
 
 
 class UsageError(Exception):
@@ -35,23 +42,46 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="database URL (default: $TRELLIS_DB, else an SQLite file in the user data folder)",
     )
+    parser.add_argument(
+        "--hidden", action="store_true",
+        help="start in the tray / menu bar without showing the window (used at login)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:
         module.register(commands)
     return parser
 
 
+def split_journey_files(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(journey files, the other arguments): the files named before any command."""
+    files, rest, index = [], [], 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--db" and index + 1 < len(argv):  # its value is never a journey file
+            rest += argv[index:index + 2]
+            index += 2
+            continue
+        if not arg.startswith("-") and not arg.endswith(SUFFIX):
+            return files, rest + list(argv[index:])  # a command: the rest is its own
+        (files if arg.endswith(SUFFIX) and not arg.startswith("-") else rest).append(arg)
+        index += 1
+    return files, rest
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    files, rest = split_journey_files(sys.argv[1:] if argv is None else list(argv))
+    args = parser.parse_args(rest)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
             if args.command:  # a group such as `contacts` without its sub-command
-                parser.parse_args([*([] if argv is None else argv), "--help"])
+                parser.parse_args([*rest, "--help"])
+            missing = [f for f in files if not Path(f).expanduser().is_file()]
+            if missing:
+                raise UsageError(f"no such journey file: {missing[0]}")
             from app.gui import run_gui
 
-            return run_gui(args.db)
+            return run_gui(args.db, files=files, hidden=args.hidden)
         return handler(args)
     except UsageError as exc:
         print(f"trellis: error: {exc}", file=sys.stderr)

@@ -25,7 +25,9 @@ Contract:
   there (the GUI thread counts only once, at `start()`) and puts them with the report
   into a thread-safe queue; it never touches a Qt object. A GUI-thread timer drains the queue every `POLL_MS` and emits
   `ticked(TickReport)` and `status_changed(EngineStatus)`; the same timer keeps the
-  "next tick" countdown and the last error current.
+  "next tick" countdown and the last error current. Each count also reports the emails
+  left `uncertain` (`EngineStatus.uncertain`), and delivery's own error is kept apart
+  (`delivery_error`) for the tray's notifications.
 - The master switch: `set_sending_paused(bool)` stores `AppSettings.sending_paused`
   (delivery holds queued email while it is on) and emits `status_changed`;
   `sending_paused()` reads the stored value.
@@ -73,6 +75,10 @@ class EngineStatus:
     locked_reason: str | None = None
     #: what does not run beside the engine, in words (no SMTP server, HTTP port taken)
     notes: tuple[str, ...] = ()
+    #: why delivery's last try failed (the server cannot be reached…); None when it worked
+    delivery_error: str | None = None
+    #: emails whose send was interrupted and may or may not have arrived; None before a count
+    uncertain: int | None = None
 
 
 def _plural(n: int, word: str) -> str:
@@ -280,14 +286,14 @@ class EngineHost(QObject):
     # ---- reports ---------------------------------------------------------------------------
 
     def _on_tick(self, report: TickReport | None) -> None:  # scheduler thread: no Qt here
-        from engine.analytics.outbox import queued_messages
+        from engine.analytics.outbox import queued_messages, uncertain_messages
 
         delivery = self.delivery
         if delivery is not None and report is not None and report.steps:
             delivery.wake()  # the tick may have queued email: send it now
         try:
             with self.database.session() as session:
-                queued = queued_messages(session)
+                queued = (queued_messages(session), uncertain_messages(session))
         except Exception:  # noqa: BLE001 — a count that failed must not stop the report
             log.exception("counting the outbox failed")
             queued = None
@@ -303,12 +309,13 @@ class EngineHost(QObject):
         delivery = self.delivery
         delivery_error = delivery.last_error if delivery is not None else None
         runner_error = self._runner.last_error if self._runner is not None else None
-        changes = {"last_error": runner_error or delivery_error}
+        changes = {"last_error": runner_error or delivery_error,
+                   "delivery_error": delivery_error}
         if self._status.state == RUNNING:
             changes["next_tick"] = self._runner.next_tick_at()
         counts = [queued for _report, queued in reports if queued is not None]
         if counts:
-            changes["queued"] = counts[-1]
+            changes["queued"], changes["uncertain"] = counts[-1]
         self._set_status(**changes)
         for report, _queued in reports:
             if report is not None:

@@ -12,11 +12,22 @@ uvicorn or the engine's runtime) is imported before the window is up. The engine
 stopped when the loop ends. A database that cannot be opened is reported in a dialog and
 gives exit code 1. With `TRELLIS_EXIT_AFTER_SHOW` set, it prints "trellis: window shown"
 once the window is up and quits (the start-up benchmark).
+
+A desktop app (docs/desktop.md): the log goes to a rotating file (app.logs). One Trellis
+runs per database: before opening it, `run_gui(db_url, files, hidden)` offers the launch to
+a running one (app.single_instance) and, when one answers, exits 0 having handed it the
+`files` to open; otherwise it listens for later launches itself. The tray
+(app.tray.BackgroundTray) decides what closing the window means; `hidden` (login start)
+leaves the window in the tray where there is one. `files` are imported and opened once the
+window is up (macOS hands double-clicked files over as FileOpen events: the same path).
+SIGTERM and SIGINT quit as the tray's Quit does, without questions; the engine stops when
+the event loop ends.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from typing import Callable
@@ -87,11 +98,26 @@ def application() -> QApplication:
     return app
 
 
-def run_gui(db_url: str | None) -> int:
+def run_gui(db_url: str | None, files=(), hidden: bool = False) -> int:
     app = application()
+    from app.logs import setup_logging
+    from app.single_instance import (
+        InstanceServer, launch_message, send_to_running, server_name,
+    )
+    from engine.db.database import default_database_url
+
+    log_file = setup_logging()
+    url = db_url or default_database_url()
+    if send_to_running(server_name(url), launch_message(files, hidden)):
+        print("trellis: handed over to the Trellis already running on this database",
+              flush=True)
+        return 0
+
     from app.engine_host import EngineHost
     from app.main_window import MainWindow
     from app.theme import ThemeController
+    from app.autostart import Autostart, launch_command
+    from app.tray import BackgroundTray
     from engine.db import open_database
     from widgets.icons import icon
 
@@ -109,20 +135,50 @@ def run_gui(db_url: str | None) -> int:
             "Check the --db URL (or TRELLIS_DB) and that the file or server is reachable.",
         )
         return 1
+    # the database file exists now: its identity is the one later launches compute
+    server = InstanceServer(server_name(db.url))
+    if not server.listen():
+        import logging
+
+        logging.getLogger("trellis.app").warning("no single-instance server: %s", server.name)
     host = EngineHost(db, deliver=True, http_bind=HTTP_BIND)
-    window = None
+    window = tray = None
+    quit_on_last = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)  # the window may live on in the tray
+    handlers = {}
     try:
         window = MainWindow(db, settings, theme, host)
+        window.quit_confirmed.connect(app.quit)
+        tray = BackgroundTray(window, host, settings)
+        server.message_received.connect(window.handle_launch)
+        # Settings ▸ General (the Settings page places it): login start on this database
+        window.general_settings_card = lambda: tray.general_card(
+            Autostart(launch_command(db_url)))
+        opener = _FileOpenFilter(window)
+        app.installEventFilter(opener)
+        handlers = _quit_on_signals(window)
         window.first_run.expect()  # confirmed (offer_first_run) once the window is up
-        window.show()
+        if not (hidden and tray.available()):
+            window.show()
         if os.environ.get(EXIT_AFTER_SHOW):
             # start-up benchmark (tests/benchmarks/canvas.py): say so once the window is
             # up and the event loop has painted it, then leave
             QTimer.singleShot(0, lambda: (print(SHOWN_LINE, flush=True), app.quit()))
         else:
-            after_first_paint(window, lambda: _start_behind(window, host))
+            after_first_paint(window, lambda: _start_behind(window, host, list(files)))
+        if log_file is not None:
+            import logging
+
+            logging.getLogger("trellis.app").info("Trellis started on %s", db.url)
         return app.exec()
     finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        app.setQuitOnLastWindowClosed(quit_on_last)
+        server.close()
+        _close_log(log_file)
+        if tray is not None:
+            tray.hide()
         host.stop()
         if window is not None:
             # email previews' web pages must go before QtWebEngine's profile does
@@ -131,9 +187,51 @@ def run_gui(db_url: str | None) -> int:
         db.dispose()
 
 
-def _start_behind(window, host) -> None:
+def _close_log(path) -> None:
+    import logging
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if path is not None and getattr(handler, "baseFilename", None) == str(path):
+            root.removeHandler(handler)
+            handler.close()
+
+
+class _FileOpenFilter(QObject):
+    """macOS opens double-clicked documents with a FileOpen event, not with arguments."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self._window = window
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.FileOpen and event.file():
+            self._window.handle_launch({"files": [event.file()], "show": True})
+            return True
+        return False
+
+
+def _quit_on_signals(window) -> dict:
+    """SIGTERM / SIGINT: quit as the tray's Quit does (the engine stops cleanly), asking
+    nothing. Python runs signal handlers only between its own instructions, so a timer
+    gives it a turn while Qt's loop waits."""
+    pending: list[int] = []
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        previous[signum] = signal.signal(signum, lambda number, _frame: pending.append(number))
+    timer = QTimer(window, interval=200)
+    timer.timeout.connect(lambda: pending and (pending.clear(), window.quit_app(ask=False)))
+    timer.start()
+    return previous  # put back when the app ends (tests run it in a longer process)
+
+
+def _start_behind(window, host, files: list) -> None:
     """What the shown window need not wait for: the first-run offer, the engine (runner,
-    delivery, HTTP server), then, when idle, the journey editor's modules."""
-    window.offer_first_run()
+    delivery, HTTP server), the files given on the command line, then, when idle, the
+    journey editor's modules."""
+    if not files:
+        window.offer_first_run()
     host.start()
+    if files:
+        window.open_journey_files(files)
     QTimer.singleShot(0, window.prepare_editor)

@@ -1,4 +1,5 @@
-"""The Help menu: Getting started, Keyboard shortcuts (About stays the window's).
+"""The Help menu: Getting started, Keyboard shortcuts, Open log folder (About stays the
+window's).
 
 Contract:
 - `HelpMenu(window, menu)` adds "Getting started" (F1) and "Keyboard shortcuts"
@@ -9,6 +10,8 @@ Contract:
   database) have their button disabled with the reason.
 - Keyboard shortcuts are read from the real actions: the menus, the Journeys list's row
   actions and a journey editor's canvas actions (`shortcut_sections(window)`).
+- Open log folder shows `app.logs.log_folder()` (created if missing) in the file manager
+  through QDesktopServices.
 """
 
 from __future__ import annotations
@@ -110,6 +113,9 @@ class HelpMenu(QObject):
         self.getting_started_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         self.shortcuts_action = menu.addAction("&Keyboard shortcuts", self.shortcuts)
         self.shortcuts_action.setShortcut(QKeySequence("Ctrl+/"))
+        menu.addSeparator()
+        self.log_folder_action = menu.addAction("Open &log folder", self.open_log_folder)
+        self.log_folder_action.setToolTip("Where Trellis writes what it did (trellis.log)")
         self.guide: GettingStartedDialog | None = None
         self.shortcuts_dialog: ShortcutsDialog | None = None
 
@@ -166,6 +172,19 @@ class HelpMenu(QObject):
         chosen = next((r for r in rows if r.name == STARTING_JOURNEY), None)
         chosen = chosen or (rows[0] if rows else None)
         return chosen is not None and self.window.journeys.open_journey(chosen.id)
+
+    # ---- logs --------------------------------------------------------------------------------
+
+    def open_log_folder(self) -> bool:
+        """Show the log folder in the file manager (created first, so there is one to show)."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from app.logs import log_folder
+
+        folder = log_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     # ---- keyboard shortcuts --------------------------------------------------------------------
 

@@ -24,24 +24,29 @@ Contract:
   status bar offers "Set up sending…" while the engine says no email server is set up.
   Saving restarts delivery on the new server. Sending ▸ Email server settings… opens it
   too, and Sending ▸ Send a test event… records a real event (`app.trial_tools`).
-- Geometry, state and page are saved on close and restored on construction. Closing asks
-  about unsaved journey changes (and stays open on Cancel), then stops the engine.
+- Geometry, state and page are saved on close and restored on construction. Closing
+  first asks `close_policy` (app/tray.py: hide to the tray, minimize, stay or quit; none:
+  quit), then about unsaved journey changes (and stays open on Cancel), then stops the
+  engine and emits `quit_confirmed` (the app's event loop ends on it). `quit_app(ask=True)`
+  (File ▸ Quit, the tray's Quit, SIGTERM with ask=False: no question) quits whatever the
+  close policy says.
+- `open_journey_files(paths)` imports `.journey.json` files as drafts (a taken name gets a
+  free one without asking) and opens the last; `handle_launch(message)` does what a later
+  launch asked (app/single_instance.py): opens its files and brings the window up.
+- Help ▸ About names the version and the database; Help ▸ Open log folder (help_menu).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -50,6 +55,7 @@ from app import overview
 from app.engine_host import EngineHost, describe
 from app.first_run import FirstRun
 from app.help_menu import HelpMenu
+from app.window_launch import LaunchWindowParts, app_version  # noqa: F401 (re-exported)
 from app.window_links import LinksWindowParts
 from app.recent_files import RecentFiles
 from app.theme import ThemeController
@@ -74,14 +80,10 @@ STATE_KEY = "window/state"
 PAGE_KEY = "window/page"
 
 
-def app_version() -> str:
-    try:
-        return version("trellis")
-    except PackageNotFoundError:
-        return "development build"
+class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainWindow):
+    #: the window closed for good (not hidden to the tray): the app quits
+    quit_confirmed = Signal()
 
-
-class MainWindow(SendingWindowParts, LinksWindowParts, QMainWindow):
     def __init__(self, db: Database, settings: QSettings, theme: ThemeController,
                  engine_host: EngineHost | None = None, parent=None):
         super().__init__(parent)
@@ -96,6 +98,10 @@ class MainWindow(SendingWindowParts, LinksWindowParts, QMainWindow):
         self._journeys = None  # app.journey_actions.JourneyActions, with it
         self._library = None  # app.journey_library.JourneyLibrary, with it
         self._current = PAGE_NAMES[0]
+        #: asked on close (app.tray.BackgroundTray); None: closing quits
+        self.close_policy = None
+        self._quitting = False
+        self._ask_on_quit = True
         self.setWindowTitle("Trellis")
         self.setWindowIcon(icon("trellis", "accent"))
         self.setMinimumSize(*MINIMUM_SIZE)
@@ -352,7 +358,8 @@ class MainWindow(SendingWindowParts, LinksWindowParts, QMainWindow):
         self.export_action = file_menu.addAction("&Export journey file…",
                                                  lambda: self.journeys.export_journey())
         file_menu.addSeparator()
-        quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit,
+                                          lambda: self.quit_app())
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
 
         view = menus.addMenu("&View")
@@ -410,41 +417,9 @@ class MainWindow(SendingWindowParts, LinksWindowParts, QMainWindow):
                              self.templates_page.refresh,
                              self.engine_host.public_url)
 
-    # ---- dropped files ---------------------------------------------------------------------
-
-    @staticmethod
-    def _journey_files(event) -> list[Path]:
-        from engine.journey_file import SUFFIX
-
-        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-        return [Path(u.toLocalFile()) for u in urls
-                if u.isLocalFile() and u.toLocalFile().endswith(SUFFIX)]
-
-    def dragEnterEvent(self, event) -> None:
-        if self._journey_files(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = self._journey_files(event)
-        if files:
-            event.acceptProposedAction()
-            # one journey is open at a time: the last file dropped is the one shown
-            for path in files:
-                self.journeys.import_file(path)
-
     def _theme_choice_changed(self, choice: str) -> None:
         self._theme_actions[choice].setChecked(True)
         self.settings_page.set_theme_choice(choice)
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Trellis",
-            f"<h3>Trellis {app_version()}</h3>"
-            "<p>Customer journeys for small businesses: draw the path, preview the emails "
-            "with real contacts, publish, and let Trellis run it — on time, once, and "
-            "within the law.</p>",
-        )
 
     # ---- layout persistence ----------------------------------------------------------------
 
@@ -463,12 +438,37 @@ class MainWindow(SendingWindowParts, LinksWindowParts, QMainWindow):
         # the editor is never restored: no journey is open at start
         self.show_page(page if page in PAGE_NAMES else PAGE_NAMES[0])
 
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self._editor_page is not None and not self._editor_page.close():
-            event.ignore()
-            return
-        self.engine_host.stop()
+    def quit_app(self, ask: bool = True) -> bool:
+        """Close for good, whatever the close policy says; False when the marketer cancelled
+        (unsaved changes). `ask=False` (SIGTERM) asks nothing."""
+        self._quitting, self._ask_on_quit = True, ask
+        try:
+            closed = self.close()
+        finally:
+            self._quitting, self._ask_on_quit = False, True
+        return closed
+
+    def _save_layout(self) -> None:
         self._settings.setValue(GEOMETRY_KEY, self.saveGeometry())
         self._settings.setValue(STATE_KEY, self.saveState())
         self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        policy = self.close_policy
+        decision = "quit" if self._quitting or policy is None else policy.on_close()
+        if decision != "quit":
+            event.ignore()
+            if decision == "hide":
+                self._save_layout()
+                self.hide()
+            elif decision == "minimize":
+                self.showMinimized()
+            return
+        if (self._ask_on_quit and self._editor_page is not None
+                and not self._editor_page.close()):
+            event.ignore()
+            return
+        self.engine_host.stop()
+        self._save_layout()
         super().closeEvent(event)
+        self.quit_confirmed.emit()

@@ -11,8 +11,9 @@ from app.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path, qapp):
-    """Keep run_gui's default QSettings away from the real user's."""
+def isolated_settings(tmp_path, qapp, monkeypatch):
+    """Keep run_gui's default QSettings and its log away from the real user's."""
+    monkeypatch.setenv("TRELLIS_LOG_DIR", str(tmp_path / "log"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
     before = (qapp.palette(), qapp.styleSheet())
@@ -49,3 +50,25 @@ def test_unopenable_database_is_reported_not_raised(qapp, monkeypatch):
     monkeypatch.setattr(QMessageBox, "critical", lambda *args: shown.append(args[2]))
     assert run_gui("nosuchdialect://nowhere") == 1
     assert "could not be opened" in shown[0]
+
+
+def test_run_gui_opens_journey_files_once_the_window_is_up(qapp, qtbot, db_url, monkeypatch):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "abandoned-cart.journey.json"
+    seen = []
+
+    def event_loop():
+        window = next(w for w in QApplication.topLevelWidgets()
+                      if isinstance(w, MainWindow) and w.isVisible())
+        qtbot.waitUntil(lambda: window.current_page() == "editor", timeout=20000)
+        seen.append(window.editor_page.document.journey.name)
+        window.quit_app(ask=False)  # as SIGTERM does: no question, the engine stops
+        seen.append(window.engine_host.state)
+        window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(qapp, "exec", event_loop)
+    # offscreen Qt has no tray: --hidden still shows the window (it could not be reopened)
+    assert run_gui(db_url, files=[str(example)], hidden=True) == 0
+    assert seen == ["Abandoned cart", "stopped"]

@@ -78,7 +78,8 @@ def test_menus_hold_only_working_actions(make_window):
     assert {"Light", "Dark", "Follow system", "Refresh"} <= set(texts["View"])
     assert texts["Sending"] == ["Pause all sending", "Email server settings…",
                                 "Send a test event…"]
-    assert texts["Help"] == ["Getting started", "Keyboard shortcuts", "About Trellis"]
+    assert texts["Help"] == ["Getting started", "Keyboard shortcuts", "Open log folder",
+                             "About Trellis"]
     # with no journey open or selected, there is nothing to save or export yet
     idle = {"Save journey", "Export journey file…"}
     for menu in menus.values():

@@ -1,0 +1,95 @@
+"""Notifications for what needs a person: delivery that keeps failing (after a while, once
+until it works again), uncertain emails (whenever there are more), and the hooks for
+guardrails and experiments. The outbox count comes from a really running engine host."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from app.engine_host import EngineHost, EngineStatus
+from app.notifications import Notifier
+from engine.db.models import Message
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+class Clock:
+    def __init__(self):
+        self.now = T0
+
+    def __call__(self):
+        return self.now
+
+
+def make():
+    shown, clock = [], Clock()
+    return Notifier(lambda title, text: shown.append((title, text)), clock), shown, clock
+
+
+def test_delivery_failing_is_said_once_after_it_lasted():
+    notifier, shown, clock = make()
+    down = EngineStatus(delivery_error="connection refused by smtp.example.com:587")
+    notifier.status_changed(down)
+    clock.now += timedelta(minutes=4)
+    notifier.status_changed(down)
+    assert shown == []  # a server down for a moment is not worth a notification
+    clock.now += timedelta(minutes=2)
+    notifier.status_changed(down)
+    assert len(shown) == 1
+    title, text = shown[0]
+    assert title == "Email delivery keeps failing"
+    assert "6 min" in text and "connection refused" in text
+    clock.now += timedelta(minutes=30)
+    notifier.status_changed(down)
+    assert len(shown) == 1  # once
+    notifier.status_changed(EngineStatus())  # it worked again
+    notifier.status_changed(down)
+    clock.now += timedelta(minutes=5)
+    notifier.status_changed(down)
+    assert len(shown) == 2  # failing anew is said anew
+
+
+def test_uncertain_emails_are_said_when_there_are_more():
+    notifier, shown, _clock = make()
+    notifier.status_changed(EngineStatus(uncertain=None))
+    notifier.status_changed(EngineStatus(uncertain=0))
+    assert shown == []
+    notifier.status_changed(EngineStatus(uncertain=2))
+    assert shown[-1][0] == "Emails may not have been sent" and "2 emails" in shown[-1][1]
+    notifier.status_changed(EngineStatus(uncertain=2))
+    notifier.status_changed(EngineStatus(uncertain=1))
+    assert len(shown) == 1
+    notifier.status_changed(EngineStatus(uncertain=2))
+    assert len(shown) == 2 and "2 emails" in shown[-1][1]
+
+
+def test_hooks_for_guardrails_and_experiments_notify_at_once():
+    notifier, shown, _clock = make()
+    notifier.journey_paused_by_guardrail("Abandoned cart", "the bounce rate passed 5 %")
+    notifier.experiment_winner("Welcome series", "Subject B", "31 % opened against 22 %")
+    assert shown == [
+        ("“Abandoned cart” was paused", "A guardrail paused it: the bounce rate passed 5 %"),
+        ("An experiment has a winner",
+         "“Subject B” wins in “Welcome series”. 31 % opened against 22 %"),
+    ]
+    assert notifier.sent == shown
+
+
+def test_the_running_host_counts_uncertain_emails_for_the_notifier(qtbot, db):
+    now = datetime.now(timezone.utc)
+    with db.session() as session:
+        for i in range(3):
+            session.add(Message(idempotency_key=f"u{i}", to_address=f"u{i}@example.com",
+                                queued_at=now, status="uncertain"))
+        session.add(Message(idempotency_key="q", to_address="q@example.com", queued_at=now,
+                            status="queued"))
+    host = EngineHost(db, interval=60)
+    notifier, shown, _clock = make()
+    host.status_changed.connect(notifier.status_changed)
+    host.start()
+    try:
+        qtbot.waitUntil(lambda: host.status().uncertain == 3, timeout=5000)
+        assert host.status().queued == 1
+        assert shown and "3 emails" in shown[-1][1]
+    finally:
+        host.stop()
