@@ -20,7 +20,7 @@ from typing import Sequence
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-#: engine.journey_file.SUFFIX, not imported from there: that module takes a second to load
+#: engine.journey.file_format.SUFFIX, not imported from there: that module takes a second to load
 SUFFIX = ".journey.json"
 
 

@@ -1,7 +1,7 @@
 """Copying steps between journeys: the system clipboard and re-identified fragments.
 
 Contract:
-- A fragment is an `engine.document.JourneyDocument` as made by `Journey.copy_nodes`: the
+- A fragment is an `engine.journey.document.JourneyDocument` as made by `Journey.copy_nodes`: the
   chosen nodes, the edges among them and the email templates they use.
 - `put_fragment(fragment)` puts it on the system clipboard as JSON under `MIME_TYPE` (and
   as plain text, so it can be pasted into a chat or a file); `take_fragment()` reads it
@@ -19,10 +19,10 @@ from pydantic import ValidationError
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
-from engine import strict_json
-from engine.document import JourneyDocument, NodeData
-from engine.journey import Journey
-from engine.journey_file import dump_document
+from engine.files import strict_json
+from engine.journey.document import JourneyDocument, NodeData
+from engine.journey.model import Journey
+from engine.journey.file_format import dump_document
 
 MIME_TYPE = "application/x-trellis-steps+json"
 

@@ -48,8 +48,8 @@ from app.walkthrough_runner import WalkthroughRunner
 from engine.analytics.live_counts import node_counts
 from engine.db.database import Database
 from engine.db.models import JourneyStatus
-from engine.document import EmailTemplate
-from engine.journey_drafts import JourneyInfo, journey_info, store_draft
+from engine.journey.document import EmailTemplate
+from engine.journey.drafts import JourneyInfo, journey_info, store_draft
 from widgets.canvas.editor_widget import JourneyEditor
 from widgets.editor_header import EditorHeader
 from widgets.publish_dialog import PublishDialog

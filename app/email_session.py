@@ -39,13 +39,13 @@ from engine.db.models import Contact
 from engine.delivery.password import smtp_password
 from engine.delivery.smtp_settings import load_smtp_settings
 from engine.delivery.trial_send import parse_recipients, send_test
-from engine.document import EmailTemplate
+from engine.journey.document import EmailTemplate
 from engine.errors import InputError
-from engine.journey_drafts import load_template, store_template
+from engine.journey.drafts import load_template, store_template
 from engine.messaging.fields import custom_fields_seen
 from engine.messaging.lint import lint_template
 from engine.messaging.templates import RenderError
-from engine.preview import render_preview
+from engine.messaging.preview import render_preview
 from engine.settings import load_settings
 from widgets.email_editor import EmailEditorDialog
 

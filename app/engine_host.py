@@ -7,7 +7,7 @@ Contract:
   the `Engine(database, SystemClock())` whose verbs (publish, pause, resume) the app
   calls, made on first use; `public_url` is the base of tracked links in emails: None
   (untracked: links as written, mailto unsubscribe) until the tracking self-test of the
-  stored public URL passes (`tracking` holds engine.tracking's decision; `retest_tracking()`
+  stored public URL passes (`tracking` holds engine.messaging.tracking's decision; `retest_tracking()`
   runs it again, `apply_tracking(mode)` takes a decision made elsewhere);
   `mailbox_warning()` is the status bar's "unsubscribe mails are not read yet" while no
   mailbox is set up. With delivery on, the mailbox is read too (`restart_mailbox()` after
@@ -15,7 +15,7 @@ Contract:
   `start()` starts an `EngineRunner` on APScheduler's BackgroundScheduler and, as
   `main.py run` does, email delivery (`deliver`, with the stored SMTP settings) and the
   HTTP server (`http_bind` = (host, port)), through the same
-  `engine.services_start.start_services`. The app starts it right after its window is
+  `engine.runtime.services_start.start_services`. The app starts it right after its window is
   shown; tests and screenshots leave delivery and the server off. If another runner holds
   the SQLite database (`RunnerLocked`), the host stays stopped and read-only for the
   engine: `state` is "locked" and the status says who holds it; the app still opens and
@@ -55,7 +55,7 @@ from engine.db.database import Database
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine, TickReport
-    from engine.services_start import Services
+    from engine.runtime.services_start import Services
 
 log = logging.getLogger("trellis.app")
 POLL_MS = 500
@@ -115,9 +115,9 @@ class EngineHost(QObject):
         self.database = database
         self.clock = SystemClock()
         #: the base of tracked links; None (links as written, mailto unsubscribe) until the
-        #: tracking self-test passes (engine.tracking, run after the server starts)
+        #: tracking self-test passes (engine.messaging.tracking, run after the server starts)
         self.public_url: str | None = None
-        self.tracking = None  # engine.tracking.TrackingMode, once decided
+        self.tracking = None  # engine.messaging.tracking.TrackingMode, once decided
         self._interval = interval
         self._engine: Engine | None = None
         self._runner = None
@@ -183,7 +183,7 @@ class EngineHost(QObject):
         self._timer.start()
 
     def _start_services(self) -> tuple[str, ...]:
-        from engine.services_start import start_services
+        from engine.runtime.services_start import start_services
 
         self.services = start_services(self.database, self.clock, self.wake,
                                        deliver=self._deliver, bind=self._http_bind,
@@ -204,7 +204,7 @@ class EngineHost(QObject):
     def restart_delivery(self) -> None:
         if self._status.state != RUNNING or not self._deliver or self.services is None:
             return
-        from engine.services_start import start_delivery
+        from engine.runtime.services_start import start_delivery
 
         if self.services.delivery is not None:
             self.services.delivery.stop()
@@ -215,7 +215,7 @@ class EngineHost(QObject):
         self._set_status(notes=self._service_notes())
 
     def apply_tracking(self, mode) -> None:
-        """Point the engine's links at `mode` (engine.tracking.TrackingMode): e.g. the answer
+        """Point the engine's links at `mode` (engine.messaging.tracking.TrackingMode): e.g. the answer
         of Settings ▸ Tracking's test. Any thread: plain attributes only."""
         self._on_tracking(mode)
 
@@ -242,7 +242,7 @@ class EngineHost(QObject):
 
     def retest_tracking(self) -> None:
         """Self-test the stored public URL again (after Settings ▸ Tracking changed it)."""
-        from engine.services_start import start_tracking_test
+        from engine.runtime.services_start import start_tracking_test
 
         if self.services is not None and self.services.tracking is not None:
             self.services.tracking.stop()

@@ -3,14 +3,14 @@
 Contract:
 - `FirstRun(window, database, settings, page)`: `page` is the Journeys page (its
   `WelcomeCard`), `window` the main window (its status bar and pages are refreshed).
-- `offer()` shows the welcome card when the database is empty (`engine.demo.is_empty`)
+- `offer()` shows the welcome card when the database is empty (`engine.demo.shop.is_empty`)
   and no choice was made for this database yet (QSettings `firstRun/<database id>`); it
   returns whether it did. `expect()` is its quick forecast for the window's first paint
   (no choice made and no journey listed), without loading the engine's demo module;
   `offer()` then confirms or takes the card back. A choice is remembered, so it is not
   offered again for that database; while no choice is made it is offered at every start,
   as long as the database stays empty.
-- "Explore": `engine.demo.create_demo(database, 500, now=SystemClock().now())` runs off
+- "Explore": `engine.demo.shop.create_demo(database, 500, now=SystemClock().now())` runs off
   the GUI thread (`app.background.Task`) with a busy bar on the card; then the choice is
   remembered, the card goes, the pages are re-read and the status bar says what the
   shop holds (`demo_created(summary)`). `DemoRefused` (the database got data meanwhile)
@@ -46,7 +46,7 @@ def database_key(database: Database) -> str:
 
 
 class FirstRun(QObject):
-    demo_created = Signal(object)  # engine.demo.DemoSummary
+    demo_created = Signal(object)  # engine.demo.shop.DemoSummary
 
     def __init__(self, window, database: Database, settings: QSettings, page):
         super().__init__(window)
@@ -72,7 +72,7 @@ class FirstRun(QObject):
         # journeys listed: not empty, and no need to load the demo module to know it
         shown = self.choice() is None and self.page.model.rowCount() == 0
         if shown:
-            from engine.demo import is_empty
+            from engine.demo.shop import is_empty
 
             shown = is_empty(self.database)
         self.page.set_welcome(shown)
@@ -89,7 +89,7 @@ class FirstRun(QObject):
         if self._task is not None:
             return
         from engine.clock import SystemClock
-        from engine.demo import create_demo  # imported here: the worker thread only runs it
+        from engine.demo.shop import create_demo  # imported here: the worker thread only runs it
 
         database, now = self.database, SystemClock().now()
 
@@ -111,7 +111,7 @@ class FirstRun(QObject):
         self._remember(DEMO)
         self.page.set_welcome(False)
         self.window.refresh_pages()
-        from engine.demo import SHOP_SETTINGS
+        from engine.demo.shop import SHOP_SETTINGS
 
         self.window.statusBar().showMessage(
             f"Demo shop “{SHOP_SETTINGS['sender_name']}” is ready: {summary.contacts:,} "
@@ -120,7 +120,7 @@ class FirstRun(QObject):
         self.demo_created.emit(summary)
 
     def _failed(self, reason: str) -> None:
-        from engine.demo import is_empty
+        from engine.demo.shop import is_empty
 
         if not is_empty(self.database):  # DemoRefused: data arrived meanwhile
             self.page.set_welcome(False)

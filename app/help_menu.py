@@ -84,7 +84,7 @@ def shortcut_sections(window) -> list[tuple[str, list[tuple[str, str]]]]:
         sections.append(("Journey canvas", canvas_rows(editor)))
     else:  # a journey editor's actions, read from one made for the purpose
         from app.journey_document import JourneyDocument
-        from engine.journey import Journey
+        from engine.journey.model import Journey
         from widgets.canvas.editor_widget import JourneyEditor
 
         document = JourneyDocument(Journey("Shortcuts"))
@@ -132,7 +132,7 @@ class HelpMenu(QObject):
         return self.guide
 
     def _update_guide(self) -> None:
-        from engine.demo import is_empty
+        from engine.demo.shop import is_empty
 
         if self.guide is None:
             return

@@ -35,9 +35,9 @@ from app.starters import Starter, list_starters, load_starter
 from engine.db.database import Database
 from engine.db.models import JourneyRow
 from engine.errors import JourneyEditError
-from engine.journey import Journey
-from engine.journey_drafts import load_draft, store_draft, unique_name
-from engine.journey_file import SUFFIX, write_journey_file
+from engine.journey.model import Journey
+from engine.journey.drafts import load_draft, store_draft, unique_name
+from engine.journey.file_format import SUFFIX, write_journey_file
 from engine.messaging.fields import linter_for
 from widgets.new_journey_dialog import NewJourneyDialog
 

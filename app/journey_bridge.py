@@ -3,7 +3,7 @@
 Contract:
 - `JourneyBridge(journey)` subscribes to the journey at once; `detach()` unsubscribes
   (a document calls it when it is closed, so a dead bridge never keeps the journey alive).
-- One signal per `engine.journey.JourneyEvent` kind, named as the fact it reports
+- One signal per `engine.journey.model.JourneyEvent` kind, named as the fact it reports
   (DESIGN §8: past tense): `node_added(id)`, `node_removed(id)`, `edge_added(source, port,
   target)`, `edge_removed(source, port, target)`, `config_changed(id)`, `title_changed(id)`,
   `nodes_moved(dict id -> (x, y))`, `settings_changed()`, `templates_changed()`,
@@ -20,7 +20,7 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.journey import Journey, JourneyEvent
+from engine.journey.model import Journey, JourneyEvent
 
 
 class JourneyBridge(QObject):

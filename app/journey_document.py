@@ -2,7 +2,7 @@
 whether it is saved, and what is wrong with it.
 
 Contract:
-- `JourneyDocument(journey=None, path=None)` wraps an `engine.journey.Journey` (a blank
+- `JourneyDocument(journey=None, path=None)` wraps an `engine.journey.model.Journey` (a blank
   one by default) with a `QUndoStack` (`undo_stack`), a `JourneyBridge` (`bridge`, the
   journey's events as Qt signals) and the file it was read from or saved to (`path`).
 - Intent slots are the only way the app edits the journey (DESIGN §6): each checks the
@@ -15,7 +15,7 @@ Contract:
   `load(path)` reads one and replaces the journey only when the file could be read as a
   whole (never half-loaded; an unfinished journey with validation errors does open),
   clears the undo history, and returns the file's problems either way.
-- Validation (`engine.validation.validate_journey` with the email linter) re-runs ~150 ms
+- Validation (`engine.journey.validation.validate_journey` with the email linter) re-runs ~150 ms
   after the last change; `problems_changed(list[Problem])` reports a changed result.
   `problems()` and `can_publish()` are always current (they validate at once if a run is
   pending); `current_problems()` is the last result, without forcing a pending run (what
@@ -50,12 +50,12 @@ from app.undo_commands import (
     SetTemplateCommand,
     SetTitleCommand,
 )
-from engine.document import EmailTemplate, JourneyDocument as JourneyData, JourneySettings, NodeData
+from engine.journey.document import EmailTemplate, JourneyDocument as JourneyData, JourneySettings, NodeData
 from engine.errors import UnknownNodeType
-from engine.journey import Journey
-from engine.journey_file import FileProblem, read_journey_file, write_journey_file
+from engine.journey.model import Journey
+from engine.journey.file_format import FileProblem, read_journey_file, write_journey_file
 from engine.messaging.lint import lint_template
-from engine.validation import Problem, TemplateLinter, has_errors, validate_journey
+from engine.journey.validation import Problem, TemplateLinter, has_errors, validate_journey
 
 VALIDATE_DELAY_MS = 150
 #: how far a pasted or duplicated copy lands from its original (and from earlier copies)

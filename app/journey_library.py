@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from engine.db.database import Database
-from engine.journey_library import (
+from engine.journey.library import (
     JourneyLibraryError,
     archive_journey,
     delete_journey,
@@ -50,7 +50,7 @@ class JourneyLibrary(QObject):
         return False
 
     def _name_of(self, journey_id: int) -> str:
-        from engine.journey_drafts import journey_info
+        from engine.journey.drafts import journey_info
 
         with self.database.session() as session:
             return journey_info(session, journey_id).name

@@ -21,13 +21,13 @@ from datetime import datetime, timezone
 from engine.analytics.live_counts import node_counts
 from engine.analytics.version_diff import diff_versions
 from engine.db.database import Database
-from engine.document import JourneyDocument
-from engine.journey_drafts import journey_info, live_document
+from engine.journey.document import JourneyDocument
+from engine.journey.drafts import journey_info, live_document
 from engine.messaging.fields import linter_for
 from engine.runtime.engine import Engine
 from engine.runtime.publish_preview import forecast_publish
-from engine.timeline_words import step_title
-from engine.validation import Problem
+from engine.simulation.timeline_words import step_title
+from engine.journey.validation import Problem
 from widgets.publish_dialog import PublishChoice, PublishPlan
 
 

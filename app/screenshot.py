@@ -93,9 +93,9 @@ def _open_journey(window, db, journey: str) -> None:
     """Show `journey` (a file, else a name or id in the database) in the editor page."""
     from app.journey_document import JourneyDocument
     from engine.db.models import JourneyStatus
-    from engine.journey import Journey
-    from engine.journey_file import SUFFIX, read_journey_file
-    from engine.journey_store import draft_document, find_journey
+    from engine.journey.model import Journey
+    from engine.journey.file_format import SUFFIX, read_journey_file
+    from engine.journey.store import draft_document, find_journey
 
     path = Path(journey)
     if path.is_file() or journey.endswith(SUFFIX):

@@ -39,7 +39,7 @@ from engine.delivery.sending_setup import (
 )
 from engine.delivery.smtp_settings import load_smtp_settings
 from engine.delivery.trial_send import parse_recipients, send_test
-from engine.document import EmailTemplate, JourneyDocument
+from engine.journey.document import EmailTemplate, JourneyDocument
 from engine.errors import InputError
 from engine.settings import load_settings
 from widgets.settings_sending import SendingSection

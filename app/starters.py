@@ -11,8 +11,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.document import JourneyDocument
-from engine.journey_file import SUFFIX, read_journey_file
+from engine.journey.document import JourneyDocument
+from engine.journey.file_format import SUFFIX, read_journey_file
 
 log = logging.getLogger("trellis.app")
 STARTERS = Path(__file__).resolve().parent.parent / "resources" / "journeys"

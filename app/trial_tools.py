@@ -13,7 +13,7 @@ Contract:
   live counts).
 - `send_test_event(contact_id=None, on_done=None, event_name=None)` opens a `TestEventDialog` (event names
   the database has seen, contacts as above). Sending checks the event with
-  `engine.intake.parse_event` and records it with `record_events` (source "app-test"),
+  `engine.intake.events.parse_event` and records it with `record_events` (source "app-test"),
   the same intake path as the CLI and the HTTP server, then wakes the engine as above.
 `event_names(session)` and `contact_rows(session)` are the dialogs' choices.
 """
@@ -33,9 +33,9 @@ from engine.contacts.test_contacts import mark_test, test_contacts
 from engine.db.database import Database
 from engine.db.models import Contact, Enrollment, EnrollmentStatus, Event
 from engine.errors import InputError
-from engine.intake import parse_event, record_events
-from engine.journey_drafts import journey_info, live_document
-from engine.timeline_words import step_title
+from engine.intake.events import parse_event, record_events
+from engine.journey.drafts import journey_info, live_document
+from engine.simulation.timeline_words import step_title
 from widgets.trial_contact_dialog import TestContactDialog
 from widgets.trial_event_dialog import TestEventDialog
 

@@ -19,9 +19,9 @@ from typing import Any, Mapping, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from engine.document import EmailTemplate, JourneySettings, NodeData
+from engine.journey.document import EmailTemplate, JourneySettings, NodeData
 from engine.errors import JourneyEditError
-from engine.journey import Journey, RemovedNode
+from engine.journey.model import Journey, RemovedNode
 
 Edge = tuple[str, str, str]
 Position = tuple[float, float]

@@ -5,7 +5,7 @@ Contract:
 - `WalkthroughRunner(database, parent)` owns a `WalkthroughPanel` (`panel`). Its contact
   chooser offers an invented contact and the newest stored contacts.
   `set_document(document)` says which journey to walk (None: none open).
-- A run request starts one `Task`: `engine.walkthrough.walk_through` on the document's
+- A run request starts one `Task`: `engine.simulation.walkthrough.walk_through` on the document's
   current graph (unsaved edits included), the scenario's script for it, the chosen
   contact (a stored contact is copied in, status included; the invented one gets what
   a date trigger needs), the app settings, starting now. Progress and Stop reach the
@@ -31,7 +31,7 @@ from engine.db.models import Contact
 from engine.messaging.compose import RenderedEmail
 from engine.messaging.lint import lint_template
 from engine.settings import load_settings
-from engine.walkthrough import (
+from engine.simulation.walkthrough import (
     PRESETS,
     for_trigger,
     invented_contact,

@@ -32,7 +32,7 @@ class LaunchWindowParts:
 
     @staticmethod
     def _journey_files(event) -> list[Path]:
-        from engine.journey_file import SUFFIX
+        from engine.journey.file_format import SUFFIX
 
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         return [Path(u.toLocalFile()) for u in urls

@@ -24,7 +24,7 @@ class LinksWindowParts:
         self.sending_section.refresh_requested.connect(self._add_mail_cards)
 
     def _make_tracking_card(self):
-        from engine.tracking import TrackingSetup
+        from engine.messaging.tracking import TrackingSetup
         from widgets.settings_tracking import TrackingCard
 
         card = TrackingCard(TrackingSetup(self._db))

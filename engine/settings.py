@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from engine.db.models import Setting
-from engine.document import QuietHours
+from engine.journey.document import QuietHours
 from engine.nodes.common import Duration
 
 KEY = "app"

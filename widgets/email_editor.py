@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.document import EmailTemplate
+from engine.journey.document import EmailTemplate
 from engine.messaging.layouts import layout_names
 from widgets.email_preview import EmailPreview
 from widgets.icons import icon

@@ -1,7 +1,7 @@
 """`ProblemsList`: what still stands between the journey and publishing, in a list.
 
 Contract:
-- `set_problems(problems, label)` shows `engine.validation.Problem`s, errors first, each
+- `set_problems(problems, label)` shows `engine.journey.validation.Problem`s, errors first, each
   as "Step name — message" (`label(node_id)` names the step; journey-wide problems say
   "Journey"). A summary line says "2 errors, 1 warning — fix the errors to publish" or
   "Ready to publish".

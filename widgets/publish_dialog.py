@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from engine.analytics.version_diff import VersionDiff
 from engine.runtime.publish_preview import PublishForecast
-from engine.validation import ERROR, Problem
+from engine.journey.validation import ERROR, Problem
 
 LEAVE = ""  # the fallback combo's "leave the journey"
 REST = None  # a step combo's "follow the rule below" (the fallback)

@@ -4,7 +4,7 @@ Contract: `TrackingCard(setup)` where `setup` has `load()` (an object with `publ
 `last_test`, `last_test_passed`), `save(url_or_None)` (raises, with a message for people,
 on a bad URL: then nothing is stored) and `test(url)` (→ an object with `tracked`,
 `reason`, `warning`; it may take seconds and runs off the GUI thread) —
-engine.tracking.TrackingSetup is one. "Save and test" stores the URL and tests it;
+engine.messaging.tracking.TrackingSetup is one. "Save and test" stores the URL and tests it;
 the answer line says whether links will work for readers and what is tracked.
 `tracking_changed(mode)` is emitted after each test, so the owner can point the running
 engine at the decision (EngineHost.retest_tracking). Empty URL: tracking off, said so.

@@ -1,13 +1,13 @@
 """The walk-through panel: pick a scenario and a contact, run it, read what happened step by step.
 
 Contract:
-- `WalkthroughPanel(presets)` where `presets` is {key: label} (engine.walkthrough.PRESETS).
+- `WalkthroughPanel(presets)` where `presets` is {key: label} (engine.simulation.walkthrough.PRESETS).
   `set_contacts([(label, contact_id or None)])` fills the contact chooser (None: an
   invented contact). "Walk through" emits `run_requested(preset_key, contact_id or None)`;
   the owner runs it off the GUI thread and calls `set_running(True)`, `set_progress(f)`,
   then `show_timeline(lines)` or `show_error(reason)` (both end the run). While running,
   "Stop" emits `cancel_requested()`.
-- The timeline is `engine.walkthrough.walk_through`'s lines: one row per line, with the
+- The timeline is `engine.simulation.walkthrough.walk_through`'s lines: one row per line, with the
   time since the start, an icon for its kind, the step's name and the plain-words
   explanation. Clicking an email row emits `email_clicked(line)` (the owner previews
   it); clicking any step row emits `step_clicked(node_id)`.

@@ -21,7 +21,7 @@ def register(commands) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from engine.audiences import audience_names
+    from engine.contacts.audiences import audience_names
     from engine.db import open_database
 
     names = audience_names(open_database(args.db))
@@ -30,7 +30,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from engine.audiences import export_audience_csv
+    from engine.contacts.audiences import export_audience_csv
     from engine.db import open_database
 
     try:

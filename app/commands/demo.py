@@ -1,7 +1,7 @@
 """`demo [--contacts N]`: fill an empty database with the demo shop "Juniper & Oak".
 
 The shop has ~40 products, N customers (default 500) with three months of history, and
-the six starter journeys as drafts; see engine/demo.py. A database that already holds
+the six starter journeys as drafts; see engine/demo/shop.py. A database that already holds
 data is left alone (exit 1): demo customers never mix with real ones, so point `--db` at
 a new file instead. Exit codes: 0 created, 1 refused, 2 usage errors.
 """
@@ -46,7 +46,7 @@ def register(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from engine.clock import SystemClock
-    from engine.demo import DEMO_SEED, DemoRefused, create_demo
+    from engine.demo.shop import DEMO_SEED, DemoRefused, create_demo
 
     db = open_db(args)
     try:

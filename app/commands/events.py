@@ -45,6 +45,6 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.contacts.events_import import import_events_jsonl
+    from engine.intake.events_file import import_events_jsonl
 
     return run_file_import(args, import_events_jsonl, value_header="contact")

@@ -62,7 +62,7 @@ def _open(args):
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from engine.journey_store import list_journeys
+    from engine.journey.store import list_journeys
 
     database = _open(args)
     with database.session() as session:
@@ -81,8 +81,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from engine.clock import SystemClock
-    from engine.journey_file import read_journey_file
-    from engine.journey_store import save_draft
+    from engine.journey.file_format import read_journey_file
+    from engine.journey.store import save_draft
 
     if not args.file.is_file():
         raise UsageError(f"no such file: {args.file}")
@@ -105,8 +105,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from engine.journey_file import dump_document, write_journey_file
-    from engine.journey_store import draft_document, find_journey
+    from engine.journey.file_format import dump_document, write_journey_file
+    from engine.journey.store import draft_document, find_journey
 
     database = _open(args)
     with database.session() as session:
@@ -173,8 +173,8 @@ def _publish_blockers(args: argparse.Namespace) -> list[str]:
     """What refuses publishing besides validation: a missing postal address for marketing
     email. Example sender or postal addresses are only flagged in the app, never here."""
     from engine.db import open_database
-    from engine.document import JourneyDocument
-    from engine.journey_store import find_journey
+    from engine.journey.document import JourneyDocument
+    from engine.journey.store import find_journey
     from engine.runtime.publish_preview import publish_blockers
 
     database = open_database(args.db)

@@ -37,7 +37,7 @@ def run_rotate(args: argparse.Namespace) -> int:
     if not args.yes:
         raise UsageError("links rotate-secret needs --yes. " + WARNING)
     from engine.db import open_database
-    from engine.link_secret import rotate_link_secret
+    from engine.credentials.link_secret import rotate_link_secret
 
     database = open_database(args.db)
     try:

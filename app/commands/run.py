@@ -4,7 +4,7 @@ until SIGINT or SIGTERM, then a clean shutdown.
 Start order: the engine runner first (it takes the database's runner lock: a second
 `run` on the same SQLite file stops here), then delivery (its first drain turns sends a
 crash interrupted into `uncertain`), then the HTTP server, the tracking self-test of the
-public URL (engine.tracking: emails are untracked until it passes) and the mailbox reader. Shutdown is the reverse: the
+public URL (engine.messaging.tracking: emails are untracked until it passes) and the mailbox reader. Shutdown is the reverse: the
 server finishes the requests in progress and writes the events it accepted, delivery
 finishes the message in hand and puts the rest of its batch back in the queue, the
 runner finishes its tick and releases the lock.
@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.runtime.quiet_logs import demote_routine_logs
     from engine.runtime.runner import EngineRunner, RunnerLocked
     from engine.runtime.services import EngineServices
-    from engine.services_start import start_services
+    from engine.runtime.services_start import start_services
 
     smtp, password, bind, public_url = _check_arguments(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

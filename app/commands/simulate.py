@@ -48,12 +48,12 @@ def register(commands) -> None:
 def _setup(args: argparse.Namespace):
     from pydantic import ValidationError
 
-    from engine.document import QuietHours
+    from engine.journey.document import QuietHours
     from engine.errors import InputError
     from engine.messaging.lint import lint_template
     from engine.runtime.schedule import zone
     from engine.settings import FrequencyCap
-    from engine.simulate import UNSET, SimulationSetup, parse_start, parse_until
+    from engine.simulation.simulate import UNSET, SimulationSetup, parse_start, parse_until
 
     for path in [*args.journeys, args.contacts, args.events, args.products]:
         if path is not None and not path.is_file():
@@ -108,7 +108,7 @@ def _human(line: dict) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from engine.errors import InputError
-    from engine.simulate import simulate
+    from engine.simulation.simulate import simulate
 
     setup = _setup(args)
     try:

@@ -143,8 +143,8 @@ def _template(database, journey: str | None, key: str):
     from sqlalchemy import select
 
     from engine.db.models import Template
-    from engine.document import EmailTemplate, JourneyDocument
-    from engine.journey_store import find_journey
+    from engine.journey.document import EmailTemplate, JourneyDocument
+    from engine.journey.store import find_journey
 
     with database.session() as session:
         if journey:

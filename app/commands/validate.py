@@ -24,7 +24,7 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.journey_file import read_journey_file
+    from engine.journey.file_format import read_journey_file
     from engine.messaging.lint import lint_template
 
     missing = [str(f) for f in args.files if not f.is_file()]

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.document import JourneyDocument, NodeData
+from engine.journey.document import JourneyDocument, NodeData
 from engine.nodes import REGISTRY
 
 Edge = tuple[str, str, str]

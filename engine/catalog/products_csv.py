@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 
 from engine.contacts.columns import squash
-from engine.csv_records import csv_records
+from engine.files.csv_records import csv_records
 from engine.contacts.report import RejectedRow, plural, read_text
 from engine.db.database import Database
 from engine.db.models import Product

@@ -8,7 +8,7 @@ to the same contacts, attributes and consent state. A file path is written as UT
 byte-order mark, so Excel shows accents right; an open text file is written as it is.
 Attribute values that are not text (set through the API) are written as JSON and come back
 from an import as text. Every cell that a spreadsheet would run as a formula (`=`, `+`,
-`-`, `@`, tab, CR first) gets a leading apostrophe (`engine.csv_formula`, the OWASP rule);
+`-`, `@`, tab, CR first) gets a leading apostrophe (`engine.files.csv_formula`, the OWASP rule);
 the import removes it again, so the round trip is unchanged. `raw=True` writes cells as
 they are (for tools that are not spreadsheets).
 """
@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from sqlalchemy import select
 
 from engine.contacts.columns import EXPORT_COLUMNS
-from engine.csv_formula import neutralise
+from engine.files.csv_formula import neutralise
 from engine.contacts.store import CONSENT_PURPOSE
 from engine.db.database import Database
 from engine.db.models import Consent, Contact

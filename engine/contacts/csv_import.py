@@ -33,8 +33,8 @@ from engine.contacts import fields as clean
 from engine.contacts.columns import FIELD_LABELS, standard_field
 from engine.contacts.emails import normalise_email
 from engine.contacts.lists import add_to_list
-from engine.csv_formula import restore
-from engine.csv_records import csv_records
+from engine.files.csv_formula import restore
+from engine.files.csv_records import csv_records
 from engine.contacts.report import RejectedRow, plural, read_text
 from engine.contacts.store import ConsentChange, ContactChange, apply_contact_changes
 from engine.db.database import Database

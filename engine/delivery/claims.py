@@ -13,7 +13,7 @@ Contract (the states are DESIGN.md §5's):
   same transaction.
 - `settle(session, results)` writes what happened to claimed messages: `sent` (sent_at),
   `failed` with the next retry time or for good (results.py decides), `bounced` (and an
-  `email_bounced` event for the contact through `engine.intake.record_events`, which
+  `email_bounced` event for the contact through `engine.intake.events.record_events`, which
   suppresses it: only when the address bounced is still the contact's), `uncertain`, or
   back to `queued` untouched (`release`: claimed but never handed to SMTP).
 - `recover_interrupted(session, now, expired_only)` turns `sending` rows into
@@ -36,7 +36,7 @@ from engine.db.models import Consent, Contact, Message, MessageStatus
 from engine.delivery.mime import Outgoing
 from engine.delivery.results import SendResult, retry_delay
 from engine.errors import TrellisError
-from engine.intake import EMAIL_BOUNCED, EventInput, record_events
+from engine.intake.events import EMAIL_BOUNCED, EventInput, record_events
 from engine.runtime.guards import check_consent, check_suppression
 from engine.settings import AppSettings
 

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine import keychain
+from engine.credentials import keychain
 from engine.db.models import Setting
 from engine.errors import TrellisError
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from engine import keychain
+from engine.credentials import keychain
 from engine.delivery.smtp_settings import SmtpSettings
 from engine.errors import TrellisError
 

@@ -51,8 +51,8 @@ FIELD_LABELS = {
     "reply_to": "Reply-to", "postal_address": "Postal address",
 }
 _EXAMPLE = AppSettings()
-#: the demo shop's made-up address (engine.demo.SHOP_SETTINGS; a test keeps them equal,
-#: engine.demo itself is too heavy to import for one string)
+#: the demo shop's made-up address (engine.demo.shop.SHOP_SETTINGS; a test keeps them equal,
+#: engine.demo.shop itself is too heavy to import for one string)
 DEMO_POSTAL_ADDRESS = "48 Alder Street, Portland, OR 97205, USA"
 #: the example values a new database starts with (AppSettings' defaults)
 EXAMPLE_VALUES = {"sender_email": _EXAMPLE.sender_email,

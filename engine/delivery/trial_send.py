@@ -27,13 +27,13 @@ from engine.db.models import Contact
 from engine.delivery.mime import Sender, wire_address
 from engine.delivery.smtp_settings import SmtpSettings
 from engine.delivery.transport import DeliveryError, SmtpConnection
-from engine.document import EmailTemplate
+from engine.journey.document import EmailTemplate
 from engine.errors import InputError
 from engine.messaging.compose import build_mime, message_id
 from engine.messaging.providers import build_render_context
 from engine.messaging.render import render_email
 from engine.messaging.tokens import LinkBuilder, get_or_create_secret
-from engine.tracking import unsubscribe_address
+from engine.messaging.tracking import unsubscribe_address
 from engine.settings import load_settings
 
 TEST_KEY_PREFIX = "test:"
@@ -80,7 +80,7 @@ def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: Em
         if contact is None:
             raise LookupError(f"there is no contact {email!r}")
         settings = load_settings(session)
-        # public_url None: as a reader gets it while tracking is off (engine.tracking)
+        # public_url None: as a reader gets it while tracking is off (engine.messaging.tracking)
         links = LinkBuilder(public_url, secret, unsubscribe_address(session, settings))
         contact_id = contact.id
         context = build_render_context(session, contact, now=now, links=links, message_key=key)

@@ -36,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from engine import keychain
+from engine.credentials import keychain
 from engine.db.database import APP_NAME, Database
 from engine.db.models import Setting
 from engine.messaging.inserts import insert_if_absent

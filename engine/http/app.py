@@ -4,7 +4,7 @@ Contract: `create_app(database, clock, wake)` returns an ASGI app serving
 - `POST /v1/events`, `POST /v1/contacts` (intake_routes.py, API key required),
 - `GET /o/…`, `GET /c/…`, `GET|POST /u/…`, `GET /v/…` (link_routes.py, signed tokens),
 - `GET /health` (`{"status": "ok"}`, or 503 when the database does not answer; with
-  `?nonce=N` also `"proof"`, engine.tracking.health_proof of N with the link secret, which
+  `?nonce=N` also `"proof"`, engine.messaging.tracking.health_proof of N with the link secret, which
   the tracking self-test checks),
 - `GET /openapi.json`. No interactive docs page: it would load scripts from a CDN.
 `wake` is called after events were recorded (the engine runner's `wake`); it must be
@@ -35,7 +35,7 @@ from engine.db.database import Database
 from engine.http import intake_routes, link_routes
 from engine.http.bodies import HttpProblem, problem_response
 from engine.http.context import MAX_BODY_BYTES, HttpContext, log
-from engine.tracking import health_proof
+from engine.messaging.tracking import health_proof
 
 #: FastAPI ≥ 0.16x traces every request with OpenTelemetry when it is installed; a desktop
 #: app exports nothing, and the tracing costs as much as parsing the request
@@ -80,7 +80,7 @@ def create_app(database: Database, clock: Clock, wake: Callable[[], None], *,
             log.warning("health check: the database does not answer: %s", error)
             return JSONResponse({"status": "unavailable", "database": "error"}, status_code=503)
         answer = {"status": "ok", "database": "ok"}
-        if nonce:  # the tracking self-test (engine.tracking): prove it is this database
+        if nonce:  # the tracking self-test (engine.messaging.tracking): prove it is this database
             answer["proof"] = health_proof(context.link_secret(), nonce[:200])
         return JSONResponse(answer)
 

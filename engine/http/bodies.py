@@ -4,7 +4,7 @@ Contract:
 - `read_body(request, limit)` returns the body or raises `HttpProblem(413)` as soon as the
   declared or received size passes `limit` (the rest is not read into memory).
 - `decode_json(body)` returns the decoded JSON or raises `HttpProblem(422)` saying where
-  it is broken. It applies `engine.strict_json` (the rule for files too): no NaN or
+  it is broken. It applies `engine.files.strict_json` (the rule for files too): no NaN or
   Infinity, no nesting past its depth, no giant integers, no NUL or lone surrogate in
   text (PostgreSQL cannot store NUL; nothing can encode a lone surrogate): better a clear
   422 now than a server error at the database. The literal text backslash-u-0000 is fine.
@@ -20,7 +20,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from engine import strict_json
+from engine.files import strict_json
 
 MAX_ERRORS = 50
 
@@ -77,7 +77,7 @@ def decode_json(body: bytes) -> Any:
         message = (f"the body is not valid JSON: {reason} "
                    f"(line {problem.line}, column {problem.column})")
         raise HttpProblem(422, message, [field_error(["body"], message, "json_invalid")]) from None
-    # The rule the CLI applies to files too (engine.strict_json): no NUL, no lone surrogate.
+    # The rule the CLI applies to files too (engine.files.strict_json): no NUL, no lone surrogate.
     found = strict_json.text_problem(data)
     if found is not None:
         where, reason = found

@@ -4,7 +4,7 @@ Contract: `EventWriter(database, clock, on_written)`; `start()` / `stop()` (stop
 what is queued, then ends). `await writer.write(items)` returns once the request's events
 are committed, or raises `WriteFailed` when they could not be (nothing of that request was
 stored). Requests that arrive while a transaction runs are written together in the next
-one (up to `max_events`), through `engine.intake.record_events`, so each request is all
+one (up to `max_events`), through `engine.intake.events.record_events`, so each request is all
 or nothing and a burst of single-event requests costs a few transactions, not one each.
 If a group's transaction fails (a unique-email race with another writer, a busy
 database), it is retried; if it still fails, each request of the group is tried on its
@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.clock import Clock
 from engine.db.database import Database
-from engine.intake import EventInput, record_events
+from engine.intake.events import EventInput, record_events
 
 log = logging.getLogger("trellis.http")
 MAX_EVENTS = 20_000

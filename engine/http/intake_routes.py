@@ -4,11 +4,11 @@ Contract:
 - Both need `Authorization: Bearer <API key>` (401 otherwise, with `WWW-Authenticate`).
 - `/v1/events` takes one event object or a JSON array of them, each as in the events
   file: `{"contact": email, "name": text, "properties": {...}, "at": ISO 8601 with zone}`;
-  an unknown email creates the contact. Every event is checked (engine.intake.parse_event)
+  an unknown email creates the contact. Every event is checked (engine.intake.events.parse_event)
   before anything is written, and all are written in one transaction: one bad event means
   a 422 naming each bad one (`[3]: "name" is missing`) and nothing stored. 202
   `{"recorded": n}` on success, after which the engine is woken.
-- `/v1/contacts` upserts one contact (engine.intake.record_contact_upsert): 201 when
+- `/v1/contacts` upserts one contact (engine.intake.events.record_contact_upsert): 201 when
   created, 200 when updated, `{"contact_id", "created"}`; 422 naming the field.
 - A body over the limit is 413 and is not read further; broken JSON is 422. When the
   database cannot store them: 503 with `Retry-After`, nothing stored.
@@ -31,7 +31,7 @@ from engine.http.bodies import HttpProblem, decode_json, field_error, read_body
 from engine.http.context import HttpContext, http_context
 from engine.http.event_writer import ATTEMPTS, WriteFailed
 from engine.http.schemas import CONTACT_BODY, EVENTS_BODY, INTAKE_RESPONSES
-from engine.intake import EventInput, parse_event, record_contact_upsert
+from engine.intake.events import EventInput, parse_event, record_contact_upsert
 
 router = APIRouter(prefix="/v1", tags=["intake"])
 SOURCE = "api"

@@ -8,7 +8,7 @@ its kind gets 404 and changes nothing):
 - `GET /u/{token}`: a page asking to confirm, with a button. It changes nothing.
 - `POST /u/{token}`: unsubscribes (RFC 8058 one-click: the body `List-Unsubscribe=One-Click`
   as form data; no cookies, no redirect; the confirm page posts the same): records an
-  `unsubscribed` event through engine.intake, which sets the contact's status and records
+  `unsubscribed` event through engine.intake.events, which sets the contact's status and records
   the consent withdrawal with its evidence (message key, IP address, user agent, how). A
   contact already unsubscribed gets the same answer and no second record.
 - `GET /v/{token}`: the email's HTML as stored in the outbox.
@@ -36,7 +36,7 @@ from engine.http import pages
 from engine.http.bodies import read_body
 from engine.http.context import MAX_FORM_BYTES, HttpContext, http_context
 from engine.http.schemas import NOT_FOUND
-from engine.intake import UNSUBSCRIBED, EventInput, record_events
+from engine.intake.events import UNSUBSCRIBED, EventInput, record_events
 from engine.messaging import tokens
 from engine.messaging.providers import load_shop
 

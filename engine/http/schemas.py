@@ -2,7 +2,7 @@
 
 The routes read their bodies themselves (size limit first, then strict JSON, then the
 same checks as every other intake path), so the schema is declared here rather than
-derived from pydantic models; it documents exactly what engine.intake accepts.
+derived from pydantic models; it documents exactly what engine.intake.events accepts.
 """
 
 from __future__ import annotations

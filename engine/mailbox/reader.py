@@ -40,7 +40,7 @@ from engine.db.database import Database
 from engine.db.models import Contact, ContactStatus, MailboxMessage, Setting
 from engine.delivery.trial_send import is_test_key
 from engine.errors import InputError, TrellisError
-from engine.intake import EMAIL_BOUNCED, SPAM_COMPLAINT, UNSUBSCRIBED, EventInput, record_events
+from engine.intake.events import EMAIL_BOUNCED, SPAM_COMPLAINT, UNSUBSCRIBED, EventInput, record_events
 from engine.mailbox import classify as kinds
 from engine.mailbox.settings import MailboxSettings
 from engine.messaging.tokens import get_or_create_secret

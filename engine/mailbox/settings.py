@@ -21,7 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine import keychain
+from engine.credentials import keychain
 from engine.db.models import Setting
 from engine.delivery.password import NoKeychain
 from engine.errors import TrellisError

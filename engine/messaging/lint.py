@@ -33,7 +33,7 @@ from typing import Collection, Iterator
 from jinja2 import nodes
 from jinja2.meta import find_undeclared_variables
 
-from engine.document import EmailTemplate
+from engine.journey.document import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.bounds import TOO_LARGE, TOO_SLOW
 from engine.messaging.constants import check_constant_parts

@@ -31,7 +31,7 @@ from pathlib import Path
 from jinja2 import Template, nodes
 from markupsafe import Markup
 
-from engine.document import EmailTemplate
+from engine.journey.document import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.compose import RenderedEmail, inline_css
 from engine.messaging.context import RenderContext

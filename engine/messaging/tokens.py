@@ -12,7 +12,7 @@ Contract:
   is purged.
 - `LinkBuilder(public_url, secret, mailbox=None)` makes the URLs the HTTP server answers:
   `/o/{token}`, `/c/{token}`, `/u/{token}`, `/v/{token}`. With `public_url=None` (tracking
-  off: engine.tracking decided no reader can reach this server) it makes no web link at
+  off: engine.messaging.tracking decided no reader can reach this server) it makes no web link at
   all: `tracked` is False, `unsubscribe_url` is the signed `mailto:` (the mailbox reader
   acts on it), `view_url` is empty, and nothing may be rewritten.
 - `unsubscribe_mailto(address, key, contact)` is `mailto:address?subject=unsubscribe

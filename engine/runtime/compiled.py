@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.db.models import JourneyRow, JourneyStatus, JourneyVersion
-from engine.document import EmailTemplate, JourneyDocument, JourneySettings
-from engine.journey import Journey
+from engine.journey.document import EmailTemplate, JourneyDocument, JourneySettings
+from engine.journey.model import Journey
 from engine.nodes import NodeSpec
 
 

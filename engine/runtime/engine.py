@@ -23,7 +23,7 @@ from engine.clock import Clock
 from engine.db.database import Database
 from engine.db.models import Contact, Enrollment, JourneyStatus
 from engine.errors import TrellisError
-from engine.journey_store import find_journey
+from engine.journey.store import find_journey
 from engine.runtime import publish as publishing
 from engine.runtime.advance import Stopped, advance
 from engine.runtime.compiled import VersionCache

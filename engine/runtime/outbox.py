@@ -7,7 +7,7 @@ lock is held.
 
 Contract: `compose_email(step, template, category, public_url)` returns the row to insert:
 `queued` with subject, HTML (CSS inlined, links tracked when `public_url` is set — only
-when engine.tracking found it reachable — else links as written) and text, or `failed` with the
+when engine.messaging.tracking found it reachable — else links as written) and text, or `failed` with the
 render error as `last_error` — one contact's bad data fails one message, never the batch.
 The row's `idempotency_key` is the step's (enrollment, node, visit), unique in the table,
 and `headers` carries what delivery needs to build the MIME message (from name,
@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.db.models import Event
-from engine.document import EmailTemplate
+from engine.journey.document import EmailTemplate
 from engine.messaging.providers import (
     CommerceHistory, build_render_context, in_own_transaction, load_shop,
 )
@@ -33,7 +33,7 @@ from engine.messaging.recommendations import Catalog
 from engine.messaging.render import render_email
 from engine.messaging.templates import TEXT, RenderError, compile_template, render
 from engine.messaging.tokens import LinkBuilder, get_or_create_secret
-from engine.tracking import unsubscribe_address
+from engine.messaging.tracking import unsubscribe_address
 from engine.messaging.values import Record
 
 
@@ -89,7 +89,7 @@ def compose_email(step, template: EmailTemplate, category: str, *,
     headers = {
         "from_name": rendered.from_name,
         "preheader": rendered.preheader,
-        # the web link only when a reader can open it (engine.tracking decided)
+        # the web link only when a reader can open it (engine.messaging.tracking decided)
         "list_unsubscribe": context.unsubscribe_url if links.tracked else None,
         "list_unsubscribe_mailto": links.unsubscribe_mailto(
             links.mailbox, key, run.contact_id),

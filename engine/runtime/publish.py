@@ -26,11 +26,11 @@ from engine.db.models import (
     JourneyVersion,
     StepLog,
 )
-from engine.document import JourneyDocument
+from engine.journey.document import JourneyDocument
 from engine.errors import TrellisError
-from engine.journey import Journey
-from engine.journey_store import draft_document
-from engine.validation import ERROR, Problem, TemplateLinter, validate_journey
+from engine.journey.model import Journey
+from engine.journey.store import draft_document
+from engine.journey.validation import ERROR, Problem, TemplateLinter, validate_journey
 
 
 class PublishRefused(TrellisError):

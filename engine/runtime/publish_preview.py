@@ -34,11 +34,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Contact, ContactList, ContactStatus, Event, ListMembership
-from engine.document import JourneyDocument, NodeData
+from engine.journey.document import JourneyDocument, NodeData
 from engine.nodes import REGISTRY
 from engine.nodes.common import WEEKDAYS
 from engine.settings import AppSettings, load_settings
-from engine.timeline_words import step_title
+from engine.simulation.timeline_words import step_title
 
 EVENT_WINDOW = timedelta(days=7)
 TIMING = {"flow.delay", "flow.wait_until", "flow.wait_event"}
@@ -245,7 +245,7 @@ def _email_steps(session: Session, document: JourneyDocument, now: datetime
 
 def _subject(session: Session, template, now: datetime) -> str:
     from engine.messaging.templates import RenderError
-    from engine.preview import render_preview
+    from engine.messaging.preview import render_preview
 
     try:
         return render_preview(template, now=now, session=session).subject

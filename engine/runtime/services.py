@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.document import EmailTemplate, QuietHours
+from engine.journey.document import EmailTemplate, QuietHours
 from engine.runtime.compiled import CompiledJourney
 from engine.settings import AppSettings, FrequencyCap
 
@@ -23,7 +23,7 @@ UNSET: Any = object()
 @dataclass
 class EngineServices:
     #: the public base URL for links in emails (unsubscribe, tracking); None: tracking off,
-    #: links as written and a mailto unsubscribe. Set only from engine.tracking's decision.
+    #: links as written and a mailto unsubscribe. Set only from engine.messaging.tracking's decision.
     public_url: str | None = None
     #: overrides (simulate)
     quiet_hours_override: Any = UNSET

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.cli import main
 from engine.db import open_database
 from engine.db.models import Contact
-from engine.intake import parse_event, record_events
+from engine.intake.events import parse_event, record_events
 from engine.clock import SystemClock
 from tests.engine import mailbox_mail as mail
 from tests.imap_server import skip_reason, start_dovecot

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.cli import main
 from engine.contacts.test_contacts import test_contacts as listed
 from engine.db import open_database
-from engine.intake import record_contact_upsert
+from engine.intake.events import record_contact_upsert
 
 
 def _contacts(db_url, clock, *emails):

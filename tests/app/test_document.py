@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from app.journey_document import JourneyDocument
-from engine.journey import Journey
+from engine.journey.model import Journey
 from tests.widgets.canvas_helpers import EXAMPLE, normalised
 
 
@@ -177,7 +177,7 @@ def test_loading_replaces_the_journey_and_forgets_the_history(document, tmp_path
     fresh = Journey("Other")
     fresh.add_node("trigger.manual", node_id="start")
     path = tmp_path / "other.journey.json"
-    from engine.journey_file import write_journey_file
+    from engine.journey.file_format import write_journey_file
 
     write_journey_file(fresh, path)
     problems = document.load(path)  # unfinished, but a draft may be

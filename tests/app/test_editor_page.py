@@ -19,8 +19,8 @@ from app.starters import list_starters
 from app.theme import ThemeController
 from engine.clock import VirtualClock
 from engine.db.models import JourneyRow
-from engine.journey_drafts import load_draft
-from engine.journey_file import read_journey_file
+from engine.journey.drafts import load_draft
+from engine.journey.file_format import read_journey_file
 from engine.settings import load_settings
 from tests.engine.harness import Harness
 from widgets.email_preview import prepare_web_engine

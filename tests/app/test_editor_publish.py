@@ -13,7 +13,7 @@ from app.main_window import MainWindow
 from app.theme import ThemeController
 from engine.clock import VirtualClock
 from engine.db.models import Enrollment, JourneyRow, JourneyVersion
-from engine.journey_drafts import store_draft
+from engine.journey.drafts import store_draft
 from tests.engine.harness import Harness
 from tests.engine.journeys import abandoned_cart
 

@@ -123,7 +123,7 @@ def test_the_app_tracks_only_after_the_self_test_and_reads_the_mailbox(qtbot, db
     import pytest as _pytest
 
     from engine.mailbox.settings import MailboxSettings, save_mailbox_settings
-    from engine.tracking import TrackingSettings, save_tracking_settings
+    from engine.messaging.tracking import TrackingSettings, save_tracking_settings
     from tests.imap_server import skip_reason, start_dovecot
     from tests.smtp_sink import free_port
 

@@ -134,7 +134,7 @@ def test_the_window_is_built_without_the_engine_server_or_editor_modules(tmp_pat
         "window.first_run.expect()\n"
         "window.show()\n"
         "heavy = ['fastapi', 'uvicorn', 'engine.runtime.engine', 'app.editor_page',\n"
-        "         'widgets.canvas.scene', 'engine.demo', 'apscheduler']\n"
+        "         'widgets.canvas.scene', 'engine.demo.shop', 'apscheduler']\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,

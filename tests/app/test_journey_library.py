@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app.starters import list_starters
 from engine.db.models import JourneyRow, JourneyStatus
-from engine.journey_drafts import load_draft
-from engine.journey_library import (
+from engine.journey.drafts import load_draft
+from engine.journey.library import (
     JourneyLibraryError,
     archive_journey,
     delete_journey,
@@ -117,8 +117,8 @@ def test_a_taken_name_is_refused_and_nothing_changes(window, db, monkeypatch):
 
 
 def test_rules_of_the_library_in_the_engine(db):
-    from engine.document import JourneyDocument
-    from engine.journey_store import save_draft
+    from engine.journey.document import JourneyDocument
+    from engine.journey.store import save_draft
 
     with db.session() as session:
         row = save_draft(session, JourneyDocument(name="Live one"), now=NOW)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.main_window import MainWindow
 from app.theme import ThemeController
 from engine.db.models import JourneyRow
-from engine.demo import create_demo
+from engine.demo.shop import create_demo
 from engine.settings import AppSettings, load_settings, save_settings
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QSettings
 from app.engine_host import EngineHost
 from app.main_window import MainWindow
 from app.theme import ThemeController
-from engine.tracking import TrackingMode
+from engine.messaging.tracking import TrackingMode
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from app.theme import ThemeController
 from engine.db.models import Message, Template
 from engine.delivery.smtp_settings import load_smtp_settings
 from engine.delivery.trial_send import TEST_HEADER
-from engine.intake import record_contact_upsert
+from engine.intake.events import record_contact_upsert
 from engine.settings import load_settings
 from tests.smtp_sink import SmtpSink, free_port
 
@@ -73,7 +73,7 @@ def test_bad_input_is_named_per_field_and_nothing_is_saved(window, db, qtbot):
     # a password with no keychain on this machine: said on the password field, nothing saved
     _fill(section, port="587", sender_email="hello@myshop.com", sender_name="My Shop",
           reply_to="", username="me@myshop.com", password="secret")
-    from engine.keychain import keychain_available
+    from engine.credentials.keychain import keychain_available
     qtbot.mouseClick(section.save_button, Qt.MouseButton.LeftButton)
     if not keychain_available():
         assert "no keychain" in section.errors["password"].text()

@@ -19,7 +19,7 @@ from app.cli import SUFFIX, split_journey_files
 from app.single_instance import (
     InstanceServer, database_identity, launch_message, send_to_running, server_name,
 )
-from engine import journey_file
+from engine.journey import file_format as journey_file
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "abandoned-cart.journey.json"

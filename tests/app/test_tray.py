@@ -16,8 +16,8 @@ from app.engine_host import RUNNING, STOPPED, EngineHost
 from app.main_window import MainWindow
 from app.theme import ThemeController
 from app.tray import BACKGROUND, CLOSE_KEY, QUIT, BackgroundTray, live_journeys
-from engine.journey_drafts import store_draft
-from engine.journey_file import read_journey_file
+from engine.journey.drafts import store_draft
+from engine.journey.file_format import read_journey_file
 
 STARTER = Path(__file__).resolve().parents[2] / "resources" / "journeys" / "abandoned-cart.journey.json"
 

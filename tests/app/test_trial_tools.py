@@ -15,10 +15,10 @@ from app.main_window import MainWindow
 from app.theme import ThemeController
 from engine.clock import SystemClock
 from engine.db.models import Contact, Event, Message, StepLog
-from engine.demo import STARTER_JOURNEYS
-from engine.intake import record_contact_upsert
-from engine.journey_file import read_journey_file
-from engine.journey_store import save_draft
+from engine.demo.shop import STARTER_JOURNEYS
+from engine.intake.events import record_contact_upsert
+from engine.journey.file_format import read_journey_file
+from engine.journey.store import save_draft
 from engine.messaging.lint import lint_template
 from engine.runtime.engine import Engine
 from widgets.trial_event_dialog import TestEventDialog, read_value

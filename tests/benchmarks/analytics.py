@@ -15,7 +15,7 @@ with the catch-up (`catch_up_s`) and prints ONE JSON line:
 - `canvas_overlay_ms`: `canvas_figures` of one journey (median of 7), and
   `canvas_overlay_plain_ms`: per step reached from step_log and per email sent/opens/
   clicks from message and event by plain SQL (one run);
-- `intake_ratio_with_rollups`: events per second taken in through `engine.intake.record_events`
+- `intake_ratio_with_rollups`: events per second taken in through `engine.intake.events.record_events`
   (batches of 500, as the HTTP intake) with the catch-up folding them, over without:
   `intake_events_per_s`, `intake_with_rollups_events_per_s`;
 - `build_s`, `catch_up_s`, `rows` (enrollments, step_logs, messages, events).
@@ -40,7 +40,7 @@ from engine.analytics.raw import raw_report
 from engine.analytics.report import journey_report
 from engine.analytics.settings import AnalyticsSettings
 from engine.db import open_database
-from engine.intake import EventInput, record_events
+from engine.intake.events import EventInput, record_events
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 JOURNEYS = 20

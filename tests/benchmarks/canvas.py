@@ -33,8 +33,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from engine.journey import Journey  # noqa: E402
-from engine.journey_file import read_journey_file, write_journey_file  # noqa: E402
+from engine.journey.model import Journey  # noqa: E402
+from engine.journey.file_format import read_journey_file, write_journey_file  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "docs" / "examples" / "abandoned-cart.journey.json"

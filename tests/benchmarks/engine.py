@@ -29,9 +29,9 @@ from sqlalchemy import func, insert, select
 from engine.clock import VirtualClock
 from engine.db import open_database
 from engine.db.models import Contact, Enrollment, JourneyRow, Message
-from engine.intake import EventInput, record_events
-from engine.journey import Journey
-from engine.journey_store import save_draft
+from engine.intake.events import EventInput, record_events
+from engine.journey.model import Journey
+from engine.journey.store import save_draft
 from engine.runtime.engine import Engine
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

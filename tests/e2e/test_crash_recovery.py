@@ -15,8 +15,8 @@ from sqlalchemy import func, insert, select
 from engine.clock import SystemClock
 from engine.db import open_database
 from engine.db.models import Contact, Enrollment, JourneyRow, StepLog
-from engine.journey import Journey
-from engine.journey_store import save_draft
+from engine.journey.model import Journey
+from engine.journey.store import save_draft
 from engine.runtime.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[2]

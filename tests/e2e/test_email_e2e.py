@@ -28,9 +28,9 @@ from engine.clock import SystemClock
 from engine.db import open_database
 from engine.db.models import Contact, Message, StepLog
 from engine.http.api_key import ensure_api_key
-from engine.intake import parse_event, record_events
-from engine.journey import Journey
-from engine.journey_store import save_draft
+from engine.intake.events import parse_event, record_events
+from engine.journey.model import Journey
+from engine.journey.store import save_draft
 from engine.runtime.engine import Engine
 from engine.settings import AppSettings, load_settings, save_settings
 from tests.smtp_sink import SmtpSink, free_port

@@ -17,7 +17,7 @@ from urllib.parse import unquote
 from sqlalchemy import select
 
 from engine.db.models import Message
-from engine.journey import Journey
+from engine.journey.model import Journey
 from engine.messaging.tokens import UNSUBSCRIBE, find_unsubscribe_token, get_or_create_secret, verify
 from tests.e2e.test_email_e2e import SENDER, prepare, start_runner, stop_runner, wait_until
 from tests.smtp_sink import SmtpSink, free_port
@@ -49,7 +49,7 @@ def _everything(mail) -> str:
 
 def _check_untracked(tmp_path, name: str, public_url: str | None) -> None:
     db_url, database = prepare(tmp_path / name, _journey())
-    from engine.intake import parse_event, record_events
+    from engine.intake.events import parse_event, record_events
     from engine.clock import SystemClock
 
     with database.session() as session:

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from engine.db.models import Contact, Enrollment, Message, StepLog
-from engine.intake import parse_event, record_events, record_contact_upsert
-from engine.journey import Journey
-from engine.journey_store import save_draft
+from engine.intake.events import parse_event, record_events, record_contact_upsert
+from engine.journey.model import Journey
+from engine.journey.store import save_draft
 from engine.runtime.engine import Engine
 from engine.settings import AppSettings, load_settings, save_settings
 

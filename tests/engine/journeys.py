@@ -1,6 +1,6 @@
 """Journeys built in code for tests."""
 
-from engine.journey import Journey
+from engine.journey.model import Journey
 
 CART_EMAIL = {
     "key": "cart-reminder",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from engine.delivery.smtp_settings import parse_smtp_url
 from engine.delivery.worker import DeliveryWorker
-from engine.journey import Journey
+from engine.journey.model import Journey
 from engine.runtime.services import EngineServices
 from tests.engine.harness import Harness
 

@@ -12,7 +12,7 @@ from engine.contacts.csv_export import export_contacts_csv
 from engine.contacts.csv_import import import_contacts_csv
 from engine.db import open_database
 from engine.db.models import Consent, Contact
-from engine.intake import record_contact_upsert
+from engine.intake.events import record_contact_upsert
 
 SOURCE_CSV = (
     "Email,First Name,Last Name,Timezone,Language,Country,Lead Score,Status,Consent,Consent Date,"

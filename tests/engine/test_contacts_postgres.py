@@ -66,7 +66,7 @@ def test_import_update_and_round_trip(pg, clock, tmp_path):
 
 
 def test_events_ids_in_order_and_reserved_names(pg, clock):
-    from engine.intake import EventInput, record_contact_upsert, record_events
+    from engine.intake.events import EventInput, record_contact_upsert, record_events
 
     items = [EventInput(f"c{i % 50}@example.com", f"e{i}", {"i": i}, T0) for i in range(3000)]
     items.append(EventInput("c1@example.com", "unsubscribed", {"source": "link"}, T0))

@@ -17,8 +17,8 @@ from engine.delivery import claims
 from engine.delivery.pacing import Pacer
 from engine.delivery.results import RETRY_DELAYS, classify, retry_delay
 from engine.errors import TrellisError
-from engine.intake import parse_event, record_events
-from engine.journey import Journey
+from engine.intake.events import parse_event, record_events
+from engine.journey.model import Journey
 from engine.messaging.compose import message_id
 from tests.engine.mail_harness import PUBLIC_URL, email_journey, mail_harness, queue_emails, worker_for
 from tests.smtp_sink import SmtpSink

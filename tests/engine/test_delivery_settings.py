@@ -18,8 +18,8 @@ from engine.delivery.smtp_settings import (
 )
 from engine.delivery.transport import DeliveryError, test_connection
 from engine.delivery.trial_send import TEST_HEADER, send_test
-from engine.document import EmailTemplate
-from engine.keychain import keychain_available
+from engine.journey.document import EmailTemplate
+from engine.credentials.keychain import keychain_available
 from tests.smtp_sink import SmtpSink
 
 

@@ -24,8 +24,8 @@ from engine.db.models import (
     ListMembership,
     Product,
 )
-from engine.demo import HISTORY_DAYS, DemoRefused, create_demo, is_empty
-from engine.journey_store import draft_document
+from engine.demo.shop import HISTORY_DAYS, DemoRefused, create_demo, is_empty
+from engine.journey.store import draft_document
 from engine.messaging.lint import lint_template
 from engine.runtime.engine import Engine
 from engine.settings import load_settings

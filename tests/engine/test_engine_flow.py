@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.db.models import AudienceMember, Contact, ContactList, ListMembership, WebhookCall
-from engine.journey import Journey
+from engine.journey.model import Journey
 from tests.engine.harness import Harness
 
 H = timedelta(hours=1)
@@ -232,7 +232,7 @@ def test_wait_until_is_local_and_dst_correct(h, clock):
 def test_events_in_one_batch_see_each_other(h, clock):
     """A cart and its purchase arriving together: the purchase still ends the journey, and
     a wait-for-event started earlier is woken by an event later in the same batch."""
-    from engine.intake import parse_event, record_events
+    from engine.intake.events import parse_event, record_events
 
     cart = linear("CartNow", ("trigger.event", {"event": "added_to_cart"}),
                   ("d", "flow.delay", {"duration": "1 hour"}),

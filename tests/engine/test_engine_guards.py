@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine.journey import Journey
+from engine.journey.model import Journey
 from tests.engine.harness import Harness
 
 H, D = timedelta(hours=1), timedelta(days=1)
@@ -112,7 +112,7 @@ def test_frequency_cap_across_two_journeys_priority_and_postpone(h, clock):
     h.publish(email_journey("high", ("email", "b"), settings={"priority": 50}))
     h.contact("ana@example.com")
     # both due in the same tick: the high-priority journey gets the slot
-    from engine.intake import parse_event, record_events
+    from engine.intake.events import parse_event, record_events
     with h.db.session() as session:
         record_events(session, [parse_event({"contact": "ana@example.com", "name": n})
                                 for n in ("low_go", "high_go")], now=clock.now(), source="test")

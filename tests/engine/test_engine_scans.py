@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from engine.journey import Journey
+from engine.journey.model import Journey
 from tests.engine.harness import Harness
 
 D = timedelta(days=1)

@@ -190,7 +190,7 @@ def test_one_failing_request_in_a_group_commit_fails_alone(db, clock):
     import asyncio
 
     from engine.http.event_writer import EventWriter, WriteFailed
-    from engine.intake import EventInput, parse_event
+    from engine.intake.events import EventInput, parse_event
 
     woken: list[int] = []
     writer = EventWriter(db, clock, lambda: woken.append(1))

@@ -1,4 +1,4 @@
-"""engine.intake: parse_event's messages, record_events' effects, record_contact_upsert."""
+"""engine.intake.events: parse_event's messages, record_events' effects, record_contact_upsert."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from engine.db.models import Consent, Contact, ContactStatus, Event
 from engine.errors import InputError
-from engine.intake import EventInput, parse_event, record_contact_upsert, record_events
+from engine.intake.events import EventInput, parse_event, record_contact_upsert, record_events
 
 UTC = timezone.utc
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

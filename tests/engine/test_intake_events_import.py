@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from engine.contacts.events_import import import_events_jsonl
+from engine.intake.events_file import import_events_jsonl
 from engine.contacts.report import RejectedRow
 from engine.db.models import Consent, Contact, Event
 from engine.errors import InputError

@@ -3,7 +3,7 @@
 import pytest
 
 from engine.errors import JourneyEditError, UnknownNodeType
-from engine.journey import Journey
+from engine.journey.model import Journey
 from tests.engine.journeys import abandoned_cart
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.journey_file import (
+from engine.journey.file_format import (
     dump_document,
     parse_journey_text,
     read_journey_file,

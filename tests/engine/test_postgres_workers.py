@@ -44,8 +44,8 @@ def test_two_workers_never_run_a_step_twice(pg_url):
     from engine.clock import SystemClock
     from engine.db import open_database
     from engine.db.models import Contact, Enrollment, StepLog
-    from engine.journey import Journey
-    from engine.journey_store import save_draft
+    from engine.journey.model import Journey
+    from engine.journey.store import save_draft
     from engine.runtime.engine import Engine
 
     database = open_database(pg_url)

@@ -8,13 +8,13 @@ from datetime import timedelta
 from app.cli import main
 from engine.contacts.lists import add_to_list
 from engine.delivery.smtp_settings import SmtpSettings, save_smtp_settings
-from engine.document import JourneyDocument, QuietHours
-from engine.intake import EventInput, record_events
-from engine.journey_file import read_journey_file
-from engine.journey_store import save_draft
+from engine.journey.document import JourneyDocument, QuietHours
+from engine.intake.events import EventInput, record_events
+from engine.journey.file_format import read_journey_file
+from engine.journey.store import save_draft
 from engine.runtime.publish_preview import NO_POSTAL_ADDRESS, forecast_publish, publish_blockers
 from engine.settings import FrequencyCap
-from engine.demo import STARTER_JOURNEYS
+from engine.demo.shop import STARTER_JOURNEYS
 from tests.engine.harness import Harness
 
 

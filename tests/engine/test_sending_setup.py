@@ -94,7 +94,7 @@ def test_empty_server_removes_it_and_keeps_the_delivery_knobs_otherwise(db):
 
 def test_example_values_are_flagged():
     from engine.delivery.sending_setup import DEMO_POSTAL_ADDRESS
-    from engine.demo import SHOP_SETTINGS
+    from engine.demo.shop import SHOP_SETTINGS
 
     assert SHOP_SETTINGS["postal_address"] == DEMO_POSTAL_ADDRESS
     assert set(example_flags(AppSettings(**SHOP_SETTINGS))) == {"sender_email", "postal_address"}
@@ -130,7 +130,7 @@ def test_reply_to_reaches_the_headers_of_journey_and_test_emails(db, clock):
 
     from engine.delivery.mime import Outgoing, Sender, message_bytes
     from engine.delivery.trial_send import send_test
-    from engine.document import EmailTemplate
+    from engine.journey.document import EmailTemplate
     from tests.engine.harness import Harness
 
     app = AppSettings(sender_email="hello@myshop.com", reply_to="help@myshop.com")

@@ -7,7 +7,7 @@ import urllib.request
 
 from engine.clock import SystemClock
 from engine.delivery.smtp_settings import parse_smtp_url
-from engine.services_start import start_services
+from engine.runtime.services_start import start_services
 
 
 def test_without_smtp_settings_there_is_no_delivery_and_the_server_serves(db):

@@ -1,6 +1,6 @@
 """The six starter journeys, walked through the simulation on scripted contacts and events.
 
-Each test runs the real engine (`engine.simulate`) and compares the whole timeline, step by
+Each test runs the real engine (`engine.simulation.simulate`) and compares the whole timeline, step by
 step, at exact times: who gets which email when, who leaves when and why. Times are UTC;
 the simulation starts on Monday 2 March 2026 at 09:00, and events before that are history
 (they count, but trigger nothing). Frequency cap and quiet hours are off (the app's
@@ -17,10 +17,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from engine.db.models import Contact, ContactList, ListMembership, Message
-from engine.journey_file import read_journey_file
+from engine.journey.file_format import read_journey_file
 from engine.messaging.coupons import ALPHABET
 from engine.messaging.lint import lint_template
-from engine.simulate import SimulationSetup, simulate
+from engine.simulation.simulate import SimulationSetup, simulate
 from tests.engine.harness import Harness
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,7 +3,7 @@ delay that now waits 48 hours. Titles that name nothing of the config stay as ty
 
 from __future__ import annotations
 
-from engine.journey import Journey
+from engine.journey.model import Journey
 
 
 def delay(journey: Journey, title: str, value: int = 24, unit: str = "hours") -> str:

@@ -1,4 +1,4 @@
-"""Tracking on or off (engine.tracking) against real HTTP servers on loopback: the self-test
+"""Tracking on or off (engine.messaging.tracking) against real HTTP servers on loopback: the self-test
 passes only when the URL answers as this Trellis (this database's proof for a fresh nonce),
 and the decision never puts a non-public URL in emails unless it was given and passed."""
 
@@ -11,7 +11,7 @@ import pytest
 
 from engine.db import open_database
 from engine.messaging.tokens import get_or_create_secret
-from engine.tracking import (
+from engine.messaging.tracking import (
     LOCAL,
     LOOPBACK,
     PRIVATE,
@@ -133,7 +133,7 @@ def test_the_watch_turns_tracking_off_when_the_url_stops_answering_and_on_again(
     from engine.http.api_key import ensure_api_key
     from engine.http.app import create_app
     from engine.http.server import HttpServer
-    from engine.services_start import TrackingWatch
+    from engine.runtime.services_start import TrackingWatch
 
     port = free_port()
     with db.session() as session:

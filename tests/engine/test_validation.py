@@ -1,7 +1,7 @@
 """Whole-journey validation."""
 
-from engine.journey import Journey
-from engine.validation import ERROR, WARNING, has_errors, validate_journey
+from engine.journey.model import Journey
+from engine.journey.validation import ERROR, WARNING, has_errors, validate_journey
 from tests.engine.journeys import abandoned_cart
 
 

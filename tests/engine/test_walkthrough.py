@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from engine.errors import InputError
-from engine.journey import Journey
-from engine.journey_file import read_journey_file
+from engine.journey.model import Journey
+from engine.journey.file_format import read_journey_file
 from engine.messaging.lint import lint_template
-from engine.walkthrough import (
+from engine.simulation.walkthrough import (
     BUYS,
     NEVER_BUYS,
     OPENS_ONLY,
@@ -150,7 +150,7 @@ def test_progress_is_reported_and_cancel_stops(cart):
     walk_through(cart, invented_contact(), preset_script(cart, NEVER_BUYS), START,
                  progress=seen.append)
     assert seen and all(0 <= f <= 1 for f in seen) and seen == sorted(seen)
-    from engine.simulate import Cancelled
+    from engine.simulation.simulate import Cancelled
 
     with pytest.raises(Cancelled):
         walk_through(cart, invented_contact(), preset_script(cart, NEVER_BUYS), START,

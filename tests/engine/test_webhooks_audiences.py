@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
-from engine.audiences import export_audience_csv
+from engine.contacts.audiences import export_audience_csv
 from engine.db.models import WebhookCall
-from engine.journey import Journey
+from engine.journey.model import Journey
 from engine.runtime.webhooks import send_due_webhooks
 from tests.engine.harness import Harness
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from engine.clock import SystemClock
 from engine.db import open_database
 from engine.db.models import Message
-from engine.intake import EventInput, record_events
+from engine.intake.events import EventInput, record_events
 from tests.engine.mail_harness import email_journey, mail_harness
 from tests.smtp_sink import SmtpSink
 

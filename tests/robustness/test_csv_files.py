@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from engine.csv_formula import neutralise, restore
+from engine.files.csv_formula import neutralise, restore
 from tests.robustness.conftest import dump
 
 

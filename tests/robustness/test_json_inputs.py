@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.db.models import Event
-from engine.journey_file import dump_document, parse_journey_text
+from engine.journey.file_format import dump_document, parse_journey_text
 from tests.engine.http_harness import live_server
 from tests.robustness.conftest import dump
 

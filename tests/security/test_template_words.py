@@ -14,11 +14,11 @@ from app.cli import main
 from engine.clock import VirtualClock
 from engine.db import open_database
 from engine.db.models import Contact
-from engine.demo import create_demo
-from engine.document import EmailTemplate
-from engine.journey import Journey
-from engine.journey_file import read_journey_file
-from engine.journey_store import save_draft
+from engine.demo.shop import create_demo
+from engine.journey.document import EmailTemplate
+from engine.journey.model import Journey
+from engine.journey.file_format import read_journey_file
+from engine.journey.store import save_draft
 from engine.messaging.fields import custom_fields_seen, linter_for
 from engine.messaging.lint import lint_template
 from engine.runtime.engine import Engine

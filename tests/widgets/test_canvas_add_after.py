@@ -93,7 +93,7 @@ def test_palette_double_click_adds_after_the_selected_step_and_chains(qtbot):
 
 def test_palette_double_click_with_nothing_selected_adds_in_view(qtbot):
     from app.journey_document import JourneyDocument
-    from engine.journey import Journey
+    from engine.journey.model import Journey
 
     document = JourneyDocument(Journey("Blank"))
     editor = show_editor(qtbot, document)

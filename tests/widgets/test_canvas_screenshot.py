@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 from PySide6.QtGui import QColor, QImage
 
 from app.cli import main
-from engine.journey_file import read_journey_file
-from engine.journey_store import save_draft
+from engine.journey.file_format import read_journey_file
+from engine.journey.store import save_draft
 from tests.widgets.canvas_helpers import EXAMPLE
 
 TIMING_AMBER = QColor("#b7791f").rgb()  # the wait and delay cards' strip, light theme

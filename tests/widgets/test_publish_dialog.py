@@ -4,7 +4,7 @@ choice comes out as `Engine.publish` wants it."""
 from __future__ import annotations
 
 from engine.analytics.version_diff import StepRef, VersionDiff
-from engine.validation import Problem
+from engine.journey.validation import Problem
 from widgets.publish_dialog import PublishChoice, PublishDialog, PublishPlan
 
 STEPS = [("t", "Added to cart"), ("d", "Delay"), ("e", "Reminder")]

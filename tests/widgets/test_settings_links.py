@@ -9,7 +9,7 @@ import pytest
 from engine.delivery.deliverability import check_domain
 from engine.delivery.dkim_sign import DkimSetup
 from engine.mailbox.setup import MailboxSetup
-from engine.tracking import TrackingSetup
+from engine.messaging.tracking import TrackingSetup
 from tests.dns_server import DnsServer
 from tests.engine.http_harness import live_server
 from tests.imap_server import skip_reason, start_dovecot

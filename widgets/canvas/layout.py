@@ -23,7 +23,7 @@ from typing import Literal
 
 import networkx as nx
 
-from engine.journey import Journey
+from engine.journey.model import Journey
 from widgets.canvas.style import NODE_WIDTH, input_port_pos, node_height, output_port_pos, snap
 
 Direction = Literal["right", "down"]

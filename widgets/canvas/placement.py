@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.journey import Journey
+from engine.journey.model import Journey
 from widgets.canvas.style import NODE_WIDTH, node_height, output_port_pos, snap
 
 LAYER_GAP = {"right": 72.0, "down": 60.0}  # as the tidy layout spaces its layers

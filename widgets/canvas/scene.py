@@ -33,7 +33,7 @@ from typing import Iterable, Mapping, Sequence
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
-from engine.journey import Journey
+from engine.journey.model import Journey
 from widgets.canvas.connect_drag import ConnectDrag
 from widgets.canvas.edge_item import EdgeItem
 from widgets.canvas.layout import infer_flow

@@ -43,12 +43,12 @@ from engine.contacts.report import read_text
 from engine.db import open_database
 from engine.db.database import Database
 from engine.db.models import Contact, Event, Message, StepLog
-from engine.document import JourneyDocument, QuietHours
+from engine.journey.document import JourneyDocument, QuietHours
 from engine.errors import InputError, TrellisError
-from engine import strict_json
-from engine.intake import EventInput, parse_event, record_contact_upsert, record_events
-from engine.journey_file import read_journey_file
-from engine.journey_store import save_draft
+from engine.files import strict_json
+from engine.intake.events import EventInput, parse_event, record_contact_upsert, record_events
+from engine.journey.file_format import read_journey_file
+from engine.journey.store import save_draft
 from engine.runtime.engine import SCAN_INTERVAL, Engine
 from engine.runtime.publish import PublishRefused
 from engine.runtime.scans import SCANNED

@@ -29,8 +29,8 @@ from engine.db.models import (
     JourneyVersion,
     Template,
 )
-from engine.document import EmailTemplate, JourneyDocument
-from engine.journey_store import draft_document, save_draft
+from engine.journey.document import EmailTemplate, JourneyDocument
+from engine.journey.store import draft_document, save_draft
 
 
 @dataclass(frozen=True)

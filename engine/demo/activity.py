@@ -29,8 +29,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from engine.demo_people import DEMO_DIR, Person, daytime
-from engine.intake import EventInput
+from engine.demo.people import DEMO_DIR, Person, daytime
+from engine.intake.events import EventInput
 
 SITE = "https://juniper-and-oak.example"
 PRODUCTS_CSV = DEMO_DIR / "products.csv"

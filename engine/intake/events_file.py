@@ -17,12 +17,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import strict_json
+from engine.files import strict_json
 from engine.contacts.report import RejectedRow, plural, read_text
 from engine.db.database import Database
 from engine.db.models import Contact
 from engine.errors import InputError
-from engine.intake import EventInput, parse_event, record_events
+from engine.intake.events import EventInput, parse_event, record_events
 
 SOURCE = "import"
 

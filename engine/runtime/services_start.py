@@ -12,7 +12,7 @@ Contract:
   2. the HTTP server on `bind` = (host, port) (None: no server), with the API key created
      on first start. A taken address is not raised: it is kept in `http_error`
      (`BindError`) and the rest runs without the server.
-  3. the tracking self-test (engine.tracking.resolve, of `public_url` given explicitly or
+  3. the tracking self-test (engine.messaging.tracking.resolve, of `public_url` given explicitly or
      the stored one), on its own thread after the server is up (the URL is meant to reach
      it, and a slow answer must not hold the start), repeated every `RETEST_SECONDS`
      (`TrackingWatch`); `on_tracking(TrackingMode)` gets the decision and each change
@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from engine.delivery.smtp_settings import SmtpSettings
     from engine.http.server import BindError, HttpServer
     from engine.mailbox.service import MailboxService
-    from engine.tracking import TrackingMode
+    from engine.messaging.tracking import TrackingMode
 
 
 @dataclass
@@ -180,7 +180,7 @@ class TrackingWatch:
 
     def test_once(self) -> TrackingMode:
         from engine.messaging.tokens import get_or_create_secret
-        from engine.tracking import TrackingMode, resolve
+        from engine.messaging.tracking import TrackingMode, resolve
 
         try:
             with self.database.session() as session:

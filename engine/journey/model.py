@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Mapping
 import networkx as nx
 from pydantic import BaseModel, ValidationError
 
-from engine.document import EdgeData, EmailTemplate, JourneyDocument, JourneySettings, NodeData
+from engine.journey.document import EdgeData, EmailTemplate, JourneyDocument, JourneySettings, NodeData
 from engine.errors import JourneyEditError
 from engine.nodes import REGISTRY, Category, NodeRegistry, NodeSpec, Port
 
@@ -376,7 +376,7 @@ class Journey:
         cls, document: JourneyDocument, *, registry: NodeRegistry = REGISTRY
     ) -> "Journey":
         """Build a journey from a document; raises JourneyEditError on the first broken
-        rule. (`engine.journey_file` reports *every* problem with its place in the file.)"""
+        rule. (`engine.journey.file_format` reports *every* problem with its place in the file.)"""
         journey = cls(
             document.name,
             description=document.description,

@@ -5,7 +5,7 @@ Contract:
   return a `LoadResult` whose `problems` each say *where* in the file (a JSON line and
   column, or a path such as `nodes[2].config.duration.unit`) and what is wrong. The journey
   is built only when no error was found, so nothing half-loaded ever reaches the app.
-- Loading = parse JSON → run format migrations (`engine.journey_migrations`) → check the
+- Loading = parse JSON → run format migrations (`engine.journey.migrations`) → check the
   document shape → resolve node types through the registry (legacy ids included) and check
   every config → check every edge → build the `Journey` → whole-journey validation.
 - `write_journey_file` writes atomically (a temporary file renamed over the target).
@@ -22,13 +22,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from engine import strict_json
-from engine.document import JourneyDocument
+from engine.files import strict_json
+from engine.journey.document import JourneyDocument
 from engine.errors import JourneyEditError, UnknownNodeType
-from engine.journey import Journey
-from engine.journey_migrations import MigrationError, migrate_document
+from engine.journey.model import Journey
+from engine.journey.migrations import MigrationError, migrate_document
 from engine.nodes import REGISTRY, NodeRegistry
-from engine.validation import ERROR, TemplateLinter, validate_journey
+from engine.journey.validation import ERROR, TemplateLinter, validate_journey
 
 SUFFIX = ".journey.json"
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -225,7 +225,7 @@ def _check_edges(document: JourneyDocument, registry: NodeRegistry) -> list[File
 def _check_loops(document: JourneyDocument, registry: NodeRegistry) -> list[FileProblem]:
     import networkx as nx
 
-    from engine.journey import TIMING_TYPES
+    from engine.journey.model import TIMING_TYPES
 
     graph = nx.DiGraph()
     for node in document.nodes:

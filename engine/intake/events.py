@@ -31,7 +31,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from engine import strict_json
+from engine.files import strict_json
 from engine.contacts import fields as clean
 from engine.contacts.columns import standard_field
 from engine.contacts.emails import normalise_email

@@ -14,8 +14,8 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
-from engine.document import EmailTemplate
-from engine.journey import TIMING_TYPES, Journey
+from engine.journey.document import EmailTemplate
+from engine.journey.model import TIMING_TYPES, Journey
 
 ERROR, WARNING = "error", "warning"
 #: ports that must be wired (or end in an Exit/Goal): where a contact's path forks

@@ -7,8 +7,8 @@ Contract:
 - `create_demo(db, contacts=500, *, now, seed=DEMO_SEED)` turns an empty database into
   "Juniper & Oak", a small coffee, tea and home-goods shop: its sender settings, the ~40
   products of resources/demo/products.csv, `contacts` customers with time zones, consent
-  records and Newsletter membership (engine.demo_people), three months of history before
-  `now` (engine.demo_activity), and the six starter journeys as drafts (nothing is live,
+  records and Newsletter membership (engine.demo.people), three months of history before
+  `now` (engine.demo.activity), and the six starter journeys as drafts (nothing is live,
   nothing is sent). The history is stored as already processed, so publishing a journey
   later never fires it on old events; it still counts for "N times within D", inactivity,
   carts and recommendations. Everything is written in one transaction, with the bulk
@@ -43,12 +43,12 @@ from engine.db.models import (
     Product,
     Template,
 )
-from engine.demo_activity import NEWSLETTER, SITE, Shop, history
-from engine.demo_people import Person, make_people
+from engine.demo.activity import NEWSLETTER, SITE, Shop, history
+from engine.demo.people import Person, make_people
 from engine.errors import TrellisError
-from engine.intake import EventInput, record_events
-from engine.journey_file import read_journey_file
-from engine.journey_store import save_draft
+from engine.intake.events import EventInput, record_events
+from engine.journey.file_format import read_journey_file
+from engine.journey.store import save_draft
 from engine.settings import load_settings, save_settings
 
 DEMO_SEED = 2026

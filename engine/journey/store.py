@@ -15,8 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Enrollment, EnrollmentStatus, JourneyRow, JourneyStatus, JourneyVersion
-from engine.document import JourneyDocument
-from engine.journey_file import load_journey_data
+from engine.journey.document import JourneyDocument
+from engine.journey.file_format import load_journey_data
 
 
 def find_journey(session: Session, name_or_id: str | int) -> JourneyRow:

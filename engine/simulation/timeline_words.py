@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
-from engine.document import NodeData
+from engine.journey.document import NodeData
 from engine.nodes import REGISTRY
 
 SKIPS = {

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import Enrollment, JourneyRow, JourneyStatus, JourneyVersion
 from engine.errors import TrellisError
-from engine.journey_drafts import load_draft, unique_name
-from engine.journey_store import save_draft
+from engine.journey.drafts import load_draft, unique_name
+from engine.journey.store import save_draft
 
 NAME_LIMIT = 200
 

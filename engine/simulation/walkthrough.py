@@ -2,14 +2,14 @@
 
 Contract:
 - `walk_through(document, contact, script, start, until, ...)` publishes the journey
-  `document` at `start` in a throw-away database (`engine.simulate.run_scenario`: a virtual
+  `document` at `start` in a throw-away database (`engine.simulation.simulate.run_scenario`: a virtual
   clock, the real engine, no network), adds the one `contact` (a `record_contact_upsert`
   dict, plus an optional `status`: a suppressed status becomes history before the start)
   and plays the `script`. It returns the timeline, oldest first: the simulation's lines
   (`at`, `node`, `kind`, … and `html` for emails) and one line per scripted event that
   happened (`kind` "event", `name`, `properties`), each with `offset` (seconds since
   `start`), `title` (the step as the canvas names it) and `explanation` (plain words, see
-  `engine.timeline_words`). A contact who never entered gets one closing line saying so.
+  `engine.simulation.timeline_words`). A contact who never entered gets one closing line saying so.
 - A script line is `{"name": event, "properties": {...}}` with either `"at"` (a duration
   after the start: "0m", "2h") or `"after"` (a duration after the previous line). With
   `"following": "email"` the `after` counts from the first email the contact gets after
@@ -33,15 +33,15 @@ from sqlalchemy import select
 
 from engine.db.database import Database
 from engine.db.models import ContactStatus, StepLog
-from engine.document import JourneyDocument
+from engine.journey.document import JourneyDocument
 from engine.errors import InputError
-from engine.intake import EventInput
+from engine.intake.events import EventInput
 from engine.messaging.cart import ADDED_TO_CART, ORDER_COMPLETED
 from engine.nodes import REGISTRY
 from engine.nodes.common import Duration, PropertyFilter
 from engine.settings import AppSettings
-from engine.simulate import Scenario, run_scenario
-from engine.timeline_words import event_words, explain, never_entered, step_title
+from engine.simulation.simulate import Scenario, run_scenario
+from engine.simulation.timeline_words import event_words, explain, never_entered, step_title
 
 BUYS, NEVER_BUYS = "buys_after_first_email", "never_buys"
 UNSUBSCRIBES, OPENS_ONLY = "unsubscribes_after_first_email", "opens_without_clicking"

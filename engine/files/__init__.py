@@ -1,0 +1,3 @@
+"""Reading and writing files safely: strict JSON, CSV records with line numbers, and the
+spreadsheet-formula rule for CSV cells.
+"""
