@@ -19,6 +19,8 @@ It finds:
 - a missing unsubscribe link or postal address, when the template has no layout to add
   them (layout "none"), and a layout that does not exist (errors);
 - links that cannot work in an email and images without alt text (see lint_html);
+- a `view_in_browser_url` used outside an `{% if view_in_browser_url %}` (warning): it is
+  empty while tracking is off, and the link would go nowhere;
 - anything that fails when a sample email is rendered (error; a warning when the
   failure may come from the sample values it had to guess for custom fields and event
   properties), and a sample over 102 KB of HTML, where Gmail clips the email (warning).
@@ -95,6 +97,7 @@ def _lint(template: EmailTemplate, known_fields: Collection[str] | None) -> list
             names_problems += _check_path(path, node, guarded, part, custom, event_keys,
                                           known_fields)
         names_problems += check_constant_parts(tree, part)
+        names_problems += _check_view_link(tree, part)
     problems += names_problems
     problems += check_links_and_images(
         body_html_source(template.body, template.format), template.format == "html"
@@ -125,6 +128,20 @@ def _check_names(tree: nodes.Template, part: str) -> list[tuple[str, str]]:
         line = next(n.lineno for n in tree.find_all(nodes.Name) if n.name == name)
         problems.append((ERROR, f"Unknown variable '{name}' in {part}, line {line}"))
     return problems
+
+
+def _check_view_link(tree: nodes.Template, part: str) -> list[tuple[str, str]]:
+    """The 'view in browser' address is empty while tracking is off (docs/tracking.md)."""
+    parents = {id(child): parent for parent in tree.find_all(nodes.Node)
+               for child in parent.iter_child_nodes()}
+    for name in tree.find_all(nodes.Name):
+        if (name.name == "view_in_browser_url" and name.ctx == "load"
+                and not _guarded(name, [name.name], parents)):
+            return [(WARNING, f"The 'view in browser' link in {part}, line {name.lineno} is "
+                              "empty while tracking is off (no public URL has passed its "
+                              "self-test), so it would go nowhere: put it inside "
+                              "{% if view_in_browser_url %}…{% endif %}")]
+    return []
 
 
 def _paths(tree: nodes.Template) -> Iterator[tuple[list[str], nodes.Node, bool]]:
@@ -170,6 +187,8 @@ def _mentions(test: nodes.Node | None, path: list[str]) -> bool:
     if test is None:
         return False
     for node in [test, *test.find_all(nodes.Node)]:
+        if isinstance(node, nodes.Name) and [node.name] == path:
+            return True
         if not isinstance(node, nodes.Getattr):
             continue
         chain, inner = [node.attr], node.node

@@ -150,3 +150,12 @@ def test_lint_reads_the_text_part_too():
     problems = lint(text="Hi {{ contact.first_name }}\n{{ nope }}")
     assert ("error", "Unknown variable 'nope' in the plain-text version, line 2") in problems
     assert any("may be empty" in m for m in messages(problems, "warning"))
+
+
+def test_a_bare_view_in_browser_link_is_a_warning():
+    # empty while tracking is off: the reader would click a link that goes nowhere
+    bare = lint(body="[View in your browser]({{ view_in_browser_url }})\n\nHello")
+    assert any("'view in browser' link in the body, line 1" in m for m in messages(bare, "warning"))
+    guarded = lint(body="{% if view_in_browser_url %}[View online]({{ view_in_browser_url }})"
+                        "{% endif %}\n\nHello")
+    assert not any("view in browser" in message for _, message in guarded)
