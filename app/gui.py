@@ -151,9 +151,9 @@ def run_gui(db_url: str | None, files=(), hidden: bool = False) -> int:
         window.quit_confirmed.connect(app.quit)
         tray = BackgroundTray(window, host, settings)
         server.message_received.connect(window.handle_launch)
-        # Settings ▸ General (the Settings page places it): login start on this database
-        window.general_settings_card = lambda: tray.general_card(
-            Autostart(launch_command(db_url)))
+        # Settings ▸ General: login start on this database, what closing the window does
+        window.settings_page.add_card(
+            "general", tray.general_card(Autostart(launch_command(db_url))))
         opener = _FileOpenFilter(window)
         app.installEventFilter(opener)
         handlers = _quit_on_signals(window)

@@ -20,7 +20,7 @@ Contract:
 - `show_window()` brings the window back (also after a second launch).
 - `general_card(autostart)` makes Settings ▸ General (widgets.settings_general) on
   `autostart` (app.autostart.Autostart) and this tray's close choice; the app offers it as
-  `window.general_settings_card()` for the Settings page.
+  the card `app.gui` puts under Settings ▸ General.
 """
 
 from __future__ import annotations

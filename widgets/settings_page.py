@@ -7,6 +7,8 @@ Contract:
   hidden by the caller, the SQLite file path if any). It writes nothing itself.
 - `add_section(name, title, widget, before=None)` adds a section (placed before the
   section `before`, else at the end); the widget scrolls when taller than the page.
+  `add_card(name, card)` puts one more card under a built-in section's cards (General,
+  Database).
   `show_section(name)` brings one up (ValueError for an unknown name), `current_section()`
   and `section_names()` say what is there. A section widget with a `refresh()` method is
   refreshed when the page or the section is shown.
@@ -209,6 +211,12 @@ class SettingsPage(Page):
         self.section_list.insertItem(index, item)
         if self.section_list.currentRow() < 0:
             self.section_list.setCurrentRow(0)
+
+    def add_card(self, name: str, card: QWidget) -> None:
+        column = self.section(name).layout()
+        if not isinstance(column, QVBoxLayout):
+            raise ValueError(f"the settings section {name!r} does not take extra cards")
+        column.insertWidget(column.count() - 1, card)  # above the closing stretch
 
     def section_names(self) -> list[str]:
         return list(self._sections)

@@ -33,6 +33,11 @@ def test_run_gui_shows_the_window_and_returns_the_exit_code(qapp, db_url, monkey
             if isinstance(w, MainWindow) and w.isVisible()  # not earlier tests' closed ones
         ]
         seen.extend(w.current_page() for w in windows)
+        # Settings ▸ General carries login start and the close choice
+        from widgets.settings_general import GeneralSettingsCard
+
+        seen.extend(len(w.settings_page.section("general").findChildren(GeneralSettingsCard))
+                    for w in windows)
         for window in windows:
             window.close()
             window.deleteLater()
@@ -40,7 +45,7 @@ def test_run_gui_shows_the_window_and_returns_the_exit_code(qapp, db_url, monkey
 
     monkeypatch.setattr(qapp, "exec", event_loop)
     assert run_gui(db_url) == 7
-    assert seen == ["journeys"]
+    assert seen == ["journeys", 1]
     assert qapp.applicationName() == "Trellis"
     assert qapp.organizationName() == "Trellis"
 
