@@ -37,11 +37,11 @@ class GeneralSettingsCard(Card):
                  set_close_choice: Callable[[str | None], None],
                  tray_available: bool = True, parent=None):
         super().__init__(parent)
-        self.setObjectName("generalSettings")
+        # keeps Card's object name: the style sheet draws cards by it
         self.setMaximumWidth(CARD_MAX_WIDTH)
         self._start_at_login, self._set_start_at_login = start_at_login, set_start_at_login
         self._close_choice, self._set_close_choice = close_choice, set_close_choice
-        self.body.addWidget(QLabel("General", objectName="cardTitle"))
+        self.body.addWidget(QLabel("Starting and closing", objectName="cardTitle"))
         text = QLabel("Trellis sends your journeys' emails only while it runs. Let it start "
                       "with your computer and keep running when its window is closed.",
                       objectName="muted")
