@@ -18,6 +18,7 @@ already in use; when the default port is taken, `run` warns and runs without the
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -130,8 +131,13 @@ def run(args: argparse.Namespace) -> int:
     runner = EngineRunner(engine, interval=args.interval, on_tick=on_tick,
                           extra_jobs=[catch_up_job(database)])  # keeps the results current
     stop = threading.Event()
+
+    def on_signal(*_) -> None:
+        engine.request_stop()  # the tick in progress gives up at once, not after the wait
+        stop.set()
+
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, on_signal)
     try:
         runner.start()
     except RunnerLocked as error:
@@ -157,6 +163,9 @@ def run(args: argparse.Namespace) -> int:
                                 smtp_changes=changes, bind=bind, public_url=public_url,
                                 on_tracking=on_tracking)
         _report(beside, database, required=args.http is not None)
+        # what start-up built lives until exit: keep it out of every later collection, so
+        # ticks pause less and the exit after SIGTERM takes a tenth of a second, not seconds
+        gc.freeze()
         while not stop.wait(0.5):
             pass
     finally:
