@@ -1,8 +1,12 @@
-"""`journeys list | import | export | publish | pause | resume`: journeys in the database.
+"""`journeys list | import | export | publish | promote | rollback | widen | pause | resume`:
+journeys in the database.
 
 Importing keeps the file's journey as a draft (an unfinished journey may be imported; its
 problems are listed so they can be fixed before publishing). A file that cannot be read
-as a journey at all is refused and nothing is written.
+as a journey at all is refused and nothing is written. `publish --canary P` releases the
+draft to P % of new entrants beside the live version (engine/runtime/canary.py); `promote`
+and `rollback` end the canary; `publish --only CONDITION` and `widen` set and remove the
+guard on entry ("these contacts only, for now").
 """
 
 from __future__ import annotations
@@ -46,7 +50,32 @@ def register(commands) -> None:
     publishing.add_argument("--fallback", metavar="STEP",
                             help="with --move: where contacts go whose step no longer exists "
                             "(default: they leave the journey)")
+    publishing.add_argument(
+        "--canary", type=int, metavar="PERCENT",
+        help="release the new version to PERCENT %% (1-50) of new entrants first; the rest "
+        "keep entering the live version (end it with promote or rollback)")
+    publishing.add_argument(
+        "--only", metavar="CONDITION",
+        help="from now on only contacts matching this condition enter (JSON as in "
+        "docs/journey-format.md, or @FILE); remove it with `journeys widen`")
     publishing.set_defaults(handler=run_publish)
+
+    for verb, text in (("promote", "make the canary the live version for every new entrant"),
+                       ("rollback", "stop the canary: new entrants go to the live version")):
+        command = sub.add_parser(verb, help=text)
+        command.add_argument("journey", metavar="NAME_OR_ID")
+        command.add_argument(
+            "--move", nargs="?", const="", default=None, metavar="OLD=NEW,...",
+            help="move the contacts on the other version along (steps keep their ids unless "
+            "mapped here); default: they finish on the version they are on")
+        command.add_argument("--fallback", metavar="STEP",
+                             help="with --move: where contacts go whose step does not exist "
+                             "there (default: they leave the journey)")
+        command.set_defaults(handler=run_promote if verb == "promote" else run_rollback)
+
+    widening = sub.add_parser("widen", help="remove the guard on entry: everyone may enter")
+    widening.add_argument("journey", metavar="NAME_OR_ID")
+    widening.set_defaults(handler=run_widen)
 
     for verb, text in (("pause", "hold every contact where it is"),
                        ("resume", "continue a paused journey")):
@@ -147,6 +176,9 @@ def run_publish(args: argparse.Namespace) -> int:
     from engine.runtime.publish import PublishRefused
 
     moves = _parse_moves(args.move)
+    guard = _parse_guard(args.only)
+    if args.canary is not None and not 1 <= args.canary <= 50:
+        raise UsageError(f"--canary takes a percent from 1 to 50, not {args.canary}")
     blockers = _publish_blockers(args)
     if blockers:
         for text in blockers:
@@ -157,15 +189,89 @@ def run_publish(args: argparse.Namespace) -> int:
         engine = _engine(args)
         # with the custom fields contacts have: a field none has blocks publishing
         number = engine.publish(args.journey, lint_template=linter_for(engine.database),
-                                move=moves, fallback=args.fallback)
+                                move=moves, fallback=args.fallback, canary=args.canary,
+                                entry_guard=guard)
     except PublishRefused as refused:
         for problem in refused.problems:
             print(problem)
         print("Not published: fix the errors above first.", file=sys.stderr)
         return EXIT_PROBLEMS
-    except (LookupError, TrellisError) as error:
+    except LookupError as error:
         raise UsageError(str(error)) from None
-    print(f"Published {args.journey!r} as version {number}.")
+    except TrellisError as error:  # as pause and resume: the journey's state says no
+        print(f"trellis: {error}", file=sys.stderr)
+        print("Not published.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if args.canary is not None:
+        print(f"Published {args.journey!r} as version {number}, a canary for {args.canary} % "
+              "of new entrants.")
+    else:
+        print(f"Published {args.journey!r} as version {number}.")
+    if guard is not None:
+        print("Only contacts matching the condition enter from now on "
+              "(`journeys widen` lets everyone in).")
+    return EXIT_OK
+
+
+def _parse_guard(text: str | None):
+    """--only: JSON text, or @FILE holding it; the engine checks the condition itself."""
+    if text is None:
+        return None
+    import json
+
+    if text.startswith("@"):
+        path = Path(text[1:])
+        if not path.is_file():
+            raise UsageError(f"--only: no such file: {path}")
+        text = path.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise UsageError(f"--only takes a condition as JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise UsageError('--only takes a condition object: {"match": "all", "rules": [...]}')
+    return data
+
+
+def _canary_end(args: argparse.Namespace, verb: str) -> int:
+    from engine.errors import TrellisError
+
+    moves = _parse_moves(args.move)
+    try:
+        engine = _engine(args)
+        if verb == "promote":
+            number = engine.promote(args.journey, move=moves, fallback=args.fallback)
+        else:
+            number = engine.rollback_canary(args.journey, "manual", move=moves,
+                                            fallback=args.fallback)
+    except LookupError as error:
+        raise UsageError(str(error)) from None
+    except TrellisError as error:
+        print(f"trellis: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    if verb == "promote":
+        print(f"Version {number} of {args.journey!r} is live for every new entrant.")
+    else:
+        where = "moved to the live version" if moves is not None else "finish on it"
+        print(f"Canary version {number} of {args.journey!r} rolled back: new entrants go to "
+              f"the live version; its contacts {where}.")
+    return EXIT_OK
+
+
+def run_promote(args: argparse.Namespace) -> int:
+    return _canary_end(args, "promote")
+
+
+def run_rollback(args: argparse.Namespace) -> int:
+    return _canary_end(args, "rollback")
+
+
+def run_widen(args: argparse.Namespace) -> int:
+    try:
+        _engine(args).set_entry_guard(args.journey, None)
+    except LookupError as error:
+        raise UsageError(str(error)) from None
+    print(f"Everyone who matches the trigger of {args.journey!r} may enter again.")
     return EXIT_OK
 
 

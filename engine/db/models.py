@@ -220,6 +220,25 @@ class JourneyVersion(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
+class JourneyRelease(Base):
+    """How new entrants come into a live journey (engine/runtime/release.py): a canary
+    version taking a share of them beside the live version, and a guard on entry."""
+
+    __tablename__ = "journey_release"
+
+    journey_id: Mapped[int] = mapped_column(
+        ForeignKey("journey.id", ondelete="CASCADE"), primary_key=True)
+    canary_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("journey_version.id", ondelete="SET NULL"))
+    canary_percent: Mapped[int | None] = mapped_column(Integer)
+    canary_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: a condition (docs/journey-format.md) new entrants must match; NULL: everyone
+    entry_guard: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    guard_set_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: how the last canary ended: version, outcome, reason, at, its figures
+    last_canary: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+
+
 class EnrollmentStatus:
     ACTIVE = "active"  # running or waiting (due_at says when it next runs)
     COMPLETED = "completed"  # reached the end of a path

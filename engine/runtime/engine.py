@@ -5,7 +5,7 @@ pending events, runs the time-based scans when they are due, and advances every 
 enrollment; it returns a `TickReport`. It is safe to call as often as you like (the
 runner calls it every few seconds and at once when events arrive); work that is not due
 costs a couple of indexed queries. Manual enrollment and the management verbs (publish,
-pause, resume) are here too, so the CLI, the GUI and the HTTP server share one API.
+also as a canary; promote and `rollback_canary`; the entry guard; pause, resume) are here too, so the CLI, the GUI and the HTTP server share one API.
 `request_stop()` (safe from any thread) makes a tick in progress give up its current
 batch before the next enrollment (advance.Stopped, rolled back, run again at the next
 start) and return: the runner's shutdown waits for one enrollment, not a batch.
@@ -24,10 +24,13 @@ from engine.db.database import Database
 from engine.db.models import Contact, Enrollment, JourneyStatus
 from engine.errors import TrellisError
 from engine.journey.store import find_journey
+from engine.runtime import canary as canaries
 from engine.runtime import publish as publishing
+from engine.runtime import release
 from engine.runtime.advance import Stopped, advance
 from engine.runtime.compiled import VersionCache
 from engine.runtime.enroll import enroll
+from engine.runtime.entry import EntryGate
 from engine.runtime.matching import process_events
 from engine.runtime.scans import run_scans
 from engine.runtime.services import EngineServices
@@ -101,20 +104,58 @@ class Engine:
             if row.status != JourneyStatus.LIVE:
                 raise TrellisError(f"{row.name!r} is {row.status}; publish it first")
             compiled = self.cache.get(session, row.live_version_id)
+            gate = EntryGate(session, self.cache, now)
             for email in emails:
                 contact_id = session.scalar(select(Contact.id).where(Contact.email == email.lower()))
                 if contact_id is None:
                     raise LookupError(f"there is no contact {email!r}")
-                if enroll(session, compiled, contact_id, now, {"event_name": "manual"},
-                          every_time=ignore_re_entry):
+                if enroll(session, gate.route(compiled, contact_id), contact_id, now,
+                          {"event_name": "manual"}, every_time=ignore_re_entry, gate=gate):
                     enrolled.append(email)
         return enrolled
 
-    def publish(self, journey: str | int, **options):
+    def publish(self, journey: str | int, *, canary: int | None = None,
+                entry_guard: dict | None = None, widen: bool = False, **options):
+        """Publish the draft (`options`: lint_template, move, fallback, notes). `canary`:
+        as a canary for that % of new entrants (engine/runtime/canary.py); `entry_guard`:
+        only contacts matching this condition enter from now on; `widen`: everyone may
+        enter again. Without either, the guard in force stays. All or nothing."""
         with self.database.session() as session:
-            version = publishing.publish(session, find_journey(session, journey),
-                                         now=self.clock.now(), **options)
+            row = find_journey(session, journey)
+            now = self.clock.now()
+            if entry_guard is not None:
+                release.parse_guard(entry_guard)  # a bad guard refuses before anything
+            if canary is not None:
+                version = canaries.publish_canary(session, row, now=now, percent=canary, **options)
+            else:
+                version = publishing.publish(session, row, now=now, **options)
+                if (stored := release.release_row(session, row.id)) is not None:
+                    stored.last_canary = None  # a new version for everyone: that story is over
+            if entry_guard is not None or widen:
+                release.set_entry_guard(session, row, entry_guard, now)
             return version.number
+
+    def promote(self, journey: str | int, *, move: dict[str, str] | None = None,
+                fallback: str | None = None) -> int:
+        """The canary becomes the live version; returns its number."""
+        with self.database.session() as session:
+            return canaries.promote(session, find_journey(session, journey), now=self.clock.now(),
+                                    move=move, fallback=fallback).number
+
+    def rollback_canary(self, journey: str | int, reason: str = "manual", *,
+                        move: dict[str, str] | None = None, fallback: str | None = None) -> int:
+        """Stop the canary (guardrails call this with what tripped them); returns its
+        number. Its contacts finish on it unless `move` is given."""
+        with self.database.session() as session:
+            return canaries.rollback_canary(session, find_journey(session, journey),
+                                            now=self.clock.now(), reason=reason, move=move,
+                                            fallback=fallback).number
+
+    def set_entry_guard(self, journey: str | int, guard: dict | None) -> None:
+        """Only contacts matching `guard` enter from now on; None: everyone ("widen")."""
+        with self.database.session() as session:
+            release.set_entry_guard(session, find_journey(session, journey), guard,
+                                    self.clock.now())
 
     def pause(self, journey: str | int) -> None:
         with self.database.session() as session:

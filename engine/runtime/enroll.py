@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import Enrollment, EnrollmentStatus
 from engine.runtime.compiled import CompiledJourney
+from engine.runtime.entry import EntryGate
 
 
 def re_entry_allows(journey: CompiledJourney, *, active: bool, last_entry: datetime | None,
@@ -47,10 +48,15 @@ def may_enter(session: Session, journey: CompiledJourney, contact_id: int, now: 
 
 def enroll(session: Session, journey: CompiledJourney, contact_id: int, now: datetime,
            context: dict[str, Any] | None = None, *, every_time: bool = False,
-           due_at: datetime | None = None) -> int | None:
+           due_at: datetime | None = None, gate: EntryGate | None = None) -> int | None:
     """`every_time`: ignore the re-entry rule (a yearly date trigger enters every year);
-    `due_at`: when the trigger step runs (default now)."""
+    `due_at`: when the trigger step runs (default now); `gate`: the canary share and the
+    entry guard (engine/runtime/entry.py) — None when the caller has checked them."""
+    if gate is not None and not gate.takes(journey, contact_id):
+        return None
     if not may_enter(session, journey, contact_id, now, every_time=every_time):
+        return None
+    if gate is not None and not gate.admits(journey, contact_id):
         return None
     return session.execute(
         insert(Enrollment).values(

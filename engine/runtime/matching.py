@@ -5,7 +5,8 @@ in batches; on PostgreSQL with SKIP LOCKED) and, per event, in this order:
 1. ends the contact's active enrollments in journeys whose goal/exit events match (the
    "master pause": a purchase ends the abandoned-cart journey wherever the contact is);
 2. wakes the contact's enrollments waiting for this event (their `event` port);
-3. enrolls the contact in live journeys whose trigger matches — the event must have
+3. enrolls the contact in live journeys whose trigger matches (the live version's or, for
+   a contact a canary takes, the canary's; an entry guard may refuse: engine/runtime/entry.py) — the event must have
    happened after the version was published, pass the property filters and the
    "at least N times within D" rule, and the journey's re-entry rule must allow it.
 The event is marked processed in the same transaction as all of that.
@@ -38,6 +39,7 @@ from engine.runtime.batch import Batch, Run, chunks
 from engine.runtime.compiled import CompiledJourney, VersionCache
 from engine.runtime.conditions import MISSING, event_matches, filters_match, get_path
 from engine.runtime.enroll import re_entry_allows
+from engine.runtime.entry import EntryGate
 from engine.settings import load_settings
 
 
@@ -72,6 +74,8 @@ class EventBatch:
         self.last_entry: dict[tuple[int, int], datetime] = {}
         self.new_enrollments: list[dict[str, Any]] = []
         self.changed: dict[int, Active] = {}  # by enrollment id
+        #: canary shares and entry guards (engine/runtime/entry.py); None: none apply
+        self.gate: EntryGate | None = None
         journeys = {j.journey_id for j in live}
         for chunk in chunks(sorted(contact_ids), 900):
             rows = session.execute(
@@ -167,9 +171,11 @@ def process_events(database: Database, now: datetime, cache: VersionCache,
                       for r in session.execute(query)]
             if not events:
                 return total
-            live = cache.live(session)
-            state = EventBatch(session, Batch(session, now, load_settings(session)),
-                               {e.contact_id for e in events}, live)
+            batch = Batch(session, now, load_settings(session))
+            gate = EntryGate(session, cache, now, batch)
+            live = gate.entry_versions(cache.live(session))
+            state = EventBatch(session, batch, {e.contact_id for e in events}, live)
+            state.gate = gate
             for event in events:
                 match_event(state, event, live, cache, now)
             state.flush()
@@ -182,9 +188,13 @@ def match_event(state: EventBatch, event: StoredEvent, live: list[CompiledJourne
                 cache: VersionCache, now: datetime) -> None:
     _end_by_goal_or_exit(state, event, cache, now)
     _wake_waiting(state, event, cache, now)
-    for journey in live:
+    gate = state.gate
+    for journey in live:  # live versions and canaries: each contact is taken by one of them
+        if gate is not None and not gate.takes(journey, event.contact_id):
+            continue
         if (_trigger_matches(state.session, journey, event)
-                and state.may_enter(journey, event.contact_id, now)):
+                and state.may_enter(journey, event.contact_id, now)
+                and (gate is None or gate.admits(journey, event.contact_id))):
             state.enroll(journey, event, now)
 
 

@@ -7,6 +7,8 @@ Contract:
   to `move[node]` (or the node with the same id, if it still exists), else to `fallback`
   (a node id of the new version) or, with no fallback, exits with reason
   `version_migration`. A contact waiting at a node that exists in both keeps its timer.
+- While a canary runs (engine/runtime/canary.py) `publish()` is refused: promote it or
+  roll it back first. `freeze()` and `move_contacts()` are the parts a canary reuses.
 - `pause()` sets enrollments' timers aside (`paused_due_at`) so nothing runs;
   `resume()` puts them back (overdue work then runs under the catch-up policy).
 """
@@ -31,6 +33,7 @@ from engine.errors import TrellisError
 from engine.journey.model import Journey
 from engine.journey.store import draft_document
 from engine.journey.validation import ERROR, Problem, TemplateLinter, validate_journey
+from engine.runtime.release import canary_version_id
 
 
 class PublishRefused(TrellisError):
@@ -45,6 +48,28 @@ def publish(
     session: Session, row: JourneyRow, *, now: datetime, lint_template: TemplateLinter | None = None,
     move: dict[str, str] | None = None, fallback: str | None = None, notes: str = "",
 ) -> JourneyVersion:
+    refuse_while_canary(session, row)
+    version, document = freeze(session, row, now=now, lint_template=lint_template,
+                               fallback=fallback, notes=notes)
+    row.live_version_id, row.status, row.updated_at = version.id, JourneyStatus.LIVE, now
+    if move is not None:
+        move_contacts(session, row, version, document, move, fallback, now)
+    return version
+
+
+def refuse_while_canary(session: Session, row: JourneyRow) -> None:
+    """One new version at a time: a canary is promoted or rolled back before the next."""
+    canary = canary_version_id(session, row.id)
+    if canary is not None:
+        number = session.get(JourneyVersion, canary).number
+        raise TrellisError(f"version {number} of {row.name!r} is running as a canary: "
+                           "promote it or roll it back before publishing again")
+
+
+def freeze(session: Session, row: JourneyRow, *, now: datetime,
+           lint_template: TemplateLinter | None = None, fallback: str | None = None,
+           notes: str = "") -> tuple[JourneyVersion, JourneyDocument]:
+    """Validate the draft and store it as the next version (not made live here)."""
     document = draft_document(row)
     journey = Journey.from_document(document)
     problems = validate_journey(journey, lint_template)
@@ -59,23 +84,23 @@ def publish(
                              notes=notes)
     session.add(version)
     session.flush()
-    row.live_version_id, row.status, row.updated_at = version.id, JourneyStatus.LIVE, now
-    if move is not None:
-        _move_contacts(session, row, version, document, move, fallback, now)
-    return version
+    return version, document
 
 
-def _move_contacts(session: Session, row: JourneyRow, version: JourneyVersion,
-                   document: JourneyDocument, move: dict[str, str], fallback: str | None,
-                   now: datetime) -> None:
+def move_contacts(session: Session, row: JourneyRow, version: JourneyVersion,
+                  document: JourneyDocument, move: dict[str, str], fallback: str | None,
+                  now: datetime, *, only_from: int | None = None) -> None:
+    """Move active contacts on other versions (or only on version id `only_from`) to
+    `version`, step by step: `move[node]`, the same step id, `fallback`, else they exit."""
     new_nodes = {node.id: node for node in document.nodes}
     old_types: dict[int, dict[str, str]] = {}
-    enrollments = session.execute(
-        select(Enrollment.id, Enrollment.contact_id, Enrollment.version_id, Enrollment.node_id,
-               Enrollment.state)
-        .where(Enrollment.journey_id == row.id, Enrollment.status == EnrollmentStatus.ACTIVE,
-               Enrollment.version_id != version.id)
-    ).all()
+    query = (select(Enrollment.id, Enrollment.contact_id, Enrollment.version_id,
+                    Enrollment.node_id, Enrollment.state)
+             .where(Enrollment.journey_id == row.id, Enrollment.status == EnrollmentStatus.ACTIVE,
+                    Enrollment.version_id != version.id))
+    if only_from is not None:
+        query = query.where(Enrollment.version_id == only_from)
+    enrollments = session.execute(query).all()
     for e in enrollments:
         if e.version_id not in old_types:
             old = JourneyDocument.model_validate(session.get(JourneyVersion, e.version_id).document)

@@ -30,6 +30,7 @@ from engine.runtime.batch import CONTACT_COLUMNS, Batch
 from engine.runtime.compiled import CompiledJourney, VersionCache
 from engine.runtime.conditions import condition_holds, contact_field
 from engine.runtime.enroll import enroll
+from engine.runtime.entry import EntryGate
 from engine.runtime.guards import contact_zone
 from engine.runtime.schedule import at_local
 from engine.settings import load_settings
@@ -45,17 +46,21 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
     with database.session() as session:
         clock = session.get(Setting, CLOCK_KEY)
         previous = datetime.fromisoformat(clock.value) if clock else now - timedelta(days=1)
-        journeys = [j for j in cache.live(session) if j.trigger.spec.type_id in SCANNED]
-        if journeys:
+        live = [j for j in cache.live(session) if j.trigger.spec.type_id in SCANNED]
+        if live:
             batch = Batch(session, now, load_settings(session))
-            for journey in journeys:
+            gate = EntryGate(session, cache, now, batch)
+            # canaries too: each scans with its own trigger for the contacts it takes
+            for journey in gate.entry_versions(live):
                 kind = journey.trigger.spec.type_id
+                if kind not in SCANNED:
+                    continue
                 if kind == "trigger.inactive":
-                    enrolled += _scan_inactive(session, journey, now, horizon)
+                    enrolled += _scan_inactive(session, journey, now, horizon, gate)
                 elif kind == "trigger.segment_entered":
-                    enrolled += _scan_segment(session, batch, journey, now)
+                    enrolled += _scan_segment(session, batch, journey, now, gate)
                 else:
-                    enrolled += _scan_dates(session, batch, journey, previous, horizon, now)
+                    enrolled += _scan_dates(session, batch, journey, previous, horizon, now, gate)
         if clock is None:
             session.add(Setting(key=CLOCK_KEY, value=horizon.isoformat()))
         else:
@@ -64,7 +69,7 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
 
 
 def _scan_inactive(session: Session, journey: CompiledJourney, now: datetime,
-                   horizon: datetime) -> int:
+                   horizon: datetime, gate: EntryGate) -> int:
     days = timedelta(days=journey.trigger.config.days)
     activity = func.coalesce(Contact.last_activity_at, Contact.created_at)
     last_entry = (select(func.max(Enrollment.entered_at))
@@ -83,11 +88,12 @@ def _scan_inactive(session: Session, journey: CompiledJourney, now: datetime,
         # due the moment the contact has been inactive long enough (which may be ahead)
         when = max(last_active.replace(tzinfo=timezone.utc) + days, now)
         enrolled += bool(enroll(session, journey, contact_id, now,
-                                {"event_name": "inactive"}, due_at=when))
+                                {"event_name": "inactive"}, due_at=when, gate=gate))
     return enrolled
 
 
-def _scan_segment(session: Session, batch: Batch, journey: CompiledJourney, now: datetime) -> int:
+def _scan_segment(session: Session, batch: Batch, journey: CompiledJourney, now: datetime,
+                  gate: EntryGate) -> int:
     key = f"segment:{journey.version_id}"
     state = session.get(Setting, key)
     condition = journey.trigger.config.condition
@@ -101,7 +107,8 @@ def _scan_segment(session: Session, batch: Batch, journey: CompiledJourney, now:
         session.add(Setting(key=key, value=sorted(matching)))
     else:
         for cid in sorted(matching - set(state.value)):
-            enrolled += bool(enroll(session, journey, cid, now, {"event_name": "segment_entered"}))
+            enrolled += bool(enroll(session, journey, cid, now, {"event_name": "segment_entered"},
+                                        gate=gate))
         state.value = sorted(matching)
     return enrolled
 
@@ -125,7 +132,7 @@ def _occurrence(base: date, year: int, yearly: bool, offset: int) -> date:
 
 
 def _scan_dates(session: Session, batch: Batch, journey: CompiledJourney,
-                previous: datetime, horizon: datetime, now: datetime) -> int:
+                previous: datetime, horizon: datetime, now: datetime, gate: EntryGate) -> int:
     config = journey.trigger.config
     at = parse_time_of_day(config.time_of_day)
     yearly = config.repeat == "yearly"
@@ -141,6 +148,6 @@ def _scan_dates(session: Session, batch: Batch, journey: CompiledJourney,
             if previous < when <= horizon:
                 context = {"event_name": "date", "occurrence": when.isoformat()}
                 enrolled += bool(enroll(session, journey, row["id"], now, context,
-                                        every_time=yearly, due_at=max(when, now)))
+                                        every_time=yearly, due_at=max(when, now), gate=gate))
                 break
     return enrolled

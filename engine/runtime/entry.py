@@ -1,0 +1,126 @@
+"""Who enters which version: the canary's share of new entrants and the guard on entry.
+
+Contract: an `EntryGate(session, cache, now, facts=None)` is made once per unit of work
+(an event batch, a scan, a manual enrollment) and loads, in one query, the release of
+every journey that has a canary or a guard (engine/runtime/release.py).
+- `entry_versions(live)`: the live versions plus the canaries running beside them — every
+  version new entrants can go to; triggers are matched against the version the contact
+  would enter, so a canary with a changed trigger is judged by its own trigger.
+- `takes(version, contact_id)`: whether this contact's new entries go to `version`. With a
+  canary of p %, a contact goes to the canary when `in_canary(journey, canary, contact, p)`:
+  a hash of journey, canary version and contact, so the same contact lands on the same
+  version every time it (re-)enters while this canary runs, and a later canary draws
+  afresh. Without a canary the live version takes everyone.
+- `route(live, contact_id)`: the version a contact enters (manual enrollment).
+- `admits(version, contact_id)`: the entry guard. A contact who does not match is not
+  enrolled; a `skip` line with reason `entry_guard` goes on their timeline (at the
+  trigger step, no enrollment), once per contact while the same guard stands, so a scan
+  that finds them again every few minutes does not fill the timeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, or_, select
+from sqlalchemy.orm import Session
+
+from engine.db.models import JourneyRelease, StepLog
+from engine.nodes.common import Condition
+from engine.runtime.batch import Batch
+from engine.runtime.compiled import CompiledJourney, VersionCache
+from engine.runtime.conditions import condition_holds
+from engine.settings import load_settings
+
+GUARD_REASON = "entry_guard"
+
+
+def in_canary(journey_id: int, canary_version_id: int, contact_id: int, percent: int) -> bool:
+    digest = hashlib.blake2b(f"{journey_id}:{canary_version_id}:{contact_id}".encode(),
+                             digest_size=8, person=b"trellis-canary").digest()
+    return int.from_bytes(digest, "big") % 10_000 < percent * 100
+
+
+@dataclass(frozen=True)
+class _Release:
+    canary_version_id: int | None
+    percent: int
+    guard: Condition | None
+    guard_set_at: datetime | None
+
+
+class EntryGate:
+    def __init__(self, session: Session, cache: VersionCache, now: datetime,
+                 facts: Batch | None = None):
+        self.session, self.cache, self.now = session, cache, now
+        self._facts = facts
+        self._releases: dict[int, _Release] = {}
+        self._logged: set[tuple[int, int]] = set()
+        for r in session.scalars(select(JourneyRelease).where(or_(
+                JourneyRelease.canary_version_id.is_not(None),
+                JourneyRelease.entry_guard.is_not(None)))):
+            guard = Condition.model_validate(r.entry_guard) if r.entry_guard else None
+            self._releases[r.journey_id] = _Release(r.canary_version_id, r.canary_percent or 0,
+                                                    guard, r.guard_set_at)
+
+    def entry_versions(self, live: list[CompiledJourney]) -> list[CompiledJourney]:
+        versions = []
+        for journey in live:
+            versions.append(journey)
+            release = self._releases.get(journey.journey_id)
+            if release is not None and release.canary_version_id is not None:
+                versions.append(self.cache.get(self.session, release.canary_version_id))
+        return versions
+
+    def _to_canary(self, journey_id: int, contact_id: int) -> bool | None:
+        release = self._releases.get(journey_id)
+        if release is None or release.canary_version_id is None:
+            return None
+        return in_canary(journey_id, release.canary_version_id, contact_id, release.percent)
+
+    def takes(self, version: CompiledJourney, contact_id: int) -> bool:
+        canary = self._to_canary(version.journey_id, contact_id)
+        if canary is None:
+            return True
+        return canary == (version.version_id == self._releases[version.journey_id].canary_version_id)
+
+    def route(self, live: CompiledJourney, contact_id: int) -> CompiledJourney:
+        if self._to_canary(live.journey_id, contact_id):
+            return self.cache.get(self.session, self._releases[live.journey_id].canary_version_id)
+        return live
+
+    def admits(self, version: CompiledJourney, contact_id: int) -> bool:
+        release = self._releases.get(version.journey_id)
+        if release is None or release.guard is None:
+            return True
+        facts = self._get_facts()
+        facts.load_contacts([contact_id])
+        contact = facts.contacts.get(contact_id)
+        if contact is not None and condition_holds(release.guard, contact, facts, self.now):
+            return True
+        self._log_refusal(version, contact_id, release)
+        return False
+
+    def _get_facts(self) -> Batch:
+        if self._facts is None:  # made only when a guard is to be checked
+            self._facts = Batch(self.session, self.now, load_settings(self.session))
+        return self._facts
+
+    def _log_refusal(self, version: CompiledJourney, contact_id: int, release: _Release) -> None:
+        key = (version.journey_id, contact_id)
+        if key in self._logged:
+            return
+        self._logged.add(key)
+        query = select(StepLog.id).where(
+            StepLog.contact_id == contact_id, StepLog.journey_id == version.journey_id,
+            StepLog.reason == GUARD_REASON).limit(1)
+        if release.guard_set_at is not None:
+            query = query.where(StepLog.at >= release.guard_set_at)
+        if self.session.scalar(query) is not None:
+            return
+        self.session.execute(insert(StepLog).values(
+            enrollment_id=None, contact_id=contact_id, journey_id=version.journey_id,
+            version_id=version.version_id, node_id=version.trigger_id, kind="skip",
+            reason=GUARD_REASON, detail={"guard": str(release.guard)}, at=self.now))
