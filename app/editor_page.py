@@ -43,6 +43,7 @@ from app.email_session import edit_journey_email
 from app.engine_host import EngineHost
 from app.journey_document import JourneyDocument
 from app.publishing import pause_work, publish_plan, publish_work, resume_work
+from app.release_controls import ReleaseControls
 from app.trial_tools import TrialTools
 from app.walkthrough_runner import WalkthroughRunner
 from engine.analytics.live_counts import node_counts
@@ -95,6 +96,8 @@ class EditorPage(QWidget):
         self.header.test_event_requested.connect(
             lambda: self.trial.send_test_event(on_done=self.refresh,
                                                event_name=self._trigger_event()))
+        # the header's canary and entry-guard line: app/release_controls.py
+        self.release = ReleaseControls(self)
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
         self.walkthrough.path_changed.connect(self._walked)
@@ -178,6 +181,7 @@ class EditorPage(QWidget):
         self.editor.deleteLater()  # still the slot's child until Qt deletes it
         self.document.close()
         self.document = self.editor = self.journey_id = self.info = None
+        self.release.clear()
 
     def refresh(self) -> None:
         """Re-read the journey's state (status, version, contacts) from the database."""
@@ -188,6 +192,7 @@ class EditorPage(QWidget):
         name = self.document.journey.name if self.document else self.info.name
         self.header.set_journey(name, self.info.status, self.info.live_version,
                                 self.info.active_contacts)
+        self.release.refresh()
         self._show_side()
         if self.is_live():
             self._refresh_live()
@@ -283,15 +288,17 @@ class EditorPage(QWidget):
         dialog.set_busy("Publishing…" if choice.move is None
                         else "Publishing and moving contacts to the new version…")
         task = self._start(publish_work(self.host.engine, self.journey_id, choice))
-        task.succeeded.connect(lambda number: self._published(dialog, number))
+        task.succeeded.connect(lambda number: self._published(dialog, number, choice))
         task.failed.connect(dialog.finish_failed)
 
-    def _published(self, dialog: PublishDialog, number: int) -> None:
+    def _published(self, dialog: PublishDialog, number: int, choice) -> None:
         dialog.accept()
         self.host.wake()
         self.refresh()
         self.journeys_changed.emit()
-        self.status_message.emit(f"Version {number} of “{self.info.name}” is live")
+        share = (f" for {choice.canary_percent} % of new entrants"
+                 if choice.canary_percent else "")
+        self.status_message.emit(f"Version {number} of “{self.info.name}” is live{share}")
 
     def _run_verb(self, make_work, done: str) -> None:
         if self.journey_id is None:
@@ -345,6 +352,7 @@ class EditorPage(QWidget):
             self.info = info
             name = self.document.journey.name if self.document else info.name
             self.header.set_journey(name, info.status, info.live_version, info.active_contacts)
+            self.release.refresh()  # the canary's figures move with the cards
         self._show_live(counts)
 
     def _show_live(self, counts: dict[str, tuple[int, int]]) -> None:

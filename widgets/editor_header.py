@@ -14,6 +14,8 @@ Contract:
   `new_email_requested()`, and from the "Test" menu `test_contact_requested()` ("Enter a
   test contact now…", enabled while the journey is live) and `test_event_requested()`
   ("Send a test event…"). The header does no work itself.
+- `release` (a `widgets.release_bar.ReleaseBar`, under the version line) shows a canary
+  beside the live version and the guard on entry, with their verbs.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from engine.db.models import JourneyStatus
 from widgets.icons import icon
+from widgets.release_bar import ReleaseBar
 
 PILLS = {JourneyStatus.DRAFT: ("Draft", "neutral"), JourneyStatus.LIVE: ("Live", "success"),
          JourneyStatus.PAUSED: ("Paused", "warning"), JourneyStatus.ARCHIVED: ("Archived", "neutral")}
@@ -94,6 +97,8 @@ class EditorHeader(QWidget):
         line.addWidget(self.saved)
         line.addStretch(1)
         texts.addLayout(line)
+        self.release = ReleaseBar()
+        texts.addWidget(self.release)
 
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 10, 16, 10)

@@ -14,6 +14,9 @@ Contract:
   exists stay on it; for each step that is gone (with contacts waiting there) the
   marketer picks a step of the new version or "the rule below", and the rule below (the
   fallback for every step that is gone) is a step or "leave the journey".
+- "Who it goes to" (`widgets.release_options.ReleaseOptions`, `release_options`): a canary
+  for a share of new entrants (a journey with a live version only; contacts on their way
+  then stay on their version) and a guard on entry, pre-filled from `plan.release`.
 - Publish emits `publish_requested(PublishChoice)`; the dialog does no work itself. The
   app then calls `set_busy()` (a progress bar; buttons disabled) and `finish_failed(reason)`
   (shown in the dialog, buttons back) or `accept()`.
@@ -39,8 +42,10 @@ from PySide6.QtWidgets import (
 )
 
 from engine.analytics.version_diff import VersionDiff
+from engine.runtime.release import ReleaseState
 from engine.runtime.publish_preview import PublishForecast
 from engine.journey.validation import ERROR, Problem
+from widgets.release_options import ReleaseOptions
 
 LEAVE = ""  # the fallback combo's "leave the journey"
 REST = None  # a step combo's "follow the rule below" (the fallback)
@@ -62,6 +67,8 @@ class PublishPlan:
     labels: dict[str, str] = field(default_factory=dict)
     #: what publishing will do (None: not worked out, e.g. in older callers)
     forecast: PublishForecast | None = None
+    #: the canary and entry guard in force (None: not read)
+    release: ReleaseState | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -80,6 +87,10 @@ class PublishChoice:
     move: dict[str, str] | None = None
     #: where contacts go whose step is gone and not mapped; None: they leave the journey
     fallback: str | None = None
+    #: release to this % of new entrants first (a canary); None: to everyone
+    canary_percent: int | None = None
+    #: only contacts matching this condition enter from now on; None: everyone
+    entry_guard: dict | None = None
 
 
 def _heading(text: str) -> QLabel:
@@ -106,6 +117,7 @@ class PublishDialog(QDialog):
         self._gone: dict[str, QComboBox] = {}
         self.keep_button = self.move_button = None
         self.fallback: QComboBox | None = None
+        self.release_options: ReleaseOptions | None = None
 
         body = QWidget()
         self._body = QVBoxLayout(body)
@@ -205,8 +217,13 @@ class PublishDialog(QDialog):
         if warnings:
             self._section("Worth a look (these do not block publishing)")
             self._body.addWidget(_bullets([self._problem_line(p) for p in warnings], "warning"))
+        self._section("Who it goes to")
+        guard = plan.release.guard if plan.release is not None else None
+        self.release_options = ReleaseOptions(plan.live_version, guard)
+        self._body.addWidget(self.release_options)
         if plan.live_version is not None and plan.in_flight:
             self._build_in_flight()
+        self.release_options.canary_toggled.connect(self._canary_toggled)
 
     def _build_in_flight(self) -> None:
         plan = self.plan
@@ -256,12 +273,27 @@ class PublishDialog(QDialog):
 
     # ---- the choice ------------------------------------------------------------------------
 
+    def _canary_toggled(self, canary: bool) -> None:
+        """A canary takes new entrants only: contacts on their way stay where they are."""
+        if self.move_button is not None:
+            if canary:
+                self.keep_button.setChecked(True)
+            self.move_button.setEnabled(not canary)
+        if self.publish_button is not None:
+            number = (self.plan.live_version or 0) + 1
+            self.publish_button.setText(f"Publish version {number}"
+                                        + (" as a canary" if canary else ""))
+
     def choice(self) -> PublishChoice:
+        release = {}
+        if self.release_options is not None:
+            release = dict(canary_percent=self.release_options.canary_percent(),
+                           entry_guard=self.release_options.entry_guard())
         if self.move_button is None or not self.move_button.isChecked():
-            return PublishChoice()
+            return PublishChoice(**release)
         move = {old: combo.currentData() for old, combo in self._gone.items()
                 if combo.currentData() is not REST}
-        return PublishChoice(move=move, fallback=self.fallback.currentData() or None)
+        return PublishChoice(move=move, fallback=self.fallback.currentData() or None, **release)
 
     def _publish(self) -> None:
         self.publish_requested.emit(self.choice())

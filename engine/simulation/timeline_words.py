@@ -113,6 +113,9 @@ def explain(line: Mapping[str, Any], node: NodeData | None) -> str:
     if kind == "hold":
         why = HOLDS.get(reason, reason)
         return f"Held until {_when(line.get('until'))}: {why}"
+    if kind == "skip" and reason == "entry_guard":  # engine/runtime/entry.py
+        return ("Did not enter: for now this journey takes only contacts who match its "
+                "entry rules")
     if kind == "skip":
         return f"Skipped this step: {SKIPS.get(reason, reason)}"
     if kind == "exit":
