@@ -112,6 +112,7 @@ class Engine:
                 if enroll(session, gate.route(compiled, contact_id), contact_id, now,
                           {"event_name": "manual"}, every_time=ignore_re_entry, gate=gate):
                     enrolled.append(email)
+            gate.flush()
         return enrolled
 
     def publish(self, journey: str | int, *, canary: int | None = None,

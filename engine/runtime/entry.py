@@ -12,10 +12,12 @@ every journey that has a canary or a guard (engine/runtime/release.py).
   version every time it (re-)enters while this canary runs, and a later canary draws
   afresh. Without a canary the live version takes everyone.
 - `route(live, contact_id)`: the version a contact enters (manual enrollment).
+- `prepare(contact_ids)`: load a batch's contacts in one go when a guard is in force.
 - `admits(version, contact_id)`: the entry guard. A contact who does not match is not
   enrolled; a `skip` line with reason `entry_guard` goes on their timeline (at the
   trigger step, no enrollment), once per contact while the same guard stands, so a scan
-  that finds them again every few minutes does not fill the timeline.
+  that finds them again every few minutes does not fill the timeline. The lines are
+  written by `flush()`, which the unit of work calls before it commits.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import JourneyRelease, StepLog
 from engine.nodes.common import Condition
-from engine.runtime.batch import Batch
+from engine.runtime.batch import Batch, chunks
 from engine.runtime.compiled import CompiledJourney, VersionCache
 from engine.runtime.conditions import condition_holds
 from engine.settings import load_settings
@@ -58,12 +60,18 @@ class EntryGate:
         self._facts = facts
         self._releases: dict[int, _Release] = {}
         self._logged: set[tuple[int, int]] = set()
+        self._refusals: list[tuple[CompiledJourney, int, datetime | None, str]] = []
         for r in session.scalars(select(JourneyRelease).where(or_(
                 JourneyRelease.canary_version_id.is_not(None),
                 JourneyRelease.entry_guard.is_not(None)))):
             guard = Condition.model_validate(r.entry_guard) if r.entry_guard else None
             self._releases[r.journey_id] = _Release(r.canary_version_id, r.canary_percent or 0,
                                                     guard, r.guard_set_at)
+
+    def prepare(self, contact_ids) -> None:
+        """Load these contacts at once when a guard will need them (an event batch)."""
+        if any(r.guard is not None for r in self._releases.values()):
+            self._get_facts().load_contacts(contact_ids)
 
     def entry_versions(self, live: list[CompiledJourney]) -> list[CompiledJourney]:
         versions = []
@@ -110,17 +118,33 @@ class EntryGate:
 
     def _log_refusal(self, version: CompiledJourney, contact_id: int, release: _Release) -> None:
         key = (version.journey_id, contact_id)
-        if key in self._logged:
-            return
-        self._logged.add(key)
-        query = select(StepLog.id).where(
-            StepLog.contact_id == contact_id, StepLog.journey_id == version.journey_id,
-            StepLog.reason == GUARD_REASON).limit(1)
-        if release.guard_set_at is not None:
-            query = query.where(StepLog.at >= release.guard_set_at)
-        if self.session.scalar(query) is not None:
-            return
-        self.session.execute(insert(StepLog).values(
-            enrollment_id=None, contact_id=contact_id, journey_id=version.journey_id,
-            version_id=version.version_id, node_id=version.trigger_id, kind="skip",
-            reason=GUARD_REASON, detail={"guard": str(release.guard)}, at=self.now))
+        if key not in self._logged:
+            self._logged.add(key)
+            self._refusals.append((version, contact_id, release.guard_set_at, str(release.guard)))
+
+    def flush(self) -> None:
+        """Write the refusals' timeline lines, in bulk: those already written while the
+        same guard stands are left out (one query per journey and 900 contacts)."""
+        by_journey: dict[int, list[tuple]] = {}
+        for refusal in self._refusals:
+            by_journey.setdefault(refusal[0].journey_id, []).append(refusal)
+        self._refusals = []
+        rows = []
+        for journey_id, refusals in by_journey.items():
+            since = refusals[0][2]
+            logged: set[int] = set()
+            for chunk in chunks(sorted({r[1] for r in refusals}), 900):
+                query = select(StepLog.contact_id).where(
+                    StepLog.journey_id == journey_id, StepLog.reason == GUARD_REASON,
+                    StepLog.contact_id.in_(chunk))
+                if since is not None:
+                    query = query.where(StepLog.at >= since)
+                logged.update(self.session.scalars(query))
+            rows += [{"enrollment_id": None, "contact_id": contact_id, "journey_id": journey_id,
+                      "version_id": version.version_id, "node_id": version.trigger_id,
+                      "kind": "skip", "port": None, "reason": GUARD_REASON,
+                      "detail": {"guard": words}, "at": self.now}
+                     for version, contact_id, _since, words in refusals
+                     if contact_id not in logged]
+        if rows:
+            self.session.execute(insert(StepLog), rows)

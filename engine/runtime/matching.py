@@ -176,9 +176,11 @@ def process_events(database: Database, now: datetime, cache: VersionCache,
             live = gate.entry_versions(cache.live(session))
             state = EventBatch(session, batch, {e.contact_id for e in events}, live)
             state.gate = gate
+            gate.prepare({e.contact_id for e in events})
             for event in events:
                 match_event(state, event, live, cache, now)
             state.flush()
+            gate.flush()
             session.execute(update(Event).where(Event.id.in_([e.id for e in events]))
                             .values(processed_at=now))
             total += len(events)

@@ -61,6 +61,7 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
                     enrolled += _scan_segment(session, batch, journey, now, gate)
                 else:
                     enrolled += _scan_dates(session, batch, journey, previous, horizon, now, gate)
+            gate.flush()
         if clock is None:
             session.add(Setting(key=CLOCK_KEY, value=horizon.isoformat()))
         else:

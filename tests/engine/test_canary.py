@@ -269,3 +269,34 @@ def test_manual_entry_follows_the_canary_and_the_guard(h):
                                                "op": "equals", "value": "DE"}]})
     h.contact("late@example.com", country="FR")
     assert h.engine.enroll(NAME, ["late@example.com"]) == []
+
+
+def test_scanned_triggers_use_each_versions_trigger_and_the_guard(db, clock):
+    """Inactivity: the live version waits 10 days, the canary 5; each scans for the
+    contacts it takes. The guard keeps US contacts out, with one timeline line each however
+    many scans find them again."""
+    h = Harness(db, clock, scan_interval=D)
+
+    def winback(days: int) -> Journey:
+        journey = Journey("Winback")
+        journey.add_node("trigger.inactive", node_id="t", config={"days": days})
+        journey.add_node("action.adjust_score", node_id="s", config={"delta": days})
+        journey.connect("t", "next", "s")
+        return journey
+
+    emails = [f"i{i}@example.com" for i in range(60)]
+    for i, email in enumerate(emails):
+        h.contact(email, country="US" if i % 6 == 0 else "DE")
+    guard = {"rules": [{"kind": "field", "field": "country", "op": "equals", "value": "DE"}]}
+    h.publish(winback(10), entry_guard=guard)
+    h.publish(winback(5), canary=50)
+    h.run_until(clock.now() + 12 * D, every=D)
+    versions, points = version_of(h), scores(h)
+    entered = [e for i, e in enumerate(emails) if i % 6]
+    assert sorted(versions) == sorted(entered)
+    assert {v[0] for v in versions.values()} == {1, 2}
+    for email in entered:  # each on its own version's steps
+        assert points[email] == (5 if versions[email] == [2] else 10)
+    for email in emails[::6]:
+        assert h.timeline(email)[0][2:] == ("skip", "entry_guard")
+        assert len(h.timeline(email)) == 1
