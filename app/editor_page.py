@@ -365,8 +365,9 @@ class EditorPage(QWidget):
         return dict(self._live)
 
     def is_reading_live(self) -> bool:
-        """A read of the live counts is under way (the screenshot waits for it)."""
-        return self._live_task is not None
+        """A read of the live counts or the release line is under way (the screenshot
+        waits for it)."""
+        return self._live_task is not None or self.release.is_reading()
 
     # ---- the walk-through and the side panels ---------------------------------------------------
 

@@ -14,7 +14,7 @@ Contract:
   `new_email_requested()`, and from the "Test" menu `test_contact_requested()` ("Enter a
   test contact now…", enabled while the journey is live) and `test_event_requested()`
   ("Send a test event…"). The header does no work itself.
-- `release` (a `widgets.release_bar.ReleaseBar`, under the version line) shows a canary
+- `release` (a `widgets.release_bar.ReleaseBar`, a line under the rest) shows a canary
   beside the live version and the guard on entry, with their verbs.
 """
 
@@ -97,16 +97,20 @@ class EditorHeader(QWidget):
         line.addWidget(self.saved)
         line.addStretch(1)
         texts.addLayout(line)
-        self.release = ReleaseBar()
-        texts.addWidget(self.release)
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(16, 10, 16, 10)
+        row = QHBoxLayout()
         row.setSpacing(10)
         row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
         for button in (self.walkthrough, self.emails, self.test, self.pause, self.publish):
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+        # the release line takes the header's whole width, under the verbs
+        self.release = ReleaseBar()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 10, 16, 10)
+        outer.setSpacing(6)
+        outer.addLayout(row)
+        outer.addWidget(self.release)
         self._compact = False
         self.set_emails([])
 

@@ -4,9 +4,9 @@ guard on entry, and how the last canary ended.
 Contract:
 - `ReleaseBar()` is hidden until `set_state(state)` gets an
   `engine.runtime.release.ReleaseState` with something to show (None clears it).
-- With a canary: "Canary: version 4 takes 10 % of new entrants" with its figures (entered,
-  converted, conversion rate) beside the live version's over the same period, and the
-  buttons Promote and Roll back. With a guard: "Only contacts who match: …, for now" and
+- With a canary: "Version 4, 10 % of new entrants: 120 entered · 6 converted (5.0%)"
+  beside the live version's figures over the same period ("beside version 3: …"), and
+  the buttons Promote and Roll back. With a guard: "Only contacts who match: …, for now" and
   "Widen to everyone". After a canary was rolled back (and no new one runs): that fact
   and its reason.
 - Intents: `promote_requested()`, `rollback_requested()`, `widen_requested()`; the bar
@@ -43,15 +43,16 @@ class ReleaseBar(QWidget):
         self.canary_pill = QLabel("Canary", objectName="statusPill")
         self.canary_pill.setProperty("tone", "warning")
         self.canary = QLabel(objectName="canaryFigures")
-        self.canary.setWordWrap(True)
+        self.live = QLabel(objectName="muted")
         self.promote = QPushButton("Promote")
         self.promote.setToolTip("Make the canary the live version for every new entrant")
         self.promote.clicked.connect(self.promote_requested)
         self.rollback = QPushButton("Roll back")
         self.rollback.setToolTip("Stop the canary: every new entrant goes to the live version")
         self.rollback.clicked.connect(self.rollback_requested)
-        self.guard = QLabel(objectName="muted")
-        self.guard.setWordWrap(True)
+        self.guard_pill = QLabel("For now", objectName="statusPill")
+        self.guard_pill.setProperty("tone", "neutral")
+        self.guard = QLabel()
         self.widen = QPushButton("Widen to everyone")
         self.widen.setToolTip("Remove the guard: everyone who matches the trigger may enter")
         self.widen.clicked.connect(self.widen_requested)
@@ -59,10 +60,10 @@ class ReleaseBar(QWidget):
         self.ended.setWordWrap(True)
 
         self._canary_row = QWidget()
-        self._canary_row.setLayout(_line(self.canary_pill, self.canary, self.promote,
-                                         self.rollback))
+        self._canary_row.setLayout(_line(self.canary_pill, self.canary, self.live,
+                                         self.promote, self.rollback))
         self._guard_row = QWidget()
-        self._guard_row.setLayout(_line(self.guard, self.widen))
+        self._guard_row.setLayout(_line(self.guard_pill, self.guard, self.widen))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 0)
         layout.setSpacing(2)
@@ -76,13 +77,14 @@ class ReleaseBar(QWidget):
         self._canary_row.setVisible(canary)
         if canary:
             self.canary.setText(
-                f"Version {state.canary_version} takes {state.canary_percent} % of new "
-                f"entrants · {state.canary_figures.words()}   |   Version "
-                f"{state.live_version}: {state.live_figures.words()}")
+                f"Version {state.canary_version}, {state.canary_percent} % of new entrants: "
+                f"{state.canary_figures.words()}")
+            self.live.setText(f"beside version {state.live_version}: "
+                              f"{state.live_figures.words()}")
         guard = state is not None and state.guard_words is not None
         self._guard_row.setVisible(guard)
         if guard:
-            self.guard.setText(f"Only contacts who match: {state.guard_words} — for now")
+            self.guard.setText(f"Only contacts who match: {state.guard_words}")
         last = state.last_canary if state is not None and not canary else None
         rolled_back = bool(last) and last.get("outcome") == "rolled_back"
         self.ended.setVisible(rolled_back)
