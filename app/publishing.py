@@ -21,9 +21,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from sqlalchemy import func, select
+
 from engine.analytics.live_counts import node_counts
 from engine.analytics.version_diff import diff_versions
 from engine.db.database import Database
+from engine.db.models import JourneyVersion
 from engine.journey.document import JourneyDocument
 from engine.journey.drafts import journey_info, live_document
 from engine.messaging.fields import linter_for
@@ -43,6 +46,8 @@ def publish_plan(database: Database, journey_id: int, draft: JourneyDocument,
         waiting = {node: w for node, (w, _passed) in node_counts(session, journey_id).items() if w}
         forecast = forecast_publish(session, draft, now or datetime.now(timezone.utc))
         release = release_state(session, journey_id)
+        last = session.scalar(select(func.max(JourneyVersion.number))
+                              .where(JourneyVersion.journey_id == journey_id))
     if release.canary_running:
         problems = [*problems, Problem(None, ERROR, (
             f"Version {release.canary_version} is running as a canary: promote it or roll "
@@ -55,7 +60,7 @@ def publish_plan(database: Database, journey_id: int, draft: JourneyDocument,
         name=draft.name, problems=problems, diff=diff_versions(live, draft),
         live_version=info.live_version, waiting=waiting, old_labels=old_labels,
         new_steps=[(node.id, labels[node.id]) for node in draft.nodes], labels=labels,
-        forecast=forecast, release=release)
+        forecast=forecast, release=release, next_version=(last or 0) + 1)
 
 
 def publish_work(engine: Engine, journey_id: int, choice: PublishChoice):

@@ -69,6 +69,13 @@ class PublishPlan:
     forecast: PublishForecast | None = None
     #: the canary and entry guard in force (None: not read)
     release: ReleaseState | None = None
+    #: the number publishing will give (versions of a rolled-back canary count too);
+    #: None: the live version's plus one
+    next_version: int | None = None
+
+    @property
+    def number(self) -> int:
+        return self.next_version or (self.live_version or 0) + 1
 
     @property
     def errors(self) -> list[Problem]:
@@ -141,7 +148,7 @@ class PublishDialog(QDialog):
         self.publish_button = None
         if not plan.errors:
             self.publish_button = self.buttons.addButton(
-                "Publish version " + str((plan.live_version or 0) + 1),
+                f"Publish version {plan.number}",
                 QDialogButtonBox.ButtonRole.AcceptRole)
             self.publish_button.setProperty("primary", True)
             self.publish_button.setDefault(True)
@@ -280,8 +287,7 @@ class PublishDialog(QDialog):
                 self.keep_button.setChecked(True)
             self.move_button.setEnabled(not canary)
         if self.publish_button is not None:
-            number = (self.plan.live_version or 0) + 1
-            self.publish_button.setText(f"Publish version {number}"
+            self.publish_button.setText(f"Publish version {self.plan.number}"
                                         + (" as a canary" if canary else ""))
 
     def choice(self) -> PublishChoice:

@@ -73,8 +73,8 @@ def canary_version_id(session: Session, journey_id: int) -> int | None:
 def set_entry_guard(session: Session, row: JourneyRow, guard: Any, now: datetime) -> None:
     stored = parse_guard(guard) if guard is not None else None
     release = release_row(session, row.id, create=stored is not None)
-    if release is None:
-        return  # no guard and none before: nothing to widen
+    if release is None or release.entry_guard == stored:
+        return  # nothing changes (publishing again with the guard in force keeps its time)
     release.entry_guard, release.guard_set_at = stored, (now if stored else None)
 
 

@@ -79,6 +79,9 @@ def test_publish_a_canary_see_it_in_the_header_then_roll_back(qtbot, shown_windo
     assert bar.ended.text() == "The canary version 2 was rolled back"
     stored = stored_release(db)
     assert stored.live_version == 1 and stored.last_canary["outcome"] == "rolled_back"
+    after = open_publish(qtbot, page)  # the rolled-back canary kept its number
+    assert after.publish_button.text() == "Publish version 3"
+    after.reject()
 
 
 def test_promote_from_the_header(qtbot, shown_window, db):

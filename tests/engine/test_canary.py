@@ -15,6 +15,7 @@ from engine.journey.model import Journey
 from engine.runtime.entry import in_canary
 from engine.runtime.publish import PublishRefused
 from engine.runtime.release import release_state
+from engine.simulation.timeline_words import explain
 from tests.engine.harness import Harness
 
 D = timedelta(days=1)
@@ -233,6 +234,8 @@ def test_entry_guard_refuses_non_matching_contacts_with_a_timeline_line(h):
     sign_up(h, ["fr@example.com"], country="FR")  # tries again: one line is enough
     assert set(version_of(h)) == {"de@example.com"}
     assert h.timeline("fr@example.com") == [(h.clock.now(), "trigger", "skip", "entry_guard")]
+    assert explain({"kind": "skip", "reason": "entry_guard"}, None) == (
+        "Did not enter: for now this journey takes only contacts who match its entry rules")
     state = release_state_of(h)
     assert state.guard_words == "country is 'DE'"
     h.engine.set_entry_guard(NAME, None)  # widen to everyone
