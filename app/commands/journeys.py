@@ -105,7 +105,33 @@ def run_list(args: argparse.Namespace) -> int:
         version = f"v{j.version}" if j.version else "-"
         print(f"{j.id:>4}  {j.name:<{width}} {j.status:<8} {version:>7} {j.active:>7}  "
               f"{j.updated_at:%Y-%m-%d %H:%M}")
+    for line in _release_lines(database):
+        print(line)
     return EXIT_OK
+
+
+def _release_lines(database) -> list[str]:
+    """Canaries running and guards on entry, one line each, under the list."""
+    from sqlalchemy import select
+
+    from engine.db.models import JourneyRelease, JourneyRow
+    from engine.runtime.release import release_state
+
+    lines = []
+    with database.session() as session:
+        for journey_id, name in session.execute(
+                select(JourneyRow.id, JourneyRow.name)
+                .join(JourneyRelease, JourneyRelease.journey_id == JourneyRow.id)
+                .order_by(JourneyRow.name)):
+            state = release_state(session, journey_id)
+            if state.canary_running:
+                lines.append(f"{name}: version {state.canary_version} is a canary for "
+                             f"{state.canary_percent} % of new entrants "
+                             f"({state.canary_figures.words()}; version {state.live_version}: "
+                             f"{state.live_figures.words()})")
+            if state.guard_words:
+                lines.append(f"{name}: only contacts matching {state.guard_words} enter, for now")
+    return lines
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -61,6 +61,9 @@ def test_canary_publish_promote_and_rollback(run, db_url, tmp_path):
                                       "10 % of new entrants.")
     current, versions = state(db_url)
     assert (current.live_version, current.canary_version, current.canary_percent) == (1, 2, 10)
+    listing = run("journeys", "list")[1]
+    assert ("Abandoned cart: version 2 is a canary for 10 % of new entrants (0 entered · "
+            "0 converted (–); version 1: 0 entered · 0 converted (–))") in listing
     code, _, err = run("journeys", "publish", "Abandoned cart")
     assert code == 1 and "running as a canary" in err
     code, out, _ = run("journeys", "rollback", "Abandoned cart")
@@ -94,6 +97,8 @@ def test_only_and_widen(run, db_url, tmp_path):
     code, out, _ = run("journeys", "publish", "Abandoned cart", "--only", f"@{guard_file}")
     assert code == 0 and "Only contacts matching the condition enter" in out
     assert state(db_url)[0].guard_words == "country is 'DE'"
+    assert "Abandoned cart: only contacts matching country is 'DE' enter, for now" in run(
+        "journeys", "list")[1]
     code, out, _ = run("journeys", "widen", "Abandoned cart")
     assert code == 0 and "may enter again" in out
     assert state(db_url)[0].guard is None
