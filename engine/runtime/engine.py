@@ -5,7 +5,8 @@ pending events, runs the time-based scans when they are due, and advances every 
 enrollment; it returns a `TickReport`. It is safe to call as often as you like (the
 runner calls it every few seconds and at once when events arrive); work that is not due
 costs a couple of indexed queries. Manual enrollment and the management verbs (publish,
-also as a canary; promote and `rollback_canary`; the entry guard; pause, resume) are here too, so the CLI, the GUI and the HTTP server share one API.
+also as a canary; `promote` and `rollback_canary`; the entry guard; pause, resume) are
+here too, so the CLI, the GUI and the HTTP server share one API.
 `request_stop()` (safe from any thread) makes a tick in progress give up its current
 batch before the next enrollment (advance.Stopped, rolled back, run again at the next
 start) and return: the runner's shutdown waits for one enrollment, not a batch.

@@ -92,7 +92,8 @@ class EntryGate:
         canary = self._to_canary(version.journey_id, contact_id)
         if canary is None:
             return True
-        return canary == (version.version_id == self._releases[version.journey_id].canary_version_id)
+        is_canary = version.version_id == self._releases[version.journey_id].canary_version_id
+        return canary == is_canary
 
     def route(self, live: CompiledJourney, contact_id: int) -> CompiledJourney:
         if self._to_canary(live.journey_id, contact_id):

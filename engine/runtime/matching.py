@@ -5,10 +5,12 @@ in batches; on PostgreSQL with SKIP LOCKED) and, per event, in this order:
 1. ends the contact's active enrollments in journeys whose goal/exit events match (the
    "master pause": a purchase ends the abandoned-cart journey wherever the contact is);
 2. wakes the contact's enrollments waiting for this event (their `event` port);
-3. enrolls the contact in live journeys whose trigger matches (the live version's or, for
-   a contact a canary takes, the canary's; an entry guard may refuse: engine/runtime/entry.py) — the event must have
+3. enrolls the contact in live journeys whose trigger matches — the event must have
    happened after the version was published, pass the property filters and the
-   "at least N times within D" rule, and the journey's re-entry rule must allow it.
+   "at least N times within D" rule, and the journey's re-entry rule must allow it. The
+   trigger is the one of the version the contact would enter (the live version's or,
+   for a contact a canary takes, the canary's), and an entry guard may refuse the
+   contact (engine/runtime/entry.py).
 The event is marked processed in the same transaction as all of that.
 
 A batch first loads, in a few queries, everything its events can touch (the contacts'
