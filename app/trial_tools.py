@@ -31,10 +31,12 @@ from app.background import Task
 from app.engine_host import LOCKED, RUNNING
 from engine.contacts.test_contacts import mark_test, test_contacts
 from engine.db.database import Database
-from engine.db.models import Contact, Enrollment, EnrollmentStatus, Event
+from engine.db.models import Contact, Enrollment, EnrollmentStatus, Event, JourneyVersion
 from engine.errors import InputError
 from engine.intake.events import parse_event, record_events
+from engine.journey.document import JourneyDocument
 from engine.journey.drafts import journey_info, live_document
+from engine.runtime.release import release_state
 from engine.simulation.timeline_words import step_title
 from widgets.trial_contact_dialog import TestContactDialog
 from widgets.trial_event_dialog import TestEventDialog
@@ -121,7 +123,13 @@ class TrialTools(QObject):
                 mark_test(session, [email], on=mark)
             entered = self.host.engine.enroll(str(journey_id), [email], ignore_re_entry=True)
             if not entered:
-                return email, None, ""
+                with self.database.session() as session:
+                    guard = release_state(session, journey_id).guard_words
+                    active = session.scalar(select(Enrollment.id).where(
+                        Enrollment.journey_id == journey_id, Enrollment.contact_id == contact_id,
+                        Enrollment.status == EnrollmentStatus.ACTIVE).limit(1))
+                # not on their way through it: the guard on entry kept them out
+                return email, None, (guard if active is None and guard else "")
             moved = self._advance()
             with self.database.session() as session:
                 node_id = session.scalar(
@@ -132,7 +140,14 @@ class TrialTools(QObject):
                     select(Enrollment.status).where(
                         Enrollment.journey_id == journey_id, Enrollment.contact_id == contact_id)
                     .order_by(Enrollment.id.desc()).limit(1))
-                document = live_document(session, journey_id)
+                version_id = session.scalar(
+                    select(Enrollment.version_id).where(
+                        Enrollment.journey_id == journey_id, Enrollment.contact_id == contact_id)
+                    .order_by(Enrollment.id.desc()).limit(1))
+                # the version they entered: a canary's steps may differ from the live one's
+                version = session.get(JourneyVersion, version_id)
+                document = (JourneyDocument.model_validate(version.document) if version
+                            else live_document(session, journey_id))
             node = next((n for n in document.nodes if n.id == node_id), None) if document else None
             where = (f"now at “{step_title(node)}”" if status == EnrollmentStatus.ACTIVE
                      else f"through the journey ({status})")
@@ -140,6 +155,10 @@ class TrialTools(QObject):
 
         def succeeded(result):
             email, where, moved = result
+            if where is None and moved:
+                dialog.show_result(f"{email} did not enter: for now only contacts who match "
+                                   f"{moved} enter this journey.", "warning")
+                return
             if where is None:
                 dialog.show_result(f"{email} is already on their way through this journey; "
                                    "they can enter again once they leave it.", "warning")

@@ -85,6 +85,23 @@ def test_enter_a_test_contact_runs_the_real_engine(qtbot, qapp, db, tmp_path):
     assert page.trial.dialog.contacts.item(0).text().endswith("· test contact")
 
 
+def test_a_test_contact_kept_out_by_the_entry_guard_is_told_why(qtbot, qapp, db, tmp_path):
+    journey_id = live_welcome(db)
+    Engine(db, SystemClock()).set_entry_guard(str(journey_id), {"rules": [
+        {"kind": "field", "field": "country", "op": "equals", "value": "DE"}]})
+    window = make_window(qtbot, qapp, db, tmp_path)
+    assert window.journeys.open_journey(journey_id)
+    page = window.editor_page
+    page.header.test_contact_action.trigger()
+    dialog = page.trial.dialog
+    dialog.choose(contact_id(db, "ana@example.com"))
+    dialog.enter_button.click()
+    qtbot.waitUntil(lambda: "did not enter" in dialog.result.text(), timeout=15_000)
+    assert dialog.result.text() == ("ana@example.com did not enter: for now only contacts "
+                                    "who match country is 'DE' enter this journey.")
+    dialog.close()
+
+
 def test_entering_needs_a_live_journey(qtbot, qapp, db, tmp_path):
     window = make_window(qtbot, qapp, db, tmp_path)
     window.journeys.new_journey(name="Draft one")
