@@ -128,3 +128,22 @@ def test_publish_to_some_contacts_only_then_widen(qtbot, shown_window, db):
     bar.widen.click()
     wait_for_bar(qtbot, page, lambda s: s.guard is None)
     assert bar.isHidden() and stored_release(db).guard is None
+
+
+def test_the_canary_line_belongs_to_its_journey(qtbot, shown_window, db):
+    """Open the journey with a canary, open another, go back to the first."""
+    window = shown_window
+    page, ids = open_cart(window, db)
+    cart_id = page.journey_id
+    publish(qtbot, page)
+    page.document.set_node_title(ids["email"], "Reminder")
+    publish(qtbot, page, choose=as_canary(15))
+    wait_for_bar(qtbot, page, lambda s: s.canary_running)
+    bar = page.header.release
+    assert bar.isVisible()
+    assert window.journeys.new_journey(name="Another one")
+    qtbot.waitUntil(lambda: not page.release.is_reading(), timeout=10_000)
+    assert page.journey_id != cart_id and bar.isHidden()
+    assert window.journeys.open_journey(cart_id)
+    wait_for_bar(qtbot, page, lambda s: s.canary_running)
+    assert bar.isVisible() and bar.canary.text().startswith("Version 2, 15 % of new entrants")
