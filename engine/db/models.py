@@ -152,6 +152,8 @@ class Event(Base):
     __table_args__ = (
         Index(None, "contact_id", "name", "occurred_at"),
         Index(None, "name", "occurred_at"),
+        # covering: segment counts group a window of one event by contact from the index
+        Index(None, "name", "occurred_at", "contact_id"),
         Index(None, "processed_at"),
     )
 

@@ -33,6 +33,7 @@ from engine.nodes.common import (
 )
 from engine.runtime.conditions import (
     ENGAGEMENT_EVENTS,
+    _number,
     compare,
     contact_field,
     filters_match,
@@ -47,6 +48,9 @@ _COLUMNS = {
     "lead_score", "created_at", "last_activity_at",
 }
 _TIME_COLUMNS = {"created_at", "last_activity_at"}
+#: whole-number columns that are never empty: a numeric test is the same in SQL
+_NUMBER_COLUMNS = {"lead_score"}
+_NUMBER_TESTS = {"greater": "__gt__", "less": "__lt__", "equals": "__eq__", "not_equals": "__ne__"}
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -152,6 +156,9 @@ def _field_set(rule: FieldRule, facts: SetFacts) -> set[int]:
         since = facts.now - rule.window().to_timedelta()
         return set(facts.session.scalars(
             select(Contact.id).where(column > since, column <= facts.now)))
+    if field in _NUMBER_COLUMNS and rule.op in _NUMBER_TESTS and _number(rule.value) is not None:
+        test = getattr(getattr(Contact, field), _NUMBER_TESTS[rule.op])(_number(rule.value))
+        return set(facts.session.scalars(select(Contact.id).where(test)))
     if field in _COLUMNS:
         rows = facts.session.execute(select(Contact.id, getattr(Contact, field)))
         values = ((cid, {field: value}) for cid, value in rows)

@@ -33,7 +33,7 @@ def random_rule(rng: random.Random, segments: list[str]) -> dict:
             {"kind": "field", "field": "attributes.renewal", "op": "not_within", "value": "20d"},
             {"kind": "field", "field": "attributes.renewal", "op": "within", "value": "45d"},
             {"kind": "field", "field": "country", "op": rng.choice(["equals", "not_equals"]), "value": "de"},
-            {"kind": "field", "field": "lead_score", "op": rng.choice(["greater", "less"]), "value": rng.randint(0, 40)},
+            {"kind": "field", "field": "lead_score", "op": rng.choice(["greater", "less", "equals", "not_equals"]), "value": rng.choice([rng.randint(0, 40), "12", "x"])},
             {"kind": "field", "field": "plan", "op": "equals", "value": "PRO"},
             {"kind": "field", "field": "attributes.seats", "op": "exists"},
             {"kind": "field", "field": "first_name", "op": "contains", "value": "b"},

@@ -5,7 +5,8 @@ Revises: 0006_analytics13
 Create Date: 2026-12-05
 
 Saved segments (a named condition and its last computed size), who is in each, and each
-segment's size per day (docs/segments.md).
+segment's size per day (docs/segments.md); a covering index on event (name, occurred_at,
+contact_id) so a segment count reads an event window per contact from the index alone.
 """
 
 import sqlalchemy as sa
@@ -62,9 +63,14 @@ def upgrade() -> None:
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('segment_id', 'day', name=op.f('pk_segment_size')),
     )
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_event_name_occurred_at_contact_id'),
+                              ['name', 'occurred_at', 'contact_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_event_name_occurred_at_contact_id'))
     op.drop_table('segment_size')
     with op.batch_alter_table('segment_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_segment_member_contact_id'))
