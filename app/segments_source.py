@@ -43,6 +43,12 @@ class SegmentSource:
         with self.db.session() as session:
             return event_name_counts(session)
 
+    def property_names(self, event: str) -> list[tuple[str, int]]:
+        from engine.segments.queries import property_name_counts
+
+        with self.db.session() as session:
+            return property_name_counts(session, event)
+
     def used_by(self, name: str) -> list[str]:
         from engine.segments.queries import used_by
 

@@ -3,13 +3,16 @@
 Contract: `SegmentBuilder(source)` where `source` answers (each call may be slow: counts
 run off the GUI thread, in a `BackgroundCall`):
 - `count(condition) -> (count, [(contact id, email)])` for condition data;
-- `event_names() -> [(name, how often)]`, `used_by(name) -> [journey names]`,
+- `event_names() -> [(name, how often)]`, `property_names(event) -> [(name, how often)]`,
+  `used_by(name) -> [journey names]`,
   `history(name) -> [(day, size)]`.
 Editing the rules restarts a short timer (`DEBOUNCE_MS`); when it fires the count is
 asked in the background, and while one is running a newer edit waits for it and then
 asks again, so the answer shown is always the latest rules' and typing never waits for
 the database. Rules that are not valid yet say why instead of a count. Event names not
-seen in the data are flagged with the closest known name. `save_requested(name,
+seen in the data are flagged with the closest known name, and so are properties (to add
+up or filter on) never seen on that event; the properties of the rules' events are
+listed with how often they occur. `save_requested(name,
 description, condition)` and `delete_requested(name)` are intents; `show_error(text)`
 shows a refusal (a cycle between segments) under the name.
 """
@@ -46,6 +49,7 @@ class SegmentBuilder(QWidget):
         self._call: BackgroundCall | None = None
         self._again = False
         self._known_events: dict[str, int] = {}
+        self._properties: dict[str, dict[str, int]] = {}  # event -> property -> how often
         self.name = QLineEdit(placeholderText="Segment name, e.g. VIP")
         self.description = QLineEdit(placeholderText="What the segment is for")
         self.error = QLabel(objectName="error", wordWrap=True)
@@ -116,9 +120,21 @@ class SegmentBuilder(QWidget):
 
     def load_suggestions(self) -> None:
         self._known_events = dict(self.source.event_names())
+        self._properties.clear()
+        self._list_suggestions([])
+
+    def _list_suggestions(self, events: list[str]) -> None:
         self.suggestions.clear()
         for name, often in self._known_events.items():
             self.suggestions.addItem(f"{name}  ({often:,})")
+            if name in events:
+                for prop, seen in self._properties_of(name).items():
+                    self.suggestions.addItem(f"    {prop}  ({seen:,})")
+
+    def _properties_of(self, event: str) -> dict[str, int]:
+        if event not in self._properties:  # a small sample query, once per event name
+            self._properties[event] = dict(self.source.property_names(event))
+        return self._properties[event]
 
     def show_error(self, text: str) -> None:
         self.error.setText(text)
@@ -179,11 +195,21 @@ class SegmentBuilder(QWidget):
     def _flag_unknown(self, condition: Condition | None) -> None:
         rules = condition.rules if condition is not None else []
         notes = []
+        events = [rule.event for rule in rules if isinstance(rule, EventRule)]
         for rule in rules:
-            if isinstance(rule, EventRule) and rule.event not in self._known_events:
-                close = difflib.get_close_matches(rule.event, list(self._known_events), 1)
-                hint = f" — did you mean “{close[0]}”?" if close else ""
-                notes.append(f"⚠ “{rule.event}” never happened in your data{hint}")
+            if not isinstance(rule, EventRule):
+                continue
+            if rule.event not in self._known_events:
+                notes.append(f"⚠ “{rule.event}” never happened in your data"
+                             + _closest(rule.event, self._known_events))
+                continue
+            known = self._properties_of(rule.event)
+            for prop in [rule.sum_property, *(f.property for f in rule.filters)]:
+                top = prop.split(".")[0]
+                if top and top not in known:
+                    notes.append(f"⚠ “{rule.event}” events never have “{prop}”"
+                                 + _closest(top, known))
+        self._list_suggestions(events)
         self.warnings.setText("\n".join(notes))
         self.warnings.setVisible(bool(notes))
 
@@ -204,3 +230,8 @@ class SegmentBuilder(QWidget):
 
     def loaded_name(self) -> str:
         return self._loaded_name
+
+
+def _closest(word: str, known) -> str:
+    close = difflib.get_close_matches(word, list(known), 1)
+    return f" — did you mean “{close[0]}”?" if close else ""

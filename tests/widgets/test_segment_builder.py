@@ -63,6 +63,14 @@ def test_starters_then_pick_edit_count_save_and_delete(qtbot, page):
     with qtbot.waitSignal(builder.counted, timeout=5000):
         builder.rules_changed()
     assert "did you mean “order_completed”" in builder.warnings.text()
+    value[0]["event"], value[0]["sum_property"] = "order_completed", "revenu"
+    rules(page).set_value(value)
+    with qtbot.waitSignal(builder.counted, timeout=5000):
+        builder.rules_changed()
+    assert "never have “revenu” — did you mean “revenue”" in builder.warnings.text()
+    shown = [builder.suggestions.item(i).text() for i in range(builder.suggestions.count())]
+    assert shown == ["order_completed  (3)", "    revenue  (3)"]
+    value[0]["sum_property"] = "revenue"
     # save under a new name: it joins the list with its size
     builder.name.setText("Spenders")
     value[0]["event"] = "order_completed"
