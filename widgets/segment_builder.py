@@ -143,6 +143,8 @@ class SegmentBuilder(QWidget):
     # ---- the count -----------------------------------------------------------------------
 
     def rules_changed(self) -> None:
+        if self.condition.value()["rules"]:
+            self.count_label.setText("Counting…")
         self._timer.start()  # restarts: typing a name asks once, after the pause
 
     def _valid_condition(self) -> Condition | None:

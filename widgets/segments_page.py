@@ -4,7 +4,8 @@ Contract: `SegmentsPage(source)` where `source` answers what `SegmentBuilder` as
 `segments() -> [dict(name, description, condition, size, computed_at)]`, and does the
 writes: `save(name, description, condition, old_name)` (raises with a sentence when the
 segment is refused), `delete(name)`, `add_starters() -> [names]`. Picking a segment in
-the list shows it in the builder; "New segment" starts an empty one; with no segment yet,
+the list shows it in the builder (the first one when the page opens on nothing);
+"New segment" starts an empty one; with no segment yet,
 "Add the starter segments" offers New, Returning customers, Active, Inactive, Engaged,
 VIP and At risk. `refresh()` re-reads the list.
 """
@@ -66,6 +67,8 @@ class SegmentsPage(Page):
         self.list.blockSignals(False)
         self.starters.setVisible(not self._segments)
         self.builder.load_suggestions()
+        if self.list.currentItem() is None and self.list.count() and not self.builder.name.text():
+            self.list.setCurrentRow(0)  # something to look at, rather than an empty form
 
     def names(self) -> list[str]:
         return list(self._segments)
