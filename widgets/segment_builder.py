@@ -41,6 +41,7 @@ class SegmentBuilder(QWidget):
     delete_requested = Signal(str)
     #: a count came back (count); for tests and the status bar
     counted = Signal(int)
+    suggestions_loaded = Signal()
 
     def __init__(self, source: Any, parent=None):
         super().__init__(parent)
@@ -48,7 +49,8 @@ class SegmentBuilder(QWidget):
         self._loaded_name = ""
         self._call: BackgroundCall | None = None
         self._again = False
-        self._known_events: dict[str, int] = {}
+        self._known_events: dict[str, int] | None = None  # None: not read yet
+        self._suggest_call: BackgroundCall | None = None
         self._properties: dict[str, dict[str, int]] = {}  # event -> property -> how often
         self.name = QLineEdit(placeholderText="Segment name, e.g. VIP")
         self.description = QLineEdit(placeholderText="What the segment is for")
@@ -119,13 +121,20 @@ class SegmentBuilder(QWidget):
         self.rules_changed()
 
     def load_suggestions(self) -> None:
-        self._known_events = dict(self.source.event_names())
+        """Read the event names in the background (a grouped count over every event)."""
+        self._suggest_call = BackgroundCall(self.source.event_names, self)
+        self._suggest_call.succeeded.connect(self._suggestions_loaded)
+        self._suggest_call.start()
+
+    def _suggestions_loaded(self, names) -> None:
+        self._known_events = dict(names)
         self._properties.clear()
-        self._list_suggestions([])
+        self._flag_unknown(self._valid_condition(quiet=True))
+        self.suggestions_loaded.emit()
 
     def _list_suggestions(self, events: list[str]) -> None:
         self.suggestions.clear()
-        for name, often in self._known_events.items():
+        for name, often in (self._known_events or {}).items():
             self.suggestions.addItem(f"{name}  ({often:,})")
             if name in events:
                 for prop, seen in self._properties_of(name).items():
@@ -147,15 +156,18 @@ class SegmentBuilder(QWidget):
             self.count_label.setText("Counting…")
         self._timer.start()  # restarts: typing a name asks once, after the pause
 
-    def _valid_condition(self) -> Condition | None:
+    def _valid_condition(self, quiet: bool = False) -> Condition | None:
         data = self.condition.value()
         if not data["rules"]:
-            self.count_label.setText("Add a rule to see who matches")
-            self.sample.clear()
+            if not quiet:
+                self.count_label.setText("Add a rule to see who matches")
+                self.sample.clear()
             return None
         try:
             return Condition.model_validate(data)
         except ValidationError as error:
+            if quiet:
+                return None
             first = error.errors()[0]
             where = next((p for p in first["loc"] if isinstance(p, int)), None)
             rule = f"Rule {where + 1}: " if where is not None else ""
@@ -195,6 +207,8 @@ class SegmentBuilder(QWidget):
             self._ask_count()
 
     def _flag_unknown(self, condition: Condition | None) -> None:
+        if self._known_events is None:
+            return  # the names are still being read
         rules = condition.rules if condition is not None else []
         notes = []
         events = [rule.event for rule in rules if isinstance(rule, EventRule)]

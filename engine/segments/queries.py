@@ -64,7 +64,7 @@ def property_name_counts(session: Session, event: str, sample: int = 2000
     """Top-level property names of the latest `sample` events of that name, with counts."""
     counts: Counter[str] = Counter()
     for properties in session.scalars(select(Event.properties).where(Event.name == event)
-                                      .order_by(Event.id.desc()).limit(sample)):
+                                      .order_by(Event.occurred_at.desc()).limit(sample)):
         counts.update((properties or {}).keys())
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 

@@ -25,7 +25,8 @@ def page(qtbot, db):
     h.event("small@example.com", "order_completed", {"revenue": 15})
     page = SegmentsPage(SegmentSource(db, clock.now))
     qtbot.addWidget(page)
-    page.refresh()
+    with qtbot.waitSignal(page.builder.suggestions_loaded, timeout=5000):
+        page.refresh()
     page.show()
     return page
 
