@@ -175,3 +175,25 @@ def test_starters_and_suggestions(db, clock):
         sizes = {r.name: r.size for r in refresh_all(session, clock.now())}
         assert sizes["VIP"] == 1 and sizes["Returning customers"] == 1 and sizes["New"] == 1
         assert dict(event_name_counts(session))["order_completed"] == 2
+
+
+def test_publishing_refuses_a_segment_that_does_not_exist(h, db, clock):
+    from engine.runtime.publish import PublishRefused
+
+    journey = Journey("Ghost")
+    journey.add_node("trigger.segment_entered", node_id="t", config={"segment": "Ghosts"})
+    journey.add_node("flow.branch", node_id="b", config={"condition": {"rules": [
+        {"kind": "segment", "segment": "Spirits"}]}})
+    journey.add_node("flow.exit", node_id="x")
+    journey.add_node("flow.exit", node_id="y")
+    journey.connect("t", "next", "b")
+    journey.connect("b", "yes", "x")
+    journey.connect("b", "no", "y")
+    with pytest.raises(PublishRefused) as refused:
+        h.publish(journey)
+    assert "step t: no saved segment named 'Ghosts'" in str(refused.value)
+    assert "step b: no saved segment named 'Spirits'" in str(refused.value)
+    with db.session() as session:
+        save_segment(session, "Ghosts", "", PRO, clock.now())
+        save_segment(session, "Spirits", "", PRO, clock.now())
+    h.publish(journey)
