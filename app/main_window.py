@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from app import overview
 from app.engine_host import EngineHost, describe
+from app.segments_source import SegmentSource
 from app.first_run import FirstRun
 from app.help_menu import HelpMenu
 from app.window_launch import LaunchWindowParts, app_version  # noqa: F401 (re-exported)
@@ -66,11 +67,12 @@ from widgets.icons import icon
 from widgets.journeys_page import JourneysPage
 from widgets.nav_bar import NavBar
 from widgets.page_parts import Page
+from widgets.segments_page import SegmentsPage
 from widgets.settings_page import THEME_LABELS, SettingsPage
 from widgets.table_model import ROW_ROLE
 from widgets.templates_page import TemplatesPage
 
-PAGE_NAMES = ("journeys", "contacts", "templates", "settings")
+PAGE_NAMES = ("journeys", "contacts", "templates", "segments", "settings")
 THEME_ICONS = {"light": "sun", "dark": "moon", "system": "monitor"}
 DEFAULT_SIZE = (1280, 820)
 MINIMUM_SIZE = (960, 600)
@@ -160,6 +162,9 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
         self.add_page(
             "templates", self.templates_page, ("templates", "Templates", "Email templates")
         )
+        self.segments_page = SegmentsPage(SegmentSource(self._db, self.engine_host.clock.now))
+        self.add_page("segments", self.segments_page,
+                      ("segment", "Segments", "Saved segments, counted as you build them"))
         self.add_page(
             "settings",
             self.settings_page,

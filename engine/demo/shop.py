@@ -9,7 +9,7 @@ Contract:
   products of resources/demo/products.csv, `contacts` customers with time zones, consent
   records and Newsletter membership (engine.demo.people), three months of history before
   `now` (engine.demo.activity), and the six starter journeys as drafts (nothing is live,
-  nothing is sent). The history is stored as already processed, so publishing a journey
+  nothing is sent) and the starter segments (engine/segments/starter.py), computed. The history is stored as already processed, so publishing a journey
   later never fires it on old events; it still counts for "N times within D", inactivity,
   carts and recommendations. Everything is written in one transaction, with the bulk
   paths of the importers, and returns a `DemoSummary`.
@@ -49,6 +49,8 @@ from engine.errors import TrellisError
 from engine.intake.events import EventInput, record_events
 from engine.journey.file_format import read_journey_file
 from engine.journey.store import save_draft
+from engine.segments.refresh import refresh_all
+from engine.segments.starter import add_starter_segments
 from engine.settings import load_settings, save_settings
 
 DEMO_SEED = 2026
@@ -114,6 +116,8 @@ def create_demo(db: Database, contacts: int = 500, *, now: datetime,
                         .values(processed_at=now))
         _add_memberships(session, people, ids, now)
         journeys = _add_starter_journeys(session, now)
+        add_starter_segments(session, now)
+        refresh_all(session, now)  # their sizes from the start (no entry events: history)
     orders = [e for e in events if e.name == "order_completed"]
     return DemoSummary(
         contacts=len(people), products=len(shop.products), events=len(events),

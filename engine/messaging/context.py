@@ -17,6 +17,8 @@ one for previews and lint. `variables(with_cart)` is the template namespace:
     product(sku)         the catalogue product with that sku, or None (an empty or unknown
                          sku), e.g. `product(event.sku | default(''))`
     coupon(percent, valid_days)   code, percent, expires_at; prints as the code
+    in_segment(name)     True when the contact is in that saved segment now (content per
+                         segment: `{% if in_segment('VIP') %}`); an unknown name fails
     unsubscribe_url, view_in_browser_url
     shop                 name, postal_address, website, currency
     now                  the engine's clock, for date filters
@@ -40,7 +42,7 @@ MAX_RECOMMENDATIONS = 12
 #: the names a template may use without defining them
 VARIABLES = frozenset(
     {"contact", "event", "cart", "recommendations", "alternatives", "product", "coupon",
-     "unsubscribe_url", "view_in_browser_url", "shop", "now"}
+     "unsubscribe_url", "view_in_browser_url", "shop", "now", "in_segment"}
 )
 
 
@@ -82,6 +84,7 @@ class RenderContext:
             "alternatives": self._alternatives,
             "product": self._product,
             "coupon": self._coupon,
+            "in_segment": self._in_segment,
         }
         if with_cart:
             names["cart"] = self.data.cart()
@@ -105,6 +108,13 @@ class RenderContext:
         _check_whole("coupon(percent, valid_days)", "percent", percent, 1, 100)
         _check_whole("coupon(percent, valid_days)", "valid_days", valid_days, 1, 365)
         return self.data.coupon(percent, valid_days)
+
+
+    def _in_segment(self, name: Any) -> bool:
+        if not isinstance(name, str) or not name.strip():
+            raise RenderError("in_segment(name): name the saved segment, e.g. in_segment('VIP')")
+        answer = getattr(self.data, "in_segment", None)  # providers without segments: no
+        return bool(answer(name.strip())) if answer is not None else False
 
 
 def _check_whole(call: str, name: str, value: Any, low: int, high: int) -> None:

@@ -142,6 +142,16 @@ class DatabaseData:
             self._products[sku] = found
         return self._products[sku]
 
+    def in_segment(self, name: str) -> bool:
+        from engine.messaging.templates import RenderError
+        from engine.segments.membership import is_member
+        from engine.segments.store import SegmentNotFound
+
+        try:
+            return is_member(self.session, self.contact_id, name, self.now)
+        except SegmentNotFound as error:
+            raise RenderError(f"in_segment: {error.args[0]}") from None
+
     def coupon(self, percent: int, valid_days: int) -> CouponView:
         key = (percent, valid_days)
         if key not in self._coupons:

@@ -69,6 +69,9 @@ class SampleData:
         # any sku shows a product, so a preview of `product(event.sku)` has one to show
         return next((p for p in SAMPLE_PRODUCTS if p.sku == sku), SAMPLE_PRODUCTS[0])
 
+    def in_segment(self, name: str) -> bool:
+        return True  # a sample shows the content meant for the segment
+
     def coupon(self, percent: int, valid_days: int) -> CouponView:
         return CouponView(f"SAVE{percent}-SAMP-LE7K-Q2M9", percent, self.now + timedelta(days=valid_days))
 

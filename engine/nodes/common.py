@@ -121,7 +121,7 @@ class EventMatcher(BaseModel):
 
 FieldOp = Literal[
     "equals", "not_equals", "contains", "not_contains", "greater", "less",
-    "exists", "not_exists", "in_list",
+    "exists", "not_exists", "in_list", "within", "not_within",
 ]
 
 
@@ -135,9 +135,24 @@ class FieldRule(BaseModel):
     op: FieldOp = Field("equals", title="Test")
     value: Scalar | list[Scalar] = Field(None, title="Value")
 
+    @model_validator(mode="after")
+    def _window_value(self) -> "FieldRule":
+        # "within" takes a duration ("30d"): the date field lies in the last 30 days;
+        # "not_within": it does not (older, or not set)
+        if self.op in ("within", "not_within"):
+            Duration.model_validate(self.value if isinstance(self.value, str) else "")
+        return self
+
+    def window(self) -> "Duration":
+        return Duration.model_validate(self.value)
+
     def __str__(self) -> str:
         if self.op in ("exists", "not_exists"):
             return f"{self.field} {OP_WORDS[self.op]}"
+        if self.op == "within":
+            return f"{self.field} in the last {self.window()}"
+        if self.op == "not_within":
+            return f"{self.field} not in the last {self.window()}"
         if self.op == "in_list":
             return f"{self.field} is one of {self.value!r}"
         return f"{self.field} {OP_WORDS[self.op]} {self.value!r}"
@@ -165,11 +180,23 @@ class EventRule(BaseModel):
     min_count: int = Field(1, ge=1, title="At least (times)")
     within: Duration | None = Field(None, title="In the last")
     filters: list[PropertyFilter] = Field(default_factory=list, title="Only when")
+    #: an aggregate beside the count: the sum of this property over the counted events
+    #: must reach `min_sum` (inclusive, like `min_count`)
+    sum_property: str = Field("", title="Adding up")
+    min_sum: float | None = Field(None, title="To at least")
+
+    @model_validator(mode="after")
+    def _sum_pair(self) -> "EventRule":
+        if bool(self.sum_property) != (self.min_sum is not None):
+            raise ValueError("'sum_property' and 'min_sum' go together: name the property "
+                             "to add up and the least total")
+        return self
 
     def __str__(self) -> str:
         times = f" {self.min_count}× " if self.min_count > 1 else " "
         window = f" in the last {self.within}" if self.within else ""
-        return f"{'did' if self.did else 'did not do'}{times}{self.event}{window}"
+        total = f" with {self.sum_property} adding up to {self.min_sum:g}+" if self.sum_property else ""
+        return f"{'did' if self.did else 'did not do'}{times}{self.event}{total}{window}"
 
 
 class EngagementRule(BaseModel):
@@ -185,7 +212,52 @@ class EngagementRule(BaseModel):
         return f"{'opened or clicked' if self.engaged else 'no opens or clicks'} in the last {self.within}"
 
 
-Rule = Annotated[Union[FieldRule, ListRule, EventRule, EngagementRule], Field(discriminator="kind")]
+class SegmentRule(BaseModel):
+    """Is (or is not) in a saved segment, named."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["segment"] = "segment"
+    segment: str = Field(min_length=1, title="Segment")
+    member: bool = Field(True, title="Is in it")
+
+    def __str__(self) -> str:
+        return f"{'in' if self.member else 'not in'} segment {self.segment!r}"
+
+
+ContactStatusName = Literal["active", "unsubscribed", "bounced", "complained", "inactive"]
+
+
+class StatusRule(BaseModel):
+    """The contact's subscription status is (or is not) this one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["status"] = "status"
+    status: ContactStatusName = Field("active", title="Status")
+    equals: bool = Field(True, title="Is")
+
+    def __str__(self) -> str:
+        return f"status {'is' if self.equals else 'is not'} {self.status}"
+
+
+class ConsentRule(BaseModel):
+    """The latest consent decision for a purpose is a grant (or is not: withdrawn or none)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["consent"] = "consent"
+    purpose: str = Field("email_marketing", min_length=1, title="Purpose")
+    granted: bool = Field(True, title="Granted")
+
+    def __str__(self) -> str:
+        return f"{'has' if self.granted else 'has no'} {self.purpose} consent"
+
+
+Rule = Annotated[
+    Union[FieldRule, ListRule, EventRule, EngagementRule, SegmentRule, StatusRule, ConsentRule],
+    Field(discriminator="kind"),
+]
 
 
 class Condition(BaseModel):

@@ -60,10 +60,19 @@ class ListJoinedConfig(NodeConfig):
 
 
 class SegmentEnteredConfig(NodeConfig):
+    #: a saved segment by name (entry on its `segment_entered` event, once per entry);
+    #: when empty, the rules below are scanned instead
+    segment: str = Field("", title="Saved segment", description="e.g. VIP; or rules below")
     condition: Condition = Field(default_factory=Condition, title="Contacts who match")
 
     def incomplete(self) -> list[str]:
-        return [] if self.condition.rules else ["Add at least one rule to the segment"]
+        if self.segment or self.condition.rules:
+            return []
+        return ["Choose a saved segment or add at least one rule to the segment"]
+
+
+def _segment_summary(config: SegmentEnteredConfig, _templates) -> str:
+    return f"Entered {config.segment}" if config.segment else f"Matches: {config.condition}"
 
 
 class DateFieldConfig(NodeConfig):
@@ -121,7 +130,7 @@ TRIGGERS = [
         category=Category.TRIGGER,
         icon="segment",
         config_model=SegmentEnteredConfig,
-        summarize=lambda c, _t: f"Matches: {c.condition}",
+        summarize=_segment_summary,
     ),
     NodeSpec(
         type_id="trigger.date_field",

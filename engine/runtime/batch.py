@@ -29,8 +29,8 @@ from engine.db.models import (
     StepLog,
     WebhookCall,
 )
-from engine.nodes.common import PropertyFilter
-from engine.runtime.conditions import filters_match
+from engine.nodes.common import Condition, PropertyFilter
+from engine.runtime.conditions import filters_match, get_path, summable
 from engine.settings import AppSettings
 
 CONTACT_COLUMNS = (
@@ -91,6 +91,7 @@ class Batch:
         self._consents: dict[int, bool] | None = None
         self._cap_times: dict[int, list[datetime]] | None = None
         self._cap_since: datetime | None = None
+        self._segments: dict[str, Condition] | None = None
 
     # --- reading ---------------------------------------------------------------------
 
@@ -131,6 +132,31 @@ class Batch:
         if not filters:
             return self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
         return sum(1 for props in self.session.scalars(query) if filters_match(props or {}, filters))
+
+    def sum_events(
+        self, contact_id: int, names: tuple[str, ...], since: datetime | None,
+        filters: list[PropertyFilter], prop: str,
+    ) -> float:
+        query = select(Event.properties).where(
+            Event.contact_id == contact_id, Event.name.in_(names), Event.occurred_at <= self.now
+        )
+        if since is not None:
+            query = query.where(Event.occurred_at > since)
+        return sum(summable(get_path(props or {}, prop)) for props in self.session.scalars(query)
+                   if filters_match(props or {}, filters))
+
+    def consent_granted(self, contact_id: int, purpose: str) -> bool | None:
+        return self.session.scalar(
+            select(Consent.granted).where(Consent.contact_id == contact_id,
+                                          Consent.purpose == purpose)
+            .order_by(Consent.recorded_at.desc(), Consent.id.desc()).limit(1))
+
+    def segment_condition(self, name: str) -> Condition | None:
+        from engine.segments.store import segment_conditions  # the segments package reads rules
+
+        if self._segments is None:
+            self._segments = segment_conditions(self.session)
+        return self._segments.get(name)
 
     def consent_of(self, contact_id: int) -> bool | None:
         """The latest email-marketing consent decision (None: never recorded), loaded for

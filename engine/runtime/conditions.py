@@ -7,21 +7,30 @@ the same code serves the engine, segment scans and the simulation.
 Comparison rules: numbers compare as numbers when both sides are numeric; text compares
 case-insensitively; `contains` is substring for text and membership for lists; a missing
 property only satisfies `not_exists`, `not_equals` and `not_contains`.
+A field `within` a duration is a date (a datetime column or an ISO text) in the window
+`(now - duration, now]`; `not_within` is its opposite (older, later or not set). An event sum adds the numeric values (numbers, not text) of the
+property over the counted events. An unknown segment has no members.
+
+`engine/runtime/condition_sets.py` answers the same rules for all contacts at once (the
+segment counts); a test on random data holds the two to the same answers.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timezone
 from typing import Any, Iterable, Mapping, Protocol
 
 from engine.nodes.common import (
     Condition,
+    ConsentRule,
     EngagementRule,
     EventMatcher,
     EventRule,
     FieldRule,
     ListRule,
     PropertyFilter,
+    SegmentRule,
+    StatusRule,
 )
 
 MISSING = object()
@@ -35,6 +44,15 @@ class Facts(Protocol):
         self, contact_id: int, names: tuple[str, ...], since: datetime | None,
         filters: list[PropertyFilter],
     ) -> int: ...
+
+    def sum_events(
+        self, contact_id: int, names: tuple[str, ...], since: datetime | None,
+        filters: list[PropertyFilter], prop: str,
+    ) -> float: ...
+
+    def consent_granted(self, contact_id: int, purpose: str) -> bool | None: ...
+
+    def segment_condition(self, name: str) -> Condition | None: ...
 
 
 def get_path(data: Any, path: str) -> Any:
@@ -131,26 +149,73 @@ def contact_field(contact: Mapping[str, Any], field: str) -> Any:
     return get_path(contact.get("attributes") or {}, field)
 
 
-def rule_holds(rule, contact: Mapping[str, Any], facts: Facts, now: datetime) -> bool:
+def summable(value: Any) -> float:
+    """What one event adds to a sum: its number, or 0 for text, booleans and absence."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0.0
+    return float(value)
+
+
+def as_time(value: Any) -> datetime | None:
+    """A datetime (naive taken as UTC) or an ISO date / date-time text, else None."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def within(value: Any, rule: FieldRule, now: datetime) -> bool:
+    at = as_time(value)
+    return at is not None and now - rule.window().to_timedelta() < at <= now
+
+
+def rule_holds(rule, contact: Mapping[str, Any], facts: Facts, now: datetime,
+               _seen: tuple[str, ...] = ()) -> bool:
     if isinstance(rule, FieldRule):
+        if rule.op in ("within", "not_within"):
+            inside = within(contact_field(contact, rule.field), rule, now)
+            return inside == (rule.op == "within")
         return compare(contact_field(contact, rule.field), rule.op, rule.value)
     if isinstance(rule, ListRule):
         return (rule.list in facts.lists_of(contact["id"])) == rule.member
     if isinstance(rule, EventRule):
         since = now - rule.within.to_timedelta() if rule.within else None
         count = facts.count_events(contact["id"], (rule.event,), since, rule.filters)
-        return (count >= rule.min_count) == rule.did
+        happened = count >= rule.min_count
+        if happened and rule.sum_property:
+            total = facts.sum_events(contact["id"], (rule.event,), since, rule.filters,
+                                     rule.sum_property)
+            happened = total >= rule.min_sum
+        return happened == rule.did
     if isinstance(rule, EngagementRule):
         since = now - rule.within.to_timedelta()
         count = facts.count_events(contact["id"], ENGAGEMENT_EVENTS, since, [])
         return (count > 0) == rule.engaged
+    if isinstance(rule, StatusRule):
+        return (contact.get("status") == rule.status) == rule.equals
+    if isinstance(rule, ConsentRule):
+        return bool(facts.consent_granted(contact["id"], rule.purpose)) == rule.granted
+    if isinstance(rule, SegmentRule):
+        condition = facts.segment_condition(rule.segment)
+        if condition is None or rule.segment in _seen:  # unknown (or a cycle): no members
+            member = False
+        else:
+            member = condition_holds(condition, contact, facts, now, (*_seen, rule.segment))
+        return member == rule.member
     raise TypeError(f"unknown rule {rule!r}")
 
 
 def condition_holds(
-    condition: Condition, contact: Mapping[str, Any], facts: Facts, now: datetime
+    condition: Condition, contact: Mapping[str, Any], facts: Facts, now: datetime,
+    _seen: tuple[str, ...] = (),
 ) -> bool:
     if not condition.rules:
         return False
-    results = (rule_holds(rule, contact, facts, now) for rule in condition.rules)
+    results = (rule_holds(rule, contact, facts, now, _seen) for rule in condition.rules)
     return all(results) if condition.match == "all" else any(results)

@@ -247,6 +247,9 @@ def _trigger_matches(session: Session, journey: CompiledJourney, event: StoredEv
     config = trigger.config
     if trigger.spec.type_id == "trigger.list_joined":
         return event.name == "list_joined" and event.properties.get("list") == config.list
+    if trigger.spec.type_id == "trigger.segment_entered":  # a saved segment, by name
+        return (bool(config.segment) and event.name == "segment_entered"
+                and event.properties.get("segment") == config.segment)
     if trigger.spec.type_id != "trigger.event" or config.event != event.name:
         return False
     if not filters_match(event.properties, config.filters):

@@ -1,7 +1,8 @@
 """Publishing, pausing and resuming journeys, and moving contacts between versions.
 
 Contract:
-- `publish()` validates the draft (errors refuse, nothing written), freezes it as the next
+- `publish()` validates the draft (errors refuse, nothing written; a saved segment the
+  journey names must exist), freezes it as the next
   immutable `journey_version`, and makes it live. Contacts in flight stay on their
   version unless `move` is given: then each active enrollment on an older version moves
   to `move[node]` (or the node with the same id, if it still exists), else to `fallback`
@@ -34,6 +35,7 @@ from engine.journey.model import Journey
 from engine.journey.store import draft_document
 from engine.journey.validation import ERROR, Problem, TemplateLinter, validate_journey
 from engine.runtime.release import canary_version_id
+from engine.segments.references import unknown_segment_problems
 
 
 class PublishRefused(TrellisError):
@@ -73,6 +75,7 @@ def freeze(session: Session, row: JourneyRow, *, now: datetime,
     document = draft_document(row)
     journey = Journey.from_document(document)
     problems = validate_journey(journey, lint_template)
+    problems += unknown_segment_problems(session, document)
     if any(p.severity == ERROR for p in problems):
         raise PublishRefused(problems)
     if fallback is not None and not journey.has_node(fallback):

@@ -9,7 +9,10 @@ trigger: each occurrence fires once.
 - inactive for N days: no activity (events, opens, clicks) for N days, once per spell of
   inactivity (a contact who becomes active again can qualify again); enrolled due at the
   moment the N days are up;
-- entered a segment: contacts who match the rules now and did not at the previous scan
+- saved segments are refreshed (engine/segments/refresh.py), which stores their
+  `segment_entered` / `segment_exited` events for the event matching to pick up; a
+  trigger on a saved segment enters on those events;
+- entered a segment (rules of its own): contacts who match the rules now and did not at the previous scan
   (the first scan of a version records who already matches; they do not enter);
 - date field: the contact attribute (`YYYY-MM-DD`, or an ISO date-time) plus the offset,
   at the time of day in the contact's timezone, every year (whatever the re-entry rule)
@@ -32,6 +35,7 @@ from engine.runtime.conditions import condition_holds, contact_field
 from engine.runtime.enroll import enroll
 from engine.runtime.entry import EntryGate
 from engine.runtime.guards import contact_zone
+from engine.segments.refresh import refresh_due_segments
 from engine.runtime.schedule import at_local
 from engine.settings import load_settings
 
@@ -46,6 +50,7 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
     with database.session() as session:
         clock = session.get(Setting, CLOCK_KEY)
         previous = datetime.fromisoformat(clock.value) if clock else now - timedelta(days=1)
+        refresh_due_segments(session, now)  # emits segment_entered / segment_exited events
         live = [j for j in cache.live(session) if j.trigger.spec.type_id in SCANNED]
         if live:
             batch = Batch(session, now, load_settings(session))
@@ -53,8 +58,8 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
             # canaries too: each scans with its own trigger for the contacts it takes
             for journey in gate.entry_versions(live):
                 kind = journey.trigger.spec.type_id
-                if kind not in SCANNED:
-                    continue
+                if kind not in SCANNED or getattr(journey.trigger.config, "segment", ""):
+                    continue  # a saved segment's trigger enters by its segment_entered event
                 if kind == "trigger.inactive":
                     enrolled += _scan_inactive(session, journey, now, horizon, gate)
                 elif kind == "trigger.segment_entered":

@@ -5,7 +5,8 @@ Contract:
 - `ConditionEditor` is a `FieldEditor` whose value is an `engine.nodes.common.Condition`
   as JSON data: {"match": "all" | "any", "rules": [...]}.
 - Each rule row starts with its kind — a contact field, list membership, an event the
-  contact did (or did not do), email engagement — and shows that kind's parts in words:
+  contact did (or did not do, optionally adding up a property such as revenue), email
+  engagement, a saved segment, the subscription status, consent — and shows that kind's parts in words:
   "country · is one of · DE, FR", "did · order_completed · at least 2 times · in the last
   30 days". Switching the kind starts that kind's rule afresh.
 - "is one of" takes a comma-separated list; other values are read as numbers, yes/no or
@@ -31,12 +32,16 @@ from widgets.inspector.field_editors import (
 from widgets.inspector.row_editors import RowsEditor, filters_editor, unused_key
 
 FIELD_OPS = ("equals", "not_equals", "contains", "not_contains", "greater", "less", "exists",
-             "not_exists", "in_list")
+             "not_exists", "in_list", "within", "not_within")
+FIELD_OP_LABELS = {"within": "in the last (e.g. 30d)", "not_within": "not in the last (e.g. 60d)"}
 KIND_LABELS = {
     "field": "Contact field",
     "list": "List membership",
     "event": "Did something",
     "engagement": "Email engagement",
+    "segment": "Saved segment",
+    "status": "Subscription status",
+    "consent": "Consent",
 }
 NEW_RULES = {
     "field": {"kind": "field", "field": "", "op": "equals", "value": None},
@@ -45,7 +50,11 @@ NEW_RULES = {
               "filters": []},
     "engagement": {"kind": "engagement", "engaged": True,
                    "within": {"value": 30, "unit": "days"}},
+    "segment": {"kind": "segment", "segment": "", "member": True},
+    "status": {"kind": "status", "status": "active", "equals": True},
+    "consent": {"kind": "consent", "purpose": "email_marketing", "granted": True},
 }
+STATUSES = ("active", "unsubscribed", "bounced", "complained", "inactive")
 
 
 class _Parts(FieldEditor):
@@ -83,7 +92,7 @@ class _FieldParts(_Parts):
     def __init__(self):
         super().__init__("field", [
             [("field", TextEditor("field, e.g. country or attributes.plan"))],
-            [("op", ChoiceEditor(FIELD_OPS)), ("value", ScalarEditor("value"))],
+            [("op", ChoiceEditor(FIELD_OPS, FIELD_OP_LABELS)), ("value", ScalarEditor("value"))],
         ])
         self.editors["op"].edited.connect(self._op_changed)
 
@@ -126,8 +135,26 @@ def _parts(kind: str) -> _Parts:
             [("", "at least"), ("min_count", NumberEditor(1, 10_000, suffix=" times"))],
             [("within", OptionalEditor(DurationEditor(), "in the last",
                                        {"value": 30, "unit": "days"}))],
+            [("sum_property", TextEditor("adding up a property, e.g. revenue"))],
+            [("min_sum", OptionalEditor(NumberEditor(0, 1e12, 2), "to at least", 100))],
             [("filters", filters_editor())],
         ])
+    if kind == "segment":
+        return _Parts("segment", [[
+            ("member", ChoiceEditor((True, False), {True: "is in", False: "is not in"})),
+            ("segment", TextEditor("segment name, e.g. VIP")),
+        ]])
+    if kind == "status":
+        return _Parts("status", [[
+            ("equals", ChoiceEditor((True, False), {True: "status is", False: "status is not"})),
+            ("status", ChoiceEditor(STATUSES)),
+        ]])
+    if kind == "consent":
+        return _Parts("consent", [[
+            ("granted", ChoiceEditor((True, False), {True: "has given", False: "has not given"})),
+            ("purpose", TextEditor("purpose, e.g. email_marketing")),
+            ("", "consent"),
+        ]])
     return _Parts("engagement", [
         [("engaged", ChoiceEditor((True, False), {True: "Opened or clicked an email",
                                                   False: "Opened or clicked nothing"}))],
