@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import overview
+from app.contacts_workspace import ContactsWorkspace
 from app.engine_host import EngineHost, describe
 from app.first_run import FirstRun
 from app.help_menu import HelpMenu
@@ -61,7 +62,6 @@ from app.recent_files import RecentFiles
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
-from widgets.contacts_page import ContactsPage
 from widgets.icons import icon
 from widgets.journeys_page import JourneysPage
 from widgets.nav_bar import NavBar
@@ -132,12 +132,8 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
     def _build_pages(self) -> None:
         self.journeys_page = JourneysPage(
             lambda archived=False: self._read(overview.list_journeys, archived=archived))
-        self.contacts_page = ContactsPage(
-            count=lambda search: self._read(overview.count_contacts, search),
-            fetch=lambda search, after, limit: self._read(
-                overview.fetch_contacts, search, after=after, limit=limit
-            ),
-        )
+        self.contacts = ContactsWorkspace(self._db, self, self.engine_host)
+        self.contacts_page = self.contacts.page
         self.templates_page = TemplatesPage(lambda: self._read(overview.list_templates))
         location = overview.describe_database(self._db.url)
         self.settings_page = SettingsPage(

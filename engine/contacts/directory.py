@@ -8,7 +8,8 @@ Contract:
 - `count_contacts(session, query)` and `fetch_page(session, query, offset, limit)`: one
   page in sort order (ties broken by id, so pages never overlap or skip). Each page is one
   indexed or top-N query, whatever the table size.
-- `matching_ids(session, query)` every id that matches (for "select all" bulk actions).
+- `condition(query)` the filter as one SQL condition (exports use it);
+  `matching_ids(session, query)` every id that matches (for "select all" bulk actions).
 - `sidebar_sources(session)`: the sidebar's entries as `SidebarSource(kind, name, count,
   query)`: everyone, each status, each list. Saved segments plug in as another kind.
 """
@@ -100,6 +101,12 @@ def _conditions(query: ContactQuery) -> list[ColumnElement[bool]]:
                                          Enrollment.node_id == node_id,
                                          Enrollment.status == EnrollmentStatus.ACTIVE))
     return conditions
+
+
+def condition(query: ContactQuery) -> ColumnElement[bool] | None:
+    """The query's filter as one SQL condition on `contact` (None: everyone)."""
+    conditions = _conditions(query)
+    return and_(*conditions) if conditions else None
 
 
 def _filtered(statement: Select, query: ContactQuery) -> Select:
