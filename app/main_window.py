@@ -191,6 +191,12 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
         page.journeys_changed.connect(self.journeys_page.refresh)
         page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         page.file_saved.connect(self.recent.add)
+        page.waiting_contacts_requested.connect(self.show_waiting_contacts)
+
+    def show_waiting_contacts(self, journey_id: int, node_id: str, label: str) -> None:
+        """The Contacts page, filtered to the contacts waiting at one step of a journey."""
+        self.show_page("contacts")
+        self.contacts.show_waiting(journey_id, node_id, label)
 
     @property
     def database(self) -> Database:
