@@ -124,3 +124,48 @@ def test_erase_from_the_profile(db, shown_window, qtbot):
     page.search("")
     assert "person1@example.com" not in [page.model.index(r, 0).data()
                                          for r in range(page.model.rowCount())]
+
+
+def test_profile_explains_journeys_shows_emails_and_acts(db, shown_window, qtbot):
+    from datetime import datetime, timedelta, timezone
+
+    from engine.clock import VirtualClock
+    from tests.engine.harness import Harness
+    from tests.engine.test_engine_guards import email_journey
+
+    harness = Harness(db, VirtualClock(datetime.now(timezone.utc)))
+    harness.publish(email_journey("welcome", ("email", "one"), ("delay", "1d"), ("email", "two")))
+    harness.contact("ana@example.com", first_name="Ana")
+    harness.event("ana@example.com", "welcome_go")
+    harness.event("ana@example.com", "unsubscribed")
+    harness.run_for(timedelta(days=2))
+    window = shown_window
+    window.show_page("contacts")
+    page = window.contacts_page
+    page.search("ana@")
+    page.table.doubleClicked.emit(page.model.index(0, 0))
+    profile = window.contacts.profile
+    words = profile.step_words()
+    assert "Got the email “welcome: one”" in words
+    assert "Skipped this step: the contact has unsubscribed" in words
+    assert profile.journeys.topLevelItem(0).text(0) == "welcome"
+
+    # the events timeline filters as you type
+    assert any("welcome_go" in line for line in profile.visible_events())
+    profile.events_filter.setText("unsub")
+    assert profile.visible_events() and all("unsub" in line for line in profile.visible_events())
+
+    # an email, seen as it was sent
+    item = profile.emails.topLevelItem(0)
+    assert item.text(0) == "welcome: one"
+    profile.emails.itemDoubleClicked.emit(item, 0)
+    dialog = window.contacts.message_dialog
+    assert dialog.windowTitle() == "welcome: one" and dialog.isVisible()
+
+    # mark as a test contact, then enter a journey by hand
+    qtbot.mouseClick(profile.action_buttons["toggle_test"], Qt.MouseButton.LeftButton)
+    assert "test contact" in profile.subtitle.text()
+    assert profile.action_buttons["toggle_test"].text() == "No longer a test contact"
+    harness.publish(email_journey("again", ("delay", "1d")))
+    assert window.contacts.enter_journey("ana@example.com", "again")
+    assert [trip.journey for trip in profile.profile.journeys][0] == "again"
