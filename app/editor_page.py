@@ -28,7 +28,8 @@ Contract:
   canvas needs the room; closing it brings them back as they were). The editor's side
   panels are remembered in `settings` (QSettings) when given.
 - Signals: `waiting_contacts_requested(journey_id, node_id, label)` when a step's
-  "N waiting" is clicked, `journeys_changed()` after anything that changes the journeys list,
+  "N waiting" is clicked, `contact_profile_requested(contact_id)` from the walk-through,
+  `journeys_changed()` after anything that changes the journeys list,
   `back_requested()`, `status_message(str)` for the status bar, `file_saved(path)`.
 """
 
@@ -68,6 +69,8 @@ class EditorPage(QWidget):
     file_saved = Signal(str)
     #: journey id, step id, a label: show the contacts waiting at that step
     waiting_contacts_requested = Signal(int, str, str)
+    #: a contact's profile, asked for from the walk-through
+    contact_profile_requested = Signal(int)
 
     def __init__(self, database: Database, host: EngineHost, settings: QSettings | None = None,
                  parent=None):
@@ -103,6 +106,7 @@ class EditorPage(QWidget):
         self.release = ReleaseControls(self)
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
+        self.walkthrough.panel.profile_requested.connect(self.contact_profile_requested)
         self.walkthrough.path_changed.connect(self._walked)
         self.header.walkthrough_toggled.connect(self._toggle_walkthrough)
 

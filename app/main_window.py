@@ -192,6 +192,7 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
         page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         page.file_saved.connect(self.recent.add)
         page.waiting_contacts_requested.connect(self.show_waiting_contacts)
+        page.contact_profile_requested.connect(self.contacts.open_profile)
 
     def show_waiting_contacts(self, journey_id: int, node_id: str, label: str) -> None:
         """The Contacts page, filtered to the contacts waiting at one step of a journey."""

@@ -390,3 +390,16 @@ def test_clicking_n_waiting_lists_those_contacts(qtbot, window, db, cart):
     assert "Waiting at" in contacts.filter_label.text()
     contacts.clear_filter_button.click()
     assert contacts.model.rowCount() == 3
+
+
+def test_profile_from_the_walk_through(qtbot, window, db, cart):
+    harness = Harness(db, VirtualClock(datetime.now(timezone.utc)))
+    harness.contact("ana@example.com", first_name="Ana")
+    window.journeys.import_file(cart)
+    page = window.editor_page
+    page.header.walkthrough.click()
+    panel = page.walkthrough.panel
+    panel.contact.setCurrentIndex(panel.contact.findText("Ana", Qt.MatchFlag.MatchContains))
+    panel.profile_button.click()
+    assert window.contacts.profile.isVisible()
+    assert window.contacts.profile.title.text() == "Ana"
