@@ -13,7 +13,9 @@ Contract:
     quantity): every text property (names, addresses, URLs, notes) is dropped;
   - consent rows keep what was agreed and when, not the evidence (IP address, user agent,
     file line);
-  - messages keep their status and times; address, subject, bodies and headers are blanked;
+  - messages keep their status and times; address, subject, bodies, headers and error are
+    blanked; step logs keep what happened and why, not the email's (personalised) subject,
+    a render error or a value an action wrote (`PERSONAL_STEP_KEYS`);
   - webhook calls lose their body, headers and response; running enrollments end with
     reason "erased" and every enrollment's context (trigger properties) is cleared;
   - list and ad-audience memberships are removed;
@@ -43,11 +45,14 @@ from engine.db.models import (
     Event,
     ListMembership,
     Message,
+    StepLog,
     Suppression,
     WebhookCall,
 )
 
 ERASED_DOMAIN = "erased.invalid"
+#: step log details that may repeat personal data
+PERSONAL_STEP_KEYS = ("subject", "error", "value")
 REASON_ERASED = "erased"
 
 
@@ -105,8 +110,12 @@ def erase_contact(session: Session, email: str, *, now: datetime) -> ErasureRepo
     report.messages = session.execute(
         update(Message)
         .where(Message.contact_id == cid)
-        .values(to_address=contact.email, subject="", html="", text="", headers={})
+        .values(to_address=contact.email, subject="", html="", text="", headers={},
+                last_error=None)
     ).rowcount
+    for log in session.execute(select(StepLog).where(StepLog.contact_id == cid)).scalars():
+        if any(key in (log.detail or {}) for key in PERSONAL_STEP_KEYS):
+            log.detail = {k: v for k, v in log.detail.items() if k not in PERSONAL_STEP_KEYS}
     report.webhook_calls = session.execute(
         update(WebhookCall)
         .where(WebhookCall.contact_id == cid)

@@ -169,3 +169,36 @@ def test_profile_explains_journeys_shows_emails_and_acts(db, shown_window, qtbot
     harness.publish(email_journey("again", ("delay", "1d")))
     assert window.contacts.enter_journey("ana@example.com", "again")
     assert [trip.journey for trip in profile.profile.journeys][0] == "again"
+
+
+def test_add_contact_then_bulk_add_to_a_list_and_remove(db, shown_window, qtbot):
+    from PySide6.QtWidgets import QInputDialog
+
+    def type_when_asked(text):
+        def answer():
+            dialog = QApplication.activeModalWidget()
+            if isinstance(dialog, QInputDialog):
+                dialog.setTextValue(text)
+                dialog.accept()
+            else:
+                QTimer.singleShot(20, answer)
+        QTimer.singleShot(20, answer)
+
+    window = shown_window
+    window.show_page("contacts")
+    page = window.contacts_page
+    type_when_asked("new.person@example.com")
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert page.model.index(0, 0).data() == "new.person@example.com"
+
+    page.table.selectRow(0)
+    type_when_asked("Newsletter")
+    qtbot.mouseClick(page.bulk_buttons["add_to_list"], Qt.MouseButton.LeftButton)
+    assert "Newsletter  ·  1" in page.sidebar.entries()
+    page.sidebar.choose("Newsletter")
+    assert page.model.rowCount() == 1
+    page.table.selectRow(0)
+    assert page.bulk_buttons["remove_from_list"].isEnabled()
+    qtbot.mouseClick(page.bulk_buttons["remove_from_list"], Qt.MouseButton.LeftButton)
+    assert "Newsletter  ·  0" in page.sidebar.entries()
+    assert page.model.rowCount() == 0

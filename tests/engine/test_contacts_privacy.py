@@ -109,3 +109,28 @@ def test_export_data_of_an_unknown_person_writes_no_file(db, ana, tmp_path):
     with db.session() as session:
         with pytest.raises(LookupError):
             person_data(session, "nobody@example.com")
+
+
+def test_erase_after_a_journey_leaves_no_personalised_subject(db, clock):
+    from tests.engine.harness import Harness
+    from tests.engine.test_engine_guards import email_journey
+    from engine.db.models import Enrollment, StepLog
+
+    h = Harness(db, clock)
+    h.publish(email_journey("hello", ("email", "one"), ("delay", "3d"), ("email", "two"),
+                            body="Hi {{ contact.first_name }}"))
+    h.contact("zoe@example.com", first_name="Zoe")
+    h.event("zoe@example.com", "hello_go", {"note": "Zoe's cart", "total": 12})
+    with db.session() as session:
+        report = erase_contact(session, "zoe@example.com", now=clock.now())
+    assert report.enrollments_ended == 1
+    with db.session() as session:
+        logs = session.execute(select(StepLog)).scalars().all()
+        assert logs and not any("subject" in log.detail for log in logs)
+        enrollment = session.execute(select(Enrollment)).scalar()
+        assert enrollment.status == "exited" and enrollment.end_reason == "erased"
+        assert enrollment.context == {}
+        message = session.execute(select(Message)).scalar()
+        assert "Zoe" not in message.html + message.text + message.subject
+        event = session.execute(select(Event).where(Event.name == "hello_go")).scalar()
+        assert event.properties == {"total": 12}

@@ -116,3 +116,15 @@ def test_profile_explains_each_step_with_its_reason(db, clock, people):
         # the canvas's "N waiting": nobody is still waiting in the journey
         journey_id = trip.journey_id
         assert directory.count_contacts(session, ContactQuery(waiting_at=(journey_id, "delay1"))) == 0
+
+
+def test_export_of_the_filter_shown(db, people, tmp_path):
+    from engine.contacts.csv_export import export_contacts_csv
+
+    with db.session() as session:
+        vip = next(s for s in directory.sidebar_sources(session) if s.kind == "list")
+    path = tmp_path / "vip.csv"
+    assert export_contacts_csv(db, path, where=directory.condition(vip.query)) == 2
+    text = path.read_text(encoding="utf-8-sig")
+    assert "ana@example.com" in text and "cy@shop.example" in text and "bob@" not in text
+    assert directory.condition(ContactQuery()) is None
