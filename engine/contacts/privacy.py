@@ -53,6 +53,7 @@ from engine.db.models import (
 ERASED_DOMAIN = "erased.invalid"
 #: step log details that may repeat personal data
 PERSONAL_STEP_KEYS = ("subject", "error", "value")
+HASH_CHUNK = 30_000
 REASON_ERASED = "erased"
 
 
@@ -149,8 +150,10 @@ def suppressed_hashes(session: Session, emails: list[str]) -> set[str]:
     by_hash = {email_hash(email): email for email in emails}
     found: set[str] = set()
     keys = list(by_hash)
-    for start in range(0, len(keys), 2000):
-        chunk = keys[start : start + 2000]
+    # One statement for most batches: a cheap primary-key probe per hash, well under
+    # SQLite's 32,766 bound parameters.
+    for start in range(0, len(keys), HASH_CHUNK):
+        chunk = keys[start : start + HASH_CHUNK]
         rows = session.execute(
             select(Suppression.email_hash).where(Suppression.email_hash.in_(chunk))
         ).scalars()
