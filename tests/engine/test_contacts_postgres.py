@@ -86,7 +86,6 @@ def test_events_ids_in_order_and_reserved_names(pg, clock):
 def test_workspace_reads_erase_and_no_resubscribe(pg, clock, tmp_path):
     from engine.contacts import directory
     from engine.contacts.csv_import import import_contacts_csv
-    from engine.contacts.directory import ContactQuery
     from engine.contacts.privacy import erase_contact
 
     with pg.engine.begin() as connection:
