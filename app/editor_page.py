@@ -67,9 +67,7 @@ class EditorPage(QWidget):
     back_requested = Signal()
     status_message = Signal(str)
     file_saved = Signal(str)
-    #: journey id, step id, a label: show the contacts waiting at that step
-    waiting_contacts_requested = Signal(int, str, str)
-    #: a contact's profile, asked for from the walk-through
+    waiting_contacts_requested = Signal(int, str, str)  # journey id, step id, a label
     contact_profile_requested = Signal(int)
 
     def __init__(self, database: Database, host: EngineHost, settings: QSettings | None = None,
@@ -456,8 +454,7 @@ class EditorPage(QWidget):
     def _waiting_clicked(self, node_id: str) -> None:
         journey = self.document.journey
         title = journey.node(node_id).get("title") or node_id
-        self.waiting_contacts_requested.emit(
-            self.journey_id, node_id, f"Waiting at “{title}” in {journey.name}")
+        self.waiting_contacts_requested.emit(self.journey_id, node_id, f"Waiting at “{title}”")
 
     def edit_email(self, key: str):
         """Open the email `key` of the journey in the email editor (edits go into it)."""
