@@ -196,6 +196,9 @@ class ContactProfileWindow(QDialog):
                                               formatting.timestamp(line.at)]))
             self.journeys.addTopLevelItem(top)
             top.setExpanded(True)
+        if not profile.journeys:
+            self.journeys.addTopLevelItem(QTreeWidgetItem(
+                ["Not in any journey yet", "A live journey's trigger, or Enter a journey now…", ""]))
 
     def step_words(self) -> list[str]:
         """Every step line's words, journey by journey (what the Journeys tab shows)."""

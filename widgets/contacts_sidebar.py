@@ -29,6 +29,7 @@ class ContactsSidebar(QListWidget):
         self._sources = sources
         self.setObjectName("contactsSidebar")
         self.setFixedWidth(220)
+        self.setSpacing(2)
         self.currentItemChanged.connect(self._chosen)
 
     def refresh(self) -> None:
