@@ -11,13 +11,17 @@ Contract:
 - `condition(query)` the filter as one SQL condition (exports use it);
   `matching_ids(session, query)` every id that matches (for "select all" bulk actions).
 - `sidebar_sources(session)`: the sidebar's entries as `SidebarSource(kind, name, count,
-  query)`: everyone, each status, each list. Saved segments plug in as another kind.
+  query)`: everyone, each status, each list, then whatever `extra_sources` returns.
+- Saved segments plug in through two hooks the segments package sets:
+  `segment_members(name) -> SELECT of contact ids` (what `ContactQuery(segment=NAME)`
+  filters by) and `extra_sources(session) -> [SidebarSource]` (kind "segment").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Callable
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -50,6 +54,7 @@ class ContactQuery:
     list_id: int | None = None
     status: str | None = None
     waiting_at: tuple[int, str] | None = None
+    segment: str | None = None
     sort: str = "created_at"
     descending: bool = True
 
@@ -68,6 +73,11 @@ class ContactRow:
     created_at: datetime
     last_activity_at: datetime | None
     is_test: bool
+
+
+#: hooks for saved segments (see the contract); None until the segments package sets them
+segment_members: Callable[[str], Select] | None = None
+extra_sources: Callable[[Session], list["SidebarSource"]] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,10 @@ def _conditions(query: ContactQuery) -> list[ColumnElement[bool]]:
         # instead of testing every contact.
         conditions.append(Contact.id.in_(select(ListMembership.contact_id)
                                          .where(ListMembership.list_id == query.list_id)))
+    if query.segment is not None:
+        if segment_members is None:
+            raise ValueError("saved segments are not available")
+        conditions.append(Contact.id.in_(segment_members(query.segment)))
     if query.waiting_at is not None:
         journey_id, node_id = query.waiting_at
         conditions.append(Contact.id.in_(select(Enrollment.contact_id).where(
@@ -160,4 +174,6 @@ def sidebar_sources(session: Session) -> list[SidebarSource]:
     )
     sources += [SidebarSource("list", name, count, everyone.with_(list_id=list_id))
                 for list_id, name, count in lists]
+    if extra_sources is not None:
+        sources += extra_sources(session)
     return sources

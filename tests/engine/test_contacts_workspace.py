@@ -128,3 +128,28 @@ def test_export_of_the_filter_shown(db, people, tmp_path):
     text = path.read_text(encoding="utf-8-sig")
     assert "ana@example.com" in text and "cy@shop.example" in text and "bob@" not in text
     assert directory.condition(ContactQuery()) is None
+
+
+def test_segments_plug_into_the_sidebar_and_the_filter(db, people, monkeypatch):
+    # The segments package sets these two hooks; here a "segment" is contacts scoring 5+.
+    from engine.contacts.directory import SidebarSource
+
+    def members(name):
+        assert name == "Scored"
+        return select(Contact.id).where(Contact.lead_score >= 5)
+
+    def sources(session):
+        query = ContactQuery(segment="Scored")
+        return [SidebarSource("segment", "Scored", directory.count_contacts(session, query),
+                              query)]
+
+    with db.session() as session:
+        with pytest.raises(ValueError, match="segments"):
+            directory.count_contacts(session, ContactQuery(segment="Scored"))
+    monkeypatch.setattr(directory, "segment_members", members)
+    monkeypatch.setattr(directory, "extra_sources", sources)
+    with db.session() as session:
+        scored = directory.sidebar_sources(session)[-1]
+    assert (scored.kind, scored.name, scored.count) == ("segment", "Scored", 2)
+    assert emails(db, scored.query.with_(sort="email", descending=False)) == [
+        "ana@example.com", "bob@example.com"]
