@@ -27,7 +27,9 @@ Contract:
   centres that step. Opening the panel folds the palette and the inspector away (the
   canvas needs the room; closing it brings them back as they were). The editor's side
   panels are remembered in `settings` (QSettings) when given.
-- Signals: `journeys_changed()` after anything that changes the journeys list,
+- Signals: `waiting_contacts_requested(journey_id, node_id, label)` when a step's
+  "N waiting" is clicked, `contact_profile_requested(contact_id)` from the walk-through,
+  `journeys_changed()` after anything that changes the journeys list,
   `back_requested()`, `status_message(str)` for the status bar, `file_saved(path)`.
 """
 
@@ -65,6 +67,8 @@ class EditorPage(QWidget):
     back_requested = Signal()
     status_message = Signal(str)
     file_saved = Signal(str)
+    waiting_contacts_requested = Signal(int, str, str)  # journey id, step id, a label
+    contact_profile_requested = Signal(int)
 
     def __init__(self, database: Database, host: EngineHost, settings: QSettings | None = None,
                  parent=None):
@@ -100,6 +104,7 @@ class EditorPage(QWidget):
         self.release = ReleaseControls(self)
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
+        self.walkthrough.panel.profile_requested.connect(self.contact_profile_requested)
         self.walkthrough.path_changed.connect(self._walked)
         self.header.walkthrough_toggled.connect(self._toggle_walkthrough)
 
@@ -138,6 +143,7 @@ class EditorPage(QWidget):
         self.editor = JourneyEditor(document)
         self.editor.save_requested.connect(self.save)
         self.editor.node_double_clicked.connect(self._node_double_clicked)
+        self.editor.waiting_clicked.connect(self._waiting_clicked)
         self._restore_panels()
         self.editor.panels_changed.connect(self._panels_changed)
         if self.header.walkthrough.isChecked():  # still open: it keeps the room it had
@@ -444,6 +450,11 @@ class EditorPage(QWidget):
             key = journey.config(node_id).template
             if key in journey.templates:
                 self.edit_email(key)
+
+    def _waiting_clicked(self, node_id: str) -> None:
+        journey = self.document.journey
+        title = journey.node(node_id).get("title") or node_id
+        self.waiting_contacts_requested.emit(self.journey_id, node_id, f"Waiting at “{title}”")
 
     def edit_email(self, key: str):
         """Open the email `key` of the journey in the email editor (edits go into it)."""

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import overview
+from app.contacts_workspace import ContactsWorkspace
 from app.engine_host import EngineHost, describe
 from app.segments_source import SegmentSource
 from app.first_run import FirstRun
@@ -62,7 +63,6 @@ from app.recent_files import RecentFiles
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
-from widgets.contacts_page import ContactsPage
 from widgets.icons import icon
 from widgets.journeys_page import JourneysPage
 from widgets.nav_bar import NavBar
@@ -134,12 +134,8 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
     def _build_pages(self) -> None:
         self.journeys_page = JourneysPage(
             lambda archived=False: self._read(overview.list_journeys, archived=archived))
-        self.contacts_page = ContactsPage(
-            count=lambda search: self._read(overview.count_contacts, search),
-            fetch=lambda search, after, limit: self._read(
-                overview.fetch_contacts, search, after=after, limit=limit
-            ),
-        )
+        self.contacts = ContactsWorkspace(self._db, self, self.engine_host)
+        self.contacts_page = self.contacts.page
         self.templates_page = TemplatesPage(lambda: self._read(overview.list_templates))
         location = overview.describe_database(self._db.url)
         self.settings_page = SettingsPage(
@@ -200,6 +196,13 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
         page.journeys_changed.connect(self.journeys_page.refresh)
         page.status_message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         page.file_saved.connect(self.recent.add)
+        page.waiting_contacts_requested.connect(self.show_waiting_contacts)
+        page.contact_profile_requested.connect(self.contacts.open_profile)
+
+    def show_waiting_contacts(self, journey_id: int, node_id: str, label: str) -> None:
+        """The Contacts page, filtered to the contacts waiting at one step of a journey."""
+        self.show_page("contacts")
+        self.contacts.show_waiting(journey_id, node_id, label)
 
     @property
     def database(self) -> Database:

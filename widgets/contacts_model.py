@@ -1,13 +1,15 @@
 """`ContactsModel`: the contacts table, fetched a page at a time as the user scrolls.
 
 Contract:
-- `ContactsModel(count, fetch)` with `count(search) -> int` and
-  `fetch(search, after_row, limit) -> rows` (newest first, the page after `after_row`, the
-  last row so far, or the first page for None; rows have `id`, `email`, `name`,
-  `status`, `lead_score`, `country`, `created_at`; see `app.overview`).
-- `set_search(text)` / `reload()` start over with the first page; Qt's
-  `canFetchMore()`/`fetchMore()` bring in the next page when the view nears the bottom,
+- `ContactsModel(count, fetch)` with `count(query) -> int` and
+  `fetch(query, offset, limit) -> rows` where `query` is an
+  `engine.contacts.directory.ContactQuery` (search, list, status, waiting at a step, sort)
+  and rows are `ContactRow`s (`id`, `email`, `name`, `status`, `lead_score`, `country`,
+  `created_at`, `last_activity_at`, `is_test`).
+- `set_query(query)` / `set_search(text)` / `reload()` start over with the first page;
+  Qt's `canFetchMore()`/`fetchMore()` bring in the next page when the view nears the bottom,
   so 100,000 contacts cost one page of rows until someone scrolls.
+- `sort(column, order)` (a header click) sorts in the database by that column's key.
 - `total` is the number of matching contacts, `search` the current search text.
 """
 
@@ -15,8 +17,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QModelIndex, Qt
 
+from engine.contacts.directory import ContactQuery
 from engine.db.models import ContactStatus
 from widgets import formatting
 from widgets.table_model import RIGHT, Column, Index, RowsModel
@@ -47,30 +50,56 @@ COLUMNS = [
         tooltip=lambda c: formatting.timestamp(c.created_at),
         muted=True,
     ),
+    Column(
+        "Last activity",
+        lambda c: formatting.date(c.last_activity_at) if getattr(c, "last_activity_at", None)
+        else formatting.EMPTY,
+        muted=True,
+    ),
+    Column("Test", lambda c: "Test" if getattr(c, "is_test", False) else "", muted=True),
 ]
+#: the sort key of each column (None: not sortable)
+SORT_KEYS = ["email", "first_name", "status", "lead_score", "country", "created_at",
+             "last_activity_at", None]
+#: columns hidden until chosen
+HIDDEN_BY_DEFAULT = (6, 7)
 
-CountFn = Callable[[str], int]
-FetchFn = Callable[[str, Any | None, int], Sequence[Any]]
+CountFn = Callable[[ContactQuery], int]
+FetchFn = Callable[[ContactQuery, int, int], Sequence[Any]]
 
 
 class ContactsModel(RowsModel):
     def __init__(self, count: CountFn, fetch: FetchFn, page_size: int = PAGE_SIZE, parent=None):
         super().__init__(COLUMNS, parent)
         self._count, self._fetch, self._page_size = count, fetch, page_size
-        self.search = ""
+        self.query = ContactQuery()
         self.total = 0
         self._exhausted = True
 
+    @property
+    def search(self) -> str:
+        return self.query.search
+
     def set_search(self, text: str) -> None:
-        self.search = text.strip()
+        self.set_query(self.query.with_(search=text.strip()))
+
+    def set_query(self, query: ContactQuery) -> None:
+        self.query = query
         self.reload()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
+        if key is None:
+            return
+        self.set_query(self.query.with_(
+            sort=key, descending=order == Qt.SortOrder.DescendingOrder))
 
     def reload(self) -> None:
         self.beginResetModel()
-        self.rows = list(self._fetch(self.search, None, self._page_size))
+        self.rows = list(self._fetch(self.query, 0, self._page_size))
         # A short first page is everything: counting would only scan the table again.
         self._exhausted = len(self.rows) < self._page_size
-        self.total = len(self.rows) if self._exhausted else self._count(self.search)
+        self.total = len(self.rows) if self._exhausted else self._count(self.query)
         self.endResetModel()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
@@ -79,7 +108,7 @@ class ContactsModel(RowsModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
-        batch = list(self._fetch(self.search, self.rows[-1], self._page_size))
+        batch = list(self._fetch(self.query, len(self.rows), self._page_size))
         self._exhausted = len(batch) < self._page_size
         if not batch:
             return

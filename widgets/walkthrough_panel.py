@@ -6,7 +6,8 @@ Contract:
   invented contact). "Walk through" emits `run_requested(preset_key, contact_id or None)`;
   the owner runs it off the GUI thread and calls `set_running(True)`, `set_progress(f)`,
   then `show_timeline(lines)` or `show_error(reason)` (both end the run). While running,
-  "Stop" emits `cancel_requested()`.
+  "Stop" emits `cancel_requested()`. "Profile" beside a real contact emits
+  `profile_requested(contact_id)` (the owner opens the contact's profile).
 - The timeline is `engine.simulation.walkthrough.walk_through`'s lines: one row per line, with the
   time since the start, an icon for its kind, the step's name and the plain-words
   explanation. Clicking an email row emits `email_clicked(line)` (the owner previews
@@ -75,6 +76,7 @@ class WalkthroughPanel(QWidget):
     cancel_requested = Signal()
     email_clicked = Signal(dict)
     step_clicked = Signal(str)
+    profile_requested = Signal(int)
 
     def __init__(self, presets: dict[str, str], parent=None):
         super().__init__(parent)
@@ -97,9 +99,19 @@ class WalkthroughPanel(QWidget):
         self.progress.setMaximumHeight(6)
         self.progress.hide()
 
+        self.profile_button = QPushButton("Profile")
+        self.profile_button.setToolTip("Open this contact's profile: fields, events, journeys")
+        self.profile_button.clicked.connect(
+            lambda: self.profile_requested.emit(self.contact.currentData()))
+        self.contact.currentIndexChanged.connect(
+            lambda _i: self.profile_button.setEnabled(self.contact.currentData() is not None))
+        self.profile_button.setEnabled(False)
+        contact_row = QHBoxLayout()
+        contact_row.addWidget(self.contact, 1)
+        contact_row.addWidget(self.profile_button)
         form = QFormLayout()
         form.addRow("Scenario", self.scenario)
-        form.addRow("Contact", self.contact)
+        form.addRow("Contact", contact_row)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.stop_button)

@@ -111,6 +111,10 @@ def register(commands) -> None:
     marking.add_argument("--off", action="store_true", help="no longer a test contact")
     marking.set_defaults(handler=run_mark_test)
 
+    from app.commands import privacy
+
+    privacy.register(actions)
+
 
 def run_mark_test(args: argparse.Namespace) -> int:
     from engine.contacts.test_contacts import mark_test

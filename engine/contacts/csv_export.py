@@ -1,7 +1,8 @@
 """Exporting contacts to CSV.
 
 Contract: `export_contacts_csv(db, path_or_file)` writes one row per contact (oldest first)
-and returns how many it wrote. Columns: `columns.EXPORT_COLUMNS` — `consent` (yes/no/empty)
+and returns how many it wrote; `where` (an SQL condition on `contact`, such as
+`directory.condition(query)`) keeps only the contacts it picks. Columns: `columns.EXPORT_COLUMNS` — `consent` (yes/no/empty)
 and `consent_date` describe the contact's latest marketing consent — then one column per
 custom attribute key found on any contact, sorted. `import_contacts_csv` reads the file back
 to the same contacts, attributes and consent state. A file path is written as UTF-8 with a
@@ -33,15 +34,16 @@ _CONTACT_COLUMNS = [name for name in EXPORT_COLUMNS if not name.startswith("cons
 
 
 def export_contacts_csv(db: Database, path_or_file: str | Path | TextIO, *,
-                        raw: bool = False) -> int:
+                        raw: bool = False, where: Any = None) -> int:
     with db.session() as session:
-        contacts = session.execute(
-            select(
-                *(Contact.__table__.c[name] for name in _CONTACT_COLUMNS),
-                Contact.id,
-                Contact.attributes,
-            ).order_by(Contact.id)
-        ).all()
+        statement = select(
+            *(Contact.__table__.c[name] for name in _CONTACT_COLUMNS),
+            Contact.id,
+            Contact.attributes,
+        ).order_by(Contact.id)
+        if where is not None:
+            statement = statement.where(where)
+        contacts = session.execute(statement).all()
         latest_consent = {
             contact_id: (granted, recorded_at)
             for contact_id, granted, recorded_at in session.execute(

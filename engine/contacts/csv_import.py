@@ -18,6 +18,12 @@ import), and returns an `ImportReport`.
   without a date that agrees with the contact's latest consent adds no row.
 - `list_name` puts every imported contact (created, updated or unchanged) on that list,
   creating it if needed.
+- `mapping` (column index → a standard field, `attributes.KEY`, or None to skip the column;
+  the import wizard's choices, see `csv_preview.py`) replaces the header-based mapping for
+  the columns it names. The same rules apply: one email column, no two columns for a field.
+- `progress(fraction)` is called as rows are read and written; when `cancelled()` turns
+  true the import raises `ImportCancelled` and the transaction is rolled back: nothing is
+  written.
 - File-level problems raise `InputError` and write nothing: a missing or non-UTF-8 file (a
   byte-order mark is fine), an empty file, no email column, two columns meaning one field.
 """
@@ -38,9 +44,16 @@ from engine.files.csv_records import csv_records
 from engine.contacts.report import RejectedRow, plural, read_text
 from engine.contacts.store import ConsentChange, ContactChange, apply_contact_changes
 from engine.db.database import Database
-from engine.errors import InputError
+from engine.errors import InputError, TrellisError
 
 SOURCE = "import"
+ATTRIBUTE_PREFIX = "attributes."
+#: rows between two progress reports (and cancel checks)
+PROGRESS_EVERY = 1000
+
+
+class ImportCancelled(TrellisError):
+    """The import was cancelled before it finished: nothing was written."""
 _CONSENT_FIELDS = ("consent", "consent_date")
 
 _CLEANERS: dict[str, Callable[[str], Any]] = {
@@ -111,6 +124,8 @@ class _Column:
     field: str | None
     #: the attribute key ("" for a column without a usable header, which is skipped)
     key: str
+    #: skipped by choice (the wizard): its values are ignored without a warning
+    skipped: bool = False
 
 
 def import_contacts_csv(
@@ -120,14 +135,25 @@ def import_contacts_csv(
     list_name: str | None = None,
     now: datetime,
     strict: bool = False,
+    mapping: dict[int, str | None] | None = None,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     path = Path(path)
     report = ImportReport(file=path.name, strict=strict, list_name=list_name)
-    changes = _read_changes(path, report, now)
+    tick = _Progress(progress, cancelled)
+    changes = _read_changes(path, report, now, mapping or {}, tick)
     if not changes or (strict and report.rejected):
         return report
     with db.session() as session:
-        outcome = apply_contact_changes(session, list(changes.values()), now=now)
+        pending = list(changes.values())
+        outcome = None
+        for start in range(0, len(pending), PROGRESS_EVERY):
+            # One transaction for all chunks: a cancel between two rolls everything back.
+            part = apply_contact_changes(session, pending[start : start + PROGRESS_EVERY],
+                                         now=now)
+            outcome = part if outcome is None else _add(outcome, part)
+            tick(0.5 + 0.5 * min(start + PROGRESS_EVERY, len(pending)) / len(pending))
         if list_name is not None:
             report.added_to_list = add_to_list(
                 session, list_name, outcome.ids.values(), now=now, source=SOURCE
@@ -138,9 +164,33 @@ def import_contacts_csv(
     return report
 
 
-def _read_changes(path: Path, report: ImportReport, now: datetime) -> dict[str, ContactChange]:
+class _Progress:
+    """Reports progress (reading is the first half, writing the second) and checks cancel."""
+
+    def __init__(self, progress, cancelled):
+        self._progress, self._cancelled = progress, cancelled
+
+    def __call__(self, fraction: float) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise ImportCancelled("the import was cancelled; nothing was imported")
+        if self._progress is not None:
+            self._progress(fraction)
+
+
+def _add(total, part):
+    total.ids.update(part.ids)
+    total.created += part.created
+    total.updated += part.updated
+    total.unchanged += part.unchanged
+    total.kept_suppressed += part.kept_suppressed
+    return total
+
+
+def _read_changes(path: Path, report: ImportReport, now: datetime,
+                  mapping: dict[int, str | None], tick: _Progress) -> dict[str, ContactChange]:
     """One merged change per email; rejected rows and warnings go into the report."""
     text = read_text(path)
+    lines = max(1, text.count("\n"))
     if not text.strip():
         raise InputError(f"{path.name} is empty")
     records = csv_records(text, delimiter=_delimiter(text))
@@ -152,15 +202,17 @@ def _read_changes(path: Path, report: ImportReport, now: datetime) -> dict[str, 
         raise InputError(f"{path.name} is empty") from None
     except InputError as exc:
         raise InputError(f"{path.name}, {exc}") from None
-    columns = _map_columns([restore(header.strip()) for header in headers])
+    columns = _map_columns([restore(header.strip()) for header in headers], mapping)
     width = len(headers)
     email_index = next(c.index for c in columns if c.field == "email")
-    headerless = [c.index for c in columns if c.field is None and not c.key]
+    headerless = [c.index for c in columns if c.field is None and not c.key and not c.skipped]
     try:
         for line, cells in records:
             if not "".join(cells).strip():
                 continue
             report.rows += 1
+            if report.rows % PROGRESS_EVERY == 0:
+                tick(0.5 * min(1.0, line / lines))
             if len(cells) > width:
                 report.rejected.append(
                     RejectedRow(
@@ -203,15 +255,21 @@ def _delimiter(text: str) -> str:
     return max((",", ";", "\t"), key=header.count)
 
 
-def _map_columns(headers: list[str]) -> list[_Column]:
+def _map_columns(headers: list[str], mapping: dict[int, str | None]) -> list[_Column]:
     if not any(header.strip() for header in headers):
         raise InputError("line 1 should hold the column names, but it is empty")
     columns: list[_Column] = []
     meaning: dict[str, str] = {}  # field or attribute key → the header that claimed it
     for index, raw_header in enumerate(headers):
         header = raw_header.strip()
-        standard = standard_field(header)
-        key = "" if standard else clean.attribute_key(header)
+        if index in mapping:
+            standard, key = _chosen(mapping[index], header)
+            if standard is None and not key:
+                columns.append(_Column(index, header, None, "", skipped=True))
+                continue
+        else:
+            standard = standard_field(header)
+            key = "" if standard else clean.attribute_key(header)
         if standard or key:
             claim = standard or f"attribute {key}"
             if claim in meaning:
@@ -225,6 +283,19 @@ def _map_columns(headers: list[str]) -> list[_Column]:
         found = ", ".join(f'"{c.header}"' for c in columns if c.header)
         raise InputError(f"no email column: name one of the columns Email (found {found})")
     return columns
+
+
+def _chosen(choice: str | None, header: str) -> tuple[str | None, str]:
+    """(standard field, attribute key) for a wizard's choice about one column."""
+    if choice is None or choice == "":
+        return None, ""
+    if choice.startswith(ATTRIBUTE_PREFIX):
+        key = choice[len(ATTRIBUTE_PREFIX):]
+        clean.check_attribute_key(key)
+        return None, key
+    if choice not in FIELD_LABELS:
+        raise InputError(f'column "{header}": {choice!r} is not a contact field')
+    return choice, ""
 
 
 class _RowProblems(Exception):

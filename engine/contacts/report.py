@@ -49,3 +49,13 @@ def read_text(path: str | Path) -> str:
 def plural(count: int, singular: str, many: str | None = None) -> str:
     """ "1 row", "2,500 rows"."""
     return f"{count:,} {singular if count == 1 else (many or singular + 's')}"
+
+
+def write_rejected_csv(rows, path: str | Path, *, value_header: str = "email") -> None:
+    """Every rejected row as CSV (line, value, reason), the file the CLI's --report writes."""
+    import csv
+
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["line", value_header, "reason"])
+        writer.writerows([row.line, row.value, row.reason] for row in rows)

@@ -7,7 +7,9 @@ Contract: `apply_contact_changes(session, changes, now=...)` takes at most one
 - sets only the fields a change names; merges attributes (a None value removes a key);
   raises `last_activity_at`, never lowers it;
 - never moves a suppressed contact (unsubscribed, bounced, complained) back to a mailable
-  status: that takes a deliberate act, not an import or an event;
+  status: that takes a deliberate act, not an import or an event; a new contact whose
+  address was erased before (its hash is in the suppression list, `privacy.py`) is created
+  unsubscribed and counted in `kept_suppressed`;
 - appends consent rows, except one identical (granted, time, source) to the contact's latest,
   or one marked `only_if_changed` that agrees with it: re-importing a file or an export does
   not grow the consent history;
@@ -24,6 +26,7 @@ from typing import Any, Iterator, Sequence
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.contacts.privacy import suppressed_hashes
 from engine.db.models import Consent, Contact, ContactStatus
 
 #: rows per statement and ids per IN list: well below SQLite's 32,766 and PostgreSQL's
@@ -118,6 +121,13 @@ def apply_contact_changes(
             updated_rows.append({"b_id": contact_id, "updated_at": now, **merged})
         else:
             outcome.unchanged += 1
+
+    if new_rows:
+        erased_before = suppressed_hashes(session, [row["email"] for row in new_rows])
+        for row in new_rows:
+            if row["email"] in erased_before:
+                row["status"] = merge_status(ContactStatus.UNSUBSCRIBED, row["status"])
+                outcome.kept_suppressed += 1
 
     # Plain executemany, then the ids by email: INSERT … RETURNING in parameter order runs
     # row by row on SQLite, and the email is unique anyway.

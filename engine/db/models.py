@@ -433,6 +433,22 @@ class AudienceMember(Base):
     added_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class Suppression(Base):
+    """An address that must never be subscribed again, kept only as a hash.
+
+    Written when a person's data is erased (engine/contacts/privacy.py): the row is also the
+    anonymous audit record of the erasure (`detail` counts what was erased)."""
+
+    __tablename__ = "suppression"
+
+    #: sha256 hex of the normalised email address
+    email_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: why: "erased"
+    reason: Mapped[str] = mapped_column(String(20))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+
+
 class Setting(Base):
     """Application settings as key → JSON value."""
 

@@ -369,3 +369,37 @@ def test_a_new_email_is_an_undoable_edit_and_its_editor_follows(qtbot, window, q
     assert "email-3" not in page.document.journey.templates
     assert not dialog.isVisible()  # its email left the journey
     assert not page.dirty()
+
+
+def test_clicking_n_waiting_lists_those_contacts(qtbot, window, db, cart):
+    window.journeys.import_file(cart)
+    page = window.editor_page
+    page.host.engine.publish(str(page.journey_id))
+    harness = Harness(db, VirtualClock(datetime.now(timezone.utc)))
+    for email in ("ana@example.com", "bob@example.com", "cy@example.com"):
+        harness.contact(email)
+    harness.event("ana@example.com", "added_to_cart")
+    harness.event("bob@example.com", "added_to_cart")
+    page.refresh()
+    qtbot.waitUntil(lambda: page.live_counts().get("wait") == (2, 2), timeout=5000)
+    page.editor.scene.waiting_clicked.emit("wait")  # what a click on "2 waiting" emits
+    contacts = window.contacts_page
+    assert window.current_page() == "contacts"
+    assert sorted(contacts.model.index(r, 0).data() for r in range(contacts.model.rowCount())) \
+        == ["ana@example.com", "bob@example.com"]
+    assert "Waiting at" in contacts.filter_label.text()
+    contacts.clear_filter_button.click()
+    assert contacts.model.rowCount() == 3
+
+
+def test_profile_from_the_walk_through(qtbot, window, db, cart):
+    harness = Harness(db, VirtualClock(datetime.now(timezone.utc)))
+    harness.contact("ana@example.com", first_name="Ana")
+    window.journeys.import_file(cart)
+    page = window.editor_page
+    page.header.walkthrough.click()
+    panel = page.walkthrough.panel
+    panel.contact.setCurrentIndex(panel.contact.findText("Ana", Qt.MatchFlag.MatchContains))
+    panel.profile_button.click()
+    assert window.contacts.profile.isVisible()
+    assert window.contacts.profile.title.text() == "Ana"

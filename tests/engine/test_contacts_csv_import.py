@@ -480,3 +480,48 @@ def test_summary(db, clock, tmp_path):
         "1 contact created, 0 updated, 0 unchanged; 1 duplicate row merged; 1 row rejected.\n"
         '1 contact added to list "News".'
     )
+
+
+# ---- the import wizard's extensions: preview, chosen mapping, progress and cancel -----
+
+def test_preview_detects_columns_and_shows_the_first_rows(tmp_path):
+    from engine.contacts.csv_preview import preview_csv
+
+    path = write(tmp_path, "E-mail;Prénom;Plan Type;!!\na@example.com;Ana;gold;x\n\nb@example.com;Bo\n")
+    preview = preview_csv(path, rows=5)
+    assert preview.headers == ["E-mail", "Prénom", "Plan Type", "!!"]
+    assert preview.detected == ["email", "attributes.prénom", "attributes.plan_type", None]
+    assert preview.rows == [["a@example.com", "Ana", "gold", "x"], ["b@example.com", "Bo", "", ""]]
+
+
+def test_a_chosen_mapping_replaces_the_detected_one(db, clock, tmp_path):
+    path = write(tmp_path, "Mail,Prénom,Notes\na@example.com,Ana,secret\n")
+    report = import_contacts_csv(db, path, now=clock.now(), mapping={
+        0: "email", 1: "first_name", 2: None})
+    assert report.created == 1 and report.warnings == []
+    with db.session() as session:
+        contact = session.execute(select(Contact)).scalar()
+        assert (contact.first_name, contact.attributes) == ("Ana", {})
+    with pytest.raises(InputError, match="both mean"):
+        import_contacts_csv(db, path, now=clock.now(), mapping={0: "email", 1: "email"})
+    with pytest.raises(InputError, match="not a contact field"):
+        import_contacts_csv(db, path, now=clock.now(), mapping={0: "email", 1: "password"})
+
+
+def test_cancel_mid_way_writes_nothing(db, clock, tmp_path):
+    from engine.contacts.csv_import import ImportCancelled
+
+    body = "".join(f"p{i}@example.com,P{i}\n" for i in range(5000))
+    path = write(tmp_path, "Email,First Name\n" + body)
+    seen = []
+
+    def cancelled():  # the user presses Cancel once the writing has begun
+        return bool(seen) and seen[-1] > 0.5
+
+    with pytest.raises(ImportCancelled):
+        import_contacts_csv(db, path, list_name="All", now=clock.now(),
+                            progress=seen.append, cancelled=cancelled)
+    assert any(0.5 < f < 1 for f in seen)
+    assert counts(db) == {"contact": 0, "consent": 0, "list": 0, "list_membership": 0}
+    report = import_contacts_csv(db, path, now=clock.now(), progress=seen.append)
+    assert report.created == 5000 and seen[-1] == 1.0

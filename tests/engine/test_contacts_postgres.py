@@ -81,3 +81,26 @@ def test_events_ids_in_order_and_reserved_names(pg, clock):
     assert [names[i] for i in ids] == [item.name for item in items]
     assert (c1.status, c1.attributes, c1.last_activity_at) == ("unsubscribed", {"vip": True}, T0)
     assert (consent.granted, consent.source) == (False, "link")
+
+
+def test_workspace_reads_erase_and_no_resubscribe(pg, clock, tmp_path):
+    from engine.contacts import directory
+    from engine.contacts.csv_import import import_contacts_csv
+    from engine.contacts.privacy import erase_contact
+
+    with pg.engine.begin() as connection:
+        connection.execute(text("TRUNCATE suppression"))
+    path = tmp_path / "people.csv"
+    path.write_text("Email,First Name,Lead Score\nAna@example.com,Ana,5\nbob@example.com,Bob,9\n",
+                    encoding="utf-8")
+    import_contacts_csv(pg, path, list_name="VIP", now=clock.now())
+    with pg.session() as session:
+        vip = next(s for s in directory.sidebar_sources(session) if s.kind == "list")
+        assert vip.count == 2
+        query = vip.query.with_(search="ANA", sort="lead_score")
+        assert [r.email for r in directory.fetch_page(session, query, 0, 10)] == ["ana@example.com"]
+        erase_contact(session, "ana@example.com", now=clock.now())
+    import_contacts_csv(pg, path, now=clock.now())
+    with pg.session() as session:
+        statuses = dict(session.execute(select(Contact.email, Contact.status)).all())
+    assert statuses["ana@example.com"] == "unsubscribed" and statuses["bob@example.com"] == "active"

@@ -123,3 +123,29 @@ def test_an_opened_journey_is_readable_from_its_start(qtbot):
     editor.view.fit_readable()
     assert editor.view.zoom() >= READABLE_ZOOM
     assert editor.view.visible_rect().contains(editor.scene.nodes_rect())
+
+
+def test_clicking_n_waiting_asks_for_those_contacts(qtbot):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+
+    from widgets.canvas.node_item import SUMMARY_LINE_HEIGHT, SUMMARY_LINES, SUMMARY_TOP
+
+    _document, editor = open_example(qtbot)
+    editor.resize(1200, 900)
+    editor.show()
+    editor.set_live_counts({"wait": (12, 1340), "reminder": (0, 800)})
+    line_y = SUMMARY_TOP + (SUMMARY_LINES - 1) * SUMMARY_LINE_HEIGHT + SUMMARY_LINE_HEIGHT / 2
+
+    def click(node_id: str, y: float) -> None:
+        item = editor.scene.node_item(node_id)
+        editor.view.centerOn(item)
+        point = editor.view.mapFromScene(item.mapToScene(QPointF(40, y)))
+        qtbot.mouseClick(editor.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point))
+
+    with qtbot.waitSignal(editor.waiting_clicked) as signal:
+        click("wait", line_y)
+    assert signal.args == ["wait"]
+    # nobody waits at "reminder", and a click on a card's title is just a click
+    with qtbot.assertNotEmitted(editor.waiting_clicked):
+        click("reminder", line_y)
+        click("wait", 12)

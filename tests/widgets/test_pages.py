@@ -50,7 +50,7 @@ class Template:
 
 
 class FakeContacts:
-    """count/fetch over a list, newest (highest id) first, like app.overview."""
+    """count/fetch over a list by ContactQuery, newest (highest id) first, like the engine."""
 
     def __init__(self, contacts):
         self.contacts = sorted(contacts, key=lambda c: -c.id)
@@ -60,14 +60,12 @@ class FakeContacts:
         s = search.lower()
         return [c for c in self.contacts if s in c.email.lower() or s in c.name.lower()]
 
-    def count(self, search):
-        return len(self._matching(search))
+    def count(self, query):
+        return len(self._matching(query.search))
 
-    def fetch(self, search, after, limit):
-        before_id = after.id if after is not None else None
-        self.fetches.append((search, before_id, limit))
-        rows = [c for c in self._matching(search) if before_id is None or c.id < before_id]
-        return rows[:limit]
+    def fetch(self, query, offset, limit):
+        self.fetches.append((query.search, offset, limit))
+        return self._matching(query.search)[offset : offset + limit]
 
 
 def cell(model, row, column, role=Qt.ItemDataRole.DisplayRole):
@@ -162,8 +160,8 @@ def test_contacts_fetch_lazily(qtbot):
     assert model.canFetchMore()
     model.fetchMore()
     assert model.rowCount() == 400
-    # keyset paging: each fetch continues below the last id shown
-    assert source.fetches[-1] == ("", 4801, 200)
+    # each fetch continues after the rows shown
+    assert source.fetches[-1] == ("", 200, 200)
     while model.canFetchMore():
         model.fetchMore()
     assert model.rowCount() == 5000

@@ -58,3 +58,14 @@ def test_errors_end_the_run(qtbot):
     panel.show_error("1 problem(s) must be fixed before publishing")
     assert panel.run_button.isEnabled()
     assert "could not run: 1 problem(s)" in panel.summary.text()
+
+
+def test_profile_of_the_chosen_contact(qtbot):
+    panel = WalkthroughPanel({"never_buys": "Never buys"})
+    qtbot.addWidget(panel)
+    panel.set_contacts([("Invented: Alex Rivera", None), ("Ana <ana@example.com>", 7)])
+    assert not panel.profile_button.isEnabled()  # an invented contact has no profile
+    panel.contact.setCurrentIndex(1)
+    with qtbot.waitSignal(panel.profile_requested) as request:
+        panel.profile_button.click()
+    assert request.args == [7]

@@ -77,6 +77,8 @@ def _text_beside(bar: QToolBar, action: QAction) -> None:
 class JourneyEditor(QWidget):
     save_requested = Signal()
     node_double_clicked = Signal(str)
+    #: a click on a step's "N waiting": list the contacts waiting there
+    waiting_clicked = Signal(str)
     panels_changed = Signal(bool, bool)  # palette shown, inspector shown
 
     def __init__(self, document, parent=None):
@@ -199,6 +201,7 @@ class JourneyEditor(QWidget):
         scene.nodes_move_requested.connect(document.move_nodes)
         scene.node_selection_changed.connect(self.inspector.show_nodes)
         scene.node_double_clicked.connect(self.node_double_clicked)
+        scene.waiting_clicked.connect(self.waiting_clicked)
         self.node_palette.node_chosen.connect(self._palette_chosen)
         view.step_after_requested.connect(self.add_step_after)
         actions.copy_requested.connect(document.copy)

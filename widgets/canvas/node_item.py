@@ -14,7 +14,8 @@ Contract:
   a link is dragged over it.
 - `set_live_counts((waiting, passed) | None)`: on a live journey the card's second text
   line says "12 waiting · 340 passed" (the summary keeps one line; all of it is in the
-  tooltip). `set_path_step(n | None)`: the card is step `n` of a walk-through's path —
+  tooltip); `waiting_hit(point)` says whether a point (item coordinates) is on that line
+  while someone waits there (a click on it lists them). `set_path_step(n | None)`: the card is step `n` of a walk-through's path —
   a thick border in the path colour and its number on the top-left corner.
 - Painting is cheap: texts are laid out once per change (`QStaticText`), pens and fonts
   come from `canvas_style()`, and zoomed out the card drops detail (level of detail).
@@ -271,6 +272,13 @@ class NodeItem(QGraphicsItem):
         self._layout_texts()
         self._update_tooltip()
         self.update()
+
+    def waiting_hit(self, point: QPointF) -> bool:
+        """Is `point` (item coordinates) on the "N waiting" line, with N > 0?"""
+        if self.live_counts is None or self.live_counts[0] <= 0 or self._live is None:
+            return False
+        top = SUMMARY_TOP + (SUMMARY_LINES - 1) * SUMMARY_LINE_HEIGHT
+        return QRectF(0, top - 2, NODE_WIDTH, SUMMARY_LINE_HEIGHT + 4).contains(point)
 
     def set_path_step(self, step: int | None) -> None:
         """This card is step `step` (1, 2, …) of the highlighted path; None: it is not."""

@@ -15,7 +15,8 @@ Contract:
   (the document) carries them out; the items follow when the journey reports the change.
 - Facts for the widgets around: `node_selection_changed(ids)`, `node_double_clicked(id)`,
   `content_changed()` (steps added, removed or moved: minimap, empty state).
-- `set_live_counts({id: (waiting, passed)})` shows the counts of a live journey on every
+- `set_live_counts({id: (waiting, passed)})` (a click on "N waiting" emits
+  `waiting_clicked(id)`) shows the counts of a live journey on every
   card (a step missing from the dict has 0 and 0; an empty dict clears them);
   `highlight_path([id, …])` marks a walk-through's path — its steps numbered in order,
   the links between consecutive steps drawn in the path colour, everything else faded —
@@ -59,6 +60,8 @@ class JourneyScene(QGraphicsScene):
     nodes_move_requested = Signal(dict)
     node_selection_changed = Signal(list)
     node_double_clicked = Signal(str)
+    #: a click on a card's "N waiting" (live journeys): list those contacts
+    waiting_clicked = Signal(str)
     content_changed = Signal()
 
     def __init__(self, journey: Journey, bridge: QObject, parent: QObject | None = None):
@@ -340,6 +343,10 @@ class JourneyScene(QGraphicsScene):
         }
         if moved:
             self.nodes_move_requested.emit(moved)
+            return
+        node = self.node_at(event.scenePos())
+        if node is not None and node.waiting_hit(node.mapFromScene(event.scenePos())):
+            self.waiting_clicked.emit(node.node_id)
 
     def mouseDoubleClickEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         node = self.node_at(event.scenePos())
