@@ -133,6 +133,7 @@ class ContactProfileWindow(QDialog):
         self.form.addRow("Lead score", QLabel(formatting.count(profile.lead_score)))
         self.form.addRow("Joined", QLabel(formatting.timestamp(profile.created_at)))
         self.form.addRow("Lists", QLabel(", ".join(profile.lists) or "None"))
+        self.form.addRow("Segments", QLabel(", ".join(profile.segments) or "None"))
         consents = [self._consent_words(c) for c in profile.consents]
         consent_label = QLabel("\n".join(consents) or "No consent recorded")
         consent_label.setWordWrap(True)

@@ -45,10 +45,14 @@ class ContactsSidebar(QListWidget):
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.addItem(header)
             section = source.kind
-            item = QListWidgetItem(f"{source.name}  ·  {formatting.count(source.count)}")
+            if source.count is None:  # a segment the engine has not computed yet
+                item = QListWidgetItem(f"{source.name}  ·  …")
+                item.setToolTip(f"{source.name} is counted at the engine's next scan")
+            else:
+                item = QListWidgetItem(f"{source.name}  ·  {formatting.count(source.count)}")
+                item.setToolTip(f"{formatting.plural(source.count, 'contact')} in {source.name}")
             item.setData(QUERY_ROLE, source.query)
             item.setData(KEY_ROLE, (source.kind, source.name))
-            item.setToolTip(f"{formatting.plural(source.count, 'contact')} in {source.name}")
             self.addItem(item)
             if (source.kind, source.name) == tuple(key):
                 chosen = item

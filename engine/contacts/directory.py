@@ -11,18 +11,16 @@ Contract:
 - `condition(query)` the filter as one SQL condition (exports use it);
   `matching_ids(session, query)` every id that matches (for "select all" bulk actions).
 - `sidebar_sources(session)`: the sidebar's entries as `SidebarSource(kind, name, count,
-  query)`: everyone, each status, each list, then whatever `extra_sources` returns.
-- Saved segments plug in through two hooks the segments package sets:
-  `segment_members(name) -> SELECT of contact ids` (what `ContactQuery(segment=NAME)`
-  filters by) and `extra_sources(session) -> [SidebarSource]` (kind "segment").
+  query)`: everyone, each status, each list, then each saved segment.
+- A saved segment filters by its stored membership (docs/segments.md: kept current by the
+  engine's scans), so the table reads what the segment's count says; a segment never
+  computed yet shows no one and no count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Callable
-
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -33,6 +31,8 @@ from engine.db.models import (
     Enrollment,
     EnrollmentStatus,
     ListMembership,
+    Segment,
+    SegmentMember,
 )
 
 #: sort key → the column it orders by
@@ -75,17 +75,12 @@ class ContactRow:
     is_test: bool
 
 
-#: hooks for saved segments (see the contract); None until the segments package sets them
-segment_members: Callable[[str], Select] | None = None
-extra_sources: Callable[[Session], list["SidebarSource"]] | None = None
-
-
 @dataclass(frozen=True, slots=True)
 class SidebarSource:
-    #: "all", "status", "list" (and "segment" once saved segments plug in)
+    #: "all", "status", "list" or "segment"
     kind: str
     name: str
-    count: int
+    count: int | None
     query: ContactQuery
 
 
@@ -108,9 +103,9 @@ def _conditions(query: ContactQuery) -> list[ColumnElement[bool]]:
         conditions.append(Contact.id.in_(select(ListMembership.contact_id)
                                          .where(ListMembership.list_id == query.list_id)))
     if query.segment is not None:
-        if segment_members is None:
-            raise ValueError("saved segments are not available")
-        conditions.append(Contact.id.in_(segment_members(query.segment)))
+        conditions.append(Contact.id.in_(
+            select(SegmentMember.contact_id).join(Segment, Segment.id == SegmentMember.segment_id)
+            .where(Segment.name == query.segment)))
     if query.waiting_at is not None:
         journey_id, node_id = query.waiting_at
         conditions.append(Contact.id.in_(select(Enrollment.contact_id).where(
@@ -174,6 +169,7 @@ def sidebar_sources(session: Session) -> list[SidebarSource]:
     )
     sources += [SidebarSource("list", name, count, everyone.with_(list_id=list_id))
                 for list_id, name, count in lists]
-    if extra_sources is not None:
-        sources += extra_sources(session)
+    segments = session.execute(select(Segment.name, Segment.size).order_by(Segment.name))
+    sources += [SidebarSource("segment", name, size, everyone.with_(segment=name))
+                for name, size in segments]
     return sources

@@ -2,7 +2,7 @@
 
 Contract: `load_profile(session, contact_id, event_limit=500)` returns a `ContactProfile`
 (or None for an unknown id) with the fields, custom fields, status, lead score, consent
-records with their evidence, lists, the latest events, every journey the contact was in
+records with their evidence, lists and segments, the latest events, every journey the contact was in
 with each step in plain words — every hold, skip and exit with its reason, worded by
 `engine.simulation.timeline_words` — and every email received with its opens and clicks
 (tracking events carry the message's key). Each part is one indexed query on the contact,
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import (
     Consent, Contact, ContactList, Enrollment, Event, JourneyRow, JourneyVersion,
-    ListMembership, Message, StepLog,
+    ListMembership, Message, Segment, SegmentMember, StepLog,
 )
 from engine.journey.document import NodeData
 from engine.simulation.timeline_words import explain, step_title
@@ -70,6 +70,8 @@ class ContactProfile:
     created_at: datetime
     consents: list[dict[str, Any]]
     lists: list[str]
+    #: saved segments the contact is in, as last computed by the engine
+    segments: list[str]
     events: list[dict[str, Any]]
     journeys: list[JourneyTrip]
     emails: list[EmailReceived]
@@ -103,6 +105,9 @@ def load_profile(session: Session, contact_id: int, *, event_limit: int = 500
         lists=list(session.execute(
             select(ContactList.name).join(ListMembership, ListMembership.list_id == ContactList.id)
             .where(ListMembership.contact_id == cid).order_by(ContactList.name)).scalars()),
+        segments=list(session.execute(
+            select(Segment.name).join(SegmentMember, SegmentMember.segment_id == Segment.id)
+            .where(SegmentMember.contact_id == cid).order_by(Segment.name)).scalars()),
         events=[{"name": e.name, "properties": e.properties or {}, "at": e.occurred_at,
                  "source": e.source} for e in events],
         journeys=_journeys(session, cid),

@@ -130,26 +130,39 @@ def test_export_of_the_filter_shown(db, people, tmp_path):
     assert directory.condition(ContactQuery()) is None
 
 
-def test_segments_plug_into_the_sidebar_and_the_filter(db, people, monkeypatch):
-    # The segments package sets these two hooks; here a "segment" is contacts scoring 5+.
-    from engine.contacts.directory import SidebarSource
+def test_saved_segments_in_the_sidebar_and_the_filter(db, people, clock):
+    # A saved segment shows in the sidebar once computed, and filters by its membership.
+    from engine.nodes.common import Condition
+    from engine.segments.refresh import refresh_segment
+    from engine.segments.store import save_segment
 
-    def members(name):
-        assert name == "Scored"
-        return select(Contact.id).where(Contact.lead_score >= 5)
-
-    def sources(session):
-        query = ContactQuery(segment="Scored")
-        return [SidebarSource("segment", "Scored", directory.count_contacts(session, query),
-                              query)]
-
+    scored = Condition.model_validate({"match": "all", "rules": [
+        {"kind": "field", "field": "lead_score", "op": "greater", "value": 4}]})
     with db.session() as session:
-        with pytest.raises(ValueError, match="segments"):
-            directory.count_contacts(session, ContactQuery(segment="Scored"))
-    monkeypatch.setattr(directory, "segment_members", members)
-    monkeypatch.setattr(directory, "extra_sources", sources)
+        save_segment(session, "Scored", "", scored, now=clock.now())
     with db.session() as session:
-        scored = directory.sidebar_sources(session)[-1]
-    assert (scored.kind, scored.name, scored.count) == ("segment", "Scored", 2)
-    assert emails(db, scored.query.with_(sort="email", descending=False)) == [
+        pending = directory.sidebar_sources(session)[-1]
+        assert (pending.kind, pending.name, pending.count) == ("segment", "Scored", None)
+        assert directory.count_contacts(session, pending.query) == 0  # not computed yet
+        refresh_segment(session, "Scored", clock.now())
+    with db.session() as session:
+        segment = directory.sidebar_sources(session)[-1]
+    assert (segment.kind, segment.name, segment.count) == ("segment", "Scored", 2)
+    assert emails(db, segment.query.with_(sort="email", descending=False)) == [
         "ana@example.com", "bob@example.com"]
+
+
+def test_the_profile_names_the_segments_a_contact_is_in(db, people, clock):
+    from engine.nodes.common import Condition
+    from engine.segments.refresh import refresh_segment
+    from engine.segments.store import save_segment
+
+    _, ids = people
+    french = Condition.model_validate({"match": "all", "rules": [
+        {"kind": "field", "field": "country", "op": "equals", "value": "FR"}]})
+    with db.session() as session:
+        save_segment(session, "France", "", french, now=clock.now())
+        refresh_segment(session, "France", clock.now())
+    with db.session() as session:
+        assert load_profile(session, ids["bob@example.com"]).segments == ["France"]
+        assert load_profile(session, ids["ana@example.com"]).segments == []

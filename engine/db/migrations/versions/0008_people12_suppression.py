@@ -1,7 +1,7 @@
 """suppression: hashes of erased addresses, and the anonymous audit of each erasure
 
 Revision ID: 0008_people12
-Revises: 0007_canary14
+Revises: 0007_seg12
 Create Date: 2026-12-05
 
 `contacts erase EMAIL` removes a person's data but keeps the sha256 of their address here,
@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = '0008_people12'
-down_revision = '0007_canary14'
+down_revision = '0007_seg12'
 branch_labels = None
 depends_on = None
 
