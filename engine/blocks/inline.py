@@ -8,7 +8,8 @@ Contract:
   paragraph, a single newline breaks the line, and lines starting with `- ` (bullets) or
   `1. ` (numbers) make a list.
 - `parse_paragraphs(markup)` returns `Paragraph` and `ListBlock` items made of `Run`s;
-  `parse_line(markup)` the runs of one line (headings, buttons, subjects). Parsing never
+  `parse_line(markup)` the runs of one line (headings, buttons); `parse_chips(text)` only
+  the chips of a subject or preheader, every other character as written. Parsing never
   fails: marks that are not closed are text.
 - A chip's field is `contact.NAME`, `shop.NAME` or `event.NAME` (`CHIP_FIELD_PATTERN`);
   `chip_token(field, fallback)` writes one, `chips_in(markup)` finds them all.
@@ -82,6 +83,19 @@ def chip_token(field: str, fallback: str = "") -> str:
 
 def chips_in(markup: str) -> list[Chip]:
     return [run.chip for run in _all_runs(markup) if run.chip is not None]
+
+
+def parse_chips(markup: str) -> tuple[Run, ...]:
+    """Text and chips only, every other character as written (subjects, preheaders)."""
+    runs, at = [], 0
+    for found in _CHIP.finditer(markup):
+        if found.start() > at:
+            runs.append(Run(markup[at:found.start()]))
+        runs.append(Run("", Chip(found.group(1).strip(), (found.group(2) or "").strip())))
+        at = found.end()
+    if at < len(markup):
+        runs.append(Run(markup[at:]))
+    return tuple(runs)
 
 
 def parse_line(markup: str) -> tuple[Run, ...]:
