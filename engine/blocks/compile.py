@@ -27,10 +27,15 @@ from engine.blocks.inline import parse_chips
 from engine.blocks.mjml_source import HOLE, mjml_source
 from engine.blocks.model import BlockDocument
 from engine.blocks.text_source import line, text_source
+from engine.messaging.templates import RenderError
 
 _HOLE = re.compile(HOLE.format(r"(\d+)"))
 _OPENER = re.compile(r"\{(?=[{%#])")
 DEFAULT_BRAND = BrandKit()
+
+
+class CompileError(RenderError):
+    """MJML refused a page (a bug in the blocks' MJML, never the marketer's input)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +52,10 @@ def line_source(value: str) -> str:
 def compile_blocks(doc: BlockDocument, brand: BrandKit = DEFAULT_BRAND,
                    preheader: str = "") -> CompiledBlocks:
     source, holes = mjml_source(doc, brand, parse_chips(preheader))
-    html = mjml.mjml2html(source)
+    try:
+        html = mjml.mjml2html(source)
+    except Exception as exc:  # the model should make this impossible; one email fails
+        raise CompileError(f"this block email could not be laid out ({exc})") from None
     # MJML's own CSS never opens Jinja, but a '{' it writes next to one must not either
     html = _OPENER.sub('{{ "{" }}', html)
     html = _HOLE.sub(lambda found: holes[int(found.group(1))], html)

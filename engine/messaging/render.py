@@ -174,6 +174,22 @@ def block_text_source(template: EmailTemplate, brand=None) -> str:
     return compile_blocks(template.blocks, brand or DEFAULT_BRAND, template.preheader).text
 
 
+def template_sources(template: EmailTemplate, brand=None) -> str:
+    """All the Jinja an email renders, as one text: for looking up which data it uses."""
+    if template.format == "blocks":
+        try:
+            return _joined(*block_sources(template, brand), block_text_source(template, brand))
+        except RenderError:  # rendering says why; for a look-up, the typed text will do
+            return template.stored_body
+    return _joined(template.subject, template.preheader, template.from_name, template.body,
+                   template.text or "")
+
+
+@lru_cache(maxsize=256)
+def _joined(*parts: str) -> str:
+    return "\n".join(parts)
+
+
 @lru_cache(maxsize=512)
 def _compile(subject: str, preheader: str, from_name: str, body: str,
              body_format: str, layout: str, text: str | None,
