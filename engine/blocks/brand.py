@@ -5,6 +5,9 @@ empty or partial stored kit is a whole one. Every block email is compiled with t
 current kit (compile.py keys its cache on the kit too), so a change shows in every email
 at once. `footer_address` empty means the sender's postal address from the sending
 settings; the footer always shows one of them. Colours are `#rrggbb`.
+`with_changes(kit, {field: value})` is the edited kit, or InputError naming the field
+(the Brand page and `trellis brand set` use it). The kit is kept in the app settings
+(`AppSettings.brand`).
 """
 
 from __future__ import annotations
@@ -65,3 +68,24 @@ class BrandKit(BaseModel):
     @property
     def button_radius(self) -> str:
         return {"square": "0px", "rounded": "6px", "pill": "999px"}[self.button_shape]
+
+
+def with_changes(kit: BrandKit, changes: dict) -> BrandKit:
+    """The kit with `changes` ({field: value}); InputError naming the field, nothing half-way."""
+    from pydantic import ValidationError
+
+    from engine.errors import InputError
+
+    unknown = sorted(set(changes) - set(BrandKit.model_fields))
+    if unknown:
+        raise InputError(f"the brand kit has no {', '.join(unknown)} (it has: "
+                         f"{', '.join(BrandKit.model_fields)})")
+    try:
+        return BrandKit.model_validate({**kit.model_dump(), **changes})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "string_pattern_mismatch":
+            message = "a colour is written #rrggbb, like #1d4ed8"
+        raise InputError(message, where) from None

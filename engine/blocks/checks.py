@@ -65,7 +65,7 @@ def check_blocks(template, brand: BrandKit | None = None,
     doc: BlockDocument = template.blocks
     problems: list[BlockProblem] = []
     problems += _check_lines(template, known_fields)
-    problems += _check_brand(brand)
+    problems += check_brand(brand)
     has_text = False
     for block, where in _placed(doc):
         found, text = _check_block(block, where, brand, known_fields)
@@ -125,7 +125,7 @@ def _check_lines(template, known_fields) -> list[BlockProblem]:
     return problems
 
 
-def _check_brand(brand: BrandKit) -> list[BlockProblem]:
+def check_brand(brand: BrandKit) -> list[BlockProblem]:
     pairs = (("text", brand.text_color, brand.content_background),
              ("headings", brand.heading_color, brand.content_background),
              ("links", brand.link_color, brand.content_background),

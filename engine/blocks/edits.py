@@ -133,6 +133,8 @@ def _words(exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"])
     message = re.sub(r"^Value error, ", "", first["msg"])
+    if first["type"] == "string_pattern_mismatch" and first["loc"][-1] in ("color", "text_color"):
+        message = "a colour is written #rrggbb, like #1d4ed8"
     return f"{where}: {message}" if where else message
 
 
