@@ -29,6 +29,7 @@ from engine.errors import TrellisError
 from engine.runtime.batch import Batch, Run
 from engine.runtime.compiled import VersionCache
 from engine.runtime.executors import EXECUTORS, Step
+from engine.runtime.outbox import abandon_renders, finish_renders
 from engine.runtime.outcomes import End, Go, Hold, Park, Skip
 from engine.settings import load_settings
 
@@ -136,10 +137,15 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
             priority = {run.version_id: cache.get(session, run.version_id).settings.priority
                         for run in runs}
             runs.sort(key=lambda r: -priority[r.version_id])
-            for run in runs:
-                if stopping is not None and stopping():
-                    raise Stopped("the engine is stopping; this batch runs again at the next start")
-                total += run_enrollment(run, batch, cache, services)
+            try:
+                for run in runs:
+                    if stopping is not None and stopping():
+                        raise Stopped("the engine is stopping; this batch runs again at the next start")
+                    total += run_enrollment(run, batch, cache, services)
+                finish_renders(batch)  # emails rendering in the pool: wait, fill the rows
+            except BaseException:
+                abandon_renders(batch)
+                raise
             batch.flush(runs)
         batches += 1
     return total

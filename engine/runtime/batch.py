@@ -203,6 +203,8 @@ class Batch:
 
     def queue_message(self, row: dict[str, Any]) -> None:
         row.setdefault("queued_at", self.now)
+        # every row of the bulk insert has the same columns: a queued row has no error
+        row.setdefault("last_error", None)
         self.messages.append(row)
         if row.get("category") == "marketing" and self._cap_times is not None:
             self._cap_times.setdefault(row["contact_id"], []).append(self.now)

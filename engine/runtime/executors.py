@@ -19,6 +19,7 @@ from engine.runtime import guards
 from engine.runtime.batch import Batch, Run
 from engine.runtime.compiled import CompiledJourney
 from engine.runtime.conditions import condition_holds
+from engine.runtime.outbox import describe_email
 from engine.runtime.outcomes import End, Go, Outcome, Park, Skip
 from engine.runtime.schedule import next_time_of_day
 from engine.nodes.common import parse_time_of_day
@@ -140,10 +141,8 @@ def run_send_email(step: Step, config) -> Outcome:
     category = "transactional" if config.transactional else "marketing"
     message = step.services.compose_email(step, template, category)
     step.batch.queue_message(message)
-    detail = {"template": template.key, "subject": message["subject"],
-              "status": message["status"], "message_key": message["idempotency_key"]}
-    if message["status"] == "failed":
-        detail["error"] = message["last_error"]
+    detail = {"template": template.key}
+    describe_email(step.batch, message, detail)  # subject, status: now or once rendered
     return Go("next", kind="email", detail=detail)
 
 
