@@ -529,6 +529,8 @@ class AnalyticsEmailDay(Base):
     orders: Mapped[int] = mapped_column(Integer, default=0)
     orders_without_revenue: Mapped[int] = mapped_column(Integer, default=0)
     revenue: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    #: of `sent`, those that went out with tracking off (no open pixel, links as written)
+    untracked: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AnalyticsPathDay(Base):
@@ -573,7 +575,9 @@ class AnalyticsMessage(Base):
     """A journey email counted as sent, with what has been counted for it once."""
 
     __tablename__ = "analytics_message"
-    __table_args__ = (Index(None, "contact_id", "sent_at"),)
+    # (journey, sent_at): a journey's latest sends, for the spike warnings (spikes.py)
+    __table_args__ = (Index(None, "contact_id", "sent_at"),
+                      Index(None, "journey_id", "sent_at", "message_id"))
 
     message_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     contact_id: Mapped[int] = mapped_column(BigId)
