@@ -50,12 +50,19 @@ class Step:
 
 
 Executor = Callable[[Step, Any], Outcome]
+HOLDOUT = "holdout"
 
 
 # --- triggers ------------------------------------------------------------------------------
 
 def run_trigger(step: Step, _config) -> Outcome:
-    return Go("next", kind="enter", detail={"event": step.run.context.get("event_name")})
+    detail = {"event": step.run.context.get("event_name")}
+    percent = step.journey.settings.holdout_percent
+    if percent and assign.point(step.run.contact_id, step.journey.journey_id, HOLDOUT) < percent:
+        # held out (sticky): enters, so the comparison counts it, and leaves with nothing
+        step.batch.log(step.run, step.node_id, "enter", detail=detail)
+        return End(EnrollmentStatus.EXITED, HOLDOUT, {"percent": percent})
+    return Go("next", kind="enter", detail=detail)
 
 
 def run_inactive_trigger(step: Step, config) -> Outcome:

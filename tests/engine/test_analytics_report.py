@@ -16,7 +16,7 @@ from tests.engine.analytics_data import T0, journeys
 from tests.engine.test_simulate import CART, write_inputs
 
 KEYS = ["journey", "from", "to", "entered", "in_progress", "converted", "conversion_rate",
-        "revenue", "orders_without_revenue", "emails", "steps", "paths"]
+        "revenue", "orders_without_revenue", "emails", "steps", "paths", "experiments", "holdout"]
 EMAIL_KEYS = ["step", "template", "sent", "delivered", "bounced", "unique_opens",
               "unique_clicks", "open_rate", "click_rate", "click_to_open", "unsubscribes",
               "complaints", "revenue"]
