@@ -10,7 +10,8 @@ number rounded to cents. `in_progress` and each step's `waiting` are now, whatev
 period. `reports(database, journey=None, start=None, end=None)` first runs the catch-up
 (so a report is always current) and returns one report per journey (all journeys by
 name when `journey` is None); an unknown journey raises LookupError naming it. With
-`cohorts=True` each report also has "cohorts" (engine/analytics/cohorts.py).
+`cohorts=True` each report also has "cohorts" (engine/analytics/cohorts.py). Each report
+from `reports` has "experiments" and "holdout" (engine/experiments/report.py).
 `has_data(report)` tells "no data yet" apart from zeros.
 
 Tracking (docs/tracking.md): each email row has "untracked", how many of its sent emails
@@ -164,6 +165,10 @@ def reports(database: Database, journey: str | None = None, start: datetime | No
         if journey is not None and not rows:
             raise LookupError(f"there is no journey {journey!r}")
         found = [journey_report(session, jid, name, start, end) for jid, name in rows]
+        from engine.experiments.report import experiment_parts  # A/B tests and the holdout
+
+        for (jid, _), report in zip(rows, found):
+            report.update(experiment_parts(session, jid, start, end))
         if cohorts:
             from engine.analytics.cohorts import cohort_rows
 

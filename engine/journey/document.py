@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from engine.blocks.model import BlockDocument
+from engine.nodes.experiment_keys import Guardrails
 from engine.nodes.common import Duration, EventMatcher, TimeOfDay
 
 SCHEMA_VERSION = 2
@@ -64,6 +65,13 @@ class JourneySettings(Strict):
     catch_up: Literal["send_late", "skip", "next_window"] = "send_late"
     #: with the frequency cap, higher priority journeys get the slot first
     priority: int = Field(0, ge=-100, le=100)
+    #: this share of entrants (sticky per contact) is held out: they enter and exit at once
+    holdout_percent: int = Field(0, ge=0, le=50, title="Held out (%)")
+    #: the holdout comparison counts the goal event within this long after entry
+    conversion_window: Duration = Field(default_factory=lambda: Duration(value=14, unit="days"),
+                                        title="Conversion counted within")
+    #: unsubscribe, complaint and bounce rates above which the journey pauses itself
+    guardrails: Guardrails = Field(default_factory=Guardrails)
 
 
 class EmailTemplate(Strict):

@@ -94,7 +94,7 @@ def run_enrollment(run: Run, batch: Batch, cache: VersionCache, services) -> int
                 if outcome.kind:
                     batch.log(run, node.id, outcome.kind,
                               port=port if outcome.kind == "branch" else None,
-                              detail=outcome.detail)
+                              reason=outcome.reason, detail=outcome.detail)
             run.step_count += 1
             target = journey.target(node.id, port)
             if target is None:

@@ -24,6 +24,7 @@ from engine.db.models import (
     ContactList,
     Enrollment,
     Event,
+    ExperimentResult,
     ListMembership,
     Message,
     StepLog,
@@ -92,6 +93,7 @@ class Batch:
         self._cap_times: dict[int, list[datetime]] | None = None
         self._cap_since: datetime | None = None
         self._segments: dict[str, Condition] | None = None
+        self._winners: dict[tuple[int, str], str] | None = None
 
     # --- reading ---------------------------------------------------------------------
 
@@ -157,6 +159,15 @@ class Batch:
         if self._segments is None:
             self._segments = segment_conditions(self.session)
         return self._segments.get(name)
+
+    def winner_of(self, journey_id: int, node_id: str) -> str | None:
+        """The winning variant of the A/B test at this step, if one was called; every
+        winner is loaded in one query at the batch's first call."""
+        if self._winners is None:
+            self._winners = {(j, n): w for j, n, w in self.session.execute(
+                select(ExperimentResult.journey_id, ExperimentResult.node_id,
+                       ExperimentResult.winner).where(ExperimentResult.winner.is_not(None)))}
+        return self._winners.get((journey_id, node_id))
 
     def consent_of(self, contact_id: int) -> bool | None:
         """The latest email-marketing consent decision (None: never recorded), loaded for

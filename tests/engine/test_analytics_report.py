@@ -17,7 +17,7 @@ from tests.engine.test_simulate import CART, write_inputs
 
 KEYS = ["journey", "from", "to", "entered", "in_progress", "converted", "conversion_rate",
         "revenue", "orders_without_revenue", "emails", "steps", "paths", "tracking",
-        "untracked_sent"]
+        "untracked_sent", "experiments", "holdout"]
 EMAIL_KEYS = ["step", "template", "sent", "delivered", "bounced", "unique_opens",
               "unique_clicks", "open_rate", "click_rate", "click_to_open", "unsubscribes",
               "complaints", "revenue", "untracked"]
