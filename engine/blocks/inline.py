@@ -141,11 +141,40 @@ def parse_paragraphs(markup: str) -> list[Paragraph | ListBlock]:
 def check_markup(markup: str) -> str | None:
     for run in _all_runs(markup):
         if run.chip is not None and not _CHIP_FIELD.fullmatch(run.chip.field):
-            return (f"the personalisation [[{run.chip.field}]] is not a field: use "
-                    "contact.NAME, shop.NAME or event.NAME")
-        if run.href is not None and not run.href.lower().startswith(LINK_SCHEMES):
-            return f"the link {run.href!r} must start with https://, http://, mailto: or tel:"
+            return _not_a_field(run.chip)
+        if run.href is not None:
+            problem = check_url(run.href)
+            if problem:
+                return problem
     return None
+
+
+def check_url(url: str) -> str | None:
+    """What is wrong with a link (None: nothing). A link starts with https://, http://,
+    mailto: or tel:, or with the shop's address `[[shop.website]]`; chips may fill parts
+    of it (`…?ref=[[contact.plan|none]]`)."""
+    parts = url_parts(url)
+    for part in parts:
+        if isinstance(part, Chip) and not _CHIP_FIELD.fullmatch(part.field):
+            return _not_a_field(part)
+    starts_with_site = bool(parts) and parts[0] == Chip("shop.website")
+    literal = "".join(part for part in parts if isinstance(part, str))
+    if not starts_with_site and not url.lower().startswith(LINK_SCHEMES):
+        return (f"the link {url!r} must start with https://, http://, mailto:, tel: or "
+                "[[shop.website]]")
+    if any(ch in literal for ch in ' "<>\'`') or any(ord(ch) < 32 for ch in literal):
+        return f"the link {url!r} has spaces or quotes: copy it again from the browser"
+    return None
+
+
+def url_parts(url: str) -> list:
+    """A link as its pieces: text, and the chips that fill parts of it."""
+    return [run.chip or run.text for run in parse_chips(url)]
+
+
+def _not_a_field(chip: Chip) -> str:
+    return (f"the personalisation [[{chip.field}]] is not a field: use contact.NAME, "
+            "shop.NAME or event.NAME")
 
 
 def plain(runs: tuple[Run | LineBreak, ...] | tuple[Run, ...]) -> str:

@@ -128,11 +128,11 @@ class _Page:
         if block.width:
             attributes.append(f'width="{block.width}px"')
         if block.link:
-            attributes.append(f'href="{text(block.link)}"')
+            attributes.append(f'href="{self.url(block.link)}"')
         return f"<mj-image {' '.join(attributes)} />"
 
     def _button(self, block, columns: int) -> str:
-        attributes = [f'href="{text(block.url or "#")}"', f'align="{block.align}"']
+        attributes = [f'href="{self.url(block.url or "#")}"', f'align="{block.align}"']
         if block.color:
             attributes.append(f'background-color="{block.color}"')
         if block.text_color:
@@ -154,7 +154,7 @@ class _Page:
         if not block.links:
             return ""
         elements = "".join(
-            f'<mj-social-element name="{SOCIAL_ICONS[link.network]}" href="{text(link.url)}" '
+            f'<mj-social-element name="{SOCIAL_ICONS[link.network]}" href="{self.url(link.url)}" '
             f'alt="{SOCIAL_NAMES[link.network]}">{SOCIAL_NAMES[link.network]}</mj-social-element>'
             for link in block.links)
         return (f'<mj-social align="{block.align}" mode="horizontal" font-size="13px" '
@@ -163,6 +163,7 @@ class _Page:
 
     def _products(self, block, columns: int) -> str:
         brand, hole = self.brand, self.holes.add
+        name, price, link = jinja_bits.product_lines(block)
         card = CONTENT // block.per_row
         image = card - 16
         parts = [hole(f"{{% for item in {jinja_bits.product_source(block)} %}}{{% if item %}}"),
@@ -171,21 +172,24 @@ class _Page:
                  'padding:8px;">']
         if block.show_image:
             parts.append(hole("{% if item.image_url %}")
-                         + f'<a href="{hole("{{ item.url }}")}"><img src="{hole("{{ item.image_url }}")}" '
+                         + f'<a href="{hole(link)}"><img src="{hole("{{ item.image_url }}")}" '
                          f'alt="{hole("{{ item.name }}")}" width="{image}" style="display:block;width:100%;'
                          f'max-width:{image}px;height:auto;margin:0 auto;border:0;" /></a>'
                          + hole("{% endif %}"))
         if block.show_name:
-            parts.append(f'<p style="margin:8px 0 4px 0;font-weight:600;">{hole("{{ item.name }}")}</p>')
+            parts.append(f'<p style="margin:8px 0 4px 0;font-weight:600;">{hole(name)}</p>')
         if block.show_price:
-            parts.append(f'<p style="margin:0 0 8px 0;">{hole("{{ item.price | money(item.currency) }}")}</p>')
+            parts.append(f'<p style="margin:0 0 8px 0;">{hole(price)}</p>')
         if block.show_button:
             label = "".join(self.runs(parse_line(block.label), links=False))
-            parts.append(f'<a href="{hole("{{ item.url }}")}" style="display:inline-block;'
+            parts.append(f'<a href="{hole(link)}" style="display:inline-block;'
                          f'background:{brand.button_color};color:{brand.button_text_color};'
                          f'border-radius:{brand.button_radius};padding:8px 16px;font-weight:600;'
                          f'text-decoration:none;">{label}</a>')
         parts.append("</div>" + hole("{% endif %}{% endfor %}"))
+        if block.source == "cart" and block.show_price:
+            parts.append(f'<p style="margin:8px 0 0 0;font-size:16px;font-weight:700;">'
+                         f'{hole(jinja_bits.CART_TOTAL)}</p>')
         return ('<mj-text align="center" padding="8px 16px"><div style="font-size:0;text-align:center;">'
                 + "".join(parts) + "</div></mj-text>")
 
@@ -200,8 +204,8 @@ class _Page:
                 f'<p style="margin:0 0 8px 0;font-size:24px;font-weight:700;letter-spacing:2px;'
                 f'font-family:\'Courier New\',Courier,monospace;word-break:break-all;">'
                 f'{hole("{{ " + name + ".code }}")}</p>'
-                f'<p style="margin:0;font-size:14px;">Valid until '
-                f'{hole("{{ " + name + ".expires_at | date }}")}</p></div></mj-text>')
+                f'<p style="margin:0;font-size:14px;">{text(block.expiry_label)} '
+                f'{hole(jinja_bits.coupon_expiry(block))}.</p></div></mj-text>')
 
     def footer(self, block) -> str:
         brand, hole = self.brand, self.holes.add
@@ -217,6 +221,9 @@ class _Page:
 
     # -- inline ------------------------------------------------------------------------
 
+    def url(self, value: str) -> str:
+        return jinja_bits.url(value, text, self.holes.add)
+
     def runs(self, runs, links: bool = True):
         for run in runs:
             if isinstance(run, LineBreak):
@@ -228,5 +235,5 @@ class _Page:
             if run.bold:
                 piece = f"<strong>{piece}</strong>"
             if run.href and links:
-                piece = f'<a href="{text(run.href)}" style="color:{self.brand.link_color};">{piece}</a>'
+                piece = f'<a href="{self.url(run.href)}" style="color:{self.brand.link_color};">{piece}</a>'
             yield piece

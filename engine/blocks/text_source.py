@@ -38,7 +38,7 @@ def line(runs) -> str:
             continue
         piece = jinja_bits.chip(run.chip) if run.chip else jinja_bits.literal(run.text)
         if run.href and not run.href.startswith(("mailto:", "tel:")):
-            piece = f"{piece} ({jinja_bits.literal(run.href)})"
+            piece = f"{piece} ({jinja_bits.url(run.href)})"
         out.append(piece)
     return "".join(out)
 
@@ -58,32 +58,32 @@ def _block(block, brand: BrandKit) -> str:
                     for n, runs in enumerate(item.items, 1)))
         return "\n\n".join(items)
     if kind == "image":
-        return f"{jinja_bits.literal(block.alt)}: {jinja_bits.literal(block.link)}" if block.link and block.alt else ""
+        return f"{jinja_bits.literal(block.alt)}: {jinja_bits.url(block.link)}" if block.link and block.alt else ""
     if kind == "button":
         label = line(tuple(Run(r.text, r.chip) for r in parse_line(block.label)))
-        return f"{label}: {jinja_bits.literal(block.url)}" if block.url else label
+        return f"{label}: {jinja_bits.url(block.url)}" if block.url else label
     if kind == "divider":
         return RULE
     if kind == "spacer":
         return ""
     if kind == "social":
-        return "\n".join(f"{SOCIAL_NAMES[link.network]}: {jinja_bits.literal(link.url)}"
+        return "\n".join(f"{SOCIAL_NAMES[link.network]}: {jinja_bits.url(link.url)}"
                          for link in block.links)
     if kind == "products":
-        show = []
-        if block.show_name:
-            show.append("{{ item.name }}")
+        name, price, link = jinja_bits.product_lines(block)
+        show = [name] if block.show_name else []
         if block.show_price:
-            show.append("{{ item.price | money(item.currency) }}")
-        first = " — ".join(show) or "{{ item.name }}"
-        url = "\n  {{ item.url }}" if block.show_button else ""
+            show.append(price)
+        first = " — ".join(show) or name
+        url = f"\n  {link}" if block.show_button else ""
+        total = f"\n{jinja_bits.CART_TOTAL}" if block.source == "cart" and block.show_price else ""
         return (f"{{% for item in {jinja_bits.product_source(block)} %}}{{% if item %}}"
-                f"- {first}{url}\n{{% endif %}}{{% endfor %}}")
+                f"- {first}{url}\n{{% endif %}}{{% endfor %}}{total}")
     if kind == "coupon":
         name = jinja_bits.coupon_name(block)
         return (f"{{% set {name} = coupon({block.percent}, {block.valid_days}) %}}"
                 f"{line(parse_line(block.text))}\n{{{{ {name}.code }}}}\n"
-                f"Valid until {{{{ {name}.expires_at | date }}}}")
+                f"{jinja_bits.literal(block.expiry_label)} {jinja_bits.coupon_expiry(block)}.")
     if kind == "footer":
         address = (jinja_bits.literal(brand.footer_address) if brand.footer_address
                    else "{{ shop.postal_address }}")
