@@ -30,7 +30,7 @@ from engine.messaging.providers import (
     CommerceHistory, build_render_context, in_own_transaction, load_shop,
 )
 from engine.messaging.recommendations import Catalog
-from engine.messaging.render import render_email
+from engine.messaging.render import render_email, template_sources
 from engine.messaging.templates import TEXT, RenderError, compile_template, render
 from engine.messaging.tokens import LinkBuilder, get_or_create_secret
 from engine.messaging.tracking import unsubscribe_address
