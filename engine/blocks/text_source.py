@@ -76,7 +76,9 @@ def _block(block, brand: BrandKit) -> str:
             show.append(price)
         first = " — ".join(show) or name
         url = f"\n  {link}" if block.show_button else ""
-        total = f"\n{jinja_bits.CART_TOTAL}" if block.source == "cart" and block.show_price else ""
+        # a newline right after a block tag is dropped (trim_blocks): the total keeps its own
+        total = ("{% if cart %}Total: {{ cart.total | money }}\n{% endif %}"
+                 if block.source == "cart" and block.show_price else "")
         return (f"{{% for item in {jinja_bits.product_source(block)} %}}{{% if item %}}"
                 f"- {first}{url}\n{{% endif %}}{{% endfor %}}{total}")
     if kind == "coupon":
