@@ -48,9 +48,13 @@ def literal(text: str) -> str:
     return _OPENER.sub(_OPEN_BRACE, text)
 
 
+#: how every use of the cart in a block email begins (render.py looks for it)
+CART_CODE = "cart["
+
+
 def product_source(block) -> str:
     if block.source == "cart":
-        return f"cart[:{block.count}]"
+        return f"{CART_CODE}:{block.count}]"
     if block.source == "alternatives":  # none in the cart's categories: best sellers
         return f"alternatives({block.count}) or recommendations({block.count})"
     if block.source == "recommendations":

@@ -4,7 +4,8 @@ Contract: `mjml_source(doc, brand, preheader_runs)` returns `(mjml, holes)`: MJM
 which every piece of Jinja is a placeholder word `trellisjNx` (`holes[N]` is the Jinja), so
 MJML never sees template code and what the marketer typed is HTML-escaped text. compile.py
 runs MJML and puts the Jinja back. Layout rules, in the brand kit's colours and font:
-- a header with the logo (or the shop name), then one section per block, the footer last;
+- a header with the logo (or the shop name), the blocks, the footer last; one MJML
+  section for each run of blocks between columns blocks (fewer Outlook tables, less HTML);
 - columns are MJML columns (side by side from 480 px, stacked below); a product grid is
   a row of inline-block cards at most 552/per_row px wide, which wrap on narrow screens
   without media queries (so Gmail's app, which drops them, wraps them too).
@@ -50,7 +51,17 @@ def text(value: str) -> str:
 def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...]) -> tuple[str, Holes]:
     holes = Holes()
     page = _Page(brand, holes)
-    body = [page.header()] + [page.section(block) for block in doc.blocks]
+    # one section for every run of blocks between columns: MJML repeats its Outlook
+    # tables for each section, and every byte is stored and sent with each email
+    body, run = [], [page.header()]
+    for block in doc.blocks:
+        if block.type == "columns":
+            body.append(_one_column(run))
+            body.append(page.columns(block))
+            run = []
+        else:
+            run.append(page.element(block, 1))
+    body.append(_one_column(run))
     preview = "".join(page.runs(preheader, links=False))
     head = f"""<mj-head>
 <mj-preview>{preview}</mj-preview>
@@ -67,6 +78,11 @@ def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...])
     return mjml, holes
 
 
+def _one_column(elements: list[str]) -> str:
+    inner = "".join(elements)
+    return f"<mj-section><mj-column>{inner}</mj-column></mj-section>" if inner else ""
+
+
 class _Page:
     def __init__(self, brand: BrandKit, holes: Holes):
         self.brand, self.holes = brand, holes
@@ -81,19 +97,15 @@ class _Page:
             name = self.holes.add("{{ shop.name }}")
             inner = (f'<mj-text font-size="20px" font-weight="700" color="{brand.heading_color}" '
                      f'padding="20px {PADDING}px 12px {PADDING}px">{name}</mj-text>')
-        return f"<mj-section><mj-column>{inner}</mj-column></mj-section>"
+        return inner
 
-    def section(self, block) -> str:
-        if block.type == "columns":
-            share = 100 / len(block.columns)
-            columns = "".join(
-                f'<mj-column width="{share:.4g}%">' + "".join(self.element(b, len(block.columns))
-                                                       for b in column.blocks) + "</mj-column>"
-                for column in block.columns)
-            return f"<mj-section>{columns}</mj-section>"
-        if block.type == "footer":
-            return self.footer(block)
-        return f"<mj-section><mj-column>{self.element(block, 1)}</mj-column></mj-section>"
+    def columns(self, block) -> str:
+        share = 100 / len(block.columns)
+        columns = "".join(
+            f'<mj-column width="{share:.4g}%">' + "".join(self.element(b, len(block.columns))
+                                                   for b in column.blocks) + "</mj-column>"
+            for column in block.columns)
+        return f"<mj-section>{columns}</mj-section>"
 
     def element(self, block, columns: int) -> str:
         make = getattr(self, "_" + block.type)
@@ -207,7 +219,7 @@ class _Page:
                 f'<p style="margin:0;font-size:14px;">{text(block.expiry_label)} '
                 f'{hole(jinja_bits.coupon_expiry(block))}.</p></div></mj-text>')
 
-    def footer(self, block) -> str:
+    def _footer(self, block, columns: int) -> str:
         brand, hole = self.brand, self.holes.add
         note = "".join(self.runs(parse_line(block.note))) if block.note else ""
         address = text(brand.footer_address) if brand.footer_address else hole("{{ shop.postal_address }}")
@@ -215,9 +227,9 @@ class _Page:
                  f"<p{SMALL_P}>{hole('{{ shop.name }}')} · {address}</p>",
                  f'<p{SMALL_P}><a href="{hole("{{ unsubscribe_url }}")}" style="color:{brand.text_color};">'
                  "Unsubscribe</a></p>"]
-        return (f'<mj-section padding="8px 0px 24px 0px"><mj-column><mj-text '
-                f'font-size="12px" line-height="1.5" align="center" color="{brand.text_color}">'
-                + "".join(parts) + "</mj-text></mj-column></mj-section>")
+        return (f'<mj-text font-size="12px" line-height="1.5" align="center" '
+                f'color="{brand.text_color}" padding="16px {PADDING}px 24px {PADDING}px">'
+                + "".join(parts) + "</mj-text>")
 
     # -- inline ------------------------------------------------------------------------
 

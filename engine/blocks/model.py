@@ -21,7 +21,7 @@ import re
 from typing import Annotated, Iterator, Literal, Union
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator,
+    BaseModel, ConfigDict, Field, PrivateAttr, RootModel, field_validator, model_validator,
 )
 
 from engine.blocks.inline import check_markup, check_url
@@ -234,10 +234,17 @@ class BlockDocument(RootModel[tuple[Block, ...]]):
     """A template's blocks, in order; the footer last."""
 
     model_config = ConfigDict(frozen=True)
+    _hash: int | None = PrivateAttr(None)
 
     @property
     def blocks(self) -> tuple:
         return self.root
+
+    def __hash__(self) -> int:
+        # computed once: compiled emails are cached by document, and looked up per email
+        if self._hash is None:
+            self._hash = hash(self.root)
+        return self._hash
 
     @classmethod
     def new(cls, blocks: tuple = ()) -> "BlockDocument":

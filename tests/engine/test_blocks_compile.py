@@ -105,3 +105,24 @@ def test_compiled_pages_are_cached_per_content_and_brand():
     assert compile_blocks(doc, BrandKit(button_color="#000000"), "") is not first
     edited = update_block(doc, "heading-1", {"text": "Changed"})
     assert "Changed" in compile_blocks(edited, BrandKit(), "").html
+
+
+def test_an_edited_email_renders_its_new_blocks_and_lines():
+    template = block_template()
+    assert "Hello Alex" in render(template).text
+    edited = template.model_copy(update={
+        "blocks": update_block(template.blocks, "heading-1", {"text": "Fresh words"}),
+        "subject": "New subject"})
+    email = render(edited)
+    assert "Fresh words" in email.text and "Hello Alex" not in email.text
+    assert email.subject == "New subject"
+    assert "Hello Alex" in render(template).text  # the original is still itself
+
+
+def test_links_may_start_with_the_shop_address_and_carry_chips():
+    doc = one("button", label="Go", url="[[shop.website]]/cart?plan=[[contact.plan|free plan]]")
+    email = render(block_template(doc))
+    assert "Go: https://example.com/cart?plan=free%20plan" in email.text
+    assert 'href="https://example.com/cart?plan=free%20plan"' in email.html
+    with pytest.raises(Exception, match="must start with https://"):
+        one("button", url="shop.test/[[shop.website]]")
