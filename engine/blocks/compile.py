@@ -56,7 +56,8 @@ def compile_blocks(doc: BlockDocument, brand: BrandKit = DEFAULT_BRAND,
                    preheader: str = "") -> CompiledBlocks:
     source, holes = mjml_source(doc, brand, parse_chips(preheader))
     try:
-        html = mjml.mjml2html(source)
+        # no web fonts: MJML would link Google Fonts, which tells Google who opened the email
+        html = mjml.mjml2html(source, fonts={})
     except Exception as exc:  # the model should make this impossible; one email fails
         raise CompileError(f"this block email could not be laid out ({exc})") from None
     # MJML's own CSS never opens Jinja, but a '{' it writes next to one must not either

@@ -24,7 +24,7 @@ WIDTH = 600
 PADDING = 24
 CONTENT = WIDTH - 2 * PADDING
 HEADING_SIZES = {1: 28, 2: 22, 3: 18}
-#: MJML's social icons; other networks show their name only
+#: MJML's social icons (`-noshare`: a link to the profile, not a "share this" page)
 SOCIAL_ICONS = {"facebook": "facebook", "instagram": "instagram", "x": "x", "linkedin": "linkedin",
                 "youtube": "youtube", "pinterest": "pinterest", "website": "web", "tiktok": "web"}
 SOCIAL_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X", "linkedin": "LinkedIn",
@@ -166,7 +166,7 @@ class _Page:
         if not block.links:
             return ""
         elements = "".join(
-            f'<mj-social-element name="{SOCIAL_ICONS[link.network]}" href="{self.url(link.url)}" '
+            f'<mj-social-element name="{SOCIAL_ICONS[link.network]}-noshare" href="{self.url(link.url)}" '
             f'alt="{SOCIAL_NAMES[link.network]}">{SOCIAL_NAMES[link.network]}</mj-social-element>'
             for link in block.links)
         return (f'<mj-social align="{block.align}" mode="horizontal" font-size="13px" '

@@ -143,3 +143,9 @@ def test_a_stored_contact_previews_every_product_source(db, clock):
         ana = session.scalar(select(Contact.id))
         email = render_preview(block_template(doc), now=NOW, session=session, contact_id=ana)
     assert "Hi Ana, for you" == email.subject  # no catalog: the grids are empty, not errors
+
+
+def test_social_links_go_to_the_profiles_and_no_web_font_is_loaded():
+    html = render(block_template()).html
+    assert 'href="https://facebook.com/shop"' in html and "sharer" not in html
+    assert "googleapis" not in html and "<link" not in html
