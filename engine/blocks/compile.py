@@ -1,11 +1,11 @@
 """Compile a block email: blocks → responsive HTML and plain-text Jinja sources.
 
-Contract: `compile_blocks(doc, brand, preheader)` returns `CompiledBlocks(html, text)`:
+Contract: `compile_blocks(doc, brand, preheader, subject)` returns `CompiledBlocks(html, text)`:
 two Jinja sources, for the HTML and the text sandboxes of engine/messaging, that render
 like any template (chips, `coupon(...)`, `cart`, `recommendations(n)` …). The HTML is a
 whole page (MJML compiled by MRML through mjml-python: tables for Outlook, columns that
-stack on phones) with the preheader and the footer; it needs no layout. Compiled
-sources are cached per (blocks, brand kit, preheader): the blocks of a template compile
+stack on phones) with the subject as its title, the preheader and the footer; it needs
+no layout. Compiled sources are cached per (blocks, brand kit, preheader, subject): the blocks of a template compile
 once per process, and a change of the brand kit is a new entry, so it shows everywhere.
 `line_source(text)` turns a subject, preheader or from name with chips into Jinja;
 `email_sources(template, brand)` all the sources of a block email at once, memoised by
@@ -53,8 +53,8 @@ def line_source(value: str) -> str:
 
 @lru_cache(maxsize=256)
 def compile_blocks(doc: BlockDocument, brand: BrandKit = DEFAULT_BRAND,
-                   preheader: str = "") -> CompiledBlocks:
-    source, holes = mjml_source(doc, brand, parse_chips(preheader))
+                   preheader: str = "", subject: str = "") -> CompiledBlocks:
+    source, holes = mjml_source(doc, brand, parse_chips(preheader), parse_chips(subject))
     try:
         # no web fonts: MJML would link Google Fonts, which tells Google who opened the email
         html = mjml.mjml2html(source, fonts={})
@@ -93,7 +93,7 @@ def email_sources(template, brand: BrandKit | None = None) -> EmailSources:
     found = _MEMO.get(key)
     if found is not None and found[0] is template.blocks and found[1] is brand:
         return found[2]
-    page = compile_blocks(template.blocks, brand, template.preheader)
+    page = compile_blocks(template.blocks, brand, template.preheader, template.subject)
     text = line_source(template.text) if template.text is not None else page.text
     lines = (line_source(template.subject), line_source(template.preheader),
              line_source(template.from_name))
@@ -107,7 +107,8 @@ def email_sources(template, brand: BrandKit | None = None) -> EmailSources:
 
 def as_template(template, brand: BrandKit | None = None):
     """The code template that renders as the block email `template` does."""
-    compiled = compile_blocks(template.blocks, brand or DEFAULT_BRAND, template.preheader)
+    compiled = compile_blocks(template.blocks, brand or DEFAULT_BRAND, template.preheader,
+                              template.subject)
     return template.model_copy(update={
         "format": "html", "blocks": None, "layout": "none", "body": compiled.html,
         "subject": line_source(template.subject),

@@ -1,6 +1,6 @@
 """Blocks → MJML, with the template code set aside as placeholders.
 
-Contract: `mjml_source(doc, brand, preheader_runs)` returns `(mjml, holes)`: MJML text in
+Contract: `mjml_source(doc, brand, preheader_runs, subject_runs=())` returns `(mjml, holes)`: MJML text in
 which every piece of Jinja is a placeholder word `trellisjNx` (`holes[N]` is the Jinja), so
 MJML never sees template code and what the marketer typed is HTML-escaped text. compile.py
 runs MJML and puts the Jinja back. Layout rules, in the brand kit's colours and font:
@@ -48,7 +48,8 @@ def text(value: str) -> str:
     return escape(value, quote=True).replace("trellisj", "trellis&#106;")
 
 
-def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...]) -> tuple[str, Holes]:
+def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...],
+                subject: tuple[Run, ...] = ()) -> tuple[str, Holes]:
     holes = Holes()
     page = _Page(brand, holes)
     # one section for every run of blocks between columns: MJML repeats its Outlook
@@ -63,7 +64,9 @@ def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...])
             run.append(page.element(block, 1))
     body.append(_one_column(run))
     preview = "".join(page.runs(preheader, links=False))
+    title = "".join(page.runs(subject, links=False))
     head = f"""<mj-head>
+<mj-title>{title}</mj-title>
 <mj-preview>{preview}</mj-preview>
 <mj-attributes>
 <mj-all font-family="{text(brand.font_stack)}" />

@@ -5,7 +5,7 @@ the email as readable plain text: headings and paragraphs as they are written, l
 "label (https://…)", list items with "- " or "1. ", buttons as "Label: https://…",
 product grids as one item per line with price and link, the coupon's code and expiry,
 social links as "Network: https://…", and the footer with the postal address and the
-unsubscribe link. Images show nothing (their alt text is for screen readers of the HTML).
+unsubscribe link. An image shows only when it is a link ("alt text: https://…").
 Blocks are separated by one blank line; typed text never becomes template code.
 """
 

@@ -149,3 +149,7 @@ def test_social_links_go_to_the_profiles_and_no_web_font_is_loaded():
     html = render(block_template()).html
     assert 'href="https://facebook.com/shop"' in html and "sharer" not in html
     assert "googleapis" not in html and "<link" not in html
+
+
+def test_the_page_title_is_the_subject():
+    assert "<title>Hi Alex, for you</title>" in render(block_template()).html
