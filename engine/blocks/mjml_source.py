@@ -44,8 +44,9 @@ class Holes(list):
 
 
 def text(value: str) -> str:
-    """Typed text as HTML: escaped, and the placeholder word made unmistakable."""
-    return escape(value, quote=True).replace("trellisj", "trellis&#106;")
+    """Typed text as HTML: escaped, with no `{`, and the placeholder word made unmistakable."""
+    # `{` as an entity: next to a placeholder it would otherwise open a Jinja tag
+    return escape(value, quote=True).replace("trellisj", "trellis&#106;").replace("{", "&#123;")
 
 
 def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...],

@@ -31,15 +31,23 @@ def text_source(doc: BlockDocument, brand: BrandKit) -> str:
 
 
 def line(runs) -> str:
-    out = []
+    """Runs as text; a link's address once, after its last run: "label (https://…)"."""
+    out, open_link = [], None
+
+    def close() -> None:
+        if open_link and not open_link.startswith(("mailto:", "tel:")):
+            out.append(f" ({jinja_bits.url(open_link)})")
+
     for run in runs:
+        href = None if isinstance(run, LineBreak) else run.href
+        if href != open_link:
+            close()
+            open_link = href
         if isinstance(run, LineBreak):
             out.append("\n")
-            continue
-        piece = jinja_bits.chip(run.chip) if run.chip else jinja_bits.literal(run.text)
-        if run.href and not run.href.startswith(("mailto:", "tel:")):
-            piece = f"{piece} ({jinja_bits.url(run.href)})"
-        out.append(piece)
+        else:
+            out.append(jinja_bits.chip(run.chip) if run.chip else jinja_bits.literal(run.text))
+    close()
     return "".join(out)
 
 

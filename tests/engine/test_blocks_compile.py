@@ -49,7 +49,7 @@ def test_what_a_marketer_types_is_never_template_code():
     assert "{{ 7 * 7 }} {% for x in cart %}x{% endfor %} {# note #} <b>bold</b> trellisj0x" in email.text
     assert "49" not in email.text and email.subject == "{{ 7 * 7 }}"
     assert "&lt;b&gt;bold&lt;/b&gt;" in email.html and "<b>bold</b>" not in email.html
-    assert "{{ 7 * 7 }}" in email.html
+    assert "&#123;&#123; 7 * 7 }}" in email.html  # shown by a browser as typed
 
 
 def test_product_grids_read_the_cart_recommendations_and_chosen_skus():
@@ -153,3 +153,8 @@ def test_social_links_go_to_the_profiles_and_no_web_font_is_loaded():
 
 def test_the_page_title_is_the_subject():
     assert "<title>Hi Alex, for you</title>" in render(block_template()).html
+
+
+def test_a_link_shows_its_address_once_in_the_text_part():
+    email = render(block_template(one("text", text="See [the **new** range](https://shop.test/new) now")))
+    assert "See the new range (https://shop.test/new) now" in email.text
