@@ -17,6 +17,8 @@ Contract:
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -120,6 +122,21 @@ def run_enrollment(run: Run, batch: Batch, cache: VersionCache, services) -> int
     return MAX_STEPS_PER_RUN
 
 
+@contextmanager
+def paused_gc():
+    """No cycle collection while a batch runs: a batch makes tens of thousands of young,
+    acyclic objects (freed by reference counting), and the collector's passes over them
+    cost a fifth of an email's time in the engine process. Cycles made meanwhile are
+    collected after the batch; a collector already disabled stays so."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def advance(database: Database, now: datetime, cache: VersionCache, services,
             *, batch_size: int = 1000, max_batches: int | None = None,
             stopping: Callable[[], bool] | None = None) -> int:
@@ -128,7 +145,7 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
     postgres = database.engine.dialect.name == "postgresql"
     batches = 0
     while max_batches is None or batches < max_batches:
-        with database.session() as session:
+        with paused_gc(), database.session() as session:
             runs = claim(session, now, batch_size, postgres)
             if not runs:
                 break
