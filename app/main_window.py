@@ -34,6 +34,8 @@ Contract:
   free one without asking) and opens the last; `handle_launch(message)` does what a later
   launch asked (app/single_instance.py): opens its files and brings the window up.
 - Help ▸ About names the version and the database; Help ▸ Open log folder (help_menu).
+- A journey's Results (`show_results(journey_id)`, the page "results", app/results_flow.py)
+  opens from the journeys list (Results) and from the editor's header.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ from app.help_menu import HelpMenu
 from app.window_launch import LaunchWindowParts, app_version  # noqa: F401 (re-exported)
 from app.window_links import LinksWindowParts
 from app.recent_files import RecentFiles
+from app.results_flow import ResultsWindowParts
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
@@ -82,7 +85,8 @@ STATE_KEY = "window/state"
 PAGE_KEY = "window/page"
 
 
-class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainWindow):
+class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, LaunchWindowParts,
+                 QMainWindow):
     #: the window closed for good (not hidden to the tray): the app quits
     quit_confirmed = Signal()
 
@@ -198,6 +202,7 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
         page.file_saved.connect(self.recent.add)
         page.waiting_contacts_requested.connect(self.show_waiting_contacts)
         page.contact_profile_requested.connect(self.contacts.open_profile)
+        page.results_requested.connect(self.show_results)
 
     def show_waiting_contacts(self, journey_id: int, node_id: str, label: str) -> None:
         """The Contacts page, filtered to the contacts waiting at one step of a journey."""

@@ -7,7 +7,7 @@ Contract:
   `refresh()` calls it again. The "Archived" toggle in the header (`show_archived(bool)`)
   switches between the journeys in use and the archived ones.
 - Each row has a context menu and keyboard shortcuts (table focused): Open (Enter),
-  Rename (F2), Duplicate (Ctrl+D), Export (Ctrl+E), Archive / Restore (Ctrl+Shift+A),
+  Results (Ctrl+Shift+R), Rename (F2), Duplicate (Ctrl+D), Export (Ctrl+E), Archive / Restore (Ctrl+Shift+A),
   Delete (Del; offered for drafts never published and archived journeys). Each emits
   `journey_action_requested(verb, journey_id)` with verb one of `VERBS`; the app does it
   (asking to confirm a delete) and refreshes the page.
@@ -67,9 +67,10 @@ COLUMNS = [
     ),
 ]
 
-VERBS = ("open", "rename", "duplicate", "export", "archive", "restore", "delete")
+VERBS = ("open", "results", "rename", "duplicate", "export", "archive", "restore", "delete")
 VERB_TEXTS = {
     "open": ("Open", "Return"),
+    "results": ("Results", "Ctrl+Shift+R"),
     "rename": ("Rename…", "F2"),
     "duplicate": ("Duplicate", "Ctrl+D"),
     "export": ("Export…", "Ctrl+E"),
@@ -87,8 +88,8 @@ ARCHIVED_BODY = (
 def verbs_for(status: str, live_version: int | None) -> list[str]:
     """What can be done to a journey in this state, in menu order."""
     if status == JourneyStatus.ARCHIVED:
-        return ["open", "rename", "duplicate", "export", "restore", "delete"]
-    verbs = ["open", "rename", "duplicate", "export"]
+        return ["open", "results", "rename", "duplicate", "export", "restore", "delete"]
+    verbs = ["open", "results", "rename", "duplicate", "export"]
     if status != JourneyStatus.LIVE:
         verbs.append("archive")
     if status == JourneyStatus.DRAFT and live_version is None:
