@@ -42,7 +42,7 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD
 #: the daily chart's series: (key, label, colour)
 DAILY = (("entered", "Entered", "#6366f1"), ("sent", "Sent", "#0ea5e9"),
          ("opens", "Opens", "#10b981"), ("clicks", "Clicks", "#f59e0b"),
-         ("conversions", "Conversions", "#ef4444"), ("revenue", "Revenue", "#8b5cf6"))
+         ("conversions", "Conversions", "#ef4444"), ("revenue", "Revenue", "#be185d"))
 
 
 def show(value, kind: str, currency: str = "USD") -> str:
@@ -97,8 +97,9 @@ class FigureTable(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the names get the room
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.export = QPushButton(icon("download"), " Export CSV…", objectName="flatButton")
         self.export.setToolTip("Save this table as a CSV file (rates as fractions)")
@@ -121,8 +122,10 @@ class FigureTable(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         # as tall as its rows: the page scrolls, not each table
+        # (and room for a horizontal scroll bar: a wide table scrolls sideways in a narrow window)
         height = self.table.horizontalHeader().height() + 4 + sum(
-            self.table.rowHeight(r) for r in range(len(self.rows)))
+            self.table.rowHeight(r) for r in range(len(self.rows))) + \
+            self.table.horizontalScrollBar().sizeHint().height()
         self.table.setFixedHeight(max(height, 60))
         self.export.setEnabled(bool(self.rows))
 
@@ -251,6 +254,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], name: str,
     chart = QChart()
     bars = QBarSet(name)
     bars.setColor(tokens.color("accent"))
+    bars.setLabelColor(tokens.color("text"))
     for value in values:
         bars.append(float(value))
     series = QHorizontalBarSeries() if horizontal else QBarSeries()
@@ -267,6 +271,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], name: str,
             bars.append(float(value))
     numbers = _axis(QValueAxis())
     numbers.setRange(0, max([1.0, *map(float, values)]) * 1.15)
+    numbers.applyNiceNumbers()
     numbers.setLabelFormat(f"{SYMBOLS.get(money_currency, '')}%.0f" if money_currency else "%d")
     chart.addAxis(categories, Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(numbers, Qt.AlignmentFlag.AlignBottom if horizontal else Qt.AlignmentFlag.AlignLeft)

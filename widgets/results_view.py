@@ -178,8 +178,9 @@ class ResultsView(Page):
             return
         self.results = results
         self.header.title.setText(f"Results · {results['journey']}")
-        self.header.subtitle.setText(f"{results['period'][:1].upper()}{results['period'][1:]}"
-                                     " · figures as defined in docs/analytics.md")
+        label = self.period.currentText().rstrip("…")
+        self.header.subtitle.setText(label if results["period"] == "all time"
+                                     else f"{label} · {results['period']}")
         if not results["has_data"]:
             return self._show_status("empty", "No data yet for this period.\nResults appear "
                                      "once contacts enter the published journey.")

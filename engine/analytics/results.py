@@ -13,7 +13,8 @@ Contract:
   by the view), "daily" ([{"day", "entered", "sent", "opens", "clicks", "conversions",
   "revenue"}] one row per day of the period, zeros included; all time: from the first day
   with figures to `today`), "funnel" ([{"step", "title", "reached", "dropped", "drop_off"}]
-  along the main path: from the trigger, at every fork the path most contacts took),
+  along the main path (drop_off: the share of the step before that did not reach this
+  one, None for the first step): from the trigger, at every fork the path most contacts took),
   "cohorts" (engine.analytics.cohorts.cohort_rows), "titles" ({node_id: title}),
   "spikes" ([words] from engine.analytics.spikes), "tracking_note" (words or None),
   "currency" (shop_currency: the catalog's, else USD),
@@ -126,7 +127,9 @@ def _funnel(route: list[str], report: dict, titles: dict[str, str]) -> list[dict
     rows, before = [], None
     for node in route:
         reached = steps.get(node, {}).get("reached", 0)
-        drop = 0.0 if not before else round(max(0, before - reached) / before, 6)
+        # the first step has no step before it; a step after one nobody reached, 0
+        drop = None if before is None else (
+            round(max(0, before - reached) / before, 6) if before else 0.0)
         rows.append({"step": node, "title": titles.get(node, node), "reached": reached,
                      "dropped": steps.get(node, {}).get("dropped", 0), "drop_off": drop})
         before = reached
