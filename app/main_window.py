@@ -35,7 +35,9 @@ Contract:
   launch asked (app/single_instance.py): opens its files and brings the window up.
 - Help ▸ About names the version and the database; Help ▸ Open log folder (help_menu).
 - A journey's Results (`show_results(journey_id)`, the page "results", app/results_flow.py)
-  opens from the journeys list (Results) and from the editor's header.
+  opens from the journeys list (Results) and from the editor's header. The status bar
+  says when a journey's unsubscribes or complaints spike (`spike_status`,
+  app/spike_status.py; a click opens its Results).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from app.window_launch import LaunchWindowParts, app_version  # noqa: F401 (re-e
 from app.window_links import LinksWindowParts
 from app.recent_files import RecentFiles
 from app.results_flow import ResultsWindowParts
+from app.spike_status import SpikeStatus
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
@@ -125,6 +128,7 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
 
         self._build_menus()
         self._build_status_bar()  # after the menus: it checks Sending ▸ Pause all sending
+        self.spike_status = SpikeStatus(self, db)
         self._build_pages()
         theme.choice_changed.connect(self._theme_choice_changed)
         self._restore_layout()
@@ -135,9 +139,14 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         with self._db.session() as session:
             return query(session, *args, **kwargs)
 
+    def _list_journeys(self, archived: bool = False):
+        rows = self._read(overview.list_journeys, archived=archived)
+        if not archived:
+            self.spike_status.show(rows)  # the list and the status bar say the same
+        return rows
+
     def _build_pages(self) -> None:
-        self.journeys_page = JourneysPage(
-            lambda archived=False: self._read(overview.list_journeys, archived=archived))
+        self.journeys_page = JourneysPage(self._list_journeys)
         self.contacts = ContactsWorkspace(self._db, self, self.engine_host)
         self.contacts_page = self.contacts.page
         self.templates_page = TemplatesPage(lambda: self._read(overview.list_templates))

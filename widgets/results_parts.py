@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 )
 
 from engine.files.csv_formula import neutralise
-from widgets import tokens
+from widgets import formatting, tokens
+from widgets.formatting import SYMBOLS
 from widgets.icons import icon
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
 #: the daily chart's series: (key, label, colour)
 DAILY = (("entered", "Entered", "#6366f1"), ("sent", "Sent", "#0ea5e9"),
          ("opens", "Opens", "#10b981"), ("clicks", "Clicks", "#f59e0b"),
@@ -51,11 +51,9 @@ def show(value, kind: str, currency: str = "USD") -> str:
     if kind == "count":
         return f"{int(value):,}"
     if kind == "rate":
-        return f"{value * 100:.1f} %"
+        return formatting.percent(value)
     if kind == "money":
-        symbol = SYMBOLS.get(currency)
-        amount = f"{float(value):,.2f}"
-        return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+        return formatting.money(value, currency)
     return str(value)
 
 

@@ -9,6 +9,7 @@ import csv
 from datetime import datetime, time, timedelta, timezone
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.results_flow import utc_today
 from app.starters import list_starters
@@ -114,3 +115,30 @@ def test_results_from_the_list_and_from_the_editor(shown_window, shop, qtbot):
     _shown(qtbot, view)
     view.edit.click()  # "Edit journey" opens it in the editor again
     assert window.current_page() == "editor"
+
+
+def test_list_columns_and_spike_warnings_in_the_list_and_status_bar(shown_window, shop, qtbot):
+    from engine.analytics.catchup import catch_up
+    from tests.engine.test_analytics_spikes import write_sends
+
+    window = shown_window
+    first, second = shop.journeys
+    # journey 0's latest 200 emails: 2 % unsubscribed, against 0 % in the 300 before
+    write_sends(window.database, first, [None] * 300, start=100)
+    write_sends(window.database, first, ["unsubscribed" if n % 50 == 0 else None
+                                         for n in range(200)], start=400)
+    catch_up(window.database)
+    window.show_page("journeys")
+    page = window.journeys_page
+    rows = {r.id: r for r in page.model.rows}
+    assert (rows[second].entered_30, rows[first].entered_30) == (5, 2)
+    assert rows[first].warnings and not rows[second].warnings
+    assert "spiking" in window.spike_status.text() and "journey 0" in window.spike_status.text()
+    page.sort_by("Entered (30 d)")
+    assert [r.id for r in page.model.rows] == [second, first]
+    qtbot.mouseClick(window.spike_status.label, Qt.MouseButton.LeftButton)
+    assert window.current_page() == "results"
+    results = _shown(qtbot, window.results_view)
+    assert results["journey_id"] == first and results["spikes"]
+    notes = window.results_view.sections[0].notes
+    assert notes.isVisibleTo(window.results_view) and "Unsubscribes are spiking" in notes.text()
