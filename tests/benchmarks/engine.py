@@ -3,6 +3,8 @@
 Prints ONE JSON line:
 - `steps_per_s`: non-message steps through `advance` (SQLite file, WAL): score, field
   updates, delays, goal — each step logged, all effects committed per batch;
+- `steps_per_s_split`: the same steps behind an A/B test on a random split (sticky hash,
+  the winner lookup, the engine's watch evaluating the test as contacts arrive);
 - `emails_per_s`: send-email steps rendered into the outbox (guards, Jinja, layout, CSS
   inlining, text part, tracked links);
 - `naive_jobs_per_s`: the design a Python developer reaches for first, measured here in the
@@ -105,6 +107,42 @@ def measure_steps(folder: Path, n: int) -> float:
     return steps / seconds
 
 
+def measure_split_steps(folder: Path, n: int) -> float:
+    import engine.experiments.stats  # noqa: F401  scipy's import is once per process, not per tick
+
+    database = open_database(f"sqlite:///{folder / 'split.db'}")
+    clock = VirtualClock(START)
+    engine = Engine(database, clock)
+    add_contacts(database, n, START)
+    journey = Journey("Split")
+    journey.add_node("trigger.manual", node_id="t")
+    journey.add_node("flow.random_split", node_id="split", config={"experiment": {
+        "metric": "conversion", "min_per_variant": 500, "confidence": 0.95}})
+    journey.connect("t", "next", "split")
+    for side in ("a", "b"):
+        previous = "split"
+        for index, (type_id, config) in enumerate([
+                ("action.adjust_score", {"delta": 1}),
+                ("action.update_field", {"field": "attributes.stage", "value": side}),
+                ("flow.delay", {"duration": "1 hour"}),
+                ("action.adjust_score", {"delta": 2}),
+                ("flow.goal", {})]):
+            node_id = f"{side}{index}"
+            journey.add_node(type_id, node_id=node_id, config=config)
+            journey.connect(previous, side if previous == "split" else "next", node_id)
+            previous = node_id
+    row = publish(engine, journey)
+    enroll_all(database, row, n, START)
+    began = time.perf_counter()
+    steps = engine.tick().steps
+    clock.advance(timedelta(hours=1))
+    steps += engine.tick().steps
+    seconds = time.perf_counter() - began
+    assert steps == 8 * n, steps
+    database.dispose()
+    return steps / seconds
+
+
 def measure_emails(folder: Path, n: int) -> float:
     database = open_database(f"sqlite:///{folder / 'emails.db'}")
     clock = VirtualClock(START)
@@ -176,15 +214,22 @@ def _naive_step(contact_id: int) -> None:  # what each naive job would run
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--steps-only", action="store_true",
+                        help="measure steps_per_s and steps_per_s_split only")
     parser.add_argument("--naive-jobs", type=int, default=5_000,
                         help="jobs to schedule for the naive baseline (it is slow)")
     args = parser.parse_args()
     n = args.contacts
     with tempfile.TemporaryDirectory(prefix="trellis-bench-") as folder:
         folder = Path(folder)
+        if args.steps_only:
+            print(json.dumps({"contacts": n, "steps_per_s": round(measure_steps(folder, n)),
+                              "steps_per_s_split": round(measure_split_steps(folder, n))}))
+            return
         result = {
             "contacts": n,
             "steps_per_s": round(measure_steps(folder, n)),
+            "steps_per_s_split": round(measure_split_steps(folder, n)),
             "emails_per_s": round(measure_emails(folder, min(n, 50_000))),
             "naive_jobs_per_s": round(measure_naive_jobs(folder, min(n, args.naive_jobs))),
             "welcome_series_s": round(measure_welcome_series(folder, n), 1),
