@@ -73,6 +73,16 @@ class JourneySettings(Strict):
                                         title="Conversion counted within")
     #: unsubscribe, complaint and bounce rates above which the journey pauses itself
     guardrails: Guardrails = Field(default_factory=Guardrails)
+    #: told by email when a guardrail pauses the journey (empty: nobody)
+    owner_email: str = Field("", max_length=320, title="Owner's email")
+
+    @field_validator("owner_email")
+    @classmethod
+    def _owner_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and ("@" not in value or " " in value):
+            raise ValueError(f"{value!r} is not an email address")
+        return value
 
 
 class EmailTemplate(Strict):

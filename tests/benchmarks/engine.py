@@ -4,6 +4,8 @@ Prints ONE JSON line (all figures from the same run on the same machine: compare
 with each other, not with another run's):
 - `steps_per_s`: non-message steps through `advance` (SQLite file, WAL): score, field
   updates, delays, goal — each step logged, all effects committed per batch;
+- `steps_per_s_split`: the same steps behind an A/B test on a random split (sticky hash,
+  the winner lookup, the engine's watch evaluating the test as contacts arrive);
 - `emails_per_s`: send-email steps rendered into the outbox (guards, Jinja, layout, CSS
   inlining, text part, tracked links) with the render pool of `render_workers` processes
   (the default of `main.py run`: one per core); `emails_per_s_single`: the same, rendered
@@ -48,7 +50,8 @@ def main() -> None:
     from engine.runtime.render_pool import RenderPool
     from engine.runtime.render_worker import peak_rss_mb
     from tests.benchmarks.engine_parts import (
-        measure_emails, measure_naive_jobs, measure_steps, measure_welcome_series,
+        measure_emails, measure_naive_jobs, measure_split_steps, measure_steps,
+        measure_welcome_series,
     )
 
     if args.postgres:
@@ -70,6 +73,7 @@ def main() -> None:
                 "contacts": n,
                 "render_workers": args.render_workers,
                 "steps_per_s": round(measure_steps(folder, n)),
+                "steps_per_s_split": round(measure_split_steps(folder, n)),
                 "emails_per_s": round(measure_emails(folder, min(n, 50_000), pool)),
                 "emails_per_s_single": round(measure_emails(folder, min(n, 50_000), None)),
                 "naive_jobs_per_s": round(measure_naive_jobs(folder, min(n, args.naive_jobs))),

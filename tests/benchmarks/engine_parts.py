@@ -94,6 +94,43 @@ def measure_steps(folder: Path, n: int) -> float:
     return steps / seconds
 
 
+def measure_split_steps(folder: Path, n: int) -> float:
+    """`measure_steps`' kind of steps behind an A/B test on a random split."""
+    import engine.experiments.stats  # noqa: F401  scipy's import is once per process, not per tick
+
+    database = open_database(f"sqlite:///{folder / 'split.db'}")
+    clock = VirtualClock(START)
+    engine = Engine(database, clock)
+    add_contacts(database, n, START)
+    journey = Journey("Split")
+    journey.add_node("trigger.manual", node_id="t")
+    journey.add_node("flow.random_split", node_id="split", config={"experiment": {
+        "metric": "conversion", "min_per_variant": 500, "confidence": 0.95}})
+    journey.connect("t", "next", "split")
+    for side in ("a", "b"):
+        previous = "split"
+        for index, (type_id, config) in enumerate([
+                ("action.adjust_score", {"delta": 1}),
+                ("action.update_field", {"field": "attributes.stage", "value": side}),
+                ("flow.delay", {"duration": "1 hour"}),
+                ("action.adjust_score", {"delta": 2}),
+                ("flow.goal", {})]):
+            node_id = f"{side}{index}"
+            journey.add_node(type_id, node_id=node_id, config=config)
+            journey.connect(previous, side if previous == "split" else "next", node_id)
+            previous = node_id
+    row = publish(engine, journey)
+    enroll_all(database, row, n, START)
+    began = time.perf_counter()
+    steps = engine.tick().steps
+    clock.advance(timedelta(hours=1))
+    steps += engine.tick().steps
+    seconds = time.perf_counter() - began
+    assert steps == 8 * n, steps
+    database.dispose()
+    return steps / seconds
+
+
 def measure_emails(folder: Path, n: int, pool: RenderPool | None) -> float:
     database = open_database(f"sqlite:///{folder / f'emails-{id(pool)}.db'}")
     clock = VirtualClock(START)
