@@ -152,3 +152,16 @@ def test_the_merge_field_picker_lists_fields_with_samples():
     mine = {c.field: c for c in field_choices(contact=ana, custom_fields=["plan"])}
     assert mine["contact.first_name"].sample == "Ana" and mine["contact.plan"].sample == "Pro"
     assert chips_in(first.token("friend")) == [Chip("contact.first_name", "friend")]
+
+
+def test_brackets_that_name_no_field_are_refused_and_never_code():
+    from engine.blocks.inline import parse_line
+
+    doc = doc_with("button")
+    for label in ("[[\n]]", "[[ ]]", "Hi [[name]]", "[[contact.first name]]"):
+        with pytest.raises(BlockEditError, match="is not a field"):
+            update_block(doc, "button-1", {"label": label})
+    assert [(r.text, r.chip) for r in parse_line("a [[ ]] b")] == [("a ", None), ("[[ ]]", None),
+                                                                  (" b", None)]
+    # the first of several openings that makes a chip is the chip; the rest is text
+    assert chips_in("[[[[contact.first_name]]") == [Chip("contact.first_name", "")]
