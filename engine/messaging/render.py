@@ -223,7 +223,9 @@ def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body
         subject=_compile_text(subject, SUBJECT),
         preheader=_compile_text(preheader, PREHEADER),
         from_name=_compile_text(from_name, FROM_NAME),
-        body=compile_template(final_body, HTML, BODY, line_map(body, final_body)),
+        # a block email's page is compiled as it is: its lines need no mapping
+        body=compile_template(final_body, HTML, BODY,
+                              line_map(body, final_body) if final_body is not body else None),
         layout=(compile_template(final_layout, HTML, layout_part, line_map(layout_html, final_layout))
                 if final_layout is not None else None),
         layout_name=layout,
