@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Template, nodes
+from jinja2 import Template, TemplateSyntaxError, nodes
 from markupsafe import Markup
 
 from engine.blocks.compile import email_sources
@@ -189,6 +189,8 @@ def _compile(subject: str, preheader: str, from_name: str, body: str,
                               layouts_dir)
     except RenderError as exc:
         return exc
+    except TemplateSyntaxError as exc:  # only a derived source (inlined CSS…) can get here
+        return RenderError(f"{BODY}: this email could not be prepared ({exc.message})")
 
 
 def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body_format: str,
