@@ -246,6 +246,11 @@ class BlockDocument(RootModel[tuple[Block, ...]]):
             self._hash = hash(self.root)
         return self._hash
 
+    def __setstate__(self, state) -> None:
+        # string hashes differ between processes (a render worker unpickles documents)
+        super().__setstate__(state)
+        self._hash = None
+
     @classmethod
     def new(cls, blocks: tuple = ()) -> "BlockDocument":
         return cls(tuple(blocks) + (FooterBlock(id="footer"),))

@@ -165,3 +165,12 @@ def test_brackets_that_name_no_field_are_refused_and_never_code():
                                                                   (" b", None)]
     # the first of several openings that makes a chip is the chip; the rest is text
     assert chips_in("[[[[contact.first_name]]") == [Chip("contact.first_name", "")]
+
+
+def test_documents_pickle_for_render_workers_without_their_cached_hash():
+    import pickle
+
+    doc = doc_with("text", "columns")
+    hash(doc)
+    copy = pickle.loads(pickle.dumps(doc))
+    assert copy == doc and copy._hash is None and hash(copy) == hash(doc)
