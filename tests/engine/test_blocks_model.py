@@ -174,3 +174,12 @@ def test_documents_pickle_for_render_workers_without_their_cached_hash():
     hash(doc)
     copy = pickle.loads(pickle.dumps(doc))
     assert copy == doc and copy._hash is None and hash(copy) == hash(doc)
+
+
+def test_equal_documents_are_equal_whether_or_not_one_was_hashed():
+    doc = doc_with("text")
+    other = BlockDocument.model_validate(doc.model_dump())
+    hash(doc)
+    assert doc == other and other == doc and not (doc != other)
+    template = EmailTemplate(key="a", name="A", subject="s", format="blocks", blocks=doc)
+    assert template == template.model_copy(update={"blocks": other})
