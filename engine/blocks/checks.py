@@ -8,7 +8,7 @@ the message). It never raises and reads nothing but local image files' sizes. It
   text (warning);
 - text, links, headings, footer or button text whose contrast with their background is
   under WCAG AA's 4.5:1 (warnings; the brand kit's pairs once, a button's own colours on
-  the button);
+  the button), and a logo that is not https;
 - an email of images only (warning), links and images that are not https (warnings);
 - images that are files on this computer (error: recipients cannot see them; missing
   file: error) and such files over 1 MB (warning);
@@ -130,8 +130,12 @@ def check_brand(brand: BrandKit) -> list[BlockProblem]:
              ("headings", brand.heading_color, brand.content_background),
              ("links", brand.link_color, brand.content_background),
              ("button text", brand.button_text_color, brand.button_color))
-    return [BlockProblem(None, WARNING, "Brand kit", _contrast_words(name, ratio))
-            for name, fore, back in pairs if (ratio := contrast(fore, back)) < AA]
+    problems = [BlockProblem(None, WARNING, "Brand kit", _contrast_words(name, ratio))
+                for name, fore, back in pairs if (ratio := contrast(fore, back)) < AA]
+    if brand.logo_url.lower().startswith("http://"):
+        problems.append(BlockProblem(None, WARNING, "Brand kit", f"the logo {brand.logo_url} "
+                                     "is not https: many inboxes will not show it"))
+    return problems
 
 
 def _contrast_words(what: str, ratio: float) -> str:
