@@ -183,3 +183,19 @@ def test_equal_documents_are_equal_whether_or_not_one_was_hashed():
     assert doc == other and other == doc and not (doc != other)
     template = EmailTemplate(key="a", name="A", subject="s", format="blocks", blocks=doc)
     assert template == template.model_copy(update={"blocks": other})
+
+
+def test_a_block_email_round_trips_through_a_template_row(db, clock):
+    from engine.db.models import Template
+    from engine.journey.drafts import load_template, store_template
+    from tests.blocks_samples import block_template
+
+    template = block_template()
+    with db.session() as session:
+        row = Template(key="picks", name="Old", subject="", body="", created_at=clock.now(),
+                       updated_at=clock.now())
+        session.add(row)
+        session.flush()
+        store_template(session, row.id, template, clock.now())
+        assert row.body_format == "blocks" and row.body.startswith("[")
+        assert load_template(session, row.id) == template
