@@ -107,3 +107,9 @@ def test_every_starter_design_is_a_whole_email_without_problems():
     import pytest
     with pytest.raises(KeyError, match="there are: welcome"):
         starter_design("birthday")
+
+
+def test_an_empty_email_is_an_error_not_an_image_only_one():
+    found = check_blocks(block_template(BlockDocument.new()))
+    assert [(p.severity, str(p)) for p in found if p.where == "Email"] == [
+        ("error", "Email: the email says nothing yet: add a heading, some text or a product grid")]
