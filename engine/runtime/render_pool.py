@@ -26,6 +26,10 @@ flushes the batch, so a lost chunk is never half-sent, and a chunk is never answ
 from __future__ import annotations
 
 import itertools
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 import multiprocessing
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -35,6 +39,19 @@ from engine.runtime import render_worker
 
 #: at most this many chunks wait in one worker's queue: the rest go to the others
 MAX_QUEUED = 3
+#: room in a worker's answer pipe (Linux): a chunk's answers (~200 KB of HTML) go in one
+#: write, instead of the worker and the engine taking turns 64 KB at a time
+PIPE_BYTES = 1 << 20
+
+
+def _widen(connection) -> None:
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setsize is None:
+        return
+    try:
+        fcntl.fcntl(connection.fileno(), setsize, PIPE_BYTES)
+    except OSError:  # above /proc/sys/fs/pipe-max-size: keep the default
+        pass
 
 
 @dataclass
@@ -69,6 +86,7 @@ class RenderPool:
 
     def _spawn(self) -> _Worker:
         receive, send = self._context.Pipe(duplex=False)
+        _widen(receive)
         tasks = self._context.Queue()
         process = self._context.Process(target=render_worker.serve, args=(tasks, send),
                                         name="trellis-render", daemon=True)

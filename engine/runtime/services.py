@@ -11,6 +11,7 @@ default of `main.py run` (one per core); `close()` stops it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,20 @@ from engine.settings import AppSettings, FrequencyCap
 
 #: "no override": use the settings
 UNSET: Any = object()
+#: the environment variable that sets the render workers of `main.py run` and the app
+RENDER_WORKERS_ENV = "TRELLIS_RENDER_WORKERS"
+MAX_RENDER_WORKERS = 64
+
+
+def configured_render_workers() -> int:
+    """$TRELLIS_RENDER_WORKERS, else one per core; ValueError (naming the variable) if bad."""
+    configured = os.environ.get(RENDER_WORKERS_ENV, "").strip()
+    if not configured:
+        return os.cpu_count() or 1
+    if not configured.isdigit() or not 1 <= int(configured) <= MAX_RENDER_WORKERS:
+        raise ValueError(f"{RENDER_WORKERS_ENV} must be a whole number from 1 to "
+                         f"{MAX_RENDER_WORKERS}, not {configured!r}")
+    return int(configured)
 
 
 @dataclass

@@ -211,3 +211,17 @@ def test_killing_a_worker_mid_tick_loses_nothing_and_sends_nothing_twice(db, clo
                                   .where(StepLog.kind == "email")) == 200
     finally:
         pool.close()
+
+
+def test_the_render_workers_setting(monkeypatch):
+    from engine.runtime.services import configured_render_workers
+
+    monkeypatch.delenv("TRELLIS_RENDER_WORKERS", raising=False)
+    assert configured_render_workers() == (os.cpu_count() or 1)  # one per core
+    monkeypatch.setenv("TRELLIS_RENDER_WORKERS", "3")
+    assert configured_render_workers() == 3
+    for bad in ("0", "two", "65"):
+        monkeypatch.setenv("TRELLIS_RENDER_WORKERS", bad)
+        with pytest.raises(ValueError, match="TRELLIS_RENDER_WORKERS must be a whole number"):
+            configured_render_workers()
+    assert EngineServices().pool() is None  # the default: in-process, no processes
