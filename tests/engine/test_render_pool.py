@@ -225,3 +225,33 @@ def test_the_render_workers_setting(monkeypatch):
         with pytest.raises(ValueError, match="TRELLIS_RENDER_WORKERS must be a whole number"):
             configured_render_workers()
     assert EngineServices().pool() is None  # the default: in-process, no processes
+
+
+def test_a_batch_given_up_mid_render_runs_again_whole(db, clock, pool):
+    """Stopping the engine while the pool renders drops the batch's chunks; the next tick
+    runs the batch again and every contact gets one email."""
+    services = EngineServices(render_pool=pool)
+    h = Harness(db, clock, services=services, batch_size=100)
+    h.publish(send_journey(WELCOME))
+    emails = [f"s{i}@example.com" for i in range(100)]
+    for i, email in enumerate(emails):
+        h.contact(email, first_name=f"S{i}", attributes={"plan": "pro"})
+    h.engine.enroll("Pool", emails)
+    compose, seen = services.compose_email, []
+
+    def compose_then_stop(step, template, category):
+        seen.append(step.run.id)
+        if len(seen) == 80:  # chunks are out in the pool by now
+            h.engine.request_stop()
+        return compose(step, template, category)
+
+    services.compose_email = compose_then_stop
+    assert h.engine.tick().steps == 0  # given up: rolled back
+    assert h.messages() == []
+    services.compose_email = compose
+    h.engine.clear_stop()
+    h.engine.tick()
+    messages = h.messages()
+    assert sorted(m.to_address for m in messages) == sorted(emails)
+    assert {m.status for m in messages} == {"queued"}
+    assert not any(w.chunks for w in pool._workers)  # the dropped chunks were answered
