@@ -255,3 +255,19 @@ def test_a_batch_given_up_mid_render_runs_again_whole(db, clock, pool):
     assert sorted(m.to_address for m in messages) == sorted(emails)
     assert {m.status for m in messages} == {"queued"}
     assert not any(w.chunks for w in pool._workers)  # the dropped chunks were answered
+
+
+def test_answers_wait_for_the_caller_who_wants_them(pool):
+    from datetime import datetime, timezone
+
+    common = (COMMON[0], datetime(2026, 3, 2, tzinfo=timezone.utc), COMMON[2])
+    first, second = pool.submit([_job(1)], common), pool.submit([_job(2)], common)
+    while not pool.collect([first], timeout=5):
+        pass
+    # the second may have been read meanwhile: it must still be there for its caller
+    answers = {}
+    while second not in answers:
+        answers |= pool.collect([second], timeout=5)
+    ((job_id, (kind, fields)),) = answers[second]
+    assert (job_id, kind, fields["subject"]) == (2, "done", "S J2")
+    assert pool.collect([first], timeout=0) == {}  # answered once, never twice
