@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.journey.document import EmailTemplate, QuietHours
+from engine.runtime import outbox
 from engine.runtime.compiled import CompiledJourney
 from engine.settings import AppSettings, FrequencyCap
 
@@ -78,12 +79,8 @@ class EngineServices:
         return settings.frequency_cap
 
     def compose_email(self, step, template: EmailTemplate, category: str) -> dict[str, Any]:
-        from engine.runtime.outbox import compose_email
-
-        return compose_email(step, template, category, public_url=self.public_url,
+        return outbox.compose_email(step, template, category, public_url=self.public_url,
                              pool=self.pool())
 
     def compose_alert(self, step, config) -> dict[str, Any]:
-        from engine.runtime.outbox import compose_alert
-
-        return compose_alert(step, config)
+        return outbox.compose_alert(step, config)
