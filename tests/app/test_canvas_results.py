@@ -79,7 +79,7 @@ def test_overlay_on_open_another_journey_off(shown_window, qtbot):
     # one of the three left at the second step
     assert editor.scene.node_item(route_a[1]).results[-1] == "3 reached · 33.3 % dropped"
     email = next(n for n in route_a if journey_a.node(n)["type"] == "action.send_email")
-    assert "2 sent · 0.0 % open · 0.0 % click" in editor.scene.node_item(email).results
+    assert "2 sent · 0% open · 0% click" in editor.scene.node_item(email).results
     widths = {e.key: e.flow_width for e in editor.scene.edge_items()}
     first_link = next(k for k in widths if k[0] == trigger)
     assert widths[first_link] == max(widths.values()) > min(widths.values())

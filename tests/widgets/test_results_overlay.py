@@ -9,7 +9,7 @@ def test_card_lines_for_any_step_an_email_and_the_goal():
                        "conversions": 0}) == ("200 reached · 2.5 % dropped",)
     email = {"reached": 180, "dropped_rate": 0.0, "conversions": 0, "sent": 170,
              "open_rate": 0.4512, "click_rate": 0.1}
-    assert card_lines(email) == ("170 sent · 45.1 % open · 10.0 % click",
+    assert card_lines(email) == ("170 sent · 45% open · 10% click",
                                  "180 reached · 0.0 % dropped")
     goal = {"reached": 40, "dropped_rate": 0.0, "conversions": 40, "revenue": 1234.5,
             "currency": "EUR"}

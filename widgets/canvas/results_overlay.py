@@ -2,7 +2,7 @@
 
 Contract (pure functions of the figures of engine.analytics.dashboard.canvas_figures):
 - `card_lines(figures | None) -> tuple[str, ...]`: every step "340 reached · 4.1 % dropped";
-  an email step first "320 sent · 45.0 % open · 12.0 % click"; a step with conversions
+  an email step first "320 sent · 45% open · 12% click"; a step with conversions
   (the goal) first "102 conversions · $3,944.16" (in `currency`, when the figures say).
   A step nobody reached: "Nobody yet".
 - `link_flows(figures, links) -> {(source, port, target): contacts}`: for a link out of a
@@ -32,8 +32,9 @@ def card_lines(figures: Mapping | None) -> tuple[str, ...]:
         money = formatting.money(figures.get("revenue", 0.0), figures.get("currency", "USD"))
         lines.append(f"{figures['conversions']:,} conversions · {money}")
     if "sent" in figures:
-        lines.append(f"{figures['sent']:,} sent · {figures['open_rate'] * 100:.1f} % open · "
-                     f"{figures['click_rate'] * 100:.1f} % click")
+        # whole percents: the line has to fit a card
+        lines.append(f"{figures['sent']:,} sent · {figures['open_rate'] * 100:.0f}% open · "
+                     f"{figures['click_rate'] * 100:.0f}% click")
     lines.append(f"{figures.get('reached', 0):,} reached · "
                  f"{figures.get('dropped_rate', 0.0) * 100:.1f} % dropped")
     return tuple(lines)
