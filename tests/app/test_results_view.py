@@ -142,3 +142,34 @@ def test_list_columns_and_spike_warnings_in_the_list_and_status_bar(shown_window
     assert results["journey_id"] == first and results["spikes"]
     notes = window.results_view.sections[0].notes
     assert notes.isVisibleTo(window.results_view) and "Unsubscribes are spiking" in notes.text()
+
+
+def test_dashboard_across_journeys_period_exports_and_a_row_opens_results(
+        shown_window, shop, qtbot, tmp_path):
+    window = shown_window
+    first, second = shop.journeys
+    window.show_page("dashboard")
+    page = window.dashboard_page
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert page.state() == "shown"
+    assert page.tiles["sent"].value.text() == "8" and page.tiles["joined"].value.text() == "0"  # they joined in March
+    assert page.tiles["unique_opens"].value.text() == "1"
+    table = page.table("journeys")
+    assert {table.cell(r, 0) for r in range(table.table.rowCount())} == {"journey 0", "journey 1"}
+    out = tmp_path / "growth.csv"
+    page.table("growth").export_csv(out)
+    lines = list(csv.reader(out.open(encoding="utf-8")))
+    assert lines[0] == ["Day", "New contacts", "Unsubscribed", "Contacts"]
+    assert len(lines) == 31  # the last 30 days, newest first
+    page.chart("revenue").save_png(tmp_path / "revenue.png")
+    assert (tmp_path / "revenue.png").stat().st_size > 1000
+
+    page.set_period("7")  # the emails went out 2 to 4 days ago: all of them still in
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert page.tiles["sent"].value.text() == "8"
+    row = next(r for r in range(table.table.rowCount()) if table.cell(r, 0) == "journey 1")
+    table.table.cellDoubleClicked.emit(row, 0)
+    assert window.current_page() == "results"
+    assert _shown(qtbot, window.results_view)["journey_id"] == second
+    window.results_view.back.click()
+    assert window.current_page() == "dashboard"
