@@ -75,14 +75,14 @@ COLUMNS = [
     Column("Contacts active", lambda j: formatting.count(j.active_contacts), align=RIGHT,
            sort_key=lambda j: j.active_contacts),
     # the last 30 days, from the analytics rollups (docs/analytics.md)
-    Column("Entered (30 d)", lambda j: formatting.count(j.entered_30), align=RIGHT,
+    Column("Entered, 30 d", lambda j: formatting.count(j.entered_30), align=RIGHT,
            tooltip=lambda j: "Contacts who entered in the last 30 days",
            sort_key=lambda j: j.entered_30),
     Column("Conversion", lambda j: formatting.percent(j.conversion_rate_30) if j.entered_30
            else formatting.EMPTY, align=RIGHT,
            tooltip=lambda j: "Of those who entered in the last 30 days, the share who "
            "reached the goal", sort_key=lambda j: j.conversion_rate_30),
-    Column("Revenue (30 d)", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
+    Column("Revenue, 30 d", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
            tooltip=lambda j: "Orders credited to this journey's emails in the last 30 days",
            sort_key=lambda j: j.revenue_30),
     Column(
@@ -174,7 +174,7 @@ class JourneysPage(Page):
         self.model = RowsModel(COLUMNS, self)
         self.table = DataTable()
         self.table.setModel(self.model)
-        self.table.set_column_widths(0, {1: 96, 2: 100, 3: 124, 4: 112, 5: 100, 6: 124, 7: 112},
+        self.table.set_column_widths(0, {1: 96, 2: 120, 3: 140, 4: 132, 5: 110, 6: 140, 7: 120},
                                      minimum=180)
         # a click on a column's title sorts by it (again: the other way); kept on refresh
         header = self.table.horizontalHeader()

@@ -274,6 +274,8 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], name: str,
     series = QHorizontalBarSeries() if horizontal else QBarSeries()
     series.append(bars)
     series.setLabelsVisible(True)
+    if money_currency:
+        series.setLabelsFormat(f"{SYMBOLS.get(money_currency, '')}@value")
     series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
     chart.addSeries(series)
     categories = _axis(QBarCategoryAxis())
