@@ -94,3 +94,30 @@ def test_overlay_on_open_another_journey_off(shown_window, qtbot):
     page.editor.results_toggle.trigger()  # off: the cards show their summaries again
     assert page.editor.scene.node_item(trigger_b).results is None
     assert all(e.flow_width is None for e in page.editor.scene.edge_items())
+
+
+def test_the_editor_header_says_when_unsubscribes_spike(shown_window, qtbot):
+    from engine.db.models import JourneyRow
+    from tests.engine.test_analytics_spikes import write_sends
+
+    window = shown_window
+    starter = list_starters()[0]
+    assert window.journeys.new_journey(starter, starter.name)
+    journey_id = window.editor_page.journey_id
+    window.editor_page.close()
+    at = datetime.combine(utc_today(), time(), tzinfo=timezone.utc)
+    with window.database.session() as session:
+        version = JourneyVersion(journey_id=journey_id, number=1, document={}, published_at=at)
+        session.add(version)
+        session.flush()
+        row = session.get(JourneyRow, journey_id)
+        row.status, row.live_version_id = "live", version.id
+        assert version.id == journey_id  # write_sends uses the journey id as the version's
+    write_sends(window.database, journey_id, [None] * 300)
+    write_sends(window.database, journey_id,
+                ["spam_complaint" if n % 40 == 0 else None for n in range(200)], start=300)
+    catch_up(window.database)
+    page = window.editor_page
+    assert window.journeys.open_journey(journey_id)
+    qtbot.waitUntil(lambda: page.header.warning.isVisibleTo(page.header), timeout=10_000)
+    assert "Spam complaints are spiking: 2.5% of the last 200 emails" in page.header.warning.text()

@@ -22,7 +22,8 @@ def _day(days_ago: int) -> datetime:
 
 @pytest.fixture
 def shop(db):
-    """Journey 0: 2 contacts, 3 emails (1 opened); journey 1: 5 contacts, 5 emails."""
+    """Journey 0: 2 contacts, 3 emails (1 opened); journey 1: 5 contacts, 5 emails sent
+    while tracking was off."""
     shop = Shop(db, journey_count=2)
     first, second = shop.journeys
     for n in range(2):
@@ -35,7 +36,7 @@ def shop(db):
     for n in range(5):
         who = shop.contact(f"b{n}@example.com")
         run = shop.enroll(who, second, at=_day(4))
-        shop.send(who, run, "e1", _day(4) + timedelta(hours=1), journey=second)
+        shop.send(who, run, "e1", _day(4) + timedelta(hours=1), journey=second, tracked=False)
     return shop
 
 
@@ -57,6 +58,7 @@ def test_open_back_open_another_period_and_exports(shown_window, shop, qtbot, tm
     results = _shown(qtbot, view)
     assert results["journey_id"] == first and view.state() == "shown"
     assert _kpi(view, "entered") == "2" and _kpi(view, "sent") == "3"
+    assert not view.sections[0].notes.isVisibleTo(view)  # tracked, no spike: nothing to say
     assert "journey 0" in view.header.title.text()
     emails = view.table("emails")
     assert [emails.cell(r, 2) for r in range(emails.table.rowCount())] == ["2", "1"]
@@ -66,6 +68,8 @@ def test_open_back_open_another_period_and_exports(shown_window, shop, qtbot, tm
     window.show_results(second)
     assert _shown(qtbot, view)["journey_id"] == second
     assert _kpi(view, "entered") == "5" and "journey 1" in view.header.title.text()
+    notes = view.sections[0].notes
+    assert "Opens and clicks are not tracked for all emails sent" in notes.text()
 
     # a read for the first journey that answers after the second was asked for is dropped
     window.show_results(first)
