@@ -143,6 +143,8 @@ class DashboardPage(Page):
         self._built = True
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
+        for column in range(5):
+            self.grid.setColumnStretch(column, 1)  # tiles of one width
         self._card("Overview").body.addLayout(self.grid)
         card = self._card("Revenue by journey", "Orders credited to each journey's emails; "
                           "double-click a row for that journey's results.")

@@ -32,7 +32,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget, QAbstractItemView, QHeaderView,
+    QWidget, QAbstractItemView, QHeaderView, QSizePolicy,
 )
 
 from engine.files.csv_formula import neutralise
@@ -100,6 +100,8 @@ class FigureTable(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the names get the room
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # a wide table scrolls sideways inside its card: it never widens the page
+        self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.export = QPushButton(icon("download"), " Export CSV…", objectName="flatButton")
         self.export.setToolTip("Save this table as a CSV file (rates as fractions)")
         self.export.clicked.connect(self._export_clicked)
@@ -305,6 +307,9 @@ class KpiTile(QWidget):
         self.label = QLabel(label, objectName="muted")
         self.value = QLabel("—", objectName="kpiValue")
         self.change = QLabel("", objectName="muted")
+        for label in (self.label, self.change):
+            label.setWordWrap(True)  # narrow windows: tiles get narrower, not the page wider
+        self.setMinimumWidth(110)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)
