@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
 )
@@ -117,6 +117,12 @@ class DashboardPage(Page):
         if asked == self._asked:
             self.loading = False
             self._show_status("error", f"The figures could not be read: {reason}")
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        # charts take their colours when drawn: a theme switch draws them again
+        if event.type() == QEvent.Type.PaletteChange and self._state == "shown" and self.results:
+            self._show(self.results)
 
     def _show_status(self, state: str, text: str) -> None:
         self._state = state

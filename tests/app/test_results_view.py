@@ -177,3 +177,14 @@ def test_dashboard_across_journeys_period_exports_and_a_row_opens_results(
     assert _shown(qtbot, window.results_view)["journey_id"] == second
     window.results_view.back.click()
     assert window.current_page() == "dashboard"
+
+
+def test_a_theme_switch_redraws_the_charts(shown_window, shop, qtbot):
+    window = shown_window
+    window.show_results(shop.journeys[0])
+    view = window.results_view
+    _shown(qtbot, view)
+    before = view.chart("daily").view
+    window._theme.set_choice("dark")
+    qtbot.waitUntil(lambda: view.chart("daily").view is not before, timeout=5_000)
+    window._theme.set_choice("light")
