@@ -19,6 +19,8 @@ Contract:
 - An empty list shows an explanatory empty state instead of the table.
 - `journey_open_requested(journey_id)` is emitted when a row is activated (double-click
   or Enter): the journey editor opens it.
+- "Results" (header, enabled with a row selected) asks for the selected journey's
+  Results, as its context menu does.
 - "New journey" emits `new_requested()`, "Import…" emits `import_requested()` (the app
   asks for a blank or starter journey, or a file). The empty state offers both too.
 - `selected_journey_id()` is the highlighted row's journey (None without one), for
@@ -167,6 +169,11 @@ class JourneysPage(Page):
         self.archive_toggle.setToolTip("Show the archived journeys (and back)")
         self.archive_toggle.toggled.connect(self.show_archived)
         self.header.add_widget(self.archive_toggle)
+        self.results_button = QPushButton(icon("chart"), " Results")
+        self.results_button.setToolTip("Opens, clicks, conversions and revenue of the selected "
+                                       "journey (Ctrl+Shift+R)")
+        self.results_button.clicked.connect(lambda: self.request("results"))
+        self.header.add_widget(self.results_button)
         self.new_button, self.import_button = _buttons(self.new_requested, self.import_requested)
         self.header.add_widget(self.import_button)
         self.header.add_widget(self.new_button)
@@ -183,6 +190,8 @@ class JourneysPage(Page):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort)
         self.table.activated.connect(self._open)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.results_button.setEnabled(False)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.row_actions = self._row_actions()
@@ -289,6 +298,9 @@ class JourneysPage(Page):
         for action in self.row_actions.values():
             action.setEnabled(True)  # the shortcuts check the row themselves
 
+    def _selection_changed(self, *_args) -> None:
+        self.results_button.setEnabled(self.selected_journey_id() is not None)
+
     def _show(self, has_rows: bool) -> None:
         rows = self.model.rowCount()
         noun = "archived journey" if self.archived else "journey"
@@ -302,6 +314,7 @@ class JourneysPage(Page):
         # an empty list offers the same two buttons in its empty state
         self.new_button.setVisible(has_rows)
         self.import_button.setVisible(has_rows)
+        self.results_button.setVisible(has_rows)
 
     def set_welcome(self, shown: bool) -> None:
         """Offer the demo shop or an empty start (first run) while the list is empty."""

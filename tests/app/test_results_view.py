@@ -100,8 +100,10 @@ def test_results_from_the_list_and_from_the_editor(shown_window, shop, qtbot):
     window = shown_window
     page = window.journeys_page
     window.show_page("journeys")
+    assert not page.results_button.isEnabled()  # no row selected yet
     assert page.select_journey(shop.journeys[1])
-    assert page.request("results")  # the row's Results verb (Ctrl+Shift+R)
+    assert page.results_button.isEnabled()
+    page.results_button.click()  # the header's Results (the row's menu does the same)
     assert window.current_page() == "results"
     assert _shown(qtbot, window.results_view)["journey_id"] == shop.journeys[1]
 
