@@ -22,7 +22,9 @@ Contract:
   the background on open and after engine ticks (at most every `LIVE_REFRESH_MS`) and
   shown on the canvas's cards (`live_counts()` is the last result), with the journey's
   spike warnings (engine.analytics.spikes) in the header.
-- The header's Results button emits `results_requested(journey_id)`.
+- The header's Results button emits `results_requested(journey_id)`; the canvas's
+  Results toggle shows each step's figures on its card (`canvas_results`,
+  app/canvas_results.py), also for the journeys opened after it.
 - The walk-through panel sits beside the canvas; the path of its last run is highlighted
   on the canvas while the panel is open (cleared when the journey's steps or links
   change: the run no longer describes it), and clicking a row of its timeline selects and
@@ -43,6 +45,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from app.background import Task
+from app.canvas_results import CanvasResults
 from app.email_session import edit_journey_email
 from app.engine_host import EngineHost
 from app.journey_document import JourneyDocument
@@ -108,6 +111,8 @@ class EditorPage(QWidget):
                                                event_name=self._trigger_event()))
         # the header's canary and entry-guard line: app/release_controls.py
         self.release = ReleaseControls(self)
+        # the canvas's Results overlay: app/canvas_results.py reads, the canvas shows
+        self.canvas_results = CanvasResults(self, database)
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
         self.walkthrough.panel.profile_requested.connect(self.contact_profile_requested)
@@ -166,6 +171,7 @@ class EditorPage(QWidget):
                      bridge.edge_removed, bridge.config_changed, bridge.reset):
             fact.connect(self._path_outdated)
         self.walkthrough.set_document(document)
+        self.canvas_results.attach(self.editor, journey_id)
         self.refresh()
         self._show_emails()
         self._show_saved()
@@ -188,6 +194,7 @@ class EditorPage(QWidget):
         for dialog in self._open_email_dialogs():
             dialog.close()  # hands its last keystrokes to the journey, then goes
         self.walkthrough.set_document(None)
+        self.canvas_results.detach()
         self._slot_layout.removeWidget(self.editor)
         self.editor.hide()
         self.editor.deleteLater()  # still the slot's child until Qt deletes it
@@ -341,6 +348,7 @@ class EditorPage(QWidget):
             self._live_timer.start()  # throttled: at most one read per interval
 
     def _refresh_live(self) -> None:
+        self.canvas_results.refresh()  # the overlay's figures move with the live counts
         if not self.is_live() or self._live_task is not None:
             return
         journey_id = self.journey_id

@@ -35,7 +35,8 @@ Contract:
   launch asked (app/single_instance.py): opens its files and brings the window up.
 - Help ▸ About names the version and the database; Help ▸ Open log folder (help_menu).
 - A journey's Results (`show_results(journey_id)`, the page "results", app/results_flow.py)
-  opens from the journeys list (Results) and from the editor's header. The status bar
+  opens from the journeys list (Results), the editor's header and the Dashboard page
+  (figures across journeys, `dashboard_page`; a row of its revenue table opens them). The status bar
   says when a journey's unsubscribes or complaints spike (`spike_status`,
   app/spike_status.py; a click opens its Results).
 """
@@ -64,12 +65,13 @@ from app.help_menu import HelpMenu
 from app.window_launch import LaunchWindowParts, app_version  # noqa: F401 (re-exported)
 from app.window_links import LinksWindowParts
 from app.recent_files import RecentFiles
-from app.results_flow import ResultsWindowParts
+from app.results_flow import ResultsWindowParts, dashboard_loader, utc_today
 from app.spike_status import SpikeStatus
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
 from widgets.icons import icon
+from widgets.dashboard_page import DashboardPage
 from widgets.journeys_page import JourneysPage
 from widgets.nav_bar import NavBar
 from widgets.page_parts import Page
@@ -78,7 +80,7 @@ from widgets.settings_page import THEME_LABELS, SettingsPage
 from widgets.table_model import ROW_ROLE
 from widgets.templates_page import TemplatesPage
 
-PAGE_NAMES = ("journeys", "contacts", "templates", "segments", "settings")
+PAGE_NAMES = ("journeys", "contacts", "templates", "segments", "dashboard", "settings")
 THEME_ICONS = {"light": "sun", "dark": "moon", "system": "monitor"}
 DEFAULT_SIZE = (1280, 820)
 MINIMUM_SIZE = (960, 600)
@@ -174,6 +176,10 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.segments_page = SegmentsPage(SegmentSource(self._db, self.engine_host.clock.now))
         self.add_page("segments", self.segments_page,
                       ("segment", "Segments", "Saved segments, counted as you build them"))
+        self.dashboard_page = DashboardPage(dashboard_loader(self._db), utc_today)
+        self.dashboard_page.journey_results_requested.connect(self.show_results)
+        self.add_page("dashboard", self.dashboard_page,
+                      ("chart", "Dashboard", "Revenue, emails and list growth across journeys"))
         self.add_page(
             "settings",
             self.settings_page,

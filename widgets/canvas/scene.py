@@ -21,6 +21,10 @@ Contract:
   `highlight_path([id, …])` marks a walk-through's path — its steps numbered in order,
   the links between consecutive steps drawn in the path colour, everything else faded —
   and `highlight_path([])` clears it. Both stay on cards added later (undo, paste).
+- `set_results(figures | None)`: the Results overlay — each card shows its figures
+  (engine.analytics.dashboard.canvas_figures: a plain dict, read by the host; the scene
+  never reads the database) and links are drawn thicker where more contacts flowed
+  (widgets/canvas/results_overlay.py); None clears it. It stays on items added later.
 - `set_problems(problems)` puts validation badges on the cards; `snap_to_grid` makes drags
   move by whole grid steps; `flow` ("right" or "down", judged from the layout, see
   widgets/canvas/layout.py) says which card edges links leave from and arrive at.
@@ -40,6 +44,7 @@ from widgets.canvas.edge_item import EdgeItem
 from widgets.canvas.layout import infer_flow
 from widgets.canvas.node_item import NodeContent, NodeItem
 from widgets.canvas.port_item import PortItem
+from widgets.canvas.results_overlay import card_lines, link_flows, link_width
 from widgets.canvas.style import PATH_DIM_OPACITY, Flow, snap
 
 #: the canvas is practically unbounded; the view pans freely inside this
@@ -74,6 +79,7 @@ class JourneyScene(QGraphicsScene):
         self._edges: dict[tuple[str, str], EdgeItem] = {}
         self._press_positions: dict[str, QPointF] | None = None
         self._live: dict[str, tuple[int, int]] = {}
+        self._results: dict[str, dict] | None = None
         self._path: list[str] = []
         self._steps: dict[str, int] = {}  # node id -> its number on the path
         self.setSceneRect(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT)
@@ -99,6 +105,9 @@ class JourneyScene(QGraphicsScene):
 
     def node_items(self) -> Iterable[NodeItem]:
         return self._nodes.values()
+
+    def edge_items(self) -> Iterable[EdgeItem]:
+        return self._edges.values()
 
     def node_count(self) -> int:
         return len(self._nodes)
@@ -188,6 +197,29 @@ class JourneyScene(QGraphicsScene):
     def live_counts(self) -> dict[str, tuple[int, int]]:
         return dict(self._live)
 
+    def set_results(self, figures: Mapping[str, Mapping] | None) -> None:
+        self._results = None if figures is None else {k: dict(v) for k, v in figures.items()}
+        for item in self._nodes.values():
+            self._show_results_on_node(item)
+        self._show_results_on_edges()
+
+    def results(self) -> dict[str, dict] | None:
+        return None if self._results is None else dict(self._results)
+
+    def _show_results_on_node(self, item: NodeItem) -> None:
+        item.set_results(None if self._results is None
+                         else card_lines(self._results.get(item.node_id)))
+
+    def _show_results_on_edges(self) -> None:
+        if self._results is None:
+            for edge in self._edges.values():
+                edge.set_flow_width(None)
+            return
+        flows = link_flows(self._results, [edge.key for edge in self._edges.values()])
+        most = max(flows.values(), default=0)
+        for edge in self._edges.values():
+            edge.set_flow_width(link_width(flows[edge.key], most))
+
     def highlight_path(self, node_ids: Sequence[str]) -> None:
         self._path = list(dict.fromkeys(node_ids))
         self._steps = {node_id: index + 1 for index, node_id in enumerate(self._path)}
@@ -229,6 +261,8 @@ class JourneyScene(QGraphicsScene):
         item.setPos(*self.journey.node(node_id)["pos"])
         if self._live:
             item.set_live_counts(self._live.get(node_id, (0, 0)))
+        if self._results is not None:
+            self._show_results_on_node(item)
         if self._path:
             self._show_path_on_node(item)
         self.addItem(item)
@@ -249,6 +283,8 @@ class JourneyScene(QGraphicsScene):
             port_item.set_connected(True)
         if target_item.input_port:
             target_item.input_port.set_connected(True)
+        if self._results is not None:
+            self._show_results_on_edges()
 
     def _node_added(self, node_id: str) -> None:
         self._add_node_item(node_id)
