@@ -138,3 +138,41 @@ def test_results_section_takes_a_report(qtbot):
     assert "Lift: <b>+5.0 pts</b>" in text and "-4.0 pts to +12.0 pts" in text
     section.set_report({"experiments": [], "holdout": None})
     assert section.empty.isVisible() and not section.holdout.isVisible()
+
+
+def test_the_inspector_turns_a_split_into_a_test_and_an_email_into_variants(qtbot):
+    from app.journey_document import JourneyDocument
+    from tests.widgets.canvas_helpers import show_editor
+
+    journey = split_journey(None, name="Edit me")
+    journey.add_node("action.send_email", node_id="mail", config={"template": "tea"})
+    journey.set_template({"key": "tea", "name": "Tea", "subject": "Tea", "body": "Hello"})
+    journey.set_template({"key": "tea2", "name": "Tea two", "subject": "Tea!", "body": "Hi"})
+    document = JourneyDocument(journey)
+    editor = show_editor(qtbot, document)
+    editor.scene.select_nodes(["split"])
+    test = editor.inspector.form.editor("experiment")
+    test.box.setChecked(True)  # "Run as an A/B test with a winner"
+    block = document.journey.config("split").experiment
+    assert (block.metric, block.min_per_variant, block.confidence, block.auto_winner) == (
+        "conversion", 500, 0.95, True)
+    test.inner.parts["confidence"].spin.setValue(99)
+    assert document.journey.config("split").experiment.confidence == 0.99
+    assert "A/B test on conversion" in editor.scene.node_item("split").content.summary
+
+    editor.scene.select_nodes(["mail"])
+    form = editor.inspector.form
+    variants = form.editor("variants")
+    variants.add_button.click()
+    variants.add_button.click()  # two variants at 0 % each: refused, said under the field
+    assert document.journey.config("mail").variants == []
+    assert "100%" in form.rows["variants"].error.text()
+    variants.rows[0].parts["percent"].spin.setValue(50)
+    variants.rows[1].parts["subject"].line.setText("Tea — 20 % off")
+    variants.rows[1].parts["subject"].line.textEdited.emit("Tea — 20 % off")
+    variants.rows[1].parts["percent"].spin.setValue(50)
+    stored = document.journey.config("mail").variants
+    assert [(v.key, v.percent, v.subject) for v in stored] == [
+        ("a", 50, ""), ("b", 50, "Tea — 20 % off")]
+    template = variants.rows[0].parts["template"]
+    assert template.combo.findData("tea2") >= 0
