@@ -21,10 +21,15 @@ from sqlalchemy import select
 from app.background import Task
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def guardrail_words(reason: str, figures: dict) -> str:
     return (f"{reason}. Over the last {figures.get('sends', 0):,} emails: "
-            f"{figures.get('unsubscribes', 0):,} unsubscribes, {figures.get('complaints', 0):,} "
-            f"spam complaints, {figures.get('bounces', 0):,} bounces.")
+            f"{_count(figures.get('unsubscribes', 0), 'unsubscribe')}, "
+            f"{_count(figures.get('complaints', 0), 'spam complaint')}, "
+            f"{_count(figures.get('bounces', 0), 'bounce')}.")
 
 
 def notice_words(notice: dict) -> str:

@@ -1,7 +1,7 @@
 """A/B test results and the holdout comparison, drawn from the report's JSON.
 
 Contract (plain dicts in the `report --json` shape, docs/experiments.md; no database):
-- `ExperimentResults()`: one test. `set_experiment(experiment | None)` shows the winner
+- `ExperimentResults(compact=False)`: one test (compact: the inspector's four columns). `set_experiment(experiment | None)` shows the winner
   banner ("Coupon wins", when and what happens next) or where the test stands (contacts per
   variant against the minimum), a table (variant, contacts, successes, rate, chance to be
   best, uplift with its 95 % interval) and `IntervalBars` (each variant's rate with its
@@ -20,6 +20,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QSizePolicy,
     QFrame,
     QHeaderView,
     QLabel,
@@ -34,6 +35,9 @@ from widgets.tokens import color
 METRIC_WORDS = {"conversion": "converted", "click": "clicked", "open": "opened",
                 "revenue": "revenue per contact"}
 COLUMNS = ("Variant", "Contacts", "Successes", "Rate", "Chance to be best", "Uplift (95 % interval)")
+#: the narrow inspector's columns (indexes into COLUMNS); the rest is in each row's tooltip
+COMPACT = (0, 1, 3, 4)
+COMPACT_TITLES = ("Variant", "Contacts", "Rate", "Best")
 
 
 def _percent(value: float | None, signed: bool = False) -> str:
@@ -106,24 +110,37 @@ class IntervalBars(QWidget):
 
 
 class ExperimentResults(QWidget):
-    def __init__(self, parent=None):
+    """`compact=True` (the inspector): four columns that fit a side panel — variant,
+    contacts, rate, chance to be best; successes and the uplift with its interval are in
+    the row's tooltip."""
+
+    def __init__(self, parent=None, compact: bool = False):
         super().__init__(parent)
         self.setObjectName("experimentResults")
+        self.compact = compact
+        self.columns = COMPACT if compact else tuple(range(len(COLUMNS)))
         self.experiment: dict | None = None
         self.title = QLabel(objectName="fieldLabel")
         self.banner = QLabel(objectName="experimentBanner")
         self.banner.setWordWrap(True)
         self.status = QLabel(objectName="muted")
         self.status.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table = QTableWidget(0, len(self.columns))
+        self.table.setHorizontalHeaderLabels(COMPACT_TITLES if compact else COLUMNS)
         self.table.verticalHeader().hide()
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the panel's width decides, not the table's contents
+        self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.bars_size = QSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setFrameShape(QFrame.Shape.NoFrame)
         self.bars = IntervalBars()
+        self.bars.setSizePolicy(self.bars_size)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
@@ -165,8 +182,12 @@ class ExperimentResults(QWidget):
                          else f"{int(v['successes']):,}")
             cells = (labels[v["key"]] + (" ★" if v["key"] == winner else ""), f"{v['n']:,}",
                      successes, _rate(v["rate"], metric), _percent(v["p_best"]), uplift)
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
+            tip = (f"{labels[v['key']]}: {successes} of {v['n']:,} · rate "
+                   f"{_rate(v['rate'], metric)} · chance to be best {_percent(v['p_best'])} · "
+                   f"uplift {uplift}")
+            for column, source in enumerate(self.columns):
+                item = QTableWidgetItem(cells[source])
+                item.setToolTip(tip)
                 if column:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, column, item)
@@ -176,7 +197,10 @@ class ExperimentResults(QWidget):
                              v.get("rate_high"), v["key"] == winner) for v in variants])
 
     def cell(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
+        """The text of `column` (an index into COLUMNS, whichever columns are shown)."""
+        if column not in self.columns:
+            return self.table.item(row, 0).toolTip() if self.table.item(row, 0) else ""
+        item = self.table.item(row, self.columns.index(column))
         return item.text() if item is not None else ""
 
 

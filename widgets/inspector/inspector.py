@@ -127,7 +127,7 @@ class Inspector(QWidget):
         name_box.addWidget(self.name)
         node_layout.addLayout(name_box)
         node_layout.addWidget(self.problems)
-        self.results = ExperimentResults()
+        self.results = ExperimentResults(compact=True)
         node_layout.addWidget(self.results)
         node_layout.addWidget(_divider())
         node_layout.addWidget(self.forms)
