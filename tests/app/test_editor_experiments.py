@@ -176,3 +176,15 @@ def test_the_inspector_turns_a_split_into_a_test_and_an_email_into_variants(qtbo
         ("a", 50, ""), ("b", 50, "Tea — 20 % off")]
     template = variants.rows[0].parts["template"]
     assert template.combo.findData("tea2") >= 0
+
+
+def test_notices_are_said_in_the_status_bar(qtbot, shown_window):
+    host = shown_window.engine_host
+    host.notices_arrived.emit([
+        {"kind": "experiment_winner", "journey": "Welcome", "step": "split", "winner": "a",
+         "label": "Coupon"},
+        {"kind": "guardrail_paused", "journey": "Cart", "action": "paused",
+         "reason": "the bounce rate reached 6 %"}])
+    message = shown_window.statusBar().currentMessage()
+    assert "“Welcome”: Coupon wins the A/B test at “split”" in message
+    assert "“Cart”: a guardrail paused it — the bounce rate reached 6 %" in message
