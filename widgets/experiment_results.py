@@ -34,7 +34,10 @@ from widgets.tokens import color
 
 METRIC_WORDS = {"conversion": "converted", "click": "clicked", "open": "opened",
                 "revenue": "revenue per contact"}
-COLUMNS = ("Variant", "Contacts", "Successes", "Rate", "Chance to be best", "Uplift (95 % interval)")
+COLUMNS = ("Variant", "Contacts", "Successes", "Rate", "Best", "Uplift (95 %)")
+HEADER_TIPS = ("", "Contacts who took this variant so far", "Those of them who succeeded",
+               "Successes per contact", "The chance that this variant is the best",
+               "Against the first variant, with its 95 % interval")
 #: the narrow inspector's columns (indexes into COLUMNS); the rest is in each row's tooltip
 COMPACT = (0, 1, 3, 4)
 COMPACT_TITLES = ("Variant", "Contacts", "Rate", "Best")
@@ -127,6 +130,8 @@ class ExperimentResults(QWidget):
         self.status.setWordWrap(True)
         self.table = QTableWidget(0, len(self.columns))
         self.table.setHorizontalHeaderLabels(COMPACT_TITLES if compact else COLUMNS)
+        for column, source in enumerate(self.columns):
+            self.table.horizontalHeaderItem(column).setToolTip(HEADER_TIPS[source])
         self.table.verticalHeader().hide()
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -137,7 +142,7 @@ class ExperimentResults(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         self.table.setFrameShape(QFrame.Shape.NoFrame)
         self.bars = IntervalBars()
         self.bars.setSizePolicy(self.bars_size)
@@ -208,7 +213,7 @@ class ExperimentsSection(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setObjectName("experimentsSection")
-        self.heading = QLabel("Experiments", objectName="sectionTitle")
+        self.heading = QLabel("Experiments", objectName="cardTitle")
         self.empty = QLabel("This journey has no A/B test and holds nobody out.", objectName="muted")
         self.tests = QVBoxLayout()
         self.tests.setSpacing(18)
@@ -223,6 +228,7 @@ class ExperimentsSection(QWidget):
         layout.addWidget(self.empty)
         layout.addLayout(self.tests)
         layout.addWidget(self.holdout)
+        layout.addStretch(1)
         self.set_report({})
 
     def set_report(self, report: dict) -> None:
