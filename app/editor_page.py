@@ -21,7 +21,9 @@ Contract:
 - While the journey is live or paused, the counts per step (`node_counts`) are read in
   the background on open and after engine ticks (at most every `LIVE_REFRESH_MS`) and
   shown on the canvas's cards (`live_counts()` is the last result), with the journey's
-  spike warnings (engine.analytics.spikes) in the header.
+  spike warnings (engine.analytics.spikes) in the header; the A/B tests' live results and
+  a guardrail pause follow them (`experiments`, app/experiment_controls.py; a newly
+  called winner is said in the status bar).
 - The header's Results button emits `results_requested(journey_id)`; the canvas's
   Results toggle shows each step's figures on its card (`canvas_results`,
   app/canvas_results.py), also for the journeys opened after it.
@@ -48,6 +50,7 @@ from app.background import Task
 from app.canvas_results import CanvasResults
 from app.email_session import edit_journey_email
 from app.engine_host import EngineHost
+from app.experiment_controls import ExperimentControls
 from app.journey_document import JourneyDocument
 from app.publishing import pause_work, publish_plan, publish_work, resume_work
 from app.release_controls import ReleaseControls
@@ -113,6 +116,9 @@ class EditorPage(QWidget):
         self.release = ReleaseControls(self)
         # the canvas's Results overlay: app/canvas_results.py reads, the canvas shows
         self.canvas_results = CanvasResults(self, database)
+        # A/B test results in the inspector and on the cards, a guardrail pause in the header
+        self.experiments = ExperimentControls(self)
+        self.experiments.winner_said.connect(self.status_message)
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
         self.walkthrough.panel.profile_requested.connect(self.contact_profile_requested)
@@ -202,6 +208,7 @@ class EditorPage(QWidget):
         self.document = self.editor = self.journey_id = self.info = None
         self.release.clear()
         self.header.set_warnings([])
+        self.experiments.clear()
 
     def refresh(self) -> None:
         """Re-read the journey's state (status, version, contacts) from the database."""
@@ -213,6 +220,7 @@ class EditorPage(QWidget):
         self.header.set_journey(name, self.info.status, self.info.live_version,
                                 self.info.active_contacts)
         self.release.refresh()
+        self.experiments.refresh()
         self._show_side()
         if self.is_live():
             self._refresh_live()
@@ -377,6 +385,7 @@ class EditorPage(QWidget):
             name = self.document.journey.name if self.document else info.name
             self.header.set_journey(name, info.status, info.live_version, info.active_contacts)
             self.release.refresh()  # the canary's figures move with the cards
+            self.experiments.refresh()
         self._show_live(counts)
 
     def _show_live(self, counts: dict[str, tuple[int, int]]) -> None:
@@ -391,7 +400,8 @@ class EditorPage(QWidget):
     def is_reading_live(self) -> bool:
         """A read of the live counts or the release line is under way (the screenshot
         waits for it)."""
-        return self._live_task is not None or self.release.is_reading()
+        return (self._live_task is not None or self.release.is_reading()
+                or self.experiments.is_reading())
 
     # ---- the walk-through and the side panels ---------------------------------------------------
 

@@ -321,6 +321,14 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
 
     # ---- status bar ----------------------------------------------------------------------
 
+    def _show_notices(self, notices: list) -> None:
+        """A guardrail pause or an A/B winner, said in the status bar (the tray says it too)."""
+        from app.experiment_controls import notice_words
+
+        words = [notice_words(n) for n in notices]
+        if words:
+            self.statusBar().showMessage(" · ".join(w for w in words if w), 15000)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
@@ -343,6 +351,7 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         bar.addPermanentWidget(database)
         self.set_engine_status("Engine: not running")
         self.engine_host.status_changed.connect(self._show_engine_status)
+        self.engine_host.notices_arrived.connect(self._show_notices)
         # the countdown to the next tick moves even when nothing else changes
         self._engine_timer = QTimer(self, interval=1000)
         self._engine_timer.timeout.connect(self._show_engine_status)

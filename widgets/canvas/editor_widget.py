@@ -20,7 +20,9 @@ Contract:
 - A refused edit (a link the journey does not allow, a paste that does not fit) is said
   for a few seconds in the toolbar's message area.
 - `set_live_counts({node_id: (waiting, passed)})`: on a live journey each card says how
-  many contacts wait there and how many passed ({} clears it). `highlight_path(ids,
+  many contacts wait there and how many passed ({} clears it). `set_experiments({node_id:
+  experiment})`: A/B test results in the inspector and the winner on its card.
+  `highlight_path(ids,
   frame=False)` marks the path a walk-through took (steps numbered, links between
   consecutive steps in the path colour, the rest faded; `frame` brings it into view);
   `highlight_path([])` clears it.
@@ -269,6 +271,12 @@ class JourneyEditor(QWidget):
 
     def show_results(self, shown: bool) -> None:
         self.results_toggle.setChecked(shown)
+    def set_experiments(self, experiments: dict) -> None:
+        """{node_id: experiment (report JSON)}: the inspector shows live results, the cards
+        of tests with a winner mark it; {} clears both."""
+        self.inspector.set_experiments(experiments)
+        self.scene.set_winners({node: e["winner"] for node, e in experiments.items()
+                                if e.get("winner")})
 
     def highlight_path(self, node_ids: list, frame: bool = False) -> None:
         """Mark the steps a walk-through reached, in order; [] clears the mark. With

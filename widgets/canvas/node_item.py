@@ -18,7 +18,9 @@ Contract:
   while someone waits there (a click on it lists them). `set_results(lines | None)`: the
   Results overlay — the card's text lines below the title show its figures instead of the
   summary and the live counts (widgets/canvas/results_overlay.py says what; None: back to
-  the summary). `set_path_step(n | None)`: the card is step `n` of a walk-through's path —
+  the summary). `set_winner(port | None)`: the step's A/B test has a winner: a star before
+  that port's label and a tooltip line. `set_path_step(n | None)`: the card is step `n` of
+  a walk-through's path —
   a thick border in the path colour and its number on the top-left corner.
 - Painting is cheap: texts are laid out once per change (`QStaticText`), pens and fonts
   come from `canvas_style()`, and zoomed out the card drops detail (level of detail).
@@ -154,6 +156,8 @@ class NodeItem(QGraphicsItem):
         self._live: QStaticText | None = None
         self.results: tuple[str, ...] | None = None
         self.path_step: int | None = None
+        #: the winning port of this step's A/B test, once called
+        self.winner: str | None = None
         self._port_labels: list[tuple[QStaticText, QPointF]] = []
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -255,7 +259,8 @@ class NodeItem(QGraphicsItem):
             # centred over its dot
             width = NODE_WIDTH - 2 * PADDING - 8 if self.flow == "right" else NODE_WIDTH / count - 10
             for index, port in enumerate(content.ports):
-                text = metrics.elidedText(port.label, Qt.TextElideMode.ElideRight, width)
+                label = f"★ {port.label}" if port.key == self.winner else port.label
+                text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, width)
                 advance = metrics.horizontalAdvance(text)
                 x, y = output_port_pos(index, count, self.flow)
                 if self.flow == "right":
@@ -291,6 +296,13 @@ class NodeItem(QGraphicsItem):
         self._layout_texts()
         self._update_tooltip()
         self.update()
+    def set_winner(self, port: str | None) -> None:
+        """The winning port of this step's A/B test (a star before its label), or None."""
+        if port != self.winner:
+            self.winner = port
+            self._layout_texts()
+            self._update_tooltip()
+            self.update()
 
     def waiting_hit(self, point: QPointF) -> bool:
         """Is `point` (item coordinates) on the "N waiting" line, with N > 0?"""
@@ -317,6 +329,9 @@ class NodeItem(QGraphicsItem):
             parts.append(f"Live now: {live_text(*self.live_counts)}")
         if self.results is not None:
             parts.append("Results (30 days): " + " · ".join(self.results))
+        if self.winner is not None:
+            won = next((p.label for p in content.ports if p.key == self.winner), self.winner)
+            parts.append(f"★ A/B test winner: {won}")
         if self._problem_messages:
             parts.append("<br>".join(f"• {m}" for m in self._problem_messages))
         self.setToolTip("<p style='white-space:pre-wrap'>" + "<br>".join(parts) + "</p>")

@@ -15,6 +15,7 @@ Contract:
   (the document) carries them out; the items follow when the journey reports the change.
 - Facts for the widgets around: `node_selection_changed(ids)`, `node_double_clicked(id)`,
   `content_changed()` (steps added, removed or moved: minimap, empty state).
+- `set_winners({id: port})` marks the winning path of A/B tests on their cards.
 - `set_live_counts({id: (waiting, passed)})` (a click on "N waiting" emits
   `waiting_clicked(id)`) shows the counts of a live journey on every
   card (a step missing from the dict has 0 and 0; an empty dict clears them);
@@ -80,6 +81,7 @@ class JourneyScene(QGraphicsScene):
         self._press_positions: dict[str, QPointF] | None = None
         self._live: dict[str, tuple[int, int]] = {}
         self._results: dict[str, dict] | None = None
+        self._winners: dict[str, str] = {}  # A/B tests with a winner: node -> port
         self._path: list[str] = []
         self._steps: dict[str, int] = {}  # node id -> its number on the path
         self.setSceneRect(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT)
@@ -219,6 +221,11 @@ class JourneyScene(QGraphicsScene):
         most = max(flows.values(), default=0)
         for edge in self._edges.values():
             edge.set_flow_width(link_width(flows[edge.key], most))
+    def set_winners(self, winners: Mapping[str, str]) -> None:
+        """{node_id: the winning port} of A/B tests that have one; the cards mark it."""
+        self._winners = dict(winners)
+        for node_id, item in self._nodes.items():
+            item.set_winner(self._winners.get(node_id))
 
     def highlight_path(self, node_ids: Sequence[str]) -> None:
         self._path = list(dict.fromkeys(node_ids))
@@ -263,6 +270,8 @@ class JourneyScene(QGraphicsScene):
             item.set_live_counts(self._live.get(node_id, (0, 0)))
         if self._results is not None:
             self._show_results_on_node(item)
+        if node_id in self._winners:
+            item.set_winner(self._winners[node_id])
         if self._path:
             self._show_path_on_node(item)
         self.addItem(item)
