@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
+from engine.blocks.brand import BrandKit
 from engine.db.models import Setting
 from engine.journey.document import QuietHours
 from engine.nodes.common import Duration
@@ -44,6 +45,8 @@ class AppSettings(BaseModel):
     reply_to: str | None = None
     postal_address: str = "1 Example Street, Springfield"
     website: str = "https://example.com"
+    #: how every block email looks (engine/blocks/brand.py)
+    brand: BrandKit = Field(default_factory=BrandKit, title="Brand kit")
 
     @field_validator("default_timezone")
     @classmethod

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator,
+)
 
+from engine.blocks.model import BlockDocument
 from engine.nodes.common import Duration, EventMatcher, TimeOfDay
 
 SCHEMA_VERSION = 2
@@ -70,10 +73,47 @@ class EmailTemplate(Strict):
     preheader: str = Field("", max_length=500)
     from_name: str = Field("", max_length=200)
     body: str = ""
-    format: Literal["markdown", "html"] = "markdown"
+    format: Literal["markdown", "html", "blocks"] = "markdown"
     layout: str = "basic"
     #: hand-written plain text; None means it is generated from the HTML
     text: str | None = None
+    #: a block email's blocks (format "blocks", engine/blocks); None for the other formats
+    blocks: BlockDocument | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blocks_from_body(cls, data: Any) -> Any:
+        # a stored template row keeps a block email's blocks as JSON in its body
+        if (isinstance(data, dict) and data.get("format") == "blocks"
+                and data.get("blocks") is None and str(data.get("body", "")).startswith("[")):
+            import json
+
+            try:
+                blocks = json.loads(data["body"])
+            except ValueError:
+                return data
+            data = {**data, "blocks": blocks, "body": ""}
+        return data
+
+    @model_validator(mode="after")
+    def _blocks_match_format(self) -> "EmailTemplate":
+        if self.format == "blocks" and self.blocks is None:
+            raise ValueError("a block email needs its blocks")
+        if self.format != "blocks" and self.blocks is not None:
+            raise ValueError(f"a {self.format} email has a body, not blocks")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_blocks(self, handler: Any) -> dict[str, Any]:
+        data = handler(self)
+        if data.get("blocks", 0) is None:
+            del data["blocks"]  # files of code emails stay as they were
+        return data
+
+    @property
+    def stored_body(self) -> str:
+        """The body as a template row stores it (a block email's blocks as JSON)."""
+        return self.blocks.model_dump_json() if self.blocks is not None else self.body
 
 
 class NodeData(Strict):

@@ -112,5 +112,5 @@ def store_template(session: Session, template_id: int, template: EmailTemplate,
     if row is None:
         raise LookupError(f"there is no template with id {template_id}")
     row.name, row.subject, row.preheader = template.name, template.subject, template.preheader
-    row.from_name, row.body, row.body_format = template.from_name, template.body, template.format
+    row.from_name, row.body, row.body_format = template.from_name, template.stored_body, template.format
     row.layout, row.text_override, row.updated_at = template.layout, template.text, now

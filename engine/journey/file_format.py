@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.blocks.model import BLOCK_TYPES
 from engine.files import strict_json
 from engine.journey.document import JourneyDocument
 from engine.errors import JourneyEditError, UnknownNodeType
@@ -62,9 +63,13 @@ class LoadResult:
 
 
 def _loc(parts) -> str:
-    text = ""
+    text, before = "", (None, None)
     for part in parts:
+        if before[0] == "blocks" and isinstance(before[1], int) and part in BLOCK_TYPES:
+            before = (before[1], part)
+            continue  # the block type pydantic picked the model by: not a place in the file
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        before = (before[1], part)
     return text
 
 
@@ -79,6 +84,9 @@ def _pydantic_problems(error: ValidationError, prefix: str = "") -> list[FilePro
             message = "this field is required"
         elif item["type"] == "extra_forbidden":
             message = "unknown field"
+        elif item["type"] == "union_tag_invalid":
+            message = (f"unknown block type {item['ctx']['tag']!r} (known: "
+                       f"{', '.join(BLOCK_TYPES)})")
         problems.append(FileProblem(where, ERROR, message))
     return problems
 

@@ -25,16 +25,21 @@ It finds:
   failure may come from the sample values it had to guess for custom fields and event
   properties), and a sample over 102 KB of HTML, where Gmail clips the email (warning).
   The sample is rendered only when no variable or field is unknown, as that would fail it.
+A block email (format "blocks") gets the checks of engine/blocks/checks.py, each with its
+place ("Block 3 (Image): …"), and the sample render; `brand` is the brand kit to draw it
+with (the default one when None).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Collection, Iterator
 
 from jinja2 import nodes
 from jinja2.meta import find_undeclared_variables
 
+from engine.blocks.checks import all_chips, check_blocks
 from engine.journey.document import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.bounds import TOO_LARGE, TOO_SLOW
@@ -44,7 +49,7 @@ from engine.messaging.fields import STANDARD_FIELDS, suggestion
 from engine.messaging.layouts import NO_LAYOUT, layout_names
 from engine.messaging.lint_html import check_links_and_images
 from engine.messaging.render import BODY, FROM_NAME, PREHEADER, SUBJECT, TEXT_PART, render_email
-from engine.messaging.sample import sample_context, sample_value
+from engine.messaging.sample import SAMPLE_SHOP, sample_context, sample_value
 from engine.messaging.templates import TEXT, RenderError, compile_template, parse_template
 from engine.messaging.values import SHOP_FIELDS
 
@@ -60,9 +65,11 @@ _LIMIT_WORDS = {TOO_SLOW: "This email is too slow to make: ",
                 TOO_LARGE: "This email is too large to make: "}
 
 
-def lint_template(template: EmailTemplate, *,
-                  known_fields: Collection[str] | None = None) -> list[tuple[str, str]]:
+def lint_template(template: EmailTemplate, *, known_fields: Collection[str] | None = None,
+                  brand=None) -> list[tuple[str, str]]:
     try:
+        if template.format == "blocks":
+            return _lint_blocks(template, known_fields, brand)
         return _lint(template, known_fields)
     except Exception as exc:  # the contract: a problem in the template is never raised
         return [(ERROR, f"This email could not be checked ({type(exc).__name__}: {exc}): "
@@ -111,6 +118,23 @@ def _lint(template: EmailTemplate, known_fields: Collection[str] | None) -> list
         problems += _check_own_footer(trees[BODY])
     if not any(severity == ERROR for severity, _ in names_problems):
         problems += _check_sample(template, custom, event_keys)
+    return _unique(problems)
+
+
+def _lint_blocks(template: EmailTemplate, known_fields: Collection[str] | None,
+                 brand) -> list[tuple[str, str]]:
+    """A block email: its block checks (each with its place), then the sample render."""
+    problems = [(p.severity, str(p)) for p in check_blocks(template, brand, known_fields)]
+    custom, event_keys = set(), set()
+    for chip in all_chips(template):
+        root, name = chip.field.split(".", 1)
+        if root == "event":
+            event_keys.add(name)
+        elif root == "contact" and name not in STANDARD_FIELDS:
+            custom.add(name)
+    sample = _check_sample(template, custom, event_keys, brand)
+    # the block checks said it already, with the subject as written
+    problems += [p for p in sample if not p[1].startswith("The subject is ")]
     return _unique(problems)
 
 
@@ -270,9 +294,10 @@ def _check_own_footer(body: nodes.Template) -> list[tuple[str, str]]:
     return problems
 
 
-def _check_sample(template: EmailTemplate, custom: set[str], event_keys: set[str]) -> list[tuple[str, str]]:
+def _check_sample(template: EmailTemplate, custom: set[str], event_keys: set[str],
+                  brand=None) -> list[tuple[str, str]]:
     context = sample_context(
-        SAMPLE_NOW,
+        SAMPLE_NOW, shop=replace(SAMPLE_SHOP, brand=brand),
         attributes={name: sample_value(name) for name in custom},
         event={key: sample_value(key) for key in event_keys},
     )

@@ -24,7 +24,7 @@ from engine.journey.document import EmailTemplate
 from engine.messaging.compose import RenderedEmail
 from engine.messaging.context import RenderContext
 from engine.messaging.providers import DatabaseData, load_shop
-from engine.messaging.render import render_email
+from engine.messaging.render import render_email, template_sources
 from engine.messaging.sample import (
     SAMPLE_SHOP,
     SAMPLE_UNSUBSCRIBE_URL,
@@ -44,8 +44,7 @@ _STANDARD = frozenset(
 
 
 def _sources(template: EmailTemplate) -> str:
-    return "\n".join([template.subject, template.preheader, template.from_name, template.body,
-                      template.text or ""])
+    return template_sources(template)
 
 
 class _ReadOnlyData:

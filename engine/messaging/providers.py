@@ -79,7 +79,8 @@ def in_own_transaction(session: Session, work: Callable[[Session], T]) -> T:
 
 def load_shop(session: Session) -> ShopInfo:
     settings = load_settings(session)
-    return ShopInfo(settings.sender_name, settings.postal_address, settings.website)
+    return ShopInfo(settings.sender_name, settings.postal_address, settings.website,
+                    brand=settings.brand)
 
 
 class DatabaseData:

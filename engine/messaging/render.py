@@ -15,6 +15,10 @@ have a text form, the rendered HTML converted.
 Bounds: the parts of one email share one budget (bounds.py): a second of rendering and
 one allowance of work and built text, whatever the template does.
 
+A block email (format "blocks") is compiled to a whole page and its text part first
+(engine/blocks/compile.py, with the brand kit of `context.shop.brand`), then rendered the
+same way, without a layout; its footer needs the unsubscribe link and an address.
+
 Speed: everything that does not depend on the contact (Markdown, parsing, compiling, CSS
 inlining, the text forms) happens once per template content and layout, cached in-process,
 keyed by the template's fields themselves (not its key), so an edited template is a new
@@ -31,6 +35,7 @@ from pathlib import Path
 from jinja2 import Template, nodes
 from markupsafe import Markup
 
+from engine.blocks.compile import DEFAULT_BRAND, compile_blocks, line_source
 from engine.journey.document import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.compose import RenderedEmail, inline_css
@@ -45,6 +50,8 @@ from engine.messaging.tokens import rewrite_links
 
 SUBJECT, PREHEADER, FROM_NAME = "the subject", "the preheader", "the from name"
 BODY, TEXT_PART = "the body", "the plain-text version"
+#: the body format of a block email's compiled page (never in a file)
+COMPILED = "compiled"
 _SPACES = re.compile(r"\s+")
 
 
@@ -68,7 +75,10 @@ class CompiledEmail:
 
 def render_email(template: EmailTemplate, context: RenderContext, *,
                  layouts_dir: Path | None = None) -> RenderedEmail:
-    compiled = compile_email(template, layouts_dir)
+    compiled = compile_email(template, layouts_dir, brand=context.shop.brand)
+    if template.format == "blocks":
+        # the footer is part of the page: it needs what a layout's footer needs
+        _check_footer(context, address=not (context.shop.brand and context.shop.brand.footer_address))
     variables = context.variables(with_cart=compiled.uses_cart)
     try:
         with email_budget():  # one budget of time and work for all the parts of the email
@@ -117,22 +127,33 @@ def _line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _check_footer(context: RenderContext) -> None:
+def _check_footer(context: RenderContext, address: bool = True) -> None:
     if not context.unsubscribe_url:
         raise RenderError("there is no unsubscribe link to put in the footer")
-    if not context.shop.postal_address.strip():
+    if address and not context.shop.postal_address.strip():
         raise RenderError(
             "the sender's postal address is not set: add it in Settings "
             "(the law requires it in every marketing email)"
         )
 
 
-def compile_email(template: EmailTemplate, layouts_dir: Path | None = None) -> CompiledEmail:
+def compile_email(template: EmailTemplate, layouts_dir: Path | None = None, *,
+                  brand=None) -> CompiledEmail:
     """The compiled template, from the cache when its content was compiled before.
 
     A template that does not compile raises RenderError; that answer is cached too, so a
-    broken template costs one compilation per batch, not one per contact.
+    broken template costs one compilation per batch, not one per contact. A block email
+    is compiled with `brand` (the default brand kit when None) to a whole page
+    (engine/blocks/compile.py), then like a code template without a layout; its CSS is
+    already on its elements, so nothing is inlined per email.
     """
+    if template.format == "blocks":
+        text = (line_source(template.text) if template.text is not None
+                else block_text_source(template, brand))
+        compiled = _compile(*block_sources(template, brand), COMPILED, NO_LAYOUT, text, None)
+        if isinstance(compiled, RenderError):
+            raise RenderError(compiled.reason)
+        return compiled
     compiled = _compile(
         template.subject, template.preheader, template.from_name, template.body,
         template.format, template.layout, template.text, layouts_dir,
@@ -140,6 +161,33 @@ def compile_email(template: EmailTemplate, layouts_dir: Path | None = None) -> C
     if isinstance(compiled, RenderError):
         raise RenderError(compiled.reason)
     return compiled
+
+
+def block_sources(template: EmailTemplate, brand=None) -> tuple[str, str, str, str]:
+    """Subject, preheader, from name and HTML page of a block email, as Jinja sources."""
+    page = compile_blocks(template.blocks, brand or DEFAULT_BRAND, template.preheader)
+    return (line_source(template.subject), line_source(template.preheader),
+            line_source(template.from_name), page.html)
+
+
+def block_text_source(template: EmailTemplate, brand=None) -> str:
+    return compile_blocks(template.blocks, brand or DEFAULT_BRAND, template.preheader).text
+
+
+def template_sources(template: EmailTemplate, brand=None) -> str:
+    """All the Jinja an email renders, as one text: for looking up which data it uses."""
+    if template.format == "blocks":
+        try:
+            return _joined(*block_sources(template, brand), block_text_source(template, brand))
+        except RenderError:  # rendering says why; for a look-up, the typed text will do
+            return template.stored_body
+    return _joined(template.subject, template.preheader, template.from_name, template.body,
+                   template.text or "")
+
+
+@lru_cache(maxsize=256)
+def _joined(*parts: str) -> str:
+    return "\n".join(parts)
 
 
 @lru_cache(maxsize=512)
@@ -165,12 +213,16 @@ def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body
         for part, source in sources.items()
         for name in parse_template(source, TEXT, part).find_all(nodes.Name)
     )
-    body_html = body_html_source(body, body_format)  # the body parsed above: no syntax error
+    if body_format == COMPILED:  # a block email's page: styles on its elements already
+        body_html, layout_file, layout_html = body, None, None
+        inlined = final_layout, final_body = None, body
+    else:
+        body_html = body_html_source(body, body_format)  # the body parsed above: no syntax error
+        layout_file = None if layout == NO_LAYOUT else _layout(layout, layouts_dir)
+        layout_html = layout_file.source if layout_file else None
+        inlined = inline_template(layout_html, body_html)
+        final_layout, final_body = inlined if inlined is not None else (layout_html, body_html)
     layout_part = f"the layout '{layout}'"
-    layout_file = None if layout == NO_LAYOUT else _layout(layout, layouts_dir)
-    layout_html = layout_file.source if layout_file else None
-    inlined = inline_template(layout_html, body_html)
-    final_layout, final_body = inlined if inlined is not None else (layout_html, body_html)
     derived_text = text_source(body_html) if text is None else None
     return CompiledEmail(
         subject=_compile_text(subject, SUBJECT),

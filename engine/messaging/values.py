@@ -134,6 +134,8 @@ class ShopInfo:
     postal_address: str
     website: str = ""
     currency: str = "USD"
+    #: the brand kit block emails are drawn with (engine.blocks.BrandKit); None: the default
+    brand: Any = None
 
     def as_record(self) -> Record:
         return Record(

@@ -30,7 +30,7 @@ from engine.messaging.providers import (
     CommerceHistory, build_render_context, in_own_transaction, load_shop,
 )
 from engine.messaging.recommendations import Catalog
-from engine.messaging.render import render_email
+from engine.messaging.render import render_email, template_sources
 from engine.messaging.templates import TEXT, RenderError, compile_template, render
 from engine.messaging.tokens import LinkBuilder, get_or_create_secret
 from engine.messaging.tracking import unsubscribe_address
@@ -60,7 +60,7 @@ def compose_email(step, template: EmailTemplate, category: str, *,
         public_url, in_own_transaction(session, get_or_create_secret),
         unsubscribe_address(session, batch.settings)))
     shop = _batch_cached(batch, "shop", lambda: load_shop(session))
-    source = " ".join((template.subject, template.body, template.text or ""))
+    source = template_sources(template, shop.brand)
     catalog = history = None
     if any(word in source for word in CATALOG_WORDS):
         catalog = _batch_cached(batch, "catalog", lambda: Catalog.load(session))

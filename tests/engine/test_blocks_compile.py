@@ -1,0 +1,107 @@
+"""Block emails compile to HTML and text that render like any template (engine/blocks)."""
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from engine.blocks import BlockDocument, BrandKit, Place, insert_block, new_block, update_block
+from engine.blocks.compile import compile_blocks
+from engine.messaging.render import render_email
+from engine.messaging.sample import SAMPLE_CONTACT, SAMPLE_SHOP, sample_context
+from engine.messaging.templates import RenderError
+from tests.blocks_samples import block_template, every_kind_document
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+SNAPSHOT = Path(__file__).parent / "snapshots" / "blocks_every_kind.txt"
+
+
+def one(kind, **fields):
+    doc = BlockDocument.new()
+    return insert_block(doc, new_block(doc, kind, **fields), Place(0))
+
+
+def render(template, **context):
+    return render_email(template, sample_context(NOW, **context))
+
+
+def test_the_text_part_matches_its_snapshot():
+    email = render(block_template())
+    assert email.text == SNAPSHOT.read_text(encoding="utf-8")
+    assert email.subject == "Hi Alex, for you"
+    assert email.preheader == "Picked for you, Alex."
+
+
+def test_chips_show_the_field_or_their_fallback():
+    template = block_template(one("text", text='Hi [[contact.first_name|"friend" & co]]!'))
+    named = render(template)
+    assert "Hi Alex!" in named.text and "Hi Alex!" in named.html
+    anonymous = render(template, contact=replace(SAMPLE_CONTACT, first_name=""))
+    assert 'Hi "friend" & co!' in anonymous.text
+    assert "Hi &#34;friend&#34; &amp; co!" in anonymous.html or "Hi &quot;friend&quot; &amp; co!" in anonymous.html
+
+
+def test_what_a_marketer_types_is_never_template_code():
+    typed = "{{ 7 * 7 }} {% for x in cart %}x{% endfor %} {# note #} <b>bold</b> trellisj0x"
+    template = block_template(one("text", text=typed), subject="{{ 7 * 7 }}")
+    email = render(template)
+    assert "{{ 7 * 7 }} {% for x in cart %}x{% endfor %} {# note #} <b>bold</b> trellisj0x" in email.text
+    assert "49" not in email.text and email.subject == "{{ 7 * 7 }}"
+    assert "&lt;b&gt;bold&lt;/b&gt;" in email.html and "<b>bold</b>" not in email.html
+    assert "{{ 7 * 7 }}" in email.html
+
+
+def test_product_grids_read_the_cart_recommendations_and_chosen_skus():
+    cart = render(block_template(one("products", source="cart", count=12)))
+    assert "Stoneware mug" in cart.text
+    template = block_template(one("products", source="skus", skus=["POT-03", "NOPE"]))
+    context = sample_context(NOW)
+
+    class Shelf(type(context.data)):
+        def product(self, sku):  # a SKU the catalog lacks shows nothing
+            return super().product(sku) if sku == "POT-03" else None
+
+    context.data = Shelf(NOW)
+    chosen = render_email(template, context)
+    assert "Cast-iron teapot" in chosen.text and chosen.text.count("\n- ") == 1
+    plain = render(block_template(one("products", show_price=False, show_button=False)))
+    assert "$" not in plain.text.split("Unsubscribe")[0]
+
+
+def test_coupons_show_their_code_and_expiry():
+    email = render(block_template(one("coupon", percent=20, valid_days=3)))
+    assert "SAVE20-" in email.text and "Valid until 5 Mar 2026" in email.text
+    assert "SAVE20-" in email.html
+
+
+def test_the_brand_kit_draws_every_email_and_a_change_shows_at_once():
+    template = block_template(one("button", url="https://shop.test"))
+    before = render(template)
+    assert "#1d4ed8" in before.html.lower()
+    brand = BrandKit(button_color="#7c2d12", font_stack="Georgia, serif",
+                     footer_address="9 Brand Road, Oslo", logo_url="https://shop.test/logo.png")
+    after = render(template, shop=replace(SAMPLE_SHOP, brand=brand))
+    assert "#7c2d12" in after.html and "#1d4ed8" not in after.html.lower()
+    assert "Georgia, serif" in after.html and "https://shop.test/logo.png" in after.html
+    assert "9 Brand Road, Oslo" in after.text and SAMPLE_SHOP.postal_address not in after.text
+
+
+def test_the_footer_needs_an_unsubscribe_link_and_an_address():
+    template = block_template(one("text", text="Hi"))
+    with pytest.raises(RenderError, match="postal address"):
+        render(template, shop=replace(SAMPLE_SHOP, postal_address=""))
+    # an address in the brand kit is enough
+    shop = replace(SAMPLE_SHOP, postal_address="", brand=BrandKit(footer_address="1 Road"))
+    assert "1 Road" in render(template, shop=shop).html
+    email = render(template)
+    assert "https://example.com/u/sample" in email.html and "Unsubscribe" in email.html
+
+
+def test_compiled_pages_are_cached_per_content_and_brand():
+    doc = every_kind_document()
+    first = compile_blocks(doc, BrandKit(), "")
+    assert compile_blocks(BlockDocument.model_validate(doc.model_dump()), BrandKit(), "") is first
+    assert compile_blocks(doc, BrandKit(button_color="#000000"), "") is not first
+    edited = update_block(doc, "heading-1", {"text": "Changed"})
+    assert "Changed" in compile_blocks(edited, BrandKit(), "").html
