@@ -154,7 +154,7 @@ def create_template(session: Session, template: EmailTemplate, now: datetime) ->
     name = _clean_name(template.name)
     key = unique_key(session, name)
     row = Template(key=key, name=name, subject=template.subject, preheader=template.preheader,
-                   from_name=template.from_name, body=template.body,
+                   from_name=template.from_name, body=template.stored_body,
                    body_format=template.format, layout=template.layout,
                    text_override=template.text, created_at=now, updated_at=now)
     session.add(row)

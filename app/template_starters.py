@@ -1,20 +1,18 @@
-"""Starter designs for "New template": a proven email to begin from, by what it is for.
+"""Starter designs for "New template": a proven block email to begin from, by what it is for.
 
 Contract: `starter_designs()` → `StarterDesign(name, description, template)` in the order
-the dialog lists them, a blank email first. The designs are the emails of the starter
-journeys (`resources/journeys/`), so a new template starts from copy that already works
-in a journey; a starter journey that fails to load only removes its designs.
+the dialog lists them: a blank block email first, then the engine's starter designs
+(`engine.blocks.starters`: welcome, cart reminder, discount, recommendations, feedback
+request, newsletter), each a whole email with no check errors.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.starters import STARTERS, load_starter
+from engine.blocks import BlockDocument, HeadingBlock, TextBlock
+from engine.blocks import starters
 from engine.journey.document import EmailTemplate
-
-BLANK_BODY = ("Hi {{ contact.first_name | default('there') }},\n\n"
-              "Write your message here.\n")
 
 
 @dataclass(frozen=True)
@@ -24,34 +22,28 @@ class StarterDesign:
     template: EmailTemplate
 
 
-#: (name, what it is for, starter journey file, email key)
-DESIGNS = (
-    ("Welcome", "Greets a new subscriber and says what to expect.",
-     "welcome-series", "welcome-day-1"),
-    ("Cart reminder", "Shows the products left in the cart with a button back to it.",
-     "abandoned-cart", "cart-reminder"),
-    ("Discount", "A coupon code with its expiry, to win back a hesitant buyer.",
-     "abandoned-cart", "cart-discount"),
-    ("Recommendations", "Products picked for the contact from what they bought.",
-     "post-purchase", "order-recommendations"),
-    ("Feedback request", "Asks a customer how the order went.",
-     "post-purchase", "order-feedback"),
-    ("Newsletter", "A longer read: a guide with links to your products.",
-     "product-interest", "product-guide"),
-)
+DESCRIPTIONS = {
+    "welcome": "Greets a new subscriber and says what to expect.",
+    "cart-reminder": "Shows the products left in the cart with a button back to it.",
+    "discount": "A coupon code with its expiry, to win back a hesitant buyer.",
+    "recommendations": "Products picked for the contact from what they bought.",
+    "feedback-request": "Asks a customer how the order went.",
+    "newsletter": "News, a featured product grid and links: a longer read.",
+}
+
+
+def blank_email(name: str = "Blank email") -> EmailTemplate:
+    blocks = BlockDocument.new((
+        HeadingBlock(id="heading-1", text="Hi [[contact.first_name|there]]"),
+        TextBlock(id="text-1", text="Write your message here."),
+    ))
+    return EmailTemplate(key="blank", name=name, subject="", format="blocks", blocks=blocks)
 
 
 def starter_designs() -> list[StarterDesign]:
-    designs = [StarterDesign("Blank email", "An empty email with a greeting.",
-                             EmailTemplate(key="blank", name="Blank email", subject="",
-                                           body=BLANK_BODY))]
-    documents = {}
-    for name, description, journey, key in DESIGNS:
-        if journey not in documents:
-            documents[journey] = load_starter(STARTERS / f"{journey}.journey.json")
-        document = documents[journey]
-        found = {t.key: t for t in document.templates} if document is not None else {}
-        if key in found:
-            designs.append(StarterDesign(name, description,
-                                         found[key].model_copy(update={"name": name})))
+    designs = [StarterDesign("Blank email", "A heading, a paragraph and the footer.",
+                             blank_email())]
+    for template in starters.starter_designs():
+        designs.append(StarterDesign(template.name, DESCRIPTIONS.get(template.key, ""),
+                                     template))
     return designs

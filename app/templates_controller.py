@@ -33,6 +33,7 @@ from app.template_starters import starter_designs
 from app.template_thumbnails import ThumbnailMaker
 from engine.db.database import Database
 from engine.db.models import JourneyRow, JourneyStatus
+from engine.settings import load_settings
 from widgets.new_template_dialog import NewTemplateDialog
 from widgets.templates_page import TemplatesPage
 
@@ -46,12 +47,18 @@ class TemplatesController(QObject):
                  thumbnails_folder: Path | None = None):
         super().__init__(page)
         self.window, self.database, self.page = window, database, page
-        self.thumbnails = ThumbnailMaker(database, thumbnails_folder, self)
+        # the brand kit draws every block email: a change of it is a new picture of each
+        self.thumbnails = ThumbnailMaker(database, thumbnails_folder, self,
+                                         extra=self._brand_key)
         self.thumbnails.ready.connect(page.set_thumbnail)
         page.thumbnails_wanted.connect(self.thumbnails.request)
         page.new_requested.connect(self.new_template)
         page.action_requested.connect(self.do)
         self.last_dialog = None  # the email editor the last "open" showed (tests read it)
+
+    def _brand_key(self) -> str:
+        with self.database.session() as session:
+            return load_settings(session).brand.model_dump_json()
 
     def load(self) -> list[library.LibraryEmail]:
         with self.database.session() as session:

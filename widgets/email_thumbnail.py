@@ -17,8 +17,19 @@ EMAIL_WIDTH = 600
 THUMB_SIZE = QSize(200, 250)
 
 
+class _NoFetchDocument(QTextDocument):
+    """Every image is a soft grey box: nothing is fetched, nothing shows as broken."""
+
+    def loadResource(self, kind: int, url):  # noqa: N802 (Qt name)
+        if kind == QTextDocument.ResourceType.ImageResource.value:
+            box = QImage(240, 160, QImage.Format.Format_RGB32)
+            box.fill(QColor("#e5e7eb"))
+            return box
+        return super().loadResource(kind, url)
+
+
 def thumbnail_png(html: str, size: QSize = THUMB_SIZE) -> bytes:
-    document = QTextDocument()
+    document = _NoFetchDocument()
     document.setDocumentMargin(16)
     document.setHtml(html)
     document.setTextWidth(EMAIL_WIDTH)

@@ -130,6 +130,7 @@ def make_grid() -> QListView:
     view.setMovement(QListView.Movement.Static)
     view.setUniformItemSizes(True)
     view.setSpacing(4)
+    view.setFrameShape(QListView.Shape.NoFrame)
     view.setMouseTracking(True)
     view.setSelectionMode(QListView.SelectionMode.SingleSelection)
     view.setItemDelegate(TemplateCardDelegate(view))

@@ -95,4 +95,14 @@ def test_starter_designs_cover_what_marketers_start_from():
     names = [d.name for d in starter_designs()]
     assert names == ["Blank email", "Welcome", "Cart reminder", "Discount", "Recommendations",
                      "Feedback request", "Newsletter"]
-    assert all(d.template.body for d in starter_designs())
+    assert all(d.template.format == "blocks" for d in starter_designs())
+
+
+def test_a_block_template_is_stored_and_read_back_whole(db):
+    design = starter_designs()[2]
+    with db.session() as session:
+        template_id = library.create_template(session, design.template, NOW)
+    with db.session() as session:
+        entry = library.list_library(session)[0]
+    assert entry.template_id == template_id
+    assert entry.template.blocks == design.template.blocks
