@@ -13,6 +13,7 @@ Contract:
   fails: marks that are not closed are text.
 - A chip's field is `contact.NAME`, `shop.NAME` or `event.NAME` (`CHIP_FIELD_PATTERN`);
   `chip_token(field, fallback)` writes one, `chips_in(markup)` finds them all.
+- `check_line(text)` does the same for a subject, preheader or from name (chips only);
 - `check_markup(markup)` returns what is wrong in words (a chip with a malformed field, a
   link that is not http(s), mailto or tel), or None; the block model calls it, so a
   document never holds one.
@@ -29,7 +30,7 @@ _CHIP_FIELD = re.compile(CHIP_FIELD_PATTERN)
 #: link targets a marketer may write; `javascript:` and friends never reach an email
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 
-_CHIP = re.compile(r"\[\[([^\]|]*)(?:\|((?:[^\]]|\](?!\]))*))?\]\]")
+_CHIP = re.compile(r"\[\[([^\[\]|]*)(?:\|((?:[^\]]|\](?!\]))*))?\]\]")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(?=\S)((?:\\.|.)+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"\*(?=[^\s*])((?:\\.|[^*])+?)(?<=\S)\*")
@@ -86,12 +87,16 @@ def chips_in(markup: str) -> list[Chip]:
 
 
 def parse_chips(markup: str) -> tuple[Run, ...]:
-    """Text and chips only, every other character as written (subjects, preheaders)."""
+    """Text and chips only, every other character as written (subjects, preheaders); a
+    `[[…]]` that names no field is text (`check_line` reports it)."""
     runs, at = [], 0
     for found in _CHIP.finditer(markup):
+        field = found.group(1).strip()
+        if not _CHIP_FIELD.fullmatch(field):
+            continue
         if found.start() > at:
             runs.append(Run(markup[at:found.start()]))
-        runs.append(Run("", Chip(found.group(1).strip(), (found.group(2) or "").strip())))
+        runs.append(Run("", Chip(field, (found.group(2) or "").strip())))
         at = found.end()
     if at < len(markup):
         runs.append(Run(markup[at:]))
@@ -139,13 +144,22 @@ def parse_paragraphs(markup: str) -> list[Paragraph | ListBlock]:
 
 
 def check_markup(markup: str) -> str | None:
+    problem = check_line(markup)
+    if problem:
+        return problem
     for run in _all_runs(markup):
-        if run.chip is not None and not _CHIP_FIELD.fullmatch(run.chip.field):
-            return _not_a_field(run.chip)
         if run.href is not None:
             problem = check_url(run.href)
             if problem:
                 return problem
+    return None
+
+
+def check_line(value: str) -> str | None:
+    """What is wrong with a subject, preheader or from name of a block email, or None."""
+    for found in _CHIP.finditer(value):
+        if not _CHIP_FIELD.fullmatch(found.group(1).strip()):
+            return _not_a_field(Chip(found.group(1).strip()))
     return None
 
 
@@ -219,8 +233,11 @@ def _runs(text: str, bold: bool, italic: bool, href: str | None) -> Iterator[Run
         if found.start():
             yield Run(text[:found.start()], None, bold, italic, href)
         if kind == "chip":
-            chip = Chip(found.group(1).strip(), (found.group(2) or "").strip())
-            yield Run("", chip, bold, italic, href)
+            field = found.group(1).strip()
+            if _CHIP_FIELD.fullmatch(field):
+                yield Run("", Chip(field, (found.group(2) or "").strip()), bold, italic, href)
+            else:  # never code: shown as typed (and check_markup refuses it)
+                yield Run(found.group(0), None, bold, italic, href)
         elif kind == "link":
             yield from _runs(found.group(1), bold, italic, found.group(2))
         elif kind == "bold":

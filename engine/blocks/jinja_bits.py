@@ -5,7 +5,7 @@ block fields, so what a marketer types can never become template code:
 - `chip(field, fallback)`   `{{ contact.first_name | default("there") }}`; the fallback is
                             a string literal with every character outside [A-Za-z0-9 ]
                             escaped, so no quote or brace can end it
-- `literal(text)`           text with every Jinja opener (`{{`, `{%`, `{#`) neutralised
+- `literal(text)`           text in which no `{` can open a tag (each is printed by code)
 - `product_source(block)`   the loop's iterable (`cart[:3]`, `recommendations(3)`,
                             alternatives falling back to recommendations, …)
 - `product_lines(block)`    a grid item's name, price and link (a cart item: with its
@@ -23,7 +23,6 @@ import re
 
 from engine.blocks.inline import Chip, url_parts
 
-_OPENER = re.compile(r"\{(?=[{%#])")
 _OPEN_BRACE = '{{ "{" }}'
 
 
@@ -44,13 +43,18 @@ def chip(value: Chip) -> str:
 
 
 def literal(text: str) -> str:
-    """Text that renders as itself in a Jinja template."""
-    return _OPENER.sub(_OPEN_BRACE, text)
+    """Text that renders as itself in a Jinja template: every `{` is written as code that
+    prints one, so no `{` can open a tag — not even with a chip's `{{` right after it."""
+    return text.replace("{", _OPEN_BRACE)
+
+
+#: how every use of the cart in a block email begins (render.py looks for it)
+CART_CODE = "cart["
 
 
 def product_source(block) -> str:
     if block.source == "cart":
-        return f"cart[:{block.count}]"
+        return f"{CART_CODE}:{block.count}]"
     if block.source == "alternatives":  # none in the cart's categories: best sellers
         return f"alternatives({block.count}) or recommendations({block.count})"
     if block.source == "recommendations":

@@ -21,7 +21,7 @@ import re
 from typing import Annotated, Iterator, Literal, Union
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator,
+    BaseModel, ConfigDict, Field, PrivateAttr, RootModel, field_validator, model_validator,
 )
 
 from engine.blocks.inline import check_markup, check_url
@@ -234,10 +234,28 @@ class BlockDocument(RootModel[tuple[Block, ...]]):
     """A template's blocks, in order; the footer last."""
 
     model_config = ConfigDict(frozen=True)
+    _hash: int | None = PrivateAttr(None)
 
     @property
     def blocks(self) -> tuple:
         return self.root
+
+    def __hash__(self) -> int:
+        # computed once: compiled emails are cached by document, and looked up per email
+        if self._hash is None:
+            self._hash = hash(self.root)
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        # the blocks alone: pydantic would compare the cached hash too
+        if not isinstance(other, BlockDocument):
+            return NotImplemented
+        return self.root == other.root
+
+    def __setstate__(self, state) -> None:
+        # string hashes differ between processes (a render worker unpickles documents)
+        super().__setstate__(state)
+        self._hash = None
 
     @classmethod
     def new(cls, blocks: tuple = ()) -> "BlockDocument":

@@ -5,7 +5,7 @@ the email as readable plain text: headings and paragraphs as they are written, l
 "label (https://…)", list items with "- " or "1. ", buttons as "Label: https://…",
 product grids as one item per line with price and link, the coupon's code and expiry,
 social links as "Network: https://…", and the footer with the postal address and the
-unsubscribe link. Images show nothing (their alt text is for screen readers of the HTML).
+unsubscribe link. An image shows only when it is a link ("alt text: https://…").
 Blocks are separated by one blank line; typed text never becomes template code.
 """
 
@@ -31,15 +31,23 @@ def text_source(doc: BlockDocument, brand: BrandKit) -> str:
 
 
 def line(runs) -> str:
-    out = []
+    """Runs as text; a link's address once, after its last run: "label (https://…)"."""
+    out, open_link = [], None
+
+    def close() -> None:
+        if open_link and not open_link.startswith(("mailto:", "tel:")):
+            out.append(f" ({jinja_bits.url(open_link)})")
+
     for run in runs:
+        href = None if isinstance(run, LineBreak) else run.href
+        if href != open_link:
+            close()
+            open_link = href
         if isinstance(run, LineBreak):
             out.append("\n")
-            continue
-        piece = jinja_bits.chip(run.chip) if run.chip else jinja_bits.literal(run.text)
-        if run.href and not run.href.startswith(("mailto:", "tel:")):
-            piece = f"{piece} ({jinja_bits.url(run.href)})"
-        out.append(piece)
+        else:
+            out.append(jinja_bits.chip(run.chip) if run.chip else jinja_bits.literal(run.text))
+    close()
     return "".join(out)
 
 

@@ -44,7 +44,7 @@ def to_code(template, format: str, brand: BrandKit | None = None):
              "preheader": line_source(template.preheader),
              "from_name": line_source(template.from_name)}
     if format == "html":
-        page = compile_blocks(template.blocks, brand, template.preheader)
+        page = compile_blocks(template.blocks, brand, template.preheader, template.subject)
         text = line_source(template.text) if template.text is not None else page.text
         return template.model_copy(update={**lines, "format": "html", "layout": "none",
                                            "body": page.html, "blocks": None, "text": text})

@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator,
 )
 
+from engine.blocks.inline import check_line
 from engine.blocks.model import BlockDocument
 from engine.nodes.common import Duration, EventMatcher, TimeOfDay
 
@@ -101,6 +102,11 @@ class EmailTemplate(Strict):
             raise ValueError("a block email needs its blocks")
         if self.format != "blocks" and self.blocks is not None:
             raise ValueError(f"a {self.format} email has a body, not blocks")
+        if self.format == "blocks":
+            for name in ("subject", "preheader", "from_name", "text"):
+                problem = check_line(getattr(self, name) or "")
+                if problem:
+                    raise ValueError(f"{name.replace('_', ' ')}: {problem}")
         return self
 
     @model_serializer(mode="wrap")
