@@ -67,6 +67,8 @@ from app.window_links import LinksWindowParts
 from app.recent_files import RecentFiles
 from app.results_flow import ResultsWindowParts, dashboard_loader, utc_today
 from app.spike_status import SpikeStatus
+from app.template_thumbnails import thumbnail_folder
+from app.templates_controller import TemplatesController
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
@@ -77,7 +79,6 @@ from widgets.nav_bar import NavBar
 from widgets.page_parts import Page
 from widgets.segments_page import SegmentsPage
 from widgets.settings_page import THEME_LABELS, SettingsPage
-from widgets.table_model import ROW_ROLE
 from widgets.templates_page import TemplatesPage
 
 PAGE_NAMES = ("journeys", "contacts", "templates", "segments", "dashboard", "settings")
@@ -151,7 +152,9 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.journeys_page = JourneysPage(self._list_journeys)
         self.contacts = ContactsWorkspace(self._db, self, self.engine_host)
         self.contacts_page = self.contacts.page
-        self.templates_page = TemplatesPage(lambda: self._read(overview.list_templates))
+        self.templates_page = TemplatesPage(lambda: self.templates.load())
+        self.templates = TemplatesController(self, self._db, self.templates_page,
+                                             thumbnail_folder(self._settings))
         location = overview.describe_database(self._db.url)
         self.settings_page = SettingsPage(
             location.display_url, location.backend, location.path, self._theme.choice
@@ -193,7 +196,6 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.journeys_page.new_requested.connect(lambda: self.journeys.new_journey())
         self.journeys_page.import_requested.connect(lambda: self.journeys.import_file())
         self.journeys_page.table.selectionModel().selectionChanged.connect(self._update_actions)
-        self.templates_page.table.activated.connect(self._edit_stored_template)
         self.first_run = FirstRun(self, self._db, self._settings, self.journeys_page)
 
     # ---- the editor, made on first use -----------------------------------------------------
@@ -446,13 +448,6 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.save_action.setEnabled(editing)
         self.export_action.setEnabled(
             editing or self.journeys_page.selected_journey_id() is not None)
-
-    def _edit_stored_template(self, index) -> None:
-        from app.email_session import edit_stored_template
-
-        edit_stored_template(self, self._db, index.data(ROW_ROLE).id,
-                             self.templates_page.refresh,
-                             self.engine_host.public_url)
 
     def _theme_choice_changed(self, choice: str) -> None:
         self._theme_actions[choice].setChecked(True)
