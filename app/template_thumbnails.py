@@ -2,9 +2,11 @@
 
 Contract:
 - `ThumbnailMaker(database, folder=None, now=…)`; `request(entries)` renders each entry's
-  template for the sample contact (`render_preview`, nothing written) and paints it small
-  (`widgets.email_thumbnail.thumbnail_png`) in one background `Task` at a time, in order;
-  each picture arrives as `ready(ident, QImage)` on the GUI thread. Entries asked for
+  template for the sample contact (`render_preview`, nothing written) in one background
+  `Task` at a time, in order, then paints each small
+  (`widgets.email_thumbnail.thumbnail_png`) on the GUI thread, one picture per turn of
+  the event loop: Qt's text layout (fonts) is not safe beside the GUI thread's painting —
+  it crashed there. Each picture arrives as `ready(ident, QImage)`. Entries asked for
   while a batch runs are queued (the latest request for an ident wins).
 - Cached by content: the key is a hash of the template's fields and of `extra()` (e.g.
   the brand kit, which changes every picture), so an unchanged email is never rendered
@@ -22,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.background import Task
 from engine.db.database import Database
@@ -51,6 +53,9 @@ class ThumbnailMaker(QObject):
         self._memory: dict[str, bytes] = {}
         self._queue: dict[str, tuple[str, EmailTemplate]] = {}
         self._task: Task | None = None
+        self._to_paint: list[tuple[str, str, str]] = []  # ident, digest, html
+        self._painter = QTimer(self, interval=0)
+        self._painter.timeout.connect(self._paint_one)
         self.renders = 0
 
     def request(self, entries) -> None:
@@ -65,7 +70,7 @@ class ThumbnailMaker(QObject):
         self._start()
 
     def busy(self) -> bool:
-        return self._task is not None or bool(self._queue)
+        return self._task is not None or bool(self._queue) or bool(self._to_paint)
 
     def _cached(self, digest: str) -> bytes | None:
         if digest in self._memory:
@@ -94,7 +99,7 @@ class ThumbnailMaker(QObject):
                     except Exception as error:  # noqa: BLE001 - any failure: say so in the picture
                         log.info("no thumbnail for %s: %s", ident, error)
                         html = UNRENDERABLE
-                    made.append((ident, digest, thumbnail_png(html)))
+                    made.append((ident, digest, html))
                     progress((number + 1) / len(batch))
             return made
 
@@ -104,16 +109,24 @@ class ThumbnailMaker(QObject):
         self._task.start()
 
     def _made(self, made) -> None:
-        for ident, digest, png in made:
-            self.renders += 1
-            self._memory[digest] = png
-            if self._folder is not None:
-                try:
-                    self._folder.mkdir(parents=True, exist_ok=True)
-                    (self._folder / f"{digest}.png").write_bytes(png)
-                except OSError as error:  # a cache that cannot be written is only slower
-                    log.info("thumbnail cache not written: %s", error)
-            self.ready.emit(ident, thumbnail_image(png))
+        self._to_paint.extend(made)
+        self._painter.start()
+
+    def _paint_one(self) -> None:
+        if not self._to_paint:
+            self._painter.stop()
+            return
+        ident, digest, html = self._to_paint.pop(0)
+        png = thumbnail_png(html)
+        self.renders += 1
+        self._memory[digest] = png
+        if self._folder is not None:
+            try:
+                self._folder.mkdir(parents=True, exist_ok=True)
+                (self._folder / f"{digest}.png").write_bytes(png)
+            except OSError as error:  # a cache that cannot be written is only slower
+                log.info("thumbnail cache not written: %s", error)
+        self.ready.emit(ident, thumbnail_image(png))
 
     def _next(self) -> None:
         self._task.deleteLater()

@@ -1,9 +1,10 @@
-"""A small picture of an email's HTML, made without a browser so it can run off the GUI thread.
+"""A small picture of an email's HTML, made without a browser (cheap enough for a page of them).
 
 Contract: `thumbnail_png(html, size=THUMB_SIZE) -> bytes` lays `html` out at the width an
 inbox gives an email (`EMAIL_WIDTH`) with `QTextDocument`, paints the top of it onto a
-white `QImage` and scales that to `size` (PNG bytes). QTextDocument and QImage are
-reentrant, so a worker thread may call it; it never touches a QWidget or a QPixmap.
+white `QImage` and scales that to `size` (PNG bytes). Call it on the GUI thread: text
+layout shares Qt's font engine with the GUI's painting, and a worker thread laying out
+text while the GUI paints crashed. It never touches a QWidget or a QPixmap.
 Remote images are not fetched (a thumbnail must not reach the network): they show as
 the empty boxes of their size. `thumbnail_image(png)` turns the bytes back into a QImage.
 """
