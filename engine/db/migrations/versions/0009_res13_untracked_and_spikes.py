@@ -1,4 +1,4 @@
-"""analytics: emails sent untracked per day, a journey's latest sends, contacts by joining
+"""analytics: emails sent untracked per day, and a journey's latest sends
 
 Revision ID: 0009_res13
 Revises: 0008_people12
@@ -7,9 +7,7 @@ Create Date: 2026-12-06
 `analytics_email_day.untracked` counts the emails of a day that went out with tracking
 off (docs/tracking.md), so a report can say that opens and clicks were not tracked
 instead of showing zeros as facts. The index on `analytics_message` (journey, sent_at,
-message_id) reads a journey's latest 200 sends for the spike warnings without a scan;
-the one on `contact` (is_test, created_at) counts the Dashboard's list growth from the
-index alone.
+message_id) reads a journey's latest 200 sends for the spike warnings without a scan.
 Emails folded before this revision count as tracked (they carried no flag).
 """
 
@@ -30,11 +28,9 @@ def upgrade() -> None:
                                    server_default='0'))
     op.create_index(op.f('ix_analytics_message_journey_id_sent_at_message_id'),
                     'analytics_message', ['journey_id', 'sent_at', 'message_id'])
-    op.create_index(op.f('ix_contact_is_test_created_at'), 'contact', ['is_test', 'created_at'])
 
 
 def downgrade() -> None:
-    op.drop_index(op.f('ix_contact_is_test_created_at'), table_name='contact')
     op.drop_index(op.f('ix_analytics_message_journey_id_sent_at_message_id'),
                   table_name='analytics_message')
     with op.batch_alter_table('analytics_email_day') as batch:
