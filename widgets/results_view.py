@@ -167,6 +167,9 @@ class ResultsView(Page):
         call.start()
 
     def _done(self, asked: int) -> bool:
+        for call in self._calls:
+            if not call.running:
+                call.deleteLater()  # answered: one QObject less per read
         self._calls = [c for c in self._calls if c.running]
         if asked != self._asked:
             return False  # a later read was asked for: this answer is out of date
