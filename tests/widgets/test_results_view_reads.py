@@ -63,3 +63,27 @@ def test_a_failed_read_says_why(qtbot):
     view.show_journey(9)
     qtbot.waitUntil(lambda: not view.loading, timeout=5_000)
     assert view.state() == "error" and "no journey with id 9" in view.status.text()
+
+
+def test_custom_period_starts_at_the_last_30_days_and_reads_the_days_chosen(qtbot):
+    periods = []
+
+    def load(journey_id, period):
+        periods.append(period)
+        return _results(journey_id, period)
+
+    view = ResultsView(load, lambda: TODAY)
+    qtbot.addWidget(view)
+    view.show_journey(1)
+    qtbot.waitUntil(lambda: not view.loading, timeout=5_000)
+    view.period.setCurrentIndex(view.period.findData("custom"))
+    qtbot.waitUntil(lambda: not view.loading, timeout=5_000)
+    assert view.first.isVisibleTo(view) and view.apply.isVisibleTo(view)
+    assert (periods[-1].start, periods[-1].end) == (date(2026, 2, 9), TODAY)
+    view.first.setDate(view.first.date().addDays(20))  # the marketer picks other days
+    view.apply.click()
+    qtbot.waitUntil(lambda: not view.loading, timeout=5_000)
+    assert periods[-1].start == date(2026, 3, 1) and periods[-1].days == 10
+    view.last.setDate(view.first.date().addDays(-1))  # ends before it starts: said, not read
+    view.apply.click()
+    assert view.state() == "error" and "before it starts" in view.status.text()
