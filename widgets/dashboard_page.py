@@ -95,6 +95,8 @@ class DashboardPage(Page):
         call = BackgroundCall(lambda: self._load(period), self)
         call.succeeded.connect(lambda results: self._answered(asked, results))
         call.failed.connect(lambda reason: self._failed(asked, reason))
+        for signal in (call.succeeded, call.failed):
+            signal.connect(call.deleteLater)  # answered: one QObject less per read
         call.start()
 
     def _answered(self, asked: int, results: dict) -> None:
