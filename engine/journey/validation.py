@@ -125,17 +125,18 @@ def _check_emails(journey: Journey, lint_template: TemplateLinter | None) -> lis
     for node_id in journey.node_ids():
         if journey.node(node_id)["type"] != "action.send_email":
             continue
-        key = journey.config(node_id).template
-        if not key:
+        config = journey.config(node_id)
+        if not config.template:
             continue  # reported as incomplete
-        template = journey.templates.get(key)
-        if template is None:
-            problems.append(Problem(node_id, ERROR, f"The email {key!r} does not exist"))
-            continue
-        if lint_template is not None:
-            if key not in linted:
-                linted[key] = list(lint_template(template))
-            problems += [Problem(node_id, sev, msg) for sev, msg in linted[key]]
+        for key in dict.fromkeys(config.templates_used()):  # the email and its variants
+            template = journey.templates.get(key)
+            if template is None:
+                problems.append(Problem(node_id, ERROR, f"The email {key!r} does not exist"))
+                continue
+            if lint_template is not None:
+                if key not in linted:
+                    linted[key] = list(lint_template(template))
+                problems += [Problem(node_id, sev, msg) for sev, msg in linted[key]]
     return problems
 
 
