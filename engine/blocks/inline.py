@@ -183,8 +183,8 @@ def check_url(url: str) -> str | None:
         parts[0].field in LINK_START_FIELDS
     literal = "".join(part for part in parts if isinstance(part, str))
     if not starts_with_site and not url.lower().startswith(LINK_SCHEMES):
-        return (f"the link {url!r} must start with https://, http://, mailto:, tel: or "
-                "[[shop.website]]")
+        return (f"the link {url!r} must start with https://, http://, mailto:, tel:, "
+                "[[shop.website]] or [[product.url]]")
     if any(ch in literal for ch in ' "<>\'`') or any(ord(ch) < 32 for ch in literal):
         return f"the link {url!r} has spaces or quotes: copy it again from the browser"
     return None
