@@ -1,7 +1,7 @@
 """contact (is_test, created_at): the Dashboard's list growth from the index alone
 
 Revision ID: 0010_res13
-Revises: 0009_res13
+Revises: 0009_exp14
 Create Date: 2026-12-06
 
 engine/analytics/home.py counts the contacts that are not test contacts by when they
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision = '0010_res13'
-down_revision = '0009_res13'
+down_revision = '0009_exp14'
 branch_labels = None
 depends_on = None
 
