@@ -48,7 +48,9 @@ from engine.messaging.templates import RenderError
 from engine.messaging.preview import render_preview
 from engine.blocks.to_code import to_code
 from engine.settings import load_settings
+from app.merge_fields import block_for, chip, code, merge_fields
 from widgets.email_editor import EmailEditorDialog
+from widgets.merge_field_picker import MergeFieldPicker
 
 SAMPLE_LABEL = "Sample contact (Alex Rivera)"
 CONTACTS_SHOWN = 30
@@ -95,6 +97,8 @@ class EmailSession(QObject):
         dialog.preview.set_contact_search(self._search_contacts)
         dialog.save_requested.connect(self._save)
         dialog.send_test_requested.connect(self._send_test)
+        self.picker = None
+        dialog.editor.personalise.clicked.connect(self.open_picker)
         if hasattr(dialog.editor, "convert_requested"):
             dialog.editor.convert_requested.connect(self.convert)
         if dialog.test_button is None and journey is None:
@@ -194,6 +198,37 @@ class EmailSession(QObject):
             self._applied = current
             self.dialog.editor.set_template(current)
             self.check(current)
+
+    # ---- personalisation ---------------------------------------------------------------------
+
+    def open_picker(self) -> MergeFieldPicker:
+        """The merge-field picker, with each field's value for the contact of the preview."""
+        contact_id = self.dialog.preview.contact_id()
+        with self.database.session() as session:
+            fields = merge_fields(session, contact_id, datetime.now(timezone.utc))
+        label = self.dialog.preview.contacts.currentText() or SAMPLE_LABEL
+        self.picker = MergeFieldPicker(fields, label, self.dialog)
+        self.picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.picker.chosen.connect(self.insert_field)
+        self.picker.open()
+        return self.picker
+
+    def insert_field(self, field: str, fallback: str) -> bool:
+        """A chip (block email) or a Jinja expression with its default (code email) where
+        the cursor is; products and the coupon as their own block in a block email."""
+        editor = self.dialog.editor
+        template = editor.template() or self._template
+        if template.format == "blocks":
+            block = block_for(field)
+            if block is not None:
+                return editor.add_block(*block)
+            done = editor.insert_text(chip(field, fallback))
+        else:
+            done = editor.insert_text(code(field, fallback))
+        if not done:
+            self.dialog.set_status("Click into a text field first: the field goes where the "
+                                   "cursor is.")
+        return done
 
     # ---- blocks → code -------------------------------------------------------------------------
 
