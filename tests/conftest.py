@@ -8,6 +8,9 @@ from datetime import datetime, timezone
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# `main.py run` renders on every core by default; the suite's engines (and the ones it
+# starts as subprocesses) render in-process, except where a test starts a pool itself
+os.environ.setdefault("TRELLIS_RENDER_WORKERS", "1")
 
 
 @pytest.fixture

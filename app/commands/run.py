@@ -29,6 +29,7 @@ from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 #: engine.http.server.DEFAULT_BIND, not imported from there: the CLI starts without uvicorn
 DEFAULT_BIND = "127.0.0.1:8787"
+MAX_RENDER_WORKERS = 64
 
 
 def register(commands) -> None:
@@ -41,6 +42,10 @@ def register(commands) -> None:
     )
     parser.add_argument("--interval", type=float, default=2.0, metavar="SECONDS",
                         help="seconds between engine ticks (default 2)")
+    parser.add_argument(
+        "--render-workers", type=int, metavar="N",
+        help="processes that render emails (default: $TRELLIS_RENDER_WORKERS, else one per "
+        "core); 1 renders in the engine process")
     parser.add_argument(
         "--smtp", metavar="URL",
         help="deliver email through this SMTP server: smtp://HOST:PORT (no encryption), "
@@ -108,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     from engine.runtime.services_start import start_services
 
     smtp, password, bind, public_url = _check_arguments(args)
+    render_workers = _render_workers(args)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     demote_routine_logs()  # before the database opens: its migrations log too
     database = open_database(args.db)
@@ -117,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
               "disk, folder or file); `run` needs to write to it", file=sys.stderr)
         return EXIT_PROBLEMS
     clock = SystemClock()
-    engine_services = EngineServices()  # untracked until the self-test says otherwise
+    # untracked until the self-test says otherwise
+    engine_services = EngineServices(render_workers=render_workers)
     engine = Engine(database, clock, services=engine_services)
     beside = None  # delivery and the HTTP server, once started
 
@@ -173,9 +180,26 @@ def run(args: argparse.Namespace) -> int:
         if beside is not None:
             beside.stop()
         runner.stop()
+        engine_services.close()  # the render workers, if any
         database.dispose()
     print("Trellis engine stopped.", flush=True)
     return EXIT_OK
+
+
+def _render_workers(args) -> int:
+    import os
+
+    """--render-workers, else $TRELLIS_RENDER_WORKERS, else the cores; UsageError if bad."""
+    given, where = args.render_workers, "--render-workers"
+    if given is None:
+        configured = os.environ.get("TRELLIS_RENDER_WORKERS", "").strip()
+        if not configured:
+            return os.cpu_count() or 1
+        where = "TRELLIS_RENDER_WORKERS"
+        given = int(configured) if configured.isdigit() else -1
+    if not 1 <= given <= MAX_RENDER_WORKERS:
+        raise UsageError(f"{where} must be a whole number from 1 to {MAX_RENDER_WORKERS}")
+    return given
 
 
 def _report(services, database, *, required: bool) -> None:

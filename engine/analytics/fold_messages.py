@@ -11,6 +11,11 @@ An email still `queued` or `sending` when seen is kept in `analytics_pending` an
 at again, by id, at every catch-up until it has settled (`fold_pending`). A status that
 changes after an email settled is not seen: bounces reported later arrive as
 `email_bounced` events naming the email, and count through them.
+
+An email whose outbox headers say `"tracked": false` (sent while tracking was off: no
+open pixel, links as written, docs/tracking.md) also counts as `untracked`; one without
+the flag (sent before it existed) counts as tracked. In a simulation nothing counts as
+untracked: its opens and clicks are scripted, not measured.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ COUNTED_SIMULATED = ("queued", "sending", "sent", "bounced", "uncertain")
 UNSETTLED = ("queued", "sending")
 _COLUMNS = (Message.id, Message.idempotency_key, Message.contact_id, Message.enrollment_id,
             Message.journey_id, Message.node_id, Message.template_key, Message.category,
-            Message.status, Message.queued_at, Message.sent_at)
+            Message.status, Message.queued_at, Message.sent_at, Message.headers)
 
 
 def _fold(session: Session, rows, deltas: Deltas, simulated: bool) -> list[int]:
@@ -55,7 +60,9 @@ def _fold(session: Session, rows, deltas: Deltas, simulated: bool) -> list[int]:
                     "node_id": node, "template": template, "day": day, "sent_at": at,
                     "bounced": bounced, "opened": False, "clicked": False,
                     "unsubscribed": False, "complained": False})
-        deltas.add(EMAIL, (r.journey_id, node, template, day), sent=1, bounced=int(bounced))
+        untracked = not simulated and isinstance(r.headers, dict) and r.headers.get("tracked") is False
+        deltas.add(EMAIL, (r.journey_id, node, template, day), sent=1, bounced=int(bounced),
+                   untracked=int(untracked))
     if new:
         session.execute(AnalyticsMessage.__table__.insert(), new)
     return pending

@@ -23,7 +23,8 @@ from engine.analytics.settings import AnalyticsSettings
 COUNTED = """
   SELECT m.id, m.idempotency_key AS key, m.contact_id, m.enrollment_id, m.journey_id,
          COALESCE(m.node_id, '') AS node_id, COALESCE(m.template_key, '') AS template,
-         m.status, COALESCE(m.sent_at, m.queued_at) AS sent_time
+         m.status, COALESCE(m.sent_at, m.queued_at) AS sent_time,
+         COALESCE(json_extract(m.headers, '$.tracked'), 1) = 0 AS untracked
   FROM message m JOIN contact c ON c.id = m.contact_id
   WHERE c.is_test = 0 AND m.journey_id IS NOT NULL AND m.category != 'internal'
     AND m.idempotency_key NOT LIKE 'test:%' AND m.status IN ('sent', 'bounced')
@@ -104,6 +105,7 @@ def raw_report(session: Session, journey_id: int, settings: AnalyticsSettings) -
     for m in messages.values():
         e = emails.setdefault((m.node_id, m.template), defaultdict(int))
         e["sent"] += 1
+        e["untracked"] += int(m.untracked)
     bounced = {m.id for m in messages.values() if m.status == "bounced"}
     per_flag: dict[str, set] = defaultdict(set)
     for name, mid in q(f"SELECT name, message_id FROM ({ATTRIBUTED.format(names=_quoted([*FLAGS, 'email_bounced']))})"):
@@ -140,7 +142,7 @@ def raw_report(session: Session, journey_id: int, settings: AnalyticsSettings) -
             "click_rate": rate(e["unique_clicks"], delivered),
             "click_to_open": rate(e["unique_clicks"], e["unique_opens"]),
             "unsubscribes": e["unsubscribes"], "complaints": e["complaints"],
-            "revenue": money(e["revenue"])})
+            "revenue": money(e["revenue"]), "untracked": e["untracked"]})
     logs = f"""FROM step_log x {not_test} WHERE x.journey_id = :j AND x.enrollment_id IS NOT NULL
         AND COALESCE(x.reason, '') != 'version_migration'"""
     reached = dict(q(f"SELECT x.node_id, COUNT(DISTINCT x.enrollment_id) {logs} GROUP BY x.node_id"))
@@ -162,10 +164,11 @@ def raw_report(session: Session, journey_id: int, settings: AnalyticsSettings) -
         paths.append({"step": node, "port": port, "entered": len(ids), "converted": conv,
                       "conversion_rate": rate(conv, len(ids)),
                       "revenue": money(sum((path_revenue[i] for i in ids), Decimal(0)))})
+    untracked = sum(e["untracked"] for e in email_rows)
     return {"entered": entered, "in_progress": sum(waiting.values()), "converted": converted,
             "conversion_rate": rate(converted, entered), "revenue": money(revenue),
             "orders_without_revenue": without, "emails": email_rows, "steps": steps,
-            "paths": paths}
+            "paths": paths, "tracking": untracked == 0, "untracked_sent": untracked}
 
 
 def raw_cohorts(session: Session, journey_id: int, settings: AnalyticsSettings) -> list[dict]:

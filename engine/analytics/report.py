@@ -3,15 +3,23 @@
 Contract: `journey_report(session, journey_id, name, start, end) -> dict` is the JSON object
 of `report --json`: {"journey", "from", "to", "entered", "in_progress", "converted",
 "conversion_rate", "revenue", "orders_without_revenue", "emails": [...], "steps": [...],
-"paths": [...]}. The period is whole UTC days from `start`'s day to `end`'s day
+"paths": [...], "tracking", "untracked_sent"}. The period is whole UTC days from `start`'s day to `end`'s day
 (inclusive; None: no bound; "from"/"to" echo them as ISO 8601 or null). Rates are
 fractions 0–1 and 0 when their denominator is 0 (never a division error); money is a
 number rounded to cents. `in_progress` and each step's `waiting` are now, whatever the
 period. `reports(database, journey=None, start=None, end=None)` first runs the catch-up
 (so a report is always current) and returns one report per journey (all journeys by
 name when `journey` is None); an unknown journey raises LookupError naming it. With
-`cohorts=True` each report also has "cohorts" (engine/analytics/cohorts.py).
+`cohorts=True` each report also has "cohorts" (engine/analytics/cohorts.py). Each report
+from `reports` has "experiments" and "holdout" (engine/experiments/report.py).
 `has_data(report)` tells "no data yet" apart from zeros.
+
+Tracking (docs/tracking.md): each email row has "untracked", how many of its sent emails
+went out with tracking off (no open pixel, links as written); the report's
+"untracked_sent" is their sum and "tracking" is false when there is any — its opens and
+clicks were then not measured for those emails. Opens and clicks recorded anyway
+(imported, scripted, simulated events) stay numbers. `tracking_note(report)` says so in
+words (None when everything was tracked).
 """
 
 from __future__ import annotations
@@ -76,17 +84,18 @@ def journey_report(session: Session, journey_id: int, name: str, start: datetime
     for row in session.execute(in_days(
             select(E.node_id, E.template, *[func.sum(getattr(E, c)) for c in (
                 "sent", "bounced", "unique_opens", "unique_clicks", "unsubscribes",
-                "complaints", "revenue")])
+                "complaints", "revenue", "untracked")])
             .where(E.journey_id == journey_id), E.day, start, end)
             .group_by(E.node_id, E.template)).all():
-        node, template, sent, bounced, opens, clicks, unsubs, complaints, email_revenue = row
+        (node, template, sent, bounced, opens, clicks, unsubs, complaints, email_revenue,
+         untracked) = row
         delivered = sent - bounced
         emails.append({
             "step": node, "template": template, "sent": sent, "delivered": delivered,
             "bounced": bounced, "unique_opens": opens, "unique_clicks": clicks,
             "open_rate": rate(opens, delivered), "click_rate": rate(clicks, delivered),
             "click_to_open": rate(clicks, opens), "unsubscribes": unsubs,
-            "complaints": complaints, "revenue": money(email_revenue)})
+            "complaints": complaints, "revenue": money(email_revenue), "untracked": untracked})
     emails.sort(key=lambda e: (place(e["step"]), e["template"]))
     steps = []
     for node, reached, dropped, completed, conv in session.execute(in_days(
@@ -119,7 +128,21 @@ def journey_report(session: Session, journey_id: int, name: str, start: datetime
         "emails": emails,
         "steps": steps,
         "paths": paths,
+        "tracking": not any(e["untracked"] for e in emails),
+        "untracked_sent": sum(e["untracked"] for e in emails),
     }
+
+
+def tracking_note(report: dict) -> str | None:
+    """'Opens and clicks not tracked' in words, or None when every email was tracked."""
+    untracked = report.get("untracked_sent", 0)
+    if not untracked:
+        return None
+    sent = sum(e["sent"] for e in report["emails"])
+    share = "all" if untracked >= sent else f"{untracked:,} of {sent:,}"
+    return (f"opens and clicks are not tracked for {share} emails sent: no public URL had "
+            "passed its self-test (Settings ▸ Tracking, docs/tracking.md); opens and clicks "
+            "shown come from recorded events only")
 
 
 def has_data(report: dict) -> bool:
@@ -142,6 +165,10 @@ def reports(database: Database, journey: str | None = None, start: datetime | No
         if journey is not None and not rows:
             raise LookupError(f"there is no journey {journey!r}")
         found = [journey_report(session, jid, name, start, end) for jid, name in rows]
+        from engine.experiments.report import experiment_parts  # A/B tests and the holdout
+
+        for (jid, _), report in zip(rows, found):
+            report.update(experiment_parts(session, jid, start, end))
         if cohorts:
             from engine.analytics.cohorts import cohort_rows
 

@@ -1,7 +1,8 @@
 """Journey reports as text for people and as CSV (the `report` command's outputs).
 
 Contract: `report_text(report) -> str` says "no data yet" for a journey with nothing to
-show, else the totals, then one line per email, step and path. `write_csv(reports, path)`
+show, else the totals, a line saying when opens and clicks were not tracked, then one line
+per email, step and path. `write_csv(reports, path)`
 writes one row per figure — journey, section (journey/email/step/path/cohort), step (a
 cohort's week), template, port, figure, value — so every table of the report fits one file; the file is written to
 a temporary name and moved into place, so a failure leaves no half-written file.
@@ -14,7 +15,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from engine.analytics.report import has_data
+from engine.analytics.report import has_data, tracking_note
 
 COLUMNS = ["journey", "section", "step", "template", "port", "figure", "value"]
 _KEYS = {"email": ("step", "template"), "step": ("step",), "path": ("step", "port")}
@@ -34,6 +35,9 @@ def report_text(report: dict) -> str:
              f"  entered {report['entered']} · in progress {report['in_progress']} · converted "
              f"{report['converted']} ({_percent(report['conversion_rate'])}) · revenue "
              f"{report['revenue']:.2f} · orders without revenue {report['orders_without_revenue']}"]
+    note = tracking_note(report)
+    if note:
+        lines.append(f"  note: {note}")
     for e in report["emails"]:
         lines.append(
             f"  email {e['step']} ({e['template']}): sent {e['sent']} · delivered "
@@ -59,7 +63,7 @@ def report_text(report: dict) -> str:
 def csv_rows(report: dict):
     name = report["journey"]
     for figure in ("entered", "in_progress", "converted", "conversion_rate", "revenue",
-                   "orders_without_revenue"):
+                   "orders_without_revenue", "tracking", "untracked_sent"):
         yield [name, "journey", "", "", "", figure, report[figure]]
     for section, rows in (("email", report["emails"]), ("step", report["steps"]),
                           ("path", report["paths"]), ("cohort", report.get("cohorts", []))):

@@ -241,6 +241,53 @@ class JourneyRelease(Base):
     last_canary: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
 
 
+class ExperimentResult(Base):
+    """An A/B test of a journey step (engine/experiments/watch.py): its latest figures and,
+    once called, the winner and when. Keyed by journey and step, like the sticky split."""
+
+    __tablename__ = "experiment_result"
+
+    journey_id: Mapped[int] = mapped_column(
+        ForeignKey("journey.id", ondelete="CASCADE"), primary_key=True)
+    node_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(20))
+    #: the variant key of the winner; NULL while the test runs
+    winner: Mapped[str | None] = mapped_column(String(40))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    #: {"variants": [{key, n, successes, rate, p_best, uplift, ci_low, ci_high}]}
+    figures: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    evaluated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class JourneyGuardrail(Base):
+    """The last time a guardrail tripped for a journey: the reason and the figures. The
+    journey stays paused by it while `resumed_at` is NULL."""
+
+    __tablename__ = "journey_guardrail"
+
+    journey_id: Mapped[int] = mapped_column(
+        ForeignKey("journey.id", ondelete="CASCADE"), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(300))
+    figures: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    tripped_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    resumed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class JourneyNotice(Base):
+    """Something about a journey that needs a person (a guardrail paused it, a test has a
+    winner): the engine writes it, the app shows it once and stamps `notified_at`."""
+
+    __tablename__ = "journey_notice"
+    __table_args__ = (Index(None, "notified_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    journey_id: Mapped[int] = mapped_column(ForeignKey("journey.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    detail: Mapped[dict[str, Any]] = mapped_column(JsonType, default=dict)
+    notified_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 class EnrollmentStatus:
     ACTIVE = "active"  # running or waiting (due_at says when it next runs)
     COMPLETED = "completed"  # reached the end of a path
@@ -529,6 +576,8 @@ class AnalyticsEmailDay(Base):
     orders: Mapped[int] = mapped_column(Integer, default=0)
     orders_without_revenue: Mapped[int] = mapped_column(Integer, default=0)
     revenue: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    #: of `sent`, those that went out with tracking off (no open pixel, links as written)
+    untracked: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class AnalyticsPathDay(Base):
@@ -573,7 +622,9 @@ class AnalyticsMessage(Base):
     """A journey email counted as sent, with what has been counted for it once."""
 
     __tablename__ = "analytics_message"
-    __table_args__ = (Index(None, "contact_id", "sent_at"),)
+    # (journey, sent_at): a journey's latest sends, for the spike warnings (spikes.py)
+    __table_args__ = (Index(None, "contact_id", "sent_at"),
+                      Index(None, "journey_id", "sent_at", "message_id"))
 
     message_id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     contact_id: Mapped[int] = mapped_column(BigId)

@@ -16,6 +16,7 @@ from pydantic import (
 
 from engine.blocks.inline import check_line
 from engine.blocks.model import BlockDocument
+from engine.nodes.experiment_keys import Guardrails
 from engine.nodes.common import Duration, EventMatcher, TimeOfDay
 
 SCHEMA_VERSION = 2
@@ -65,6 +66,23 @@ class JourneySettings(Strict):
     catch_up: Literal["send_late", "skip", "next_window"] = "send_late"
     #: with the frequency cap, higher priority journeys get the slot first
     priority: int = Field(0, ge=-100, le=100)
+    #: this share of entrants (sticky per contact) is held out: they enter and exit at once
+    holdout_percent: int = Field(0, ge=0, le=50, title="Held out (%)")
+    #: the holdout comparison counts the goal event within this long after entry
+    conversion_window: Duration = Field(default_factory=lambda: Duration(value=14, unit="days"),
+                                        title="Conversion counted within")
+    #: unsubscribe, complaint and bounce rates above which the journey pauses itself
+    guardrails: Guardrails = Field(default_factory=Guardrails)
+    #: told by email when a guardrail pauses the journey (empty: nobody)
+    owner_email: str = Field("", max_length=320, title="Owner's email")
+
+    @field_validator("owner_email")
+    @classmethod
+    def _owner_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and ("@" not in value or " " in value):
+            raise ValueError(f"{value!r} is not an email address")
+        return value
 
 
 class EmailTemplate(Strict):

@@ -6,14 +6,28 @@ import re
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.nodes.common import NodeConfig, Scalar
+from engine.nodes.experiment_keys import EmailExperiment
 from engine.nodes.spec import Category, NodeSpec, replace_value
 
 #: contact columns an "update field" action may set; anything else is a custom attribute
 STANDARD_FIELDS = ("first_name", "last_name", "timezone", "locale", "country", "status")
 _FIELD_NAME = re.compile(r"^(attributes\.)?[a-zA-Z_][a-zA-Z0-9_]{0,63}$")
+
+
+class EmailVariant(BaseModel):
+    """One version of the email in a test: another template (the whole email), or only
+    another subject (empty template: the step's own email)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    key: str = Field(pattern=r"^[a-z0-9_]{1,40}$", title="Key")
+    label: str = Field("", max_length=60, title="Label")
+    template: str = Field("", title="Email (empty: the step's email)")
+    subject: str = Field("", max_length=500, title="Subject (empty: the email's own)")
+    percent: int = Field(50, ge=0, le=100, title="Share (%)")
 
 
 class SendEmailConfig(NodeConfig):
@@ -26,6 +40,29 @@ class SendEmailConfig(NodeConfig):
     when_capped: Literal["postpone", "skip"] = Field(
         "postpone", title="If the frequency cap is reached"
     )
+    #: 2–4 versions of the email, each contact getting one (sticky); empty: no test
+    variants: list[EmailVariant] = Field(default_factory=list, max_length=4,
+                                         title="Email variants (A/B)")
+    experiment: EmailExperiment | None = Field(None, title="A/B test")
+
+    @model_validator(mode="after")
+    def _variants_add_up(self) -> "SendEmailConfig":
+        if not self.variants:
+            if self.experiment is not None:
+                raise ValueError("an A/B test of an email needs 2 to 4 variants")
+            return self
+        if len(self.variants) < 2:
+            raise ValueError("an email test needs 2 to 4 variants, not 1")
+        keys = [v.key for v in self.variants]
+        if len(set(keys)) != len(keys):
+            raise ValueError("two email variants have the same key")
+        total = sum(v.percent for v in self.variants)
+        if total != 100:
+            raise ValueError(f"the variants' shares add up to {total}%, not 100%")
+        return self
+
+    def templates_used(self) -> list[str]:
+        return [self.template] + [v.template for v in self.variants if v.template]
 
     def incomplete(self) -> list[str]:
         return [] if self.template else ["Choose the email to send"]

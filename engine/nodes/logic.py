@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from engine.nodes.experiment_keys import SplitExperiment
 from engine.nodes.common import Condition, KeyedModel, NodeConfig
 from engine.nodes.spec import NO_PORTS, Category, NodeSpec, Port
 
@@ -56,6 +57,8 @@ class RandomSplitConfig(NodeConfig):
         max_length=10,
         title="Variants",
     )
+    #: None: the split only splits; a block: a test with a winner (docs/experiments.md)
+    experiment: SplitExperiment | None = Field(None, title="A/B test")
 
     @model_validator(mode="after")
     def _shares_add_up(self) -> "RandomSplitConfig":
@@ -114,7 +117,8 @@ LOGIC = [
         category=Category.LOGIC,
         icon="shuffle",
         config_model=RandomSplitConfig,
-        summarize=lambda c, _t: " / ".join(f"{v.label} {v.percent}%" for v in c.variants),
+        summarize=lambda c, _t: " / ".join(f"{v.label} {v.percent}%" for v in c.variants)
+        + (f" · A/B test on {c.experiment.metric}" if c.experiment else ""),
         ports=lambda c: tuple(Port(v.key, f"{v.label} · {v.percent}%") for v in c.variants),
     ),
     NodeSpec(

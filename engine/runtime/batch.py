@@ -24,6 +24,7 @@ from engine.db.models import (
     ContactList,
     Enrollment,
     Event,
+    ExperimentResult,
     ListMembership,
     Message,
     StepLog,
@@ -92,6 +93,9 @@ class Batch:
         self._cap_times: dict[int, list[datetime]] | None = None
         self._cap_since: datetime | None = None
         self._segments: dict[str, Condition] | None = None
+        self._winners: dict[tuple[int, str], str] | None = None
+        #: enrollments held by a guardrail pause: {"id", "paused_due_at"}
+        self.pause_holds: list[dict[str, Any]] = []
 
     # --- reading ---------------------------------------------------------------------
 
@@ -158,6 +162,15 @@ class Batch:
             self._segments = segment_conditions(self.session)
         return self._segments.get(name)
 
+    def winner_of(self, journey_id: int, node_id: str) -> str | None:
+        """The winning variant of the A/B test at this step, if one was called; every
+        winner is loaded in one query at the batch's first call."""
+        if self._winners is None:
+            self._winners = {(j, n): w for j, n, w in self.session.execute(
+                select(ExperimentResult.journey_id, ExperimentResult.node_id,
+                       ExperimentResult.winner).where(ExperimentResult.winner.is_not(None)))}
+        return self._winners.get((journey_id, node_id))
+
     def consent_of(self, contact_id: int) -> bool | None:
         """The latest email-marketing consent decision (None: never recorded), loaded for
         the whole batch at the first call."""
@@ -203,6 +216,8 @@ class Batch:
 
     def queue_message(self, row: dict[str, Any]) -> None:
         row.setdefault("queued_at", self.now)
+        # every row of the bulk insert has the same columns: a queued row has no error
+        row.setdefault("last_error", None)
         self.messages.append(row)
         if row.get("category") == "marketing" and self._cap_times is not None:
             self._cap_times.setdefault(row["contact_id"], []).append(self.now)
@@ -245,6 +260,7 @@ class Batch:
     def flush(self, runs: Iterable[Run]) -> None:
         session = self.session
         update_rows(session, Enrollment.__table__, [run.row() for run in runs])
+        update_rows(session, Enrollment.__table__, self.pause_holds)
         insert_rows(session, StepLog.__table__, self.step_logs)
         insert_rows(session, Message.__table__, self.messages)
         insert_rows(session, WebhookCall.__table__, self.webhooks)

@@ -37,6 +37,8 @@ from engine.runtime.scans import run_scans
 from engine.runtime.services import EngineServices
 
 SCAN_INTERVAL = timedelta(minutes=5)
+#: how often running A/B tests and guardrails are looked at (clock time)
+WATCH_INTERVAL = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,8 @@ class TickReport:
     events: int
     enrolled_by_scans: int
     steps: int
+    #: what the watch found this tick: {"kind", ...} (a winner called, a guardrail tripped)
+    notices: tuple[dict, ...] = ()
 
     @property
     def busy(self) -> bool:
@@ -53,14 +57,19 @@ class TickReport:
 
 class Engine:
     def __init__(self, database: Database, clock: Clock, *, services: EngineServices | None = None,
-                 batch_size: int = 1000, scan_interval: timedelta = SCAN_INTERVAL):
+                 batch_size: int = 1000, scan_interval: timedelta = SCAN_INTERVAL,
+                 watch_interval: timedelta = WATCH_INTERVAL, simulated: bool = False):
         self.database = database
         self.clock = clock
         self.services = services or EngineServices()
         self.batch_size = batch_size
         self.scan_interval = scan_interval
         self.cache = VersionCache()
+        self.watch_interval = watch_interval
+        #: a simulation: every email put in the outbox counts as sent (guardrails)
+        self.simulated = simulated
         self._last_scan: datetime | None = None
+        self._last_watch: datetime | None = None
         self._stopping = threading.Event()
 
     def request_stop(self) -> None:
@@ -83,7 +92,24 @@ class Engine:
                             batch_size=self.batch_size, stopping=self._stopping.is_set)
         except Stopped:
             steps = 0  # the batch in progress was rolled back: nothing of it happened
-        return TickReport(now, events, scanned, steps)
+        notices: tuple[dict, ...] = ()
+        if self._last_watch is None or now - self._last_watch >= self.watch_interval:
+            notices = tuple(self.watch(now))
+            self._last_watch = now
+        return TickReport(now, events, scanned, steps, notices)
+
+    def watch(self, now: datetime | None = None) -> list[dict]:
+        """Look at running A/B tests (call winners) and guardrails (pause journeys) now;
+        returns what happened, as recorded in `journey_notice`."""
+        from engine.experiments.watch import watch_guardrails, watch_tests
+
+        now = now or self.clock.now()
+        with self.database.session() as session:
+            found = [{"kind": "guardrail_paused", **n} for n in watch_guardrails(
+                session, self.cache, now, simulated=self.simulated)]
+            found += [{"kind": "experiment_winner", **n}
+                      for n in watch_tests(session, self.cache, now)]
+        return found
 
     def next_due(self) -> datetime | None:
         """When the next enrollment falls due (None: nothing is scheduled)."""

@@ -9,16 +9,17 @@ every registered type id to its function (a test checks that none is missing).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from engine.db.models import EnrollmentStatus
+from engine.experiments import assign
 from engine.runtime import guards
 from engine.runtime.batch import Batch, Run
 from engine.runtime.compiled import CompiledJourney
 from engine.runtime.conditions import condition_holds
+from engine.runtime.outbox import describe_email
 from engine.runtime.outcomes import End, Go, Outcome, Park, Skip
 from engine.runtime.schedule import next_time_of_day
 from engine.nodes.common import parse_time_of_day
@@ -50,12 +51,19 @@ class Step:
 
 
 Executor = Callable[[Step, Any], Outcome]
+HOLDOUT = "holdout"
 
 
 # --- triggers ------------------------------------------------------------------------------
 
 def run_trigger(step: Step, _config) -> Outcome:
-    return Go("next", kind="enter", detail={"event": step.run.context.get("event_name")})
+    detail = {"event": step.run.context.get("event_name")}
+    percent = step.journey.settings.holdout_percent
+    if percent and assign.point(step.run.contact_id, step.journey.journey_id, HOLDOUT) < percent:
+        # held out (sticky): enters, so the comparison counts it, and leaves with nothing
+        step.batch.log(step.run, step.node_id, "enter", detail=detail)
+        return End(EnrollmentStatus.EXITED, HOLDOUT, {"percent": percent})
+    return Go("next", kind="enter", detail=detail)
 
 
 def run_inactive_trigger(step: Step, config) -> Outcome:
@@ -108,16 +116,14 @@ def run_multi_split(step: Step, config) -> Outcome:
 
 
 def run_random_split(step: Step, config) -> Outcome:
+    test = config.experiment
+    if test is not None and test.auto_winner:
+        winner = step.batch.winner_of(step.journey.journey_id, step.node_id)
+        if winner is not None and winner in {v.key for v in config.variants}:
+            return Go(winner, kind="branch", reason="winner")
     # Stable per contact and node: the same contact always lands on the same side.
-    digest = hashlib.sha256(f"{step.run.contact_id}:{step.journey.journey_id}:{step.node_id}"
-                            .encode()).digest()
-    point = int.from_bytes(digest[:8], "big") % 10_000 / 100
-    total = 0.0
-    for variant in config.variants:
-        total += variant.percent
-        if point < total:
-            return Go(variant.key, kind="branch")
-    return Go(config.variants[-1].key, kind="branch")
+    at = assign.point(step.run.contact_id, step.journey.journey_id, step.node_id)
+    return Go(assign.pick(at, ((v.key, v.percent) for v in config.variants)), kind="branch")
 
 
 def run_goal(_step: Step, config) -> Outcome:
@@ -134,17 +140,35 @@ def run_send_email(step: Step, config) -> Outcome:
     blocked = email_guards(step, config.transactional, config.when_capped)
     if blocked is not None:
         return blocked
-    template = step.journey.templates.get(config.template)
+    variant, by_winner = _email_variant(step, config)
+    key = (variant.template or config.template) if variant else config.template
+    template = step.journey.templates.get(key)
     if template is None:  # validation refuses this at publish; older data may still hold it
-        return Skip("template_missing", {"template": config.template})
+        return Skip("template_missing", {"template": key})
+    if variant is not None and variant.subject:  # a subject-only variant
+        template = template.model_copy(update={"subject": variant.subject})
     category = "transactional" if config.transactional else "marketing"
     message = step.services.compose_email(step, template, category)
     step.batch.queue_message(message)
-    detail = {"template": template.key, "subject": message["subject"],
-              "status": message["status"], "message_key": message["idempotency_key"]}
-    if message["status"] == "failed":
-        detail["error"] = message["last_error"]
-    return Go("next", kind="email", detail=detail)
+    detail = {"template": template.key}
+    if variant is not None:
+        detail["variant"] = variant.key
+    describe_email(step.batch, message, detail)  # subject, status: now or once rendered
+    return Go("next", kind="email", detail=detail, reason="winner" if by_winner else None)
+
+
+def _email_variant(step: Step, config):
+    """(the variant this contact gets, whether the test's winner chose it); (None, False)
+    without variants. Sticky like a split; after a winner, later sends get the winner."""
+    if not config.variants:
+        return None, False
+    by_key = {v.key: v for v in config.variants}
+    if config.experiment is not None and config.experiment.auto_winner:
+        winner = step.batch.winner_of(step.journey.journey_id, step.node_id)
+        if winner in by_key:
+            return by_key[winner], True
+    at = assign.point(step.run.contact_id, step.journey.journey_id, step.node_id)
+    return by_key[assign.pick(at, ((v.key, v.percent) for v in config.variants))], False
 
 
 def email_guards(step: Step, transactional: bool, when_capped: str) -> Outcome | None:

@@ -27,14 +27,16 @@ from sqlalchemy import select
 from engine.db.models import Event
 from engine.journey.document import EmailTemplate
 from engine.messaging.providers import (
-    CommerceHistory, build_render_context, in_own_transaction, load_shop,
+    CommerceHistory, DatabaseData, in_own_transaction, load_shop,
 )
 from engine.messaging.recommendations import Catalog
-from engine.messaging.render import render_email, template_sources
+from engine.messaging.render import template_sources
 from engine.messaging.templates import TEXT, RenderError, compile_template, render
-from engine.messaging.tokens import LinkBuilder, get_or_create_secret
+from engine.messaging.tokens import get_or_create_secret
 from engine.messaging.tracking import unsubscribe_address
 from engine.messaging.values import Record
+from engine.runtime.pooled_renders import RENDERING, BatchRenders
+from engine.runtime.render_job import LinkSpec, link_builder, render_message
 
 
 #: template words that need the product catalog / the contact's commerce events
@@ -50,54 +52,81 @@ def _batch_cached(batch, name: str, make):
 
 
 def compose_email(step, template: EmailTemplate, category: str, *,
-                  public_url: str | None) -> dict[str, Any]:
+                  public_url: str | None, pool=None) -> dict[str, Any]:
+    """The outbox row of one email. With `pool` (a render_pool.RenderPool) the row is
+    returned RENDERING and filled in by the batch's `BatchRenders.finish()`."""
     batch, run = step.batch, step.run
     session = batch.session
     key = step.idempotency_key()
     # the secret is created (first run) in its own transaction: the batch's own writes wait
     # for its flush, so no write lock is held while emails render
-    links = _batch_cached(batch, "links", lambda: LinkBuilder(
+    links = _batch_cached(batch, "links", lambda: LinkSpec(
         public_url, in_own_transaction(session, get_or_create_secret),
         unsubscribe_address(session, batch.settings)))
     shop = _batch_cached(batch, "shop", lambda: load_shop(session))
-    source = template_sources(template, shop.brand)
-    catalog = history = None
-    if any(word in source for word in CATALOG_WORDS):
-        catalog = _batch_cached(batch, "catalog", lambda: Catalog.load(session))
-    if any(word in source for word in HISTORY_WORDS):
-        # one query for the whole batch instead of one per email
-        history = _batch_cached(batch, "history", lambda: CommerceHistory.load(
-            session, list(batch.contacts), batch.now))
-    contact = step.contact
+    journey_id = step.journey.journey_id
     row: dict[str, Any] = {
         "idempotency_key": key, "contact_id": run.contact_id, "enrollment_id": run.id,
-        "journey_id": step.journey.journey_id, "node_id": step.node_id,
-        "template_key": template.key, "category": category, "to_address": contact["email"],
-        "attempts": 0, "retry_at": batch.now,
+        "journey_id": journey_id, "node_id": step.node_id,
+        "template_key": template.key, "category": category,
+        "to_address": step.contact["email"], "attempts": 0, "retry_at": batch.now,
     }
-    try:
-        context = build_render_context(
-            session, contact, now=batch.now, links=links, message_key=key,
-            journey_id=step.journey.journey_id, node_id=step.node_id,
-            event=run.context.get("event"), catalog=catalog, history=history, shop=shop,
-            separate_writes=True,
-        )
-        rendered = render_email(template, context)
-    except RenderError as error:
-        return row | {"status": "failed", "subject": template.subject, "html": "", "text": "",
-                      "headers": {}, "last_error": str(error), "retry_at": None}
-    headers = {
-        "from_name": rendered.from_name,
-        "preheader": rendered.preheader,
-        # the web link only when a reader can open it (engine.messaging.tracking decided)
-        "list_unsubscribe": context.unsubscribe_url if links.tracked else None,
-        "list_unsubscribe_mailto": links.unsubscribe_mailto(
-            links.mailbox, key, run.contact_id),
-        # for the report: were opens and clicks of this email trackable at all
-        "tracked": links.tracked,
-    }
-    return row | {"status": "queued", "subject": rendered.subject, "html": rendered.html,
-                  "text": rendered.text, "headers": headers}
+
+    def data() -> DatabaseData:
+        source = template_sources(template, shop.brand)
+        catalog = history = None
+        if any(word in source for word in CATALOG_WORDS):
+            catalog = _batch_cached(batch, "catalog", lambda: Catalog.load(session))
+        if any(word in source for word in HISTORY_WORDS):
+            # one query for the whole batch instead of one per email
+            history = _batch_cached(batch, "history", lambda: CommerceHistory.load(
+                session, list(batch.contacts), batch.now))
+        return DatabaseData(session, run.contact_id, journey_id=journey_id,
+                            node_id=step.node_id, now=batch.now, currency=shop.currency,
+                            catalog=catalog, history=history, separate_writes=True)
+
+    event = run.context.get("event")
+    if pool is None:
+        return row | render_message(template, step.contact, shop=shop, data=data(),
+                                    now=batch.now, links=link_builder(links), key=key,
+                                    event=event)
+    renders = _batch_cached(batch, "renders", lambda: BatchRenders(pool, shop, batch.now, links))
+    row.update(status=RENDERING, subject=template.subject)
+    # a snapshot: a later step of this batch may change the contact before the chunk goes
+    contact = {**step.contact, "attributes": dict(step.contact["attributes"])}
+    renders.add(template, contact, event, key, row, data)
+    return row
+
+
+def finish_renders(batch) -> None:
+    """Wait for the batch's pooled renders (if any) and fill their rows and step logs."""
+    renders = batch.__dict__.get("_outbox_cache", {}).get("renders")
+    if renders is not None:
+        renders.finish()
+    for message, detail in batch.__dict__.pop("_rendering_details", []):
+        detail.update(email_outcome(message))
+
+
+def abandon_renders(batch) -> None:
+    renders = batch.__dict__.get("_outbox_cache", {}).get("renders")
+    if renders is not None:
+        renders.abandon()
+
+
+def describe_email(batch, message: dict[str, Any], detail: dict[str, Any]) -> None:
+    """Put the email's outcome into its step log's `detail`, now or once rendered."""
+    if message["status"] == RENDERING:
+        batch.__dict__.setdefault("_rendering_details", []).append((message, detail))
+    else:
+        detail.update(email_outcome(message))
+
+
+def email_outcome(message: dict[str, Any]) -> dict[str, Any]:
+    outcome = {"subject": message["subject"], "status": message["status"],
+               "message_key": message["idempotency_key"]}
+    if message["status"] == "failed":
+        outcome["error"] = message["last_error"]
+    return outcome
 
 
 @lru_cache(maxsize=256)

@@ -1,6 +1,7 @@
 """What a node executor returns: where the enrollment goes next.
 
-- `Go(port)`: follow `port` now (logging `kind` first when given).
+- `Go(port)`: follow `port` now (logging `kind` first when given, with `reason` when the
+  path was not the step's own choice, e.g. "winner" of an A/B test).
 - `Park(until)`: a delay or wait is in progress; come back at `until` (None: only an event
   wakes it) and resume through the node's `resume` logic.
 - `Hold(until, reason)`: a guard holds this step (quiet hours, frequency cap, catch-up);
@@ -21,6 +22,7 @@ class Go:
     port: str
     kind: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,14 @@ Contract: `EngineServices` turns a send-email step into an outbox row (rendered 
 the outbox holds exactly what will be sent and the simulation can show it), a team alert
 into an internal message row, and answers which quiet hours and frequency cap apply (the
 simulate command overrides them). A template that fails to render for one contact gives
-a `failed` message row carrying the reason; it never fails the batch.
+a `failed` message row carrying the reason; it never fails the batch. With
+`render_workers` > 1 the emails render in a pool of processes (render_pool.py), the
+default of `main.py run` (one per core); `close()` stops it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.journey.document import EmailTemplate, QuietHours
@@ -28,6 +30,27 @@ class EngineServices:
     #: overrides (simulate)
     quiet_hours_override: Any = UNSET
     frequency_cap_override: Any = UNSET
+    #: processes that render emails: 1 renders in the engine process (as the tests and the
+    #: simulation do); more start a render_pool.RenderPool at the first email
+    render_workers: int = 1
+    #: a pool to use instead of starting one (shared between engines, e.g. by tests)
+    render_pool: Any = None
+    _owns_pool: bool = field(default=False, init=False, repr=False)
+
+    def pool(self):
+        """The render pool, started on first use; None when rendering in-process."""
+        if self.render_pool is None and self.render_workers > 1:
+            from engine.runtime.render_pool import RenderPool
+
+            self.render_pool = RenderPool(self.render_workers).start()
+            self._owns_pool = True
+        return self.render_pool
+
+    def close(self) -> None:
+        """Stop the render pool, if this engine started one."""
+        if self._owns_pool:
+            self.render_pool.close()
+            self.render_pool, self._owns_pool = None, False
 
     def quiet_hours(self, journey: CompiledJourney, settings: AppSettings) -> QuietHours | None:
         if self.quiet_hours_override is not UNSET:
@@ -42,7 +65,8 @@ class EngineServices:
     def compose_email(self, step, template: EmailTemplate, category: str) -> dict[str, Any]:
         from engine.runtime.outbox import compose_email
 
-        return compose_email(step, template, category, public_url=self.public_url)
+        return compose_email(step, template, category, public_url=self.public_url,
+                             pool=self.pool())
 
     def compose_alert(self, step, config) -> dict[str, Any]:
         from engine.runtime.outbox import compose_alert

@@ -28,6 +28,7 @@ HOLDS = {
     "quiet_hours": "it was quiet hours for the contact",
     "frequency_cap": "the frequency cap was reached",
     "catch_up": "it was overdue, and this journey waits for the next allowed window",
+    "guardrail": "a guardrail paused the journey; it goes on when the journey is resumed",
 }
 EXITS = {
     "completed": "Reached the end of the path: the journey is over for this contact",
@@ -36,6 +37,7 @@ EXITS = {
     "exit_event": "Left the journey because of an exit event",
     "node_missing": "Left the journey: its step no longer exists",
     "version_migration": "Left the journey when a new version was published",
+    "holdout": "Held out: gets nothing from this journey, to measure what the journey adds",
 }
 ACTIONS = {
     "list_add": lambda d: f"Added to the list “{d.get('list')}”",
@@ -103,6 +105,8 @@ def explain(line: Mapping[str, Any], node: NodeData | None) -> str:
         if node is not None and node.type == "flow.wait_event":
             return ("The awaited event happened: takes the “event” path" if port == "event"
                     else "The wait timed out: takes the “timeout” path")
+        if reason == "winner":
+            return f"Takes the “{_port_label(node, port)}” path: the A/B test's winner"
         return f"Takes the “{_port_label(node, port)}” path"
     if kind == "wait":
         if line.get("event"):
@@ -112,6 +116,8 @@ def explain(line: Mapping[str, Any], node: NodeData | None) -> str:
         return f"Waits {line.get('for')}"
     if kind == "hold":
         why = HOLDS.get(reason, reason)
+        if reason == "guardrail":
+            return f"Held: {why}"
         return f"Held until {_when(line.get('until'))}: {why}"
     if kind == "skip" and reason == "entry_guard":  # engine/runtime/entry.py
         return ("Did not enter: for now this journey takes only contacts who match its "

@@ -29,6 +29,7 @@ def test_api_key_is_made_shown_and_rotated(db_url, capsys):
     (["--http", "localhost"], "--http: 'localhost' is not HOST:PORT"),
     (["--public-url", "mail.example.com"], "--public-url: 'mail.example.com' is not an http(s) URL"),
     (["--smtp-connections", "0"], "--smtp-connections must be from 1 to 32"),
+    (["--render-workers", "0"], "--render-workers must be a whole number from 1 to 64"),
 ])
 def test_run_refuses_bad_arguments_before_starting(db_url, capsys, arguments, message):
     assert main(["--db", db_url, "run", *arguments]) == 2

@@ -64,3 +64,16 @@ def test_the_linux_bundle_builds_starts_and_takes_a_screenshot(tmp_path):
     assert "trellis: window shown" in shown.stdout
     assert (home / "log" / "trellis.log").is_file()
     assert os.access(bundle / "share" / "install.sh", os.X_OK)
+
+
+def test_the_bundle_keeps_qtcharts_for_the_results_charts():
+    """The Results view and the dashboard draw with QtCharts: the spec must neither exclude
+    the module nor drop the Qt libraries it links to."""
+    import re
+
+    spec = (ROOT / "resources" / "packaging" / "trellis.spec").read_text()
+    excludes = re.search(r"excludes=\[(.*?)\]", spec, re.S).group(1)
+    dropped = re.search(r"QML_ONLY = \((.*?)\)", spec, re.S).group(1)
+    assert '"PySide6.QtCharts"' not in excludes
+    for library in ("libQt6Charts", "libQt6OpenGLWidgets", "libQt6OpenGL\""):
+        assert library not in dropped

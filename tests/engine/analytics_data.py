@@ -93,10 +93,12 @@ class Maker:
         self.key += 1
         status = rng.choice(["sent"] * 6 + ["bounced", "queued", "failed", "suppressed"])
         key = ("test:" if rng.random() < 0.03 else "") + f"k{self.key}"
+        # tracked, untracked (tracking off), or sent before the flag existed
+        headers = rng.choice([{"tracked": True}, {"tracked": False}, {}])
         m = Message(idempotency_key=key, contact_id=contact.id, enrollment_id=enrollment.id,
                     journey_id=enrollment.journey_id, node_id=node, template_key=f"tpl-{node}",
                     category=rng.choice(["marketing"] * 9 + ["internal"]),
-                    to_address=contact.email, status=status, queued_at=at,
+                    to_address=contact.email, status=status, queued_at=at, headers=headers,
                     sent_at=at + timedelta(minutes=1) if status in ("sent", "bounced") else None)
         self.session.add(m)
         self.messages.append(m)

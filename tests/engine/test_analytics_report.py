@@ -16,10 +16,11 @@ from tests.engine.analytics_data import T0, journeys
 from tests.engine.test_simulate import CART, write_inputs
 
 KEYS = ["journey", "from", "to", "entered", "in_progress", "converted", "conversion_rate",
-        "revenue", "orders_without_revenue", "emails", "steps", "paths"]
+        "revenue", "orders_without_revenue", "emails", "steps", "paths", "tracking",
+        "untracked_sent", "experiments", "holdout"]
 EMAIL_KEYS = ["step", "template", "sent", "delivered", "bounced", "unique_opens",
               "unique_clicks", "open_rate", "click_rate", "click_to_open", "unsubscribes",
-              "complaints", "revenue"]
+              "complaints", "revenue", "untracked"]
 
 
 class Shop:
@@ -49,14 +50,15 @@ class Shop:
             return e.id
 
     def send(self, contact: int, enrollment: int, node: str, at, journey: int = 1,
-             status: str = "sent") -> str:
+             status: str = "sent", tracked: bool | None = None) -> str:
         self.n += 1
         key = f"{enrollment}:{node}:{self.n}"
         with self.db.session() as session:
             session.add(Message(idempotency_key=key, contact_id=contact, enrollment_id=enrollment,
                                 journey_id=journey, node_id=node, template_key=f"tpl-{node}",
                                 to_address="x@example.com", status=status, queued_at=at,
-                                sent_at=at))
+                                sent_at=at,
+                                headers={} if tracked is None else {"tracked": tracked}))
             session.add(StepLog(enrollment_id=enrollment, contact_id=contact, journey_id=journey,
                                 version_id=journey, node_id=node, kind="email", at=at))
         return key

@@ -1,0 +1,94 @@
+"""The engine's watch: call A/B test winners once, as contacts arrive; apply guardrails.
+
+Contract: `watch_tests(session, cache, now)` evaluates every A/B test of every live
+journey's live version that has no winner yet, stores its figures in `experiment_result`
+(one row per journey and step), and when every variant has reached `min_per_variant` and
+one's probability to be best reaches `confidence`, stores that variant as the winner with
+`decided_at` = now — once: a decided test is not evaluated again here (the report reads
+its figures fresh). Each call also records a `journey_notice` ("experiment_winner") for
+the app to show. Returns the notices' details. With `auto_winner`, the executors send
+later entrants down the winner's path (engine/runtime/executors.py, `Batch.winner_of`).
+`watch_guardrails(session, cache, now, simulated=False)` judges every live journey's recent
+sends and pauses it (or rolls its canary back) when a guardrail trips; returns the notices.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.db.models import ExperimentResult, JourneyNotice
+from engine.experiments.ab_tests import as_json, evaluate, tests_of
+
+WINNER_NOTICE = "experiment_winner"
+
+
+def watch_tests(session: Session, cache, now: datetime) -> list[dict]:
+    decided = {(j, n) for j, n in session.execute(
+        select(ExperimentResult.journey_id, ExperimentResult.node_id)
+        .where(ExperimentResult.winner.is_not(None)))}
+    notices = []
+    for compiled in cache.live(session):
+        for test in tests_of(compiled):
+            if (compiled.journey_id, test.node_id) in decided:
+                continue
+            from engine.experiments.stats import decide_winner  # scipy, where a test runs
+
+            stats = evaluate(session, compiled.journey_id, test)
+            row = session.get(ExperimentResult, (compiled.journey_id, test.node_id))
+            if row is None:
+                row = ExperimentResult(journey_id=compiled.journey_id, node_id=test.node_id,
+                                       metric=test.metric, figures={}, evaluated_at=now)
+                session.add(row)
+            row.metric, row.evaluated_at = test.metric, now
+            row.figures = {"variants": as_json(test, stats, None, None)["variants"]}
+            index = decide_winner(stats, test.min_per_variant, test.confidence)
+            if index is None:
+                continue
+            row.winner, row.decided_at = test.keys[index], now
+            detail = {"journey": compiled.name, "step": test.node_id,
+                      "winner": test.keys[index], "label": test.labels[index],
+                      "metric": test.metric, "p_best": round(stats[index].p_best, 4),
+                      "auto_winner": test.auto_winner}
+            session.add(JourneyNotice(journey_id=compiled.journey_id, kind=WINNER_NOTICE,
+                                      at=now, detail=detail))
+            notices.append(detail)
+    return notices
+
+
+def watch_guardrails(session: Session, cache, now: datetime, *, simulated: bool = False
+                     ) -> list[dict]:
+    """Judge every live journey (its canary first, when one runs): a canary that trips is
+    rolled back, a journey that trips is paused (engine/experiments/guardrails.py)."""
+    from engine.db.models import JourneyRow, JourneyStatus
+    from engine.experiments import guardrails
+    from engine.runtime import canary as canaries
+    from engine.runtime.release import canary_version_id
+
+    found = []
+    rows = session.scalars(select(JourneyRow).where(
+        JourneyRow.status == JourneyStatus.LIVE, JourneyRow.live_version_id.is_not(None))).all()
+    for row in rows:
+        since = guardrails.last_resume(session, row.id)
+        canary = canary_version_id(session, row.id)
+        if canary is not None:
+            settings = cache.get(session, canary).settings
+            trip = guardrails.judge(session, row.id, settings.guardrails, since,
+                                    version_id=canary, simulated=simulated)
+            if trip is not None:
+                canaries.rollback_canary(session, row, now=now,
+                                         reason=f"guardrail: {trip.reason}")
+                detail = {"journey": row.name, "reason": trip.reason,
+                          "figures": trip.figures, "action": "rolled_back"}
+                session.add(JourneyNotice(journey_id=row.id, kind=guardrails.PAUSED_NOTICE,
+                                          at=now, detail=detail))
+                found.append(detail)
+                continue
+        settings = cache.get(session, row.live_version_id).settings
+        trip = guardrails.judge(session, row.id, settings.guardrails, since,
+                                simulated=simulated)
+        if trip is not None:
+            found.append(guardrails.trip(session, row, trip, now, settings.owner_email))
+    return found

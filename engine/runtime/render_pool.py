@@ -1,0 +1,186 @@
+"""A pool of render worker processes: emails render on every core.
+
+Contract:
+- `RenderPool(workers)` starts `workers` processes with the *spawn* method (as macOS and
+  Windows must; a worker never inherits the engine's database connections, locks or
+  threads). `start()` starts them now (else the first `submit` does); `close()` stops
+  them (idempotent; workers are daemons, so they also end with the engine process).
+- `submit(jobs, common)` hands a chunk of `render_job.RenderJob`s to the least busy
+  worker and returns the chunk's id; it never blocks on a busy worker (each worker has
+  its own task queue, fed by a thread) and a worker answers on its own pipe.
+- `collect(wanted)` waits until at least one of the `wanted` chunks is answered and
+  returns `{chunk_id: [(job_id, answer), ...]}`; the answers of chunks no longer wanted
+  (`forget`) are dropped when they come.
+- A worker that dies (killed, out of memory, a crash in a C library) is noticed by its
+  process sentinel: what it had already answered counts, every job of its unanswered
+  chunks is answered `("crashed", reason)`, so only its messages fail, with the reason,
+  and a new worker takes its place (`replaced` counts them).
+- `peak_rss_mb()`: the sum of every worker's peak resident memory, as last reported
+  (add the engine's own to get the footprint of the whole engine).
+
+Rendering only reads its job: nothing a worker does is written anywhere until the engine
+flushes the batch, so a lost chunk is never half-sent, and a chunk is never answered twice
+(its id leaves the books at its first answer).
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import Any
+
+from engine.runtime import render_worker
+
+#: at most this many chunks wait in one worker's queue: the rest go to the others
+MAX_QUEUED = 3
+
+
+@dataclass
+class _Worker:
+    process: Any
+    tasks: Any
+    results: Any
+    chunks: dict[int, list[int]] = field(default_factory=dict)  # chunk id -> job ids
+
+
+class RenderPool:
+    def __init__(self, workers: int):
+        if workers < 1:
+            raise ValueError(f"a render pool needs at least one worker, not {workers}")
+        self.size = workers
+        self.replaced = 0
+        self._context = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+        self._ids = itertools.count(1)
+        self._forgotten: set[int] = set()
+        self._peaks: dict[int, float] = {}
+        self._closed = False
+
+    # --- life ----------------------------------------------------------------------------
+
+    def start(self) -> "RenderPool":
+        if self._closed:
+            raise RuntimeError("this render pool is closed")
+        while len(self._workers) < self.size:
+            self._workers.append(self._spawn())
+        return self
+
+    def _spawn(self) -> _Worker:
+        receive, send = self._context.Pipe(duplex=False)
+        tasks = self._context.Queue()
+        process = self._context.Process(target=render_worker.serve, args=(tasks, send),
+                                        name="trellis-render", daemon=True)
+        process.start()
+        send.close()  # the worker holds the sending end: EOF here means it is gone
+        return _Worker(process, tasks, receive)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        for worker in self._workers:
+            try:
+                worker.tasks.put(None)
+            except (OSError, ValueError):
+                pass
+        for worker in self._workers:
+            self._drain(worker, timeout=5)
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join(timeout=5)
+            worker.tasks.close()
+            worker.tasks.join_thread()
+            worker.results.close()
+        self._workers = []
+
+    def _drain(self, worker: _Worker, timeout: float) -> None:
+        """Read what a stopping worker still says (its last peak memory)."""
+        try:
+            while worker.results.poll(timeout):
+                chunk_id, _, peak = worker.results.recv()
+                self._peaks[worker.process.pid] = peak
+                if chunk_id == "bye":
+                    break
+        except (EOFError, OSError):
+            pass
+
+    @property
+    def pids(self) -> list[int]:
+        return [worker.process.pid for worker in self._workers]
+
+    def peak_rss_mb(self) -> float:
+        return sum(self._peaks.values())
+
+    # --- work ----------------------------------------------------------------------------
+
+    def submit(self, jobs: list, common: tuple) -> int:
+        if not self._workers:
+            self.start()
+        chunk_id = next(self._ids)
+        worker = min(self._workers, key=lambda w: len(w.chunks))
+        worker.chunks[chunk_id] = [job.id for job in jobs]
+        worker.tasks.put((chunk_id, common, jobs))
+        return chunk_id
+
+    def busy(self) -> bool:
+        """True while every worker has MAX_QUEUED chunks waiting: collect before more."""
+        return bool(self._workers) and all(len(w.chunks) >= MAX_QUEUED for w in self._workers)
+
+    def forget(self, chunk_ids) -> None:
+        """These chunks' answers are not wanted any more (the batch was given up)."""
+        self._forgotten.update(chunk_ids)
+
+    def collect(self, wanted, timeout: float | None = None) -> dict[int, list]:
+        """Answers of the wanted chunks that are done; waits for at least one of them
+        (up to `timeout`: None waits as long as a chunk is out)."""
+        wanted = set(wanted)
+        done: dict[int, list] = {}
+        while not done and any(chunk in wanted for w in self._workers for chunk in w.chunks):
+            by_handle = {}
+            for worker in self._workers:
+                by_handle[worker.results] = worker
+                by_handle[worker.process.sentinel] = worker
+            ready = wait(list(by_handle), timeout)
+            if not ready:
+                break
+            for worker in {id(by_handle[h]): by_handle[h] for h in ready}.values():
+                self._read(worker, done)
+            timeout = 0 if done else timeout
+        return {chunk: answers for chunk, answers in done.items() if chunk in wanted}
+
+    def _read(self, worker: _Worker, done: dict[int, list]) -> None:
+        try:
+            while worker.results.poll():
+                chunk_id, answers, peak = worker.results.recv()
+                self._peaks[worker.process.pid] = peak
+                self._answered(worker, chunk_id, answers, done)
+        except (EOFError, OSError):
+            pass
+        if not worker.process.is_alive():
+            worker.process.join()
+            self._replace(worker, done)
+
+    def _answered(self, worker: _Worker, chunk_id: int, answers: list, done: dict) -> None:
+        if worker.chunks.pop(chunk_id, None) is None:
+            return
+        if chunk_id in self._forgotten:
+            self._forgotten.discard(chunk_id)
+            return
+        done[chunk_id] = answers
+
+    def _replace(self, worker: _Worker, done: dict[int, list]) -> None:
+        code = worker.process.exitcode
+        reason = (f"the render worker stopped unexpectedly (exit code {code}) while rendering "
+                  "this email; it was not sent")
+        for chunk_id, job_ids in list(worker.chunks.items()):
+            self._answered(worker, chunk_id, [(job_id, ("crashed", reason))
+                                              for job_id in job_ids], done)
+        worker.tasks.cancel_join_thread()  # its queue may hold chunks no one will read
+        worker.tasks.close()
+        worker.results.close()
+        index = self._workers.index(worker)
+        self.replaced += 1
+        self._workers[index] = self._spawn()

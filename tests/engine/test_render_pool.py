@@ -1,0 +1,213 @@
+"""Emails rendered on every core: the pool renders exactly what the engine process would,
+answers data calls (coupons, cart, segments) from the engine, fails one bad email alone,
+and survives a worker killed for real — never a message twice, never one lost.
+
+One pool of real spawned processes serves the whole module (starting one costs a second).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from engine.db.models import Coupon, Message, Setting, StepLog
+from engine.journey.model import Journey
+from engine.journey.document import EmailTemplate
+from engine.messaging.values import ShopInfo
+from engine.runtime.render_job import LinkSpec, RenderJob
+from engine.runtime.render_pool import RenderPool
+from engine.runtime.services import EngineServices
+from tests.engine.harness import Harness
+
+SECRET_ROW = {"key": "link_secret", "value": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I"}
+
+
+@pytest.fixture(scope="module")
+def pool():
+    pool = RenderPool(2).start()
+    yield pool
+    pool.close()
+
+
+def send_journey(template: dict, *, trigger: str = "trigger.manual", event: str = "") -> Journey:
+    journey = Journey("Pool")
+    config = {"event": event} if event else {}
+    journey.add_node(trigger, node_id="t", config=config)
+    journey.add_node("action.send_email", node_id="e", config={"template": template["key"]})
+    journey.add_node("action.update_field", node_id="f",
+                     config={"field": "first_name", "value": "Changed"})
+    journey.connect("t", "next", "e")
+    journey.connect("e", "next", "f")
+    journey.set_template(template)
+    return journey
+
+
+WELCOME = {"key": "welcome", "name": "Welcome",
+           "subject": "Hi {{ contact.first_name }}",
+           "body": "Hello **{{ contact.first_name }}** ({{ contact.plan | default('free') }}). "
+                   "[Shop](https://shop.example.com/?a=1&b=2)"}
+
+
+def run_welcome(db, clock, services: EngineServices, contacts: int) -> list[Message]:
+    with db.session() as session:  # one secret for both runs: the links must match
+        session.add(Setting(**SECRET_ROW))
+    h = Harness(db, clock, services=services, batch_size=40)
+    h.publish(send_journey(WELCOME))
+    emails = [f"p{i}@example.com" for i in range(contacts)]
+    for i, email in enumerate(emails):
+        h.contact(email, first_name=f"Ann{i}", attributes={"plan": "pro"} if i % 2 else {})
+    h.engine.enroll("Pool", emails)
+    h.engine.tick()
+    return h.messages()
+
+
+def test_pooled_emails_are_the_in_process_ones(tmp_path, clock, pool):
+    from engine.db import open_database
+
+    rows = {}
+    for name, services in (("pooled", EngineServices(public_url="https://t.example.com",
+                                                     render_pool=pool)),
+                           ("in_process", EngineServices(public_url="https://t.example.com"))):
+        db = open_database(f"sqlite:///{tmp_path / name}.db")
+        rows[name] = [(m.idempotency_key, m.status, m.subject, m.html, m.text, m.headers)
+                      for m in run_welcome(db, clock, services, contacts=130)]
+        db.dispose()
+    assert len(rows["pooled"]) == 130
+    assert rows["pooled"] == rows["in_process"]
+    # the render saw the contact as it was at the email step, not after the next step
+    assert all("Changed" not in html for _, _, _, html, _, _ in rows["pooled"])
+    assert {status for _, status, *_ in rows["pooled"]} == {"queued"}
+    assert "/c/" in rows["pooled"][0][3]  # links tracked in the worker
+
+
+@pytest.mark.parametrize("pooled", [True, False])
+def test_a_failed_data_call_fails_the_email_as_in_process(db, clock, pool, pooled):
+    template = {"key": "seg", "name": "Seg", "subject": "Hello",
+                "body": "Hi\n\n{% if in_segment('Nobody') %}x{% endif %}"}
+    h = Harness(db, clock, services=EngineServices(render_pool=pool if pooled else None))
+    h.publish(send_journey(template))
+    h.contact("s@example.com")
+    h.engine.enroll("Pool", ["s@example.com"])
+    h.engine.tick()
+    (message,) = h.messages()
+    assert message.status == "failed"
+    assert message.last_error.startswith("the body, line 3: in_segment:"), message.last_error
+    assert "Nobody" in message.last_error
+
+
+def test_cart_and_coupon_from_the_engine(db, clock, pool):
+    template = {"key": "cart", "name": "Cart", "subject": "Your cart",
+                "body": "{% for item in cart %}{{ item.quantity }} x {{ item.name }}; {% endfor %}"
+                        "Code {{ coupon(15) }}, again {{ coupon(15).code }}."}
+    h = Harness(db, clock, services=EngineServices(render_pool=pool))
+    h.publish(send_journey(template, trigger="trigger.event", event="added_to_cart"))
+    for i in range(4):
+        h.contact(f"c{i}@example.com", first_name=f"C{i}")
+        h.event(f"c{i}@example.com", "added_to_cart", {"sku": "mug", "name": "Blue mug",
+                                                        "quantity": i + 1})
+    with db.session() as session:
+        codes = dict(session.execute(select(Coupon.contact_id, Coupon.code)).all())
+    messages = h.messages()
+    assert len(messages) == 4 and len(codes) == 4
+    for i, message in enumerate(messages):
+        assert message.status == "queued", message.last_error
+        assert f"{i + 1} x Blue mug" in message.text
+        code = codes[message.contact_id]
+        assert message.text.count(code) == 2  # both calls: the same coupon
+
+
+@pytest.mark.parametrize("pooled", [True, False])
+def test_a_bad_email_fails_alone_with_its_reason(db, clock, pool, pooled):
+    # (in-process too: a batch mixing failed and queued rows writes them all)
+    template = {"key": "plan", "name": "Plan", "subject": "Plan",
+                "body": "Your plan: {{ contact.plan }}"}
+    h = Harness(db, clock, services=EngineServices(render_pool=pool if pooled else None))
+    h.publish(send_journey(template))
+    emails = [f"b{i}@example.com" for i in range(6)]
+    for i, email in enumerate(emails):
+        h.contact(email, attributes={"plan": "pro"} if i % 3 else {})
+    h.engine.enroll("Pool", emails)
+    h.engine.tick()
+    statuses = [(m.to_address, m.status, m.last_error) for m in h.messages()]
+    failed = [email for email, status, _ in statuses if status == "failed"]
+    assert failed == ["b0@example.com", "b3@example.com"]
+    assert all("contact.plan" in error for _, status, error in statuses if status == "failed")
+    with db.session() as session:  # the step log says so too
+        details = session.scalars(select(StepLog.detail).where(StepLog.kind == "email")).all()
+    assert sorted(d["status"] for d in details) == ["failed"] * 2 + ["queued"] * 4
+    assert all("contact.plan" in d["error"] for d in details if d["status"] == "failed")
+
+
+def _job(i: int) -> RenderJob:
+    template = EmailTemplate(key="k", name="k", subject="S {{ contact.first_name }}", body="B")
+    return RenderJob(i, template, {"id": i, "email": f"j{i}@example.com", "first_name": f"J{i}"},
+                     None, f"enrollment:{i}:e:1")
+
+
+COMMON = (ShopInfo("Shop", "1 Street"), None, LinkSpec(None, b"s" * 32, "u@example.com"))
+
+
+def test_a_killed_worker_fails_only_its_chunk_and_is_replaced():
+    from datetime import datetime, timezone
+
+    common = (COMMON[0], datetime(2026, 3, 2, tzinfo=timezone.utc), COMMON[2])
+    pool = RenderPool(1).start()
+    try:
+        (victim,) = pool.pids
+        os.kill(victim, signal.SIGSTOP)  # it holds the chunk and cannot answer
+        chunk = pool.submit([_job(1), _job(2)], common)
+        os.kill(victim, signal.SIGKILL)
+        answers = pool.collect([chunk])[chunk]
+        assert [job_id for job_id, _ in answers] == [1, 2]
+        assert {kind for _, (kind, _) in answers} == {"crashed"}
+        assert "exit code -9" in answers[0][1][1]
+        assert pool.replaced == 1 and pool.pids != [victim]
+        chunk = pool.submit([_job(3)], common)
+        ((job_id, (kind, fields)),) = pool.collect([chunk])[chunk]
+        assert (job_id, kind, fields["subject"]) == (3, "done", "S J3")
+        assert pool.peak_rss_mb() > 10
+    finally:
+        pool.close()
+
+
+def test_killing_a_worker_mid_tick_loses_nothing_and_sends_nothing_twice(db, clock):
+    pool = RenderPool(2).start()
+    try:
+        h = Harness(db, clock, services=EngineServices(render_pool=pool), batch_size=200)
+        h.publish(send_journey(WELCOME))
+        emails = [f"k{i}@example.com" for i in range(200)]
+        for i, email in enumerate(emails):
+            h.contact(email, first_name=f"K{i}", attributes={"plan": "pro"})
+        h.engine.enroll("Pool", emails)
+        victim = pool._workers[0]
+        os.kill(victim.process.pid, signal.SIGSTOP)
+
+        def kill_when_it_holds_work():
+            deadline = time.monotonic() + 30
+            while not victim.chunks and time.monotonic() < deadline:
+                time.sleep(0.001)
+            os.kill(victim.process.pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_when_it_holds_work)
+        killer.start()
+        h.engine.tick()
+        killer.join()
+        h.engine.tick()  # nothing is due again: no second message for anyone
+        messages = h.messages()
+        assert len(messages) == 200
+        assert len({m.idempotency_key for m in messages}) == 200
+        failed = [m for m in messages if m.status == "failed"]
+        assert failed and len(failed) < 200
+        assert all("render worker stopped" in m.last_error for m in failed)
+        assert {m.status for m in messages} == {"queued", "failed"}
+        assert pool.replaced == 1
+        with db.session() as session:
+            assert session.scalar(select(func.count()).select_from(StepLog)
+                                  .where(StepLog.kind == "email")) == 200
+    finally:
+        pool.close()
