@@ -17,10 +17,11 @@ Contract:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -38,9 +39,11 @@ from PySide6.QtWidgets import (
 )
 
 from engine.blocks import BLOCK_TITLES, Place
+from widgets import tokens
 from widgets.block_editor.summaries import NETWORKS
 
 TYPING_MS = 250
+_CHIP = re.compile(r"\[\[[^\]]*\]\]")
 ALIGN = {"left": "Left", "center": "Centre", "right": "Right"}
 SOCIAL = ("facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "pinterest", "website")
 
@@ -83,11 +86,24 @@ FIELDS: dict[str, list[tuple[str, str, str, Any]]] = {
 CHIP_FIELDS = {"text", "label", "note"}
 
 
+class ChipHighlighter(QSyntaxHighlighter):
+    """Shows personalisation chips as chips: on a soft accent background, in bold."""
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt name)
+        chip = QTextCharFormat()
+        chip.setBackground(QColor(tokens.color("accent_soft")))
+        chip.setForeground(QColor(tokens.color("accent_text")))
+        chip.setFontWeight(QFont.Weight.DemiBold)
+        for match in _CHIP.finditer(text):
+            self.setFormat(match.start(), match.end() - match.start(), chip)
+
+
 class _Markup(QPlainTextEdit):
     def __init__(self):
         super().__init__()
         self.setTabChangesFocus(True)
         self.setMinimumHeight(140)
+        self.chips = ChipHighlighter(self.document())
 
 
 class BlockForm(QWidget):
