@@ -11,6 +11,19 @@ Contract:
   one field is one undo step; the journey's own dirty state says what is unsaved. The
   dialog follows the journey: an undo or redo there shows up in the form, and the dialog
   closes when the email leaves the journey (the undo of "Add email").
+- A block email (format "blocks") opens in the block editor
+  (`widgets.block_editor.dialog.BlockEditorDialog`), with Undo and Redo on the stack its
+  edits go to; the block editor's `last_merge_key` decides which edits merge into one
+  undo step. Its preview is rendered at once on each edit (a block page compiles in about
+  a millisecond); its checks run in the background as below. `convert(format)` makes it
+  a code email as one undoable edit and opens the code editor in its place.
+- A saved block template (Templates page) is edited live through
+  `app.saved_template_document.SavedTemplateDocument`: each edit stored as made, with
+  its own undo; a saved code template keeps the Save button.
+- "Personalise" opens the merge-field picker (`open_picker`) with each field's value for
+  the preview's contact; `insert_field(field, fallback)` puts a chip (block email; the
+  cart, recommendations and coupon as their own block) or a Jinja expression with a
+  default (code email) where the cursor is.
 - Every edit and every change of the preview's contact starts one background `Task` that
   lints the template (`lint_template`) and renders it for the contact (`render_preview`:
   nothing is written). The latest edit wins: one made while a check runs is checked
