@@ -119,9 +119,9 @@ class BrandSection(QWidget):
                        "previews, tests and sends — uses it at once.", objectName="muted",
                        wordWrap=True)
         layout.addWidget(intro)
+        layout.addLayout(buttons)  # at the top: the form is taller than most windows
         layout.addWidget(look)
         layout.addWidget(colours)
-        layout.addLayout(buttons)
         layout.addStretch(1)
 
     def refresh(self) -> None:
