@@ -129,3 +129,20 @@ def test_summaries_of_every_kind():
             continue
         fields = {"skus": ("A",)} if kind == "products" else {}
         assert summary(new_block(doc, kind, **fields)).split(" · ")[0]
+
+
+def test_a_palette_entry_dropped_on_a_row_goes_in_its_place(qtbot, editor):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    from widgets.block_editor.block_list import block_mime
+
+    listed = editor.blocks
+    centre = listed.visualItemRect(listed.item(1)).center()
+    data = block_mime("divider")
+    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, data,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    listed.dropEvent(drop)
+    assert ids(editor) == ["heading-1", "divider-1", "text-1", "footer"]
+    # dropping a row below the last one puts it just before the footer, never after it
+    assert listed.row_of("footer") == 3

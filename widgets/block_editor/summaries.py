@@ -37,7 +37,7 @@ def summary(block) -> str:
     elif kind == "image":
         words = block.alt or (block.src.rsplit("/", 1)[-1] if block.src else "no picture yet")
     elif kind == "button":
-        words = f"{plain(block.label)} → {block.url or 'no link yet'}"
+        words = f"{plain(block.label)} → {plain(block.url) or 'no link yet'}"
     elif kind == "divider":
         words = f"{block.thickness} px line"
     elif kind == "spacer":
