@@ -196,6 +196,8 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
             lambda verb, journey_id: self.library.do(verb, journey_id))
         self.journeys_page.new_requested.connect(lambda: self.journeys.new_journey())
         self.journeys_page.import_requested.connect(lambda: self.journeys.import_file())
+        self.journeys_page.export_done.connect(lambda path, count: self.statusBar().showMessage(
+            f"Exported {count} journey{'s' if count != 1 else ''} to {path}", 6000))
         self.journeys_page.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.first_run = FirstRun(self, self._db, self._settings, self.journeys_page)
 

@@ -23,6 +23,10 @@ Contract:
   Results, as its context menu does.
 - "New journey" emits `new_requested()`, "Import…" emits `import_requested()` (the app
   asks for a blank or starter journey, or a file). The empty state offers both too.
+- "Export CSV…" (header, shown with rows) asks for a file and writes the list as shown —
+  its columns, in its current order, archived or not — with `export_csv(path)`
+  (widgets/journeys_csv.py); `export_done(path, count)` is emitted after, and a file that
+  cannot be written is said in a message box.
 - `selected_journey_id()` is the highlighted row's journey (None without one), for
   File ▸ Export.
 - First run: `set_welcome(True)` shows the `WelcomeCard` (`welcome`) in place of the
@@ -36,12 +40,13 @@ from typing import Any, Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton
 
 from engine.db.models import JourneyStatus
 from widgets import formatting
 from widgets.empty_state import EmptyState
 from widgets.icons import icon
+from widgets.journeys_csv import write_journeys_csv
 from widgets.page_parts import DataTable, Page, TableCard
 from widgets.table_model import RIGHT, ROW_ROLE, Column, RowsModel
 from widgets.welcome_card import WelcomeCard
@@ -153,6 +158,7 @@ class JourneysPage(Page):
     import_requested = Signal()
     demo_requested = Signal()
     start_empty_requested = Signal()
+    export_done = Signal(str, int)
 
     def __init__(self, load: Callable[[], Sequence[Any]], parent=None):
         super().__init__(
@@ -174,6 +180,11 @@ class JourneysPage(Page):
                                        "journey (Ctrl+Shift+R)")
         self.results_button.clicked.connect(lambda: self.request("results"))
         self.header.add_widget(self.results_button)
+        self.export_button = QPushButton(icon("download"), " Export CSV…")
+        self.export_button.setToolTip("Save this list — its columns, in this order — as a "
+                                      "CSV file (rates as fractions)")
+        self.export_button.clicked.connect(self._export_clicked)
+        self.header.add_widget(self.export_button)
         self.new_button, self.import_button = _buttons(self.new_requested, self.import_requested)
         self.header.add_widget(self.import_button)
         self.header.add_widget(self.new_button)
@@ -226,6 +237,25 @@ class JourneysPage(Page):
         """Sort the list by the column titled `title` (a click on its header does it too)."""
         column = [c.title for c in COLUMNS].index(title)
         self.table.horizontalHeader().setSortIndicator(column, order)
+
+    def export_csv(self, path) -> int:
+        """Write the list as shown (its order, archived or not) to `path` as CSV."""
+        count = write_journeys_csv(path, self.model.rows)
+        self.export_done.emit(str(path), count)
+        return count
+
+    def _export_clicked(self) -> None:
+        name = "archived-journeys.csv" if self.archived else "journeys.csv"
+        chosen, _ = QFileDialog.getSaveFileName(self, "Export the journeys list", name,
+                                                "CSV files (*.csv)")
+        if not chosen:
+            return
+        try:
+            self.export_csv(chosen)
+        except OSError as error:  # a folder without write access, a full disk…
+            QMessageBox.warning(self, "Export the journeys list",
+                                f"Could not write {chosen}: {error.strerror or error}. "
+                                "Nothing was written.")
 
     def show_archived(self, archived: bool) -> None:
         """Switch the list to the archived journeys (True) or back."""
@@ -315,6 +345,7 @@ class JourneysPage(Page):
         self.new_button.setVisible(has_rows)
         self.import_button.setVisible(has_rows)
         self.results_button.setVisible(has_rows)
+        self.export_button.setVisible(has_rows)
 
     def set_welcome(self, shown: bool) -> None:
         """Offer the demo shop or an empty start (first run) while the list is empty."""

@@ -13,6 +13,9 @@
   credited to no journey.
 - Events of test contacts and events naming a test send or an email not counted as sent
   count for nothing.
+- Cost: the database picks the chunk and leaves out every event whose email already
+  carries its flag (a second open, a repeated click), so Python only sees the events that
+  add something, the events naming no email, and the orders.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 
 from bisect import bisect_right
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, case, false, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from engine.analytics.cohorts import fold_orders
@@ -192,19 +195,28 @@ def fold_events(session: Session, after: int, limit: int, deltas: Deltas,
     newest = session.scalar(select(func.max(Event.id)))
     if newest is None or newest <= after:
         return None
+    # `name || ''`: the id range must drive the scan, not the (name, occurred_at) index,
+    # which would read every open ever recorded to find the few new ones
+    counting = (Event.name + "").in_([*FLAGS, order_name])
+    # The chunk is the next `limit` events that count; when fewer remain, it runs to the
+    # newest event, so events that count for nothing are not read again.
+    upper = session.scalar(select(Event.id).where(Event.id > after, Event.id <= newest, counting)
+                           .order_by(Event.id).offset(limit - 1).limit(1))
+    last = newest if upper is None else upper
     # Each event comes with the counted email it names, in the same query (index lookups
-    # on message.idempotency_key and analytics_message's key).
+    # on message.idempotency_key and analytics_message's key). An event whose email
+    # already carries its flag (a second open, a repeated click) changes nothing: the
+    # database leaves it out, so only the events that add something reach Python.
+    already = case({name: getattr(AnalyticsMessage, flag) for name, (flag, _c) in FLAGS.items()},
+                   value=Event.name)
     rows = session.execute(
         select(Event.id, Event.contact_id, Event.name, MESSAGE_KEY, Event.occurred_at,
                *[c.label(f"m_{c.key}") for c in _ROW])
         .outerjoin(Message, Message.idempotency_key == MESSAGE_KEY_VALUE)
         .outerjoin(AnalyticsMessage, AnalyticsMessage.message_id == Message.id)
-        # `name || ''`: the id range must drive the scan, not the (name, occurred_at) index,
-        # which would read every open ever recorded to find the few new ones
-        .where(Event.id > after, Event.id <= newest,
-               (Event.name + "").in_([*FLAGS, order_name]))
-        .order_by(Event.id).limit(limit)).all()
-    last = rows[-1].id if len(rows) == limit else newest
+        .where(Event.id > after, Event.id <= last, counting,
+               func.coalesce(already, false()) == false())
+        .order_by(Event.id)).all()
     tests = test_contacts(session, (r.contact_id for r in rows))
     wanted = [r for r in rows if r.contact_id not in tests]
     orders = [r for r in wanted if r.name == order_name and r.name not in FLAGS]
