@@ -13,7 +13,9 @@ from pydantic import Field
 from engine.intake.events import EventInput
 from engine.journey.model import Journey
 from engine.journey.validation import ERROR, validate_journey
-from engine.nodes import REGISTRY, Category, NodeRegistry, NodeSpec, Port, using_registry
+from engine.nodes import (
+    REGISTRY, Category, EmailUse, NodeRegistry, NodeSpec, Port, using_registry,
+)
 from engine.nodes.common import NodeConfig
 from engine.runtime.outcomes import Go
 
@@ -40,9 +42,23 @@ SPEC = NodeSpec(
 )
 
 
+class NoteConfig(NodeConfig):
+    letter: str = Field("", title="Letter to file")
+
+
+#: a step that names an email in a field of its own and does not send it
+NOTE = NodeSpec(
+    type_id="test.note", version=1, title="File a letter", description="Files an email.",
+    category=Category.ACTION, icon="bolt", config_model=NoteConfig,
+    summarize=lambda c, _t: f"File {c.letter or '…'}",
+    executor=lambda _step, _config: Go("next", kind="action", detail={"action": "note"}),
+    email=EmailUse(template_field="letter", sends=False),
+)
+
+
 @pytest.fixture
 def registry():
-    second = NodeRegistry([*REGISTRY, SPEC])
+    second = NodeRegistry([*REGISTRY, SPEC, NOTE])
     with using_registry(second):
         yield second
 
@@ -75,6 +91,14 @@ def test_validation_asks_the_spec_whether_it_forks(registry):
     problems = validate_journey(_journey(wired=False))
     assert [(p.node_id, p.message) for p in problems if p.severity == ERROR] == [
         ("coin", "'Tails' leads nowhere: connect it, or end it with an Exit")]
+
+
+def test_validation_asks_the_spec_which_email_a_step_uses(registry):
+    journey = _journey()
+    journey.add_node("test.note", node_id="note", config={"letter": "welcome"})
+    journey.connect("up", "next", "note")
+    problems = [(p.node_id, p.message) for p in validate_journey(journey)]
+    assert ("note", "The email 'welcome' does not exist") in problems
 
 
 def test_the_engine_runs_it_on_a_tick(registry, db, clock):
@@ -129,5 +153,19 @@ def test_inspector_and_canvas_show_it(registry, qtbot):
     form.editor("heads_domain").set_value("other.example.com")
     form.editor("heads_domain").edited.emit()
     form.editor("heads_domain").finished.emit()
-    qtbot.waitUntil(lambda: editor.scene.journey.config("coin").heads_domain == "other.example.com",
+    journey = editor.scene.journey
+    qtbot.waitUntil(lambda: journey.config("coin").heads_domain == "other.example.com",
                     timeout=2000)
+
+
+def test_the_inspector_offers_the_journeys_emails_for_the_field_the_spec_names(registry, qtbot):
+    from app.journey_document import JourneyDocument
+    from tests.widgets.canvas_helpers import show_editor
+    from widgets.inspector.field_editors import TemplateEditor
+
+    journey = _journey()
+    journey.add_node("test.note", node_id="note", config={"letter": ""})
+    journey.connect("up", "next", "note")
+    editor = show_editor(qtbot, JourneyDocument(journey))
+    editor.select_node("note")
+    assert isinstance(editor.inspector.form_for("test.note").editor("letter"), TemplateEditor)

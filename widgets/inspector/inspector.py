@@ -219,6 +219,7 @@ class Inspector(QWidget):
                 spec.config_model,
                 lambda data, key: self.document.set_node_config(self.node_id, data, key),
                 templates=templates,
+                template_field=spec.email.template_field if spec.email else "template",
             )
             self._forms[type_id] = form
             form.hide()
