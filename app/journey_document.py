@@ -51,7 +51,7 @@ from app.undo_commands import (
     SetTitleCommand,
 )
 from engine.journey.document import EmailTemplate, JourneyDocument as JourneyData, JourneySettings, NodeData
-from engine.errors import UnknownNodeType
+from engine.errors import UnknownNodeType, validation_words
 from engine.journey.model import Journey
 from engine.journey.file_format import FileProblem, read_journey_file, write_journey_file
 from engine.messaging.lint import lint_template
@@ -355,7 +355,7 @@ class JourneyDocument(QObject):
         try:
             parsed = spec.parse_config(config)
         except ValidationError as exc:
-            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            return validation_words(exc, places=False)
         before = self.journey.config(node_id).model_dump(mode="json")
         after = parsed.model_dump(mode="json")
         if after == before:
@@ -385,7 +385,7 @@ class JourneyDocument(QObject):
                 settings.model_dump() if isinstance(settings, BaseModel) else settings
             )
         except ValidationError as exc:
-            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            return validation_words(exc, places=False)
         before = self.journey.settings
         if after == before:
             return ""
@@ -405,7 +405,7 @@ class JourneyDocument(QObject):
                 template.model_dump() if isinstance(template, BaseModel) else template
             )
         except ValidationError as exc:
-            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            return validation_words(exc, places=False)
         before = self.journey.templates.get(after.key)
         if after == before:
             return ""

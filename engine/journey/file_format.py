@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from engine.blocks.model import BLOCK_TYPES
 from engine.files import strict_json
 from engine.journey.document import JourneyDocument
-from engine.errors import JourneyEditError, UnknownNodeType
+from engine.errors import JourneyEditError, UnknownNodeType, error_message
 from engine.journey.model import Journey
 from engine.journey.migrations import MigrationError, migrate_document
 from engine.nodes import NodeRegistry, active_registry
@@ -79,7 +79,7 @@ def _pydantic_problems(error: ValidationError, prefix: str = "") -> list[FilePro
         where = _loc(item["loc"])
         if prefix:
             where = f"{prefix}.{where}" if where else prefix
-        message = item["msg"].removeprefix("Value error, ")
+        message = error_message(item)
         if item["type"] == "missing":
             message = "this field is required"
         elif item["type"] == "extra_forbidden":

@@ -22,7 +22,7 @@ import networkx as nx
 from pydantic import BaseModel, ValidationError
 
 from engine.journey.document import EdgeData, EmailTemplate, JourneyDocument, JourneySettings, NodeData
-from engine.errors import JourneyEditError
+from engine.errors import JourneyEditError, validation_words
 from engine.journey.loops import closes_untimed_loop
 from engine.nodes import NodeRegistry, NodeSpec, Port, active_registry
 
@@ -66,12 +66,7 @@ Listener = Callable[[JourneyEvent], None]
 
 
 def _friendly(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
+    return validation_words(error)
 
 
 class Journey:
