@@ -62,20 +62,6 @@ class Duration(BaseModel):
         return f"{self.value} {unit}"
 
 
-def plural(n: int, word: str) -> str:
-    """ "1 contact", "1,204 contacts" (English: the word takes an s)."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def duration_words(delta: timedelta) -> str:
-    """The largest whole unit that fits: "2 days", "90 minutes", "1 week"."""
-    seconds = int(delta.total_seconds())
-    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds % size == 0 and seconds >= size:
-            return plural(seconds // size, unit)
-    return plural(max(1, seconds // 60), "minute")
-
-
 def parse_time_of_day(text: str) -> time:
     match = _TIME_OF_DAY.match(text)
     if not match:

@@ -8,9 +8,8 @@ from pydantic import Field, model_validator
 
 from datetime import timedelta
 
-from engine.nodes.common import (
-    WEEKDAYS, Duration, EventMatcher, NodeConfig, TimeOfDay, duration_words,
-)
+from engine.nodes.common import WEEKDAYS, Duration, EventMatcher, NodeConfig, TimeOfDay
+from engine.words import duration_words
 from engine.nodes.spec import Category, NodeSpec, Port, replace_value
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import Contact, ContactList, ContactStatus, Event, ListMembership
 from engine.journey.document import JourneyDocument, NodeData
 from engine.nodes import TriggerMatch, spec_of, trigger_match
-from engine.nodes.common import duration_words, plural
+from engine.words import duration_words, plural
 from engine.settings import AppSettings, load_settings
 from engine.simulation.timeline_words import step_title
 
@@ -44,7 +44,6 @@ EVENT_WINDOW = timedelta(days=7)
 NO_POSTAL_ADDRESS = ("Add your postal address in Settings ▸ Sending: the law (CAN-SPAM) "
                      "requires it in every marketing email, so this journey cannot be "
                      "published without it.")
-
 
 @dataclass(frozen=True)
 class EmailForecast:
@@ -56,7 +55,6 @@ class EmailForecast:
     #: only contacts on some paths get it (a branch or split comes first)
     some_paths: bool = False
 
-
 @dataclass(frozen=True)
 class PublishForecast:
     entry: str
@@ -65,10 +63,6 @@ class PublishForecast:
     guards: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-_plural = plural
-
 
 def _config(node: NodeData):
     spec = spec_of(node.type)
@@ -79,11 +73,9 @@ def _config(node: NodeData):
     except ValueError:
         return None
 
-
 def _trigger(document: JourneyDocument) -> NodeData | None:
     return next((n for n in document.nodes
                  if (spec := spec_of(n.type)) is not None and spec.is_trigger), None)
-
 
 # ---- who can enter ---------------------------------------------------------------------------
 
@@ -98,35 +90,34 @@ def _entry(session: Session, trigger: NodeData | None, now: datetime) -> tuple[s
         events, people = _recent_events(session, config, now)
         only = " (with the trigger's filters)" if config.filters else ""
         return (f"Contacts enter when “{config.event}” happens. In the last 7 days{only} "
-                f"{_plural(events, 'such event')} arrived from {_plural(people, 'contact')}; "
+                f"{plural(events, 'such event')} arrived from {plural(people, 'contact')}; "
                 "only events from now on count."), events
     if kind is TriggerMatch.LIST:
         size = session.scalar(
             select(func.count()).select_from(ListMembership).join(ContactList)
             .where(ContactList.name == config.list)) or 0
-        return (f"The list “{config.list}” has {_plural(size, 'member')} now; contacts enter "
+        return (f"The list “{config.list}” has {plural(size, 'member')} now; contacts enter "
                 "when they join it from now on."), size
     if kind is TriggerMatch.SEGMENT:
         size = _segment_size(session, config.condition, now)
-        return (f"{_plural(size, 'contact')} match this segment now; they are the starting "
+        return (f"{plural(size, 'contact')} match this segment now; they are the starting "
                 "point, and contacts enter when they come to match from now on."), size
     if kind is TriggerMatch.INACTIVITY:
         activity = func.coalesce(Contact.last_activity_at, Contact.created_at)
         size = session.scalar(select(func.count()).select_from(Contact).where(
             activity <= now - timedelta(days=config.days),
             Contact.status.not_in(ContactStatus.SUPPRESSED))) or 0
-        return (f"{_plural(size, 'contact')} have been inactive for {config.days} days or "
+        return (f"{plural(size, 'contact')} have been inactive for {config.days} days or "
                 "more and enter at the first scan after publishing; others enter as they "
                 "reach it."), size
     if kind is TriggerMatch.DATE:
         size = sum(1 for attributes in session.scalars(select(Contact.attributes))
                    if (attributes or {}).get(config.field) not in (None, ""))
-        return (f"{_plural(size, 'contact')} have a “{config.field}” date; each enters on "
+        return (f"{plural(size, 'contact')} have a “{config.field}” date; each enters on "
                 "that date."), size
     if kind is TriggerMatch.MANUAL:
         return "Contacts enter only when you enter them by hand or through the API.", None
     return f"Contacts enter through “{step_title(trigger)}”.", None
-
 
 def _recent_events(session: Session, config, now: datetime) -> tuple[int, int]:
     """(events, contacts) of the trigger's event in the 7 days before `now`."""
@@ -147,7 +138,6 @@ def _recent_events(session: Session, config, now: datetime) -> tuple[int, int]:
             people.add(contact_id)
     return events, len(people)
 
-
 def _segment_size(session: Session, condition, now: datetime) -> int:
     # the same test the segment scan applies (engine/runtime/scans.py)
     from engine.runtime.batch import CONTACT_COLUMNS, Batch
@@ -156,7 +146,6 @@ def _segment_size(session: Session, condition, now: datetime) -> int:
     facts = Batch(session, now, load_settings(session))
     return sum(1 for row in session.execute(select(*CONTACT_COLUMNS)).mappings()
                if condition_holds(condition, dict(row), facts, now))
-
 
 # ---- the emails, in path order, with the time before each -------------------------------------
 
@@ -168,7 +157,7 @@ def _when(path: list[tuple[NodeData, str]]) -> str:
     def close_fixed():
         nonlocal fixed
         if fixed:
-            parts.append(f"{_duration(fixed)} later" if parts else f"after {_duration(fixed)}")
+            parts.append(f"{duration_words(fixed)} later" if parts else f"after {duration_words(fixed)}")
             fixed = timedelta()
 
     for node, port in path:
@@ -185,10 +174,6 @@ def _when(path: list[tuple[NodeData, str]]) -> str:
         parts.append(words)
     close_fixed()
     return ", then ".join(parts) if parts else "right away"
-
-
-_duration = duration_words
-
 
 def _email_steps(session: Session, document: JourneyDocument, now: datetime
                  ) -> list[EmailForecast]:
@@ -227,7 +212,6 @@ def _email_steps(session: Session, document: JourneyDocument, now: datetime
                                                          and not timing)))
     return found
 
-
 def _subject(session: Session, template, now: datetime) -> str:
     from engine.messaging.templates import RenderError
     from engine.messaging.preview import render_preview
@@ -236,7 +220,6 @@ def _subject(session: Session, template, now: datetime) -> str:
         return render_preview(template, now=now, session=session).subject
     except (RenderError, LookupError, ValueError):
         return template.subject
-
 
 # ---- guards, warnings and blockers ----------------------------------------------------------
 
@@ -258,7 +241,6 @@ def _guards(document: JourneyDocument, settings: AppSettings) -> list[str]:
     guards.append("Unsubscribed, bounced and complaining contacts never get marketing email.")
     return guards
 
-
 def _sends_marketing(document: JourneyDocument) -> bool:
     for node in document.nodes:
         spec = spec_of(node.type)
@@ -268,13 +250,11 @@ def _sends_marketing(document: JourneyDocument) -> bool:
                 return True
     return False
 
-
 def publish_blockers(session: Session, document: JourneyDocument) -> list[str]:
     settings = load_settings(session)
     if _sends_marketing(document) and not settings.postal_address.strip():
         return [NO_POSTAL_ADDRESS]
     return []
-
 
 def _warnings(session: Session, document: JourneyDocument, settings: AppSettings) -> list[str]:
     from engine.delivery.sending_setup import example_flags
@@ -295,7 +275,6 @@ def _warnings(session: Session, document: JourneyDocument, settings: AppSettings
     for name, text in example_flags(settings).items():
         warnings.append(f"{labels[name]}: {text[0].upper()}{text[1:]} (Settings ▸ Sending).")
     return warnings
-
 
 def forecast_publish(session: Session, document: JourneyDocument, now: datetime
                      ) -> PublishForecast:
