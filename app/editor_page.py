@@ -20,7 +20,9 @@ Contract:
   is one too. `dirty()` is the document's.
 - While the journey is live or paused, the counts per step (`node_counts`) are read in
   the background on open and after engine ticks (at most every `LIVE_REFRESH_MS`) and
-  shown on the canvas's cards (`live_counts()` is the last result).
+  shown on the canvas's cards (`live_counts()` is the last result), with the journey's
+  spike warnings (engine.analytics.spikes) in the header.
+- The header's Results button emits `results_requested(journey_id)`.
 - The walk-through panel sits beside the canvas; the path of its last run is highlighted
   on the canvas while the panel is open (cleared when the journey's steps or links
   change: the run no longer describes it), and clicking a row of its timeline selects and
@@ -49,6 +51,7 @@ from app.release_controls import ReleaseControls
 from app.trial_tools import TrialTools
 from app.walkthrough_runner import WalkthroughRunner
 from engine.analytics.live_counts import node_counts
+from engine.analytics.spikes import spike_warnings
 from engine.db.database import Database
 from engine.db.models import JourneyStatus
 from engine.journey.document import EmailTemplate
@@ -69,6 +72,7 @@ class EditorPage(QWidget):
     file_saved = Signal(str)
     waiting_contacts_requested = Signal(int, str, str)  # journey id, step id, a label
     contact_profile_requested = Signal(int)
+    results_requested = Signal(int)  # journey id
 
     def __init__(self, database: Database, host: EngineHost, settings: QSettings | None = None,
                  parent=None):
@@ -88,6 +92,8 @@ class EditorPage(QWidget):
 
         self.header = EditorHeader()
         self.header.back_requested.connect(self.back_requested)
+        self.header.results_requested.connect(
+            lambda: self.journey_id is not None and self.results_requested.emit(self.journey_id))
         self.header.publish_requested.connect(self.publish)
         self.header.pause_requested.connect(lambda: self._run_verb(pause_work, "Paused"))
         self.header.resume_requested.connect(lambda: self._run_verb(resume_work, "Resumed"))
@@ -188,6 +194,7 @@ class EditorPage(QWidget):
         self.document.close()
         self.document = self.editor = self.journey_id = self.info = None
         self.release.clear()
+        self.header.set_warnings([])
 
     def refresh(self) -> None:
         """Re-read the journey's state (status, version, contacts) from the database."""
@@ -340,7 +347,9 @@ class EditorPage(QWidget):
 
         def work(_progress, _cancelled):
             with self.database.session() as session:
-                return node_counts(session, journey_id), journey_info(session, journey_id)
+                spikes = spike_warnings(session, [journey_id]).get(journey_id, [])
+                return (node_counts(session, journey_id), journey_info(session, journey_id),
+                        [spike.words() for spike in spikes])
 
         self._live_task = Task(work, self, name="trellis-live-counts")
         self._live_task.succeeded.connect(self._show_live_and_info)
@@ -352,8 +361,9 @@ class EditorPage(QWidget):
         self._live_task = None
 
     def _show_live_and_info(self, result) -> None:
-        counts, info = result
+        counts, info, warnings = result
         if self.journey_id == info.id and self.info is not None:
+            self.header.set_warnings(warnings)
             # the header's "N contacts in it now" moves with the cards
             self.info = info
             name = self.document.journey.name if self.document else info.name

@@ -28,6 +28,10 @@ Contract:
   "next tick" countdown and the last error current. Each count also reports the emails
   left `uncertain` (`EngineStatus.uncertain`), and delivery's own error is kept apart
   (`delivery_error`) for the tray's notifications.
+- Journey notices (a guardrail paused a journey, an A/B test has a winner: rows the engine
+  writes, engine/experiments/notices.py) are read on the scheduler thread at the first tick
+  and after each tick that reported some, each handed out once, and emitted on the GUI
+  thread as `notices_arrived(list[dict])`.
 - The master switch: `set_sending_paused(bool)` stores `AppSettings.sending_paused`
   (delivery holds queued email while it is on) and emits `status_changed`;
   `sending_paused()` reads the stored value.
@@ -105,6 +109,7 @@ def describe(status: EngineStatus, now: datetime) -> tuple[str, str]:
 class EngineHost(QObject):
     ticked = Signal(object)  # TickReport
     status_changed = Signal(object)  # EngineStatus
+    notices_arrived = Signal(list)  # [notice dict] (engine/experiments/notices.py)
 
     def __init__(self, database: Database, *, interval: float = 2.0, deliver: bool = False,
                  http_bind: tuple[str, int] | None = None, parent: QObject | None = None):
@@ -121,6 +126,8 @@ class EngineHost(QObject):
         self._deliver, self._http_bind = deliver, http_bind
         self.services: Services | None = None
         self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        #: the first tick reads notices left while the app was closed
+        self._notices_first = True
         self._status = EngineStatus(sending_paused=self._read_sending_paused())
         self._timer = QTimer(self, interval=POLL_MS)
         self._timer.timeout.connect(self._poll)
@@ -295,6 +302,20 @@ class EngineHost(QObject):
             log.exception("counting the outbox failed")
             queued = None
         self._inbox.put((report, queued))
+        if report is not None and report.notices or self._notices_first:
+            self._notices_first = False
+            self._inbox.put(("notices", self._take_notices()))
+
+    def _take_notices(self) -> list[dict]:
+        """Notices not yet shown (scheduler thread): each is handed out once."""
+        from engine.experiments.notices import take_notices
+
+        try:
+            with self.database.session() as session:
+                return take_notices(session, self.clock.now())
+        except Exception:  # noqa: BLE001 — a notice that failed must not stop the report
+            log.exception("reading the journey notices failed")
+            return []
 
     def _poll(self) -> None:
         reports = []
@@ -310,6 +331,8 @@ class EngineHost(QObject):
                    "delivery_error": delivery_error}
         if self._status.state == RUNNING:
             changes["next_tick"] = self._runner.next_tick_at()
+        notices = [n for kind, found in reports if kind == "notices" for n in found]
+        reports = [(r, q) for r, q in reports if r != "notices"]
         counts = [queued for _report, queued in reports if queued is not None]
         if counts:
             changes["queued"], changes["uncertain"] = counts[-1]
@@ -317,6 +340,8 @@ class EngineHost(QObject):
         for report, _queued in reports:
             if report is not None:
                 self.ticked.emit(report)
+        if notices:
+            self.notices_arrived.emit(notices)
 
     def _set_status(self, **changes) -> None:
         status = replace(self._status, **changes)

@@ -1,6 +1,7 @@
 """The journeys list's verbs, done: rename, duplicate, export, archive, restore, delete.
 
 Contract:
+- Results opens the journey's Results view (`window.show_results`).
 - `JourneyLibrary(window, database, journeys)` takes the main window (pages, status bar,
   dialog parent) and its `JourneyActions` (open, export, and the editor page). `do(verb,
   journey_id, **answers)` carries out one of `widgets.journeys_page.VERBS` and returns
@@ -70,6 +71,10 @@ class JourneyLibrary(QObject):
 
     def _open(self, journey_id: int) -> bool:
         return self.journeys.open_journey(journey_id)
+
+    def _results(self, journey_id: int) -> bool:
+        self.window.show_results(journey_id)
+        return True
 
     def _export(self, journey_id: int, path=None) -> bool:
         self.window.journeys_page.select_journey(journey_id)

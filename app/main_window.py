@@ -34,6 +34,10 @@ Contract:
   free one without asking) and opens the last; `handle_launch(message)` does what a later
   launch asked (app/single_instance.py): opens its files and brings the window up.
 - Help ▸ About names the version and the database; Help ▸ Open log folder (help_menu).
+- A journey's Results (`show_results(journey_id)`, the page "results", app/results_flow.py)
+  opens from the journeys list (Results) and from the editor's header. The status bar
+  says when a journey's unsubscribes or complaints spike (`spike_status`,
+  app/spike_status.py; a click opens its Results).
 """
 
 from __future__ import annotations
@@ -60,6 +64,8 @@ from app.help_menu import HelpMenu
 from app.window_launch import LaunchWindowParts, app_version  # noqa: F401 (re-exported)
 from app.window_links import LinksWindowParts
 from app.recent_files import RecentFiles
+from app.results_flow import ResultsWindowParts
+from app.spike_status import SpikeStatus
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
@@ -82,7 +88,8 @@ STATE_KEY = "window/state"
 PAGE_KEY = "window/page"
 
 
-class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainWindow):
+class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, LaunchWindowParts,
+                 QMainWindow):
     #: the window closed for good (not hidden to the tray): the app quits
     quit_confirmed = Signal()
 
@@ -121,6 +128,7 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
 
         self._build_menus()
         self._build_status_bar()  # after the menus: it checks Sending ▸ Pause all sending
+        self.spike_status = SpikeStatus(self, db)
         self._build_pages()
         theme.choice_changed.connect(self._theme_choice_changed)
         self._restore_layout()
@@ -131,9 +139,14 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
         with self._db.session() as session:
             return query(session, *args, **kwargs)
 
+    def _list_journeys(self, archived: bool = False):
+        rows = self._read(overview.list_journeys, archived=archived)
+        if not archived:
+            self.spike_status.show(rows)  # the list and the status bar say the same
+        return rows
+
     def _build_pages(self) -> None:
-        self.journeys_page = JourneysPage(
-            lambda archived=False: self._read(overview.list_journeys, archived=archived))
+        self.journeys_page = JourneysPage(self._list_journeys)
         self.contacts = ContactsWorkspace(self._db, self, self.engine_host)
         self.contacts_page = self.contacts.page
         self.templates_page = TemplatesPage(lambda: self._read(overview.list_templates))
@@ -198,6 +211,7 @@ class MainWindow(SendingWindowParts, LinksWindowParts, LaunchWindowParts, QMainW
         page.file_saved.connect(self.recent.add)
         page.waiting_contacts_requested.connect(self.show_waiting_contacts)
         page.contact_profile_requested.connect(self.contacts.open_profile)
+        page.results_requested.connect(self.show_results)
 
     def show_waiting_contacts(self, journey_id: int, node_id: str, label: str) -> None:
         """The Contacts page, filtered to the contacts waiting at one step of a journey."""

@@ -9,10 +9,9 @@ Contract:
     delivery worked in between;
   * "Emails may not have been sent" whenever the outbox holds more `uncertain` emails than
     when it last said so (a crash interrupted their send; Outbox decides what to do).
-- Hooks for features that report through the app (each notifies at once):
-  `journey_paused_by_guardrail(journey, reason)` and `experiment_winner(journey, variant,
-  detail="")`. Nothing calls them yet: the guardrails and experiments that will are not
-  built; they call these when they are.
+- Journey notices (connect `EngineHost.notices_arrived` to `journey_notices`): a guardrail
+  that paused a journey (or rolled its canary back) → `journey_paused_by_guardrail`, an A/B
+  test with a winner → `experiment_winner`; each notifies at once.
 - `sent` lists every (title, text) shown, in order (the tray's tooltip and the tests read it).
 """
 
@@ -68,6 +67,21 @@ class Notifier:
         self._uncertain_said = count
 
     # ---- hooks for the features that report through the app -----------------------------
+
+    def journey_notices(self, notices: list[dict]) -> None:
+        for notice in notices:
+            journey = notice.get("journey", "a journey")
+            if notice.get("kind") == "guardrail_paused":
+                if notice.get("action") == "rolled_back":
+                    self.notify(f"The canary of “{journey}” was rolled back",
+                                f"A guardrail stopped it: {notice.get('reason')}")
+                else:
+                    self.journey_paused_by_guardrail(journey, notice.get("reason", ""))
+            elif notice.get("kind") == "experiment_winner":
+                after = ("Later entrants take its path." if notice.get("auto_winner")
+                         else "Entrants keep being split until you change the step.")
+                self.experiment_winner(journey, notice.get("label") or notice.get("winner"),
+                                       f"Step “{notice.get('step')}”. {after}")
 
     def journey_paused_by_guardrail(self, journey: str, reason: str) -> None:
         self.notify(f"“{journey}” was paused", f"A guardrail paused it: {reason}")

@@ -10,7 +10,7 @@ where OFFSET would not.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, func, or_, select, tuple_
@@ -40,6 +40,13 @@ class JourneySummary:
     #: enrollments whose status is 'active' (running or waiting)
     active_contacts: int
     updated_at: datetime
+    #: the last 30 days (engine.analytics.list_figures): entered, conversion rate, revenue
+    entered_30: int = 0
+    conversion_rate_30: float = 0.0
+    revenue_30: float = 0.0
+    #: spike warnings (engine.analytics.spikes), in words
+    warnings: tuple[str, ...] = ()
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +79,15 @@ class DatabaseLocation:
     path: Path | None
 
 
-def list_journeys(session: Session, archived: bool = False) -> list[JourneySummary]:
+def list_journeys(session: Session, archived: bool = False,
+                  today: date | None = None) -> list[JourneySummary]:
     """Every journey except archived ones (with `archived`: only those), most recently
-    edited first."""
+    edited first, with its figures of the 30 days ending `today` (default: today, UTC)
+    and its spike warnings, read from the analytics rollups."""
+    from engine.analytics.list_figures import ListFigures, list_figures
+    from engine.analytics.results import shop_currency
+    from engine.analytics.spikes import spike_warnings
+
     active = (
         select(Enrollment.journey_id, func.count().label("n"))
         .where(Enrollment.status == EnrollmentStatus.ACTIVE)
@@ -95,8 +108,16 @@ def list_journeys(session: Session, archived: bool = False) -> list[JourneySumma
         .where((JourneyRow.status == JourneyStatus.ARCHIVED) if archived
                else (JourneyRow.status != JourneyStatus.ARCHIVED))
         .order_by(JourneyRow.updated_at.desc(), JourneyRow.id.desc())
-    )
-    return [JourneySummary(*row) for row in rows]
+    ).all()
+    figures = list_figures(session, today or datetime.now(timezone.utc).date())
+    spikes = spike_warnings(session, [row[0] for row in rows])
+    currency = shop_currency(session)
+    found = []
+    for row in rows:
+        f = figures.get(row[0], ListFigures())
+        found.append(JourneySummary(*row, f.entered, f.conversion_rate, f.revenue,
+                                    tuple(s.words() for s in spikes.get(row[0], [])), currency))
+    return found
 
 
 def _contact_filter(search: str) -> ColumnElement[bool] | None:

@@ -72,6 +72,7 @@ class BackgroundTray(QObject):
         self.notifier = Notifier(self._notify, now or (lambda: datetime.now(timezone.utc)))
         host.status_changed.connect(self._status_changed)
         host.status_changed.connect(self.notifier.status_changed)
+        host.notices_arrived.connect(self.notifier.journey_notices)
         window.close_policy = self
         self._status_changed(host.status())
         if self.available():

@@ -3,12 +3,13 @@
 Contract:
 - `EditorHeader()` shows "← Journeys", the journey's name, a status pill (Draft, Live,
   Paused), a line about the live version and the contacts in it, whether the edits are
-  saved, and the buttons Walk through, Preview email (a menu of the journey's emails and
-  "New email…"), Pause or Resume (only for a live or paused journey) and Publish.
+  saved, and the buttons Results (`results_requested()`), Walk through, Preview email (a
+  menu of the journey's emails and "New email…"), Pause or Resume (only for a live or paused journey) and Publish.
 - `set_journey(name, status, live_version, active)` and `set_saved(saved, where)` fill it
   in; `set_emails([(key, name, subject)])` fills the email menu (with "New email…"
   always at its end); `set_busy(busy)` disables the verbs while
-  one runs; `set_walkthrough_open(bool)` checks the Walk through button.
+  one runs; `set_walkthrough_open(bool)` checks the Walk through button;
+  `set_warnings([words])` shows the journey's spike warnings under the rest.
 - Intents, as signals: `back_requested()`, `publish_requested()`, `pause_requested()`,
   `resume_requested()`, `walkthrough_toggled(bool)`, `email_requested(key)`,
   `new_email_requested()`, and from the "Test" menu `test_contact_requested()` ("Enter a
@@ -52,6 +53,7 @@ class EditorHeader(QWidget):
     new_email_requested = Signal()
     test_contact_requested = Signal()
     test_event_requested = Signal()
+    results_requested = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -78,6 +80,12 @@ class EditorHeader(QWidget):
         self.email_menu = QMenu(self)
         self.emails.setMenu(self.email_menu)
         self._build_test_menu()
+        self.results = QPushButton(icon("chart"), " Results")
+        self.results.setToolTip("Opens, clicks, conversions and revenue of this journey")
+        self.results.clicked.connect(self.results_requested)
+        self.warning = QLabel(objectName="resultsNote")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
         self.pause = QPushButton(icon("pause"), " Pause")
         self.pause.clicked.connect(self._pause_or_resume)
         self.publish = QPushButton(icon("megaphone", "on_accent"), " Publish")
@@ -103,7 +111,8 @@ class EditorHeader(QWidget):
         row.setSpacing(10)
         row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
-        for button in (self.walkthrough, self.emails, self.test, self.pause, self.publish):
+        for button in (self.results, self.walkthrough, self.emails, self.test, self.pause,
+                       self.publish):
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         # the release line takes the header's whole width, under the verbs
         self.release = ReleaseBar()
@@ -112,13 +121,14 @@ class EditorHeader(QWidget):
         outer.setSpacing(6)
         outer.addLayout(row)
         outer.addWidget(self.release)
+        outer.addWidget(self.warning)
         self._compact = False
         self.set_emails([])
 
     # ---- narrow windows: the verbs fold to their icons so the journey's name stays readable
 
     def _folding(self) -> tuple[QPushButton, ...]:
-        return (self.back, self.walkthrough, self.emails, self.test, self.pause)
+        return (self.back, self.results, self.walkthrough, self.emails, self.test, self.pause)
 
     def is_compact(self) -> bool:
         return self._compact
@@ -200,6 +210,11 @@ class EditorHeader(QWidget):
             self.email_menu.addSeparator()
         self.email_menu.addAction(icon("plus"), "New email…", self.new_email_requested)
         self.emails.setToolTip("Edit an email of this journey and preview it for a contact")
+
+    def set_warnings(self, warnings: list[str]) -> None:
+        """Spike warnings of the journey (engine.analytics.spikes), on a line of their own."""
+        self.warning.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.warning.setVisible(bool(warnings))
 
     def set_busy(self, busy: bool) -> None:
         for button in (self.publish, self.pause, self.walkthrough):

@@ -3,7 +3,9 @@ and its preview beside it.
 
 Contract:
 - `EmailEditor(template)` is the form: name, subject, preheader ("preview text"), body
-  format (Markdown or HTML), layout and body. Every edit that makes a valid template
+  format (Markdown or HTML), layout and body. A block email's body, format and layout are
+  read-only here, with a note in place of the body (the preview shows the email; the
+  block editor edits it); its name, subject and preview text can still be edited. Every edit that makes a valid template
   emits `template_edited(EmailTemplate)` after a short pause (`EDIT_DELAY_MS`); an
   invalid field (an empty name…) is named under the form instead and nothing is emitted.
   `flush()` emits a pending edit at once. `template()` is the current valid template or
@@ -54,6 +56,10 @@ from widgets.icons import icon
 
 EDIT_DELAY_MS = 300
 FORMATS = {"markdown": "Markdown", "html": "HTML"}
+BLOCKS_NOTE = ("This email is designed with blocks, so its body cannot be edited as code "
+               "here: the preview beside shows it as it will be sent. Name, subject and "
+               "preview text can be changed (personalise with chips like "
+               "[[contact.first_name|there]]).")
 SEVERITY_ICONS = {"error": ("error", "danger"), "warning": ("warning", "warning")}
 
 
@@ -70,6 +76,7 @@ class EmailEditor(QWidget):
         self.format = QComboBox()
         for value, label in FORMATS.items():
             self.format.addItem(label, value)
+        self.format.addItem("Blocks", "blocks")
         self.format.setCurrentIndex(self.format.findData(template.format))
         self.layout_choice = QComboBox()
         for name in layout_names():
@@ -81,6 +88,7 @@ class EmailEditor(QWidget):
         mono.setPointSizeF(max(mono.pointSizeF(), 10.5))
         self.body.setFont(mono)
         self.body.setTabChangesFocus(True)
+        self._show_blocks(template)
         self.invalid = QLabel(objectName="fieldError", wordWrap=True)
         self.invalid.hide()
         self.lint = QListWidget(objectName="lintList")
@@ -110,13 +118,23 @@ class EmailEditor(QWidget):
         self.format.currentIndexChanged.connect(self._timer.start)
         self.layout_choice.currentIndexChanged.connect(self._timer.start)
 
+    def _show_blocks(self, template: EmailTemplate) -> None:
+        """A block email: its body is read-only here, with a note (the preview shows it)."""
+        blocks = template.format == "blocks"
+        self.body.setReadOnly(blocks)
+        self.format.setEnabled(not blocks)
+        self.layout_choice.setEnabled(not blocks)
+        if blocks and self.body.toPlainText() != BLOCKS_NOTE:
+            self.body.setPlainText(BLOCKS_NOTE)
+
     def template(self) -> EmailTemplate | None:
+        fields = {"name": self.name.text().strip(), "subject": self.subject.text(),
+                  "preheader": self.preheader.text()}
+        if self._original.format != "blocks":  # a block email's body is not edited here
+            fields |= {"body": self.body.toPlainText(), "format": self.format.currentData(),
+                       "layout": self.layout_choice.currentData()}
         try:
-            return EmailTemplate.model_validate(self._original.model_dump() | {
-                "name": self.name.text().strip(), "subject": self.subject.text(),
-                "preheader": self.preheader.text(), "body": self.body.toPlainText(),
-                "format": self.format.currentData(), "layout": self.layout_choice.currentData(),
-            })
+            return EmailTemplate.model_validate(self._original.model_dump() | fields)
         except ValidationError as error:
             names = {"name": "Name", "subject": "Subject", "preheader": "Preview text"}
             problems = [f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
@@ -138,8 +156,9 @@ class EmailEditor(QWidget):
                            (self.preheader, template.preheader)):
             if line.text() != text:
                 line.setText(text)
-        if self.body.toPlainText() != template.body:
+        if template.format != "blocks" and self.body.toPlainText() != template.body:
             self.body.setPlainText(template.body)
+        self._show_blocks(template)
         self.format.setCurrentIndex(max(0, self.format.findData(template.format)))
         self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(template.layout)))
         self._timer.stop()  # the fields' change signals asked for an edit: it is no edit

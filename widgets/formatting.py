@@ -52,3 +52,21 @@ def relative(moment: datetime | None, now: datetime | None = None) -> str:
     if days < 7:
         return f"{days} days ago"
     return date(moment)
+
+
+#: money is shown with the symbol of these currencies, others with their code after it
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$"}
+
+
+def money(value: float | None, currency: str = "USD") -> str:
+    """(1234.5, "USD") → "$1,234.50"; (12, "CHF") → "12.00 CHF"."""
+    if value is None:
+        return EMPTY
+    amount = f"{float(value):,.2f}"
+    symbol = SYMBOLS.get(currency)
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+def percent(fraction: float | None) -> str:
+    """0.1234 → "12.3 %"."""
+    return EMPTY if fraction is None else f"{fraction * 100:.1f} %"

@@ -2,15 +2,20 @@
 
 Contract:
 - `JourneysPage(load)` where `load(archived)` returns journey summaries with `id`, `name`,
-  `status`, `live_version` (int | None), `active_contacts` and `updated_at`
+  `status`, `live_version` (int | None), `active_contacts`, `updated_at`, `entered_30`,
+  `conversion_rate_30`, `revenue_30`, `currency` and `warnings`
   (see `app.overview.JourneySummary`) — the archived ones only when `archived`;
   `refresh()` calls it again. The "Archived" toggle in the header (`show_archived(bool)`)
   switches between the journeys in use and the archived ones.
 - Each row has a context menu and keyboard shortcuts (table focused): Open (Enter),
-  Rename (F2), Duplicate (Ctrl+D), Export (Ctrl+E), Archive / Restore (Ctrl+Shift+A),
+  Results (Ctrl+Shift+R), Rename (F2), Duplicate (Ctrl+D), Export (Ctrl+E), Archive / Restore (Ctrl+Shift+A),
   Delete (Del; offered for drafts never published and archived journeys). Each emits
   `journey_action_requested(verb, journey_id)` with verb one of `VERBS`; the app does it
   (asking to confirm a delete) and refreshes the page.
+- Columns: name (⚠ and the words in its tooltip when the journey has spike warnings),
+  status, live version, contacts active, entered, conversion rate and revenue over the
+  last 30 days, last edited. A click on a column's title sorts by it (`sort_by(title,
+  order)` does the same); the order stays when the list is refreshed.
 - An empty list shows an explanatory empty state instead of the table.
 - `journey_open_requested(journey_id)` is emitted when a row is activated (double-click
   or Enter): the journey editor opens it.
@@ -46,8 +51,17 @@ STATUS_TONES = {
     JourneyStatus.ARCHIVED: "neutral",
 }
 
+def _name(j) -> str:
+    return f"{j.name}  ⚠" if getattr(j, "warnings", ()) else j.name
+
+
+def _name_tooltip(j) -> str:
+    return "\n".join([j.name, *getattr(j, "warnings", ())])
+
+
 COLUMNS = [
-    Column("Journey", lambda j: j.name, tooltip=lambda j: j.name, emphasis=True),
+    Column("Journey", _name, tooltip=_name_tooltip, emphasis=True,
+           sort_key=lambda j: j.name.casefold()),
     Column(
         "Status",
         lambda j: j.status.capitalize(),
@@ -58,18 +72,32 @@ COLUMNS = [
         lambda j: f"v{j.live_version}" if j.live_version else formatting.EMPTY,
         muted=True,
     ),
-    Column("Contacts active", lambda j: formatting.count(j.active_contacts), align=RIGHT),
+    Column("Contacts active", lambda j: formatting.count(j.active_contacts), align=RIGHT,
+           sort_key=lambda j: j.active_contacts),
+    # the last 30 days, from the analytics rollups (docs/analytics.md)
+    Column("Entered (30 d)", lambda j: formatting.count(j.entered_30), align=RIGHT,
+           tooltip=lambda j: "Contacts who entered in the last 30 days",
+           sort_key=lambda j: j.entered_30),
+    Column("Conversion", lambda j: formatting.percent(j.conversion_rate_30) if j.entered_30
+           else formatting.EMPTY, align=RIGHT,
+           tooltip=lambda j: "Of those who entered in the last 30 days, the share who "
+           "reached the goal", sort_key=lambda j: j.conversion_rate_30),
+    Column("Revenue (30 d)", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
+           tooltip=lambda j: "Orders credited to this journey's emails in the last 30 days",
+           sort_key=lambda j: j.revenue_30),
     Column(
         "Last edited",
         lambda j: formatting.relative(j.updated_at),
         tooltip=lambda j: formatting.timestamp(j.updated_at),
         muted=True,
+        sort_key=lambda j: j.updated_at,
     ),
 ]
 
-VERBS = ("open", "rename", "duplicate", "export", "archive", "restore", "delete")
+VERBS = ("open", "results", "rename", "duplicate", "export", "archive", "restore", "delete")
 VERB_TEXTS = {
     "open": ("Open", "Return"),
+    "results": ("Results", "Ctrl+Shift+R"),
     "rename": ("Rename…", "F2"),
     "duplicate": ("Duplicate", "Ctrl+D"),
     "export": ("Export…", "Ctrl+E"),
@@ -87,8 +115,8 @@ ARCHIVED_BODY = (
 def verbs_for(status: str, live_version: int | None) -> list[str]:
     """What can be done to a journey in this state, in menu order."""
     if status == JourneyStatus.ARCHIVED:
-        return ["open", "rename", "duplicate", "export", "restore", "delete"]
-    verbs = ["open", "rename", "duplicate", "export"]
+        return ["open", "results", "rename", "duplicate", "export", "restore", "delete"]
+    verbs = ["open", "results", "rename", "duplicate", "export"]
     if status != JourneyStatus.LIVE:
         verbs.append("archive")
     if status == JourneyStatus.DRAFT and live_version is None:
@@ -146,7 +174,14 @@ class JourneysPage(Page):
         self.model = RowsModel(COLUMNS, self)
         self.table = DataTable()
         self.table.setModel(self.model)
-        self.table.set_column_widths(0, {1: 140, 2: 130, 3: 150, 4: 150})
+        self.table.set_column_widths(0, {1: 96, 2: 100, 3: 124, 4: 112, 5: 100, 6: 124, 7: 112},
+                                     minimum=180)
+        # a click on a column's title sorts by it (again: the other way); kept on refresh
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._sort)
         self.table.activated.connect(self._open)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -171,6 +206,17 @@ class JourneysPage(Page):
         self._show(bool(rows))
         if selected is not None:
             self.select_journey(selected)
+
+    def _sort(self, column: int, order: Qt.SortOrder) -> None:
+        selected = self.selected_journey_id()
+        self.model.sort(column, order)
+        if selected is not None:
+            self.select_journey(selected)
+
+    def sort_by(self, title: str, order: Qt.SortOrder = Qt.SortOrder.DescendingOrder) -> None:
+        """Sort the list by the column titled `title` (a click on its header does it too)."""
+        column = [c.title for c in COLUMNS].index(title)
+        self.table.horizontalHeader().setSortIndicator(column, order)
 
     def show_archived(self, archived: bool) -> None:
         """Switch the list to the archived journeys (True) or back."""

@@ -6,6 +6,8 @@ Contract:
 - `RowsModel(columns)` shows `rows` (any objects the column functions understand);
   `set_rows()` replaces them wholesale. `ROW_ROLE` returns the row object itself, so views
   hand whole rows (ids included) to whoever acts on a click.
+- `sort(column, order)` orders the rows by the column's `sort_key` (else its text) and
+  keeps that order across `set_rows()`, so a list refreshed stays sorted as chosen.
 - Colours are read from the current theme when Qt asks for them, never cached, so a theme
   switch repaints correctly.
 """
@@ -39,6 +41,8 @@ class Column:
     tone: Callable[[Any], str] | None = None
     emphasis: bool = False
     muted: bool = False
+    #: what the column sorts by (numbers sort as numbers); None: its text
+    sort_key: Callable[[Any], Any] | None = None
 
 
 class RowsModel(QAbstractTableModel):
@@ -46,11 +50,23 @@ class RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.columns = list(columns)
         self.rows: list[Any] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
-        self.rows = list(rows)
+        self.rows = self._sorted(list(rows))
         self.endResetModel()
+
+    def _sorted(self, rows: list[Any]) -> list[Any]:
+        if self._sort is None:
+            return rows
+        column, order = self._sort
+        key = self.columns[column].sort_key or self.columns[column].text
+        return sorted(rows, key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = None if column < 0 else (column, order)
+        self.set_rows(self.rows)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)

@@ -13,9 +13,11 @@ Contract:
   by the view), "daily" ([{"day", "entered", "sent", "opens", "clicks", "conversions",
   "revenue"}] one row per day of the period, zeros included; all time: from the first day
   with figures to `today`), "funnel" ([{"step", "title", "reached", "dropped", "drop_off"}]
-  along the main path: from the trigger, at every fork the path most contacts took),
+  along the main path (drop_off: the share of the step before that did not reach this
+  one, None for the first step): from the trigger, at every fork the path most contacts took),
   "cohorts" (engine.analytics.cohorts.cohort_rows), "titles" ({node_id: title}),
   "spikes" ([words] from engine.analytics.spikes), "tracking_note" (words or None),
+  "currency" (shop_currency: the catalog's, else USD),
   "has_data" (anything happened in the period: else the view says "no data yet")}. Figures are the rollups' (the caller runs the catch-up on its schedule).
 - `SECTION_DATA`: extra readers `(key, function(session, journey_id, period))` whose
   answers land in the result under `key` — one line adds data for one more section of
@@ -34,7 +36,7 @@ from sqlalchemy.orm import Session
 from engine.analytics.cohorts import cohort_rows
 from engine.analytics.report import in_days, journey_report, money, tracking_note
 from engine.analytics.spikes import spike_warnings
-from engine.db.models import AnalyticsEmailDay, AnalyticsJourneyDay, JourneyRow
+from engine.db.models import AnalyticsEmailDay, AnalyticsJourneyDay, JourneyRow, Product
 
 PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "all": "All time",
            "custom": "Custom…"}
@@ -125,7 +127,9 @@ def _funnel(route: list[str], report: dict, titles: dict[str, str]) -> list[dict
     rows, before = [], None
     for node in route:
         reached = steps.get(node, {}).get("reached", 0)
-        drop = 0.0 if not before else round(max(0, before - reached) / before, 6)
+        # the first step has no step before it; a step after one nobody reached, 0
+        drop = None if before is None else (
+            round(max(0, before - reached) / before, 6) if before else 0.0)
         rows.append({"step": node, "title": titles.get(node, node), "reached": reached,
                      "dropped": steps.get(node, {}).get("dropped", 0), "drop_off": drop})
         before = reached
@@ -182,6 +186,13 @@ def _kpis(report: dict, previous: dict | None) -> list[dict]:
              "previous": None if before is None else before[k]} for k, label, kind in labels]
 
 
+def shop_currency(session: Session) -> str:
+    """The currency money is shown in: the catalog's (the most common), else USD."""
+    found = session.execute(select(Product.currency).group_by(Product.currency)
+                            .order_by(func.count().desc(), Product.currency).limit(1)).scalar()
+    return found or "USD"
+
+
 def journey_results(session: Session, journey_id: int, period: Period, today: date) -> dict:
     name, draft = _draft(session, journey_id)
     titles = _titles(draft)
@@ -199,6 +210,7 @@ def journey_results(session: Session, journey_id: int, period: Period, today: da
         "cohorts": cohort_rows(session, journey_id, start, end), "titles": titles,
         "spikes": [s.words() for s in spikes], "tracking_note": tracking_note(report),
         # about the period: contacts in progress now are no figures of an empty period
+        "currency": shop_currency(session),
         "has_data": bool(report["entered"] or report["emails"] or report["steps"]
                          or report["revenue"]),
     }

@@ -13,6 +13,7 @@ Contract:
   fails: marks that are not closed are text.
 - A chip's field is `contact.NAME`, `shop.NAME` or `event.NAME` (`CHIP_FIELD_PATTERN`);
   `chip_token(field, fallback)` writes one, `chips_in(markup)` finds them all.
+- `check_line(text)` does the same for a subject, preheader or from name (chips only);
 - `check_markup(markup)` returns what is wrong in words (a chip with a malformed field, a
   link that is not http(s), mailto or tel), or None; the block model calls it, so a
   document never holds one.
@@ -29,7 +30,7 @@ _CHIP_FIELD = re.compile(CHIP_FIELD_PATTERN)
 #: link targets a marketer may write; `javascript:` and friends never reach an email
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 
-_CHIP = re.compile(r"\[\[([^\]|]*)(?:\|((?:[^\]]|\](?!\]))*))?\]\]")
+_CHIP = re.compile(r"\[\[([^\[\]|]*)(?:\|((?:[^\]]|\](?!\]))*))?\]\]")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]+)\)")
 _BOLD = re.compile(r"\*\*(?=\S)((?:\\.|.)+?)(?<=\S)\*\*")
 _ITALIC = re.compile(r"\*(?=[^\s*])((?:\\.|[^*])+?)(?<=\S)\*")
@@ -86,12 +87,16 @@ def chips_in(markup: str) -> list[Chip]:
 
 
 def parse_chips(markup: str) -> tuple[Run, ...]:
-    """Text and chips only, every other character as written (subjects, preheaders)."""
+    """Text and chips only, every other character as written (subjects, preheaders); a
+    `[[…]]` that names no field is text (`check_line` reports it)."""
     runs, at = [], 0
     for found in _CHIP.finditer(markup):
+        field = found.group(1).strip()
+        if not _CHIP_FIELD.fullmatch(field):
+            continue
         if found.start() > at:
             runs.append(Run(markup[at:found.start()]))
-        runs.append(Run("", Chip(found.group(1).strip(), (found.group(2) or "").strip())))
+        runs.append(Run("", Chip(field, (found.group(2) or "").strip())))
         at = found.end()
     if at < len(markup):
         runs.append(Run(markup[at:]))
@@ -141,11 +146,48 @@ def parse_paragraphs(markup: str) -> list[Paragraph | ListBlock]:
 def check_markup(markup: str) -> str | None:
     for run in _all_runs(markup):
         if run.chip is not None and not _CHIP_FIELD.fullmatch(run.chip.field):
-            return (f"the personalisation [[{run.chip.field}]] is not a field: use "
-                    "contact.NAME, shop.NAME or event.NAME")
-        if run.href is not None and not run.href.lower().startswith(LINK_SCHEMES):
-            return f"the link {run.href!r} must start with https://, http://, mailto: or tel:"
+            return _not_a_field(run.chip)
+        if run.href is not None:
+            problem = check_url(run.href)
+            if problem:
+                return problem
     return None
+
+
+def check_line(value: str) -> str | None:
+    """What is wrong with a subject, preheader or from name of a block email, or None."""
+    for found in _CHIP.finditer(value):
+        if not _CHIP_FIELD.fullmatch(found.group(1).strip()):
+            return _not_a_field(Chip(found.group(1).strip()))
+    return None
+
+
+def check_url(url: str) -> str | None:
+    """What is wrong with a link (None: nothing). A link starts with https://, http://,
+    mailto: or tel:, or with the shop's address `[[shop.website]]`; chips may fill parts
+    of it (`…?ref=[[contact.plan|none]]`)."""
+    parts = url_parts(url)
+    for part in parts:
+        if isinstance(part, Chip) and not _CHIP_FIELD.fullmatch(part.field):
+            return _not_a_field(part)
+    starts_with_site = bool(parts) and parts[0] == Chip("shop.website")
+    literal = "".join(part for part in parts if isinstance(part, str))
+    if not starts_with_site and not url.lower().startswith(LINK_SCHEMES):
+        return (f"the link {url!r} must start with https://, http://, mailto:, tel: or "
+                "[[shop.website]]")
+    if any(ch in literal for ch in ' "<>\'`') or any(ord(ch) < 32 for ch in literal):
+        return f"the link {url!r} has spaces or quotes: copy it again from the browser"
+    return None
+
+
+def url_parts(url: str) -> list:
+    """A link as its pieces: text, and the chips that fill parts of it."""
+    return [run.chip or run.text for run in parse_chips(url)]
+
+
+def _not_a_field(chip: Chip) -> str:
+    return (f"the personalisation [[{chip.field}]] is not a field: use contact.NAME, "
+            "shop.NAME or event.NAME")
 
 
 def plain(runs: tuple[Run | LineBreak, ...] | tuple[Run, ...]) -> str:

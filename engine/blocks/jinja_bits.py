@@ -5,9 +5,14 @@ block fields, so what a marketer types can never become template code:
 - `chip(field, fallback)`   `{{ contact.first_name | default("there") }}`; the fallback is
                             a string literal with every character outside [A-Za-z0-9 ]
                             escaped, so no quote or brace can end it
-- `literal(text)`           text with every Jinja opener (`{{`, `{%`, `{#`) neutralised
-- `product_source(block)`   the loop's iterable (`cart[:3]`, `recommendations(3)`, …)
+- `literal(text)`           text in which no `{` can open a tag (each is printed by code)
+- `product_source(block)`   the loop's iterable (`cart[:3]`, `recommendations(3)`,
+                            alternatives falling back to recommendations, …)
+- `product_lines(block)`    a grid item's name, price and link (a cart item: with its
+                            quantity and subtotal)
 - `coupon_name(block)`      the variable a coupon block's `{% set %}` fills
+- `url(link, literal_text)`  a link's pieces: `[[shop.website]]` at its start as it is,
+                            other chips URL-encoded
 The chips and commerce calls are those of the existing sandbox (engine/messaging), so a
 block email renders exactly like a hand-written template.
 """
@@ -16,9 +21,8 @@ from __future__ import annotations
 
 import re
 
-from engine.blocks.inline import Chip
+from engine.blocks.inline import Chip, url_parts
 
-_OPENER = re.compile(r"\{(?=[{%#])")
 _OPEN_BRACE = '{{ "{" }}'
 
 
@@ -39,18 +43,56 @@ def chip(value: Chip) -> str:
 
 
 def literal(text: str) -> str:
-    """Text that renders as itself in a Jinja template."""
-    return _OPENER.sub(_OPEN_BRACE, text)
+    """Text that renders as itself in a Jinja template: every `{` is written as code that
+    prints one, so no `{` can open a tag — not even with a chip's `{{` right after it."""
+    return text.replace("{", _OPEN_BRACE)
+
+
+#: how every use of the cart in a block email begins (render.py looks for it)
+CART_CODE = "cart["
 
 
 def product_source(block) -> str:
     if block.source == "cart":
-        return f"cart[:{block.count}]"
-    if block.source in ("recommendations", "alternatives"):
-        return f"{block.source}({block.count})"
+        return f"{CART_CODE}:{block.count}]"
+    if block.source == "alternatives":  # none in the cart's categories: best sellers
+        return f"alternatives({block.count}) or recommendations({block.count})"
+    if block.source == "recommendations":
+        return f"recommendations({block.count})"
     calls = ", ".join(f"product({string_literal(sku)})" for sku in block.skus)
     return f"[{calls}]"
 
 
 def coupon_name(block) -> str:
     return "coupon_" + re.sub(r"[^A-Za-z0-9]", "_", block.id)
+
+
+def url(value: str, literal_text=literal, code=str) -> str:
+    """A link as Jinja: `literal_text(piece)` for typed text, `code(jinja)` for the chips —
+    the shop's address as it is at the start, any other value URL-encoded."""
+    pieces = []
+    for n, part in enumerate(url_parts(value)):
+        if isinstance(part, str):
+            pieces.append(literal_text(part))
+        elif n == 0 and part.field == "shop.website":
+            pieces.append(code("{{ shop.website }}"))
+        else:
+            pieces.append(code(f"{{{{ {part.field} | default({string_literal(part.fallback)}) "
+                               "| urlencode }}"))
+    return "".join(pieces)
+
+
+def product_lines(block) -> tuple[str, str, str]:
+    """(name, price, link) of one grid item `item`, as Jinja."""
+    if block.source == "cart":
+        return ("{{ item.name }} × {{ item.quantity }}",
+                "{{ item.subtotal | money(item.currency) }}", "{{ item.url or shop.website }}")
+    return "{{ item.name }}", "{{ item.price | money(item.currency) }}", "{{ item.url or shop.website }}"
+
+
+CART_TOTAL = "{% if cart %}Total: {{ cart.total | money }}{% endif %}"
+
+
+def coupon_expiry(block) -> str:
+    style = '("datetime")' if block.show_time else ""
+    return f"{{{{ {coupon_name(block)}.expires_at | date{style} }}}}"

@@ -1,10 +1,11 @@
 """Blocks → MJML, with the template code set aside as placeholders.
 
-Contract: `mjml_source(doc, brand, preheader_runs)` returns `(mjml, holes)`: MJML text in
+Contract: `mjml_source(doc, brand, preheader_runs, subject_runs=())` returns `(mjml, holes)`: MJML text in
 which every piece of Jinja is a placeholder word `trellisjNx` (`holes[N]` is the Jinja), so
 MJML never sees template code and what the marketer typed is HTML-escaped text. compile.py
 runs MJML and puts the Jinja back. Layout rules, in the brand kit's colours and font:
-- a header with the logo (or the shop name), then one section per block, the footer last;
+- a header with the logo (or the shop name), the blocks, the footer last; one MJML
+  section for each run of blocks between columns blocks (fewer Outlook tables, less HTML);
 - columns are MJML columns (side by side from 480 px, stacked below); a product grid is
   a row of inline-block cards at most 552/per_row px wide, which wrap on narrow screens
   without media queries (so Gmail's app, which drops them, wraps them too).
@@ -23,7 +24,7 @@ WIDTH = 600
 PADDING = 24
 CONTENT = WIDTH - 2 * PADDING
 HEADING_SIZES = {1: 28, 2: 22, 3: 18}
-#: MJML's social icons; other networks show their name only
+#: MJML's social icons (`-noshare`: a link to the profile, not a "share this" page)
 SOCIAL_ICONS = {"facebook": "facebook", "instagram": "instagram", "x": "x", "linkedin": "linkedin",
                 "youtube": "youtube", "pinterest": "pinterest", "website": "web", "tiktok": "web"}
 SOCIAL_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X", "linkedin": "LinkedIn",
@@ -43,16 +44,30 @@ class Holes(list):
 
 
 def text(value: str) -> str:
-    """Typed text as HTML: escaped, and the placeholder word made unmistakable."""
-    return escape(value, quote=True).replace("trellisj", "trellis&#106;")
+    """Typed text as HTML: escaped, with no `{`, and the placeholder word made unmistakable."""
+    # `{` as an entity: next to a placeholder it would otherwise open a Jinja tag
+    return escape(value, quote=True).replace("trellisj", "trellis&#106;").replace("{", "&#123;")
 
 
-def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...]) -> tuple[str, Holes]:
+def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...],
+                subject: tuple[Run, ...] = ()) -> tuple[str, Holes]:
     holes = Holes()
     page = _Page(brand, holes)
-    body = [page.header()] + [page.section(block) for block in doc.blocks]
+    # one section for every run of blocks between columns: MJML repeats its Outlook
+    # tables for each section, and every byte is stored and sent with each email
+    body, run = [], [page.header()]
+    for block in doc.blocks:
+        if block.type == "columns":
+            body.append(_one_column(run))
+            body.append(page.columns(block))
+            run = []
+        else:
+            run.append(page.element(block, 1))
+    body.append(_one_column(run))
     preview = "".join(page.runs(preheader, links=False))
+    title = "".join(page.runs(subject, links=False))
     head = f"""<mj-head>
+<mj-title>{title}</mj-title>
 <mj-preview>{preview}</mj-preview>
 <mj-attributes>
 <mj-all font-family="{text(brand.font_stack)}" />
@@ -65,6 +80,11 @@ def mjml_source(doc: BlockDocument, brand: BrandKit, preheader: tuple[Run, ...])
     mjml = (f'<mjml>{head}<mj-body background-color="{brand.background}" width="{WIDTH}px">'
             + "".join(body) + "</mj-body></mjml>")
     return mjml, holes
+
+
+def _one_column(elements: list[str]) -> str:
+    inner = "".join(elements)
+    return f"<mj-section><mj-column>{inner}</mj-column></mj-section>" if inner else ""
 
 
 class _Page:
@@ -81,19 +101,15 @@ class _Page:
             name = self.holes.add("{{ shop.name }}")
             inner = (f'<mj-text font-size="20px" font-weight="700" color="{brand.heading_color}" '
                      f'padding="20px {PADDING}px 12px {PADDING}px">{name}</mj-text>')
-        return f"<mj-section><mj-column>{inner}</mj-column></mj-section>"
+        return inner
 
-    def section(self, block) -> str:
-        if block.type == "columns":
-            share = 100 / len(block.columns)
-            columns = "".join(
-                f'<mj-column width="{share:.4g}%">' + "".join(self.element(b, len(block.columns))
-                                                       for b in column.blocks) + "</mj-column>"
-                for column in block.columns)
-            return f"<mj-section>{columns}</mj-section>"
-        if block.type == "footer":
-            return self.footer(block)
-        return f"<mj-section><mj-column>{self.element(block, 1)}</mj-column></mj-section>"
+    def columns(self, block) -> str:
+        share = 100 / len(block.columns)
+        columns = "".join(
+            f'<mj-column width="{share:.4g}%">' + "".join(self.element(b, len(block.columns))
+                                                   for b in column.blocks) + "</mj-column>"
+            for column in block.columns)
+        return f"<mj-section>{columns}</mj-section>"
 
     def element(self, block, columns: int) -> str:
         make = getattr(self, "_" + block.type)
@@ -128,11 +144,11 @@ class _Page:
         if block.width:
             attributes.append(f'width="{block.width}px"')
         if block.link:
-            attributes.append(f'href="{text(block.link)}"')
+            attributes.append(f'href="{self.url(block.link)}"')
         return f"<mj-image {' '.join(attributes)} />"
 
     def _button(self, block, columns: int) -> str:
-        attributes = [f'href="{text(block.url or "#")}"', f'align="{block.align}"']
+        attributes = [f'href="{self.url(block.url or "#")}"', f'align="{block.align}"']
         if block.color:
             attributes.append(f'background-color="{block.color}"')
         if block.text_color:
@@ -154,7 +170,7 @@ class _Page:
         if not block.links:
             return ""
         elements = "".join(
-            f'<mj-social-element name="{SOCIAL_ICONS[link.network]}" href="{text(link.url)}" '
+            f'<mj-social-element name="{SOCIAL_ICONS[link.network]}-noshare" href="{self.url(link.url)}" '
             f'alt="{SOCIAL_NAMES[link.network]}">{SOCIAL_NAMES[link.network]}</mj-social-element>'
             for link in block.links)
         return (f'<mj-social align="{block.align}" mode="horizontal" font-size="13px" '
@@ -163,6 +179,7 @@ class _Page:
 
     def _products(self, block, columns: int) -> str:
         brand, hole = self.brand, self.holes.add
+        name, price, link = jinja_bits.product_lines(block)
         card = CONTENT // block.per_row
         image = card - 16
         parts = [hole(f"{{% for item in {jinja_bits.product_source(block)} %}}{{% if item %}}"),
@@ -171,21 +188,24 @@ class _Page:
                  'padding:8px;">']
         if block.show_image:
             parts.append(hole("{% if item.image_url %}")
-                         + f'<a href="{hole("{{ item.url }}")}"><img src="{hole("{{ item.image_url }}")}" '
+                         + f'<a href="{hole(link)}"><img src="{hole("{{ item.image_url }}")}" '
                          f'alt="{hole("{{ item.name }}")}" width="{image}" style="display:block;width:100%;'
                          f'max-width:{image}px;height:auto;margin:0 auto;border:0;" /></a>'
                          + hole("{% endif %}"))
         if block.show_name:
-            parts.append(f'<p style="margin:8px 0 4px 0;font-weight:600;">{hole("{{ item.name }}")}</p>')
+            parts.append(f'<p style="margin:8px 0 4px 0;font-weight:600;">{hole(name)}</p>')
         if block.show_price:
-            parts.append(f'<p style="margin:0 0 8px 0;">{hole("{{ item.price | money(item.currency) }}")}</p>')
+            parts.append(f'<p style="margin:0 0 8px 0;">{hole(price)}</p>')
         if block.show_button:
             label = "".join(self.runs(parse_line(block.label), links=False))
-            parts.append(f'<a href="{hole("{{ item.url }}")}" style="display:inline-block;'
+            parts.append(f'<a href="{hole(link)}" style="display:inline-block;'
                          f'background:{brand.button_color};color:{brand.button_text_color};'
                          f'border-radius:{brand.button_radius};padding:8px 16px;font-weight:600;'
                          f'text-decoration:none;">{label}</a>')
         parts.append("</div>" + hole("{% endif %}{% endfor %}"))
+        if block.source == "cart" and block.show_price:
+            parts.append(f'<p style="margin:8px 0 0 0;font-size:16px;font-weight:700;">'
+                         f'{hole(jinja_bits.CART_TOTAL)}</p>')
         return ('<mj-text align="center" padding="8px 16px"><div style="font-size:0;text-align:center;">'
                 + "".join(parts) + "</div></mj-text>")
 
@@ -200,10 +220,10 @@ class _Page:
                 f'<p style="margin:0 0 8px 0;font-size:24px;font-weight:700;letter-spacing:2px;'
                 f'font-family:\'Courier New\',Courier,monospace;word-break:break-all;">'
                 f'{hole("{{ " + name + ".code }}")}</p>'
-                f'<p style="margin:0;font-size:14px;">Valid until '
-                f'{hole("{{ " + name + ".expires_at | date }}")}</p></div></mj-text>')
+                f'<p style="margin:0;font-size:14px;">{text(block.expiry_label)} '
+                f'{hole(jinja_bits.coupon_expiry(block))}.</p></div></mj-text>')
 
-    def footer(self, block) -> str:
+    def _footer(self, block, columns: int) -> str:
         brand, hole = self.brand, self.holes.add
         note = "".join(self.runs(parse_line(block.note))) if block.note else ""
         address = text(brand.footer_address) if brand.footer_address else hole("{{ shop.postal_address }}")
@@ -211,11 +231,14 @@ class _Page:
                  f"<p{SMALL_P}>{hole('{{ shop.name }}')} · {address}</p>",
                  f'<p{SMALL_P}><a href="{hole("{{ unsubscribe_url }}")}" style="color:{brand.text_color};">'
                  "Unsubscribe</a></p>"]
-        return (f'<mj-section padding="8px 0px 24px 0px"><mj-column><mj-text '
-                f'font-size="12px" line-height="1.5" align="center" color="{brand.text_color}">'
-                + "".join(parts) + "</mj-text></mj-column></mj-section>")
+        return (f'<mj-text font-size="12px" line-height="1.5" align="center" '
+                f'color="{brand.text_color}" padding="16px {PADDING}px 24px {PADDING}px">'
+                + "".join(parts) + "</mj-text>")
 
     # -- inline ------------------------------------------------------------------------
+
+    def url(self, value: str) -> str:
+        return jinja_bits.url(value, text, self.holes.add)
 
     def runs(self, runs, links: bool = True):
         for run in runs:
@@ -228,5 +251,5 @@ class _Page:
             if run.bold:
                 piece = f"<strong>{piece}</strong>"
             if run.href and links:
-                piece = f'<a href="{text(run.href)}" style="color:{self.brand.link_color};">{piece}</a>'
+                piece = f'<a href="{self.url(run.href)}" style="color:{self.brand.link_color};">{piece}</a>'
             yield piece

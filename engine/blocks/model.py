@@ -21,10 +21,10 @@ import re
 from typing import Annotated, Iterator, Literal, Union
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, RootModel, field_validator, model_validator,
+    BaseModel, ConfigDict, Field, PrivateAttr, RootModel, field_validator, model_validator,
 )
 
-from engine.blocks.inline import LINK_SCHEMES, check_markup
+from engine.blocks.inline import check_markup, check_url
 
 BLOCK_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,40}$"
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
@@ -38,10 +38,9 @@ def _check_url(value: str, what: str, *, empty_ok: bool = True) -> str:
     value = value.strip()
     if not value and empty_ok:
         return value
-    if not value.lower().startswith(LINK_SCHEMES):
-        raise ValueError(f"the {what} {value!r} must start with https://, http://, mailto: or tel:")
-    if any(ch in value for ch in ' "<>\'`') or any(ord(ch) < 32 for ch in value):
-        raise ValueError(f"the {what} {value!r} has spaces or quotes: copy it again from the browser")
+    problem = check_url(value) if value else f"the {what} is empty"
+    if problem:
+        raise ValueError(problem)
     return value
 
 
@@ -179,6 +178,10 @@ class CouponBlock(_Block):
     percent: int = Field(10, ge=1, le=100)
     valid_days: int = Field(7, ge=1, le=365)
     text: Markup = "Your code for this discount:"
+    #: the words before the expiry date ("Valid until 16 Mar 2026.")
+    expiry_label: str = Field("Valid until", max_length=200)
+    #: the expiry with its time of day, in the contact's time zone
+    show_time: bool = False
 
 
 class FooterBlock(_Block):
@@ -231,10 +234,17 @@ class BlockDocument(RootModel[tuple[Block, ...]]):
     """A template's blocks, in order; the footer last."""
 
     model_config = ConfigDict(frozen=True)
+    _hash: int | None = PrivateAttr(None)
 
     @property
     def blocks(self) -> tuple:
         return self.root
+
+    def __hash__(self) -> int:
+        # computed once: compiled emails are cached by document, and looked up per email
+        if self._hash is None:
+            self._hash = hash(self.root)
+        return self._hash
 
     @classmethod
     def new(cls, blocks: tuple = ()) -> "BlockDocument":

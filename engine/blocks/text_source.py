@@ -5,7 +5,7 @@ the email as readable plain text: headings and paragraphs as they are written, l
 "label (https://…)", list items with "- " or "1. ", buttons as "Label: https://…",
 product grids as one item per line with price and link, the coupon's code and expiry,
 social links as "Network: https://…", and the footer with the postal address and the
-unsubscribe link. Images show nothing (their alt text is for screen readers of the HTML).
+unsubscribe link. An image shows only when it is a link ("alt text: https://…").
 Blocks are separated by one blank line; typed text never becomes template code.
 """
 
@@ -31,15 +31,23 @@ def text_source(doc: BlockDocument, brand: BrandKit) -> str:
 
 
 def line(runs) -> str:
-    out = []
+    """Runs as text; a link's address once, after its last run: "label (https://…)"."""
+    out, open_link = [], None
+
+    def close() -> None:
+        if open_link and not open_link.startswith(("mailto:", "tel:")):
+            out.append(f" ({jinja_bits.url(open_link)})")
+
     for run in runs:
+        href = None if isinstance(run, LineBreak) else run.href
+        if href != open_link:
+            close()
+            open_link = href
         if isinstance(run, LineBreak):
             out.append("\n")
-            continue
-        piece = jinja_bits.chip(run.chip) if run.chip else jinja_bits.literal(run.text)
-        if run.href and not run.href.startswith(("mailto:", "tel:")):
-            piece = f"{piece} ({jinja_bits.literal(run.href)})"
-        out.append(piece)
+        else:
+            out.append(jinja_bits.chip(run.chip) if run.chip else jinja_bits.literal(run.text))
+    close()
     return "".join(out)
 
 
@@ -58,32 +66,34 @@ def _block(block, brand: BrandKit) -> str:
                     for n, runs in enumerate(item.items, 1)))
         return "\n\n".join(items)
     if kind == "image":
-        return f"{jinja_bits.literal(block.alt)}: {jinja_bits.literal(block.link)}" if block.link and block.alt else ""
+        return f"{jinja_bits.literal(block.alt)}: {jinja_bits.url(block.link)}" if block.link and block.alt else ""
     if kind == "button":
         label = line(tuple(Run(r.text, r.chip) for r in parse_line(block.label)))
-        return f"{label}: {jinja_bits.literal(block.url)}" if block.url else label
+        return f"{label}: {jinja_bits.url(block.url)}" if block.url else label
     if kind == "divider":
         return RULE
     if kind == "spacer":
         return ""
     if kind == "social":
-        return "\n".join(f"{SOCIAL_NAMES[link.network]}: {jinja_bits.literal(link.url)}"
+        return "\n".join(f"{SOCIAL_NAMES[link.network]}: {jinja_bits.url(link.url)}"
                          for link in block.links)
     if kind == "products":
-        show = []
-        if block.show_name:
-            show.append("{{ item.name }}")
+        name, price, link = jinja_bits.product_lines(block)
+        show = [name] if block.show_name else []
         if block.show_price:
-            show.append("{{ item.price | money(item.currency) }}")
-        first = " — ".join(show) or "{{ item.name }}"
-        url = "\n  {{ item.url }}" if block.show_button else ""
+            show.append(price)
+        first = " — ".join(show) or name
+        url = f"\n  {link}" if block.show_button else ""
+        # a newline right after a block tag is dropped (trim_blocks): the total keeps its own
+        total = ("{% if cart %}Total: {{ cart.total | money }}\n{% endif %}"
+                 if block.source == "cart" and block.show_price else "")
         return (f"{{% for item in {jinja_bits.product_source(block)} %}}{{% if item %}}"
-                f"- {first}{url}\n{{% endif %}}{{% endfor %}}")
+                f"- {first}{url}\n{{% endif %}}{{% endfor %}}{total}")
     if kind == "coupon":
         name = jinja_bits.coupon_name(block)
         return (f"{{% set {name} = coupon({block.percent}, {block.valid_days}) %}}"
                 f"{line(parse_line(block.text))}\n{{{{ {name}.code }}}}\n"
-                f"Valid until {{{{ {name}.expires_at | date }}}}")
+                f"{jinja_bits.literal(block.expiry_label)} {jinja_bits.coupon_expiry(block)}.")
     if kind == "footer":
         address = (jinja_bits.literal(brand.footer_address) if brand.footer_address
                    else "{{ shop.postal_address }}")

@@ -46,8 +46,25 @@ def _read_time(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
 
 
+def _time_reader() -> Callable[[str | None], datetime | None]:
+    """`_read_time`, memoised: a batch reads the same due time a thousand times."""
+    memo: dict[str, datetime] = {}
+
+    def read(value: str | None) -> datetime | None:
+        if value is None:
+            return None
+        found = memo.get(value)
+        if found is None:
+            found = memo[value] = datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
+        return found  # datetimes are immutable: sharing one is safe
+
+    return read
+
+
 def _read_json(value: str | None) -> Any:
-    return None if value is None else json.loads(value)
+    if value is None:
+        return None
+    return {} if value == "{}" else json.loads(value)  # most contexts and attributes: empty
 
 
 def read_rows(session: Session, table: Table, columns: list[str], sql_tail: str,
@@ -55,11 +72,12 @@ def read_rows(session: Session, table: Table, columns: list[str], sql_tail: str,
     """SQLite only: rows as dicts; `params` may hold aware datetimes (converted)."""
     times = _time_converter()
     params = tuple(times(p) if isinstance(p, datetime) else p for p in params)
+    read_time = _time_reader()
     readers = []
     for name in columns:
         kind = table.c[name].type
         if isinstance(kind, UtcDateTime):
-            readers.append(_read_time)
+            readers.append(read_time)
         elif isinstance(kind, JSON) or isinstance(getattr(kind, "impl", None), JSON):
             readers.append(_read_json)
         else:
@@ -70,12 +88,16 @@ def read_rows(session: Session, table: Table, columns: list[str], sql_tail: str,
             for row in session.connection().exec_driver_sql(sql, params)]
 
 
+#: what json.dumps(value, separators=(",", ":")) uses, made once instead of per value
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+
+
 def _json(value: Any) -> str | None:
     if value is None:
         return None
     if not value:
         return "{}" if isinstance(value, dict) else "[]"
-    return json.dumps(value, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _converters(table: Table, columns: list[str]) -> list[Callable[[Any], Any] | None]:

@@ -8,7 +8,10 @@ Contract:
   contacts arrive (engine/experiments/figures.py).
 - `as_json(test, stats, winner, decided_at)` is the report's entry: {"step", "metric",
   "variants": [{"key", "label", "n", "successes", "rate", "p_best", "uplift", "ci_low",
-  "ci_high"}], "winner", "decided_at"}; figures are rounded to 6 places.
+  "ci_high", "rate_low", "rate_high"}], "winner", "decided_at"}; figures are rounded to 6
+  places. `ci_low`/`ci_high` bound the uplift; `rate_low`/`rate_high` are the 95 % credible
+  interval of the rate itself (its Beta posterior; None for revenue), drawn as the bars'
+  whiskers. Test settings ride along as "min_per_variant", "confidence", "auto_winner".
 """
 
 from __future__ import annotations
@@ -73,8 +76,19 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
+def _rate_interval(test: Test, s) -> tuple[float | None, float | None]:
+    """The 95 % credible interval of a variant's rate (its Beta posterior), for the bars."""
+    if test.metric == "revenue":
+        return None, None
+    from scipy.stats import beta
+
+    low, high = beta.ppf([0.025, 0.975], 1 + s.successes, 1 + s.n - s.successes)
+    return float(low), float(high)
+
+
 def as_json(test: Test, stats: list[VariantStats], winner: str | None,
             decided_at: datetime | None) -> dict[str, Any]:
+    intervals = [_rate_interval(test, s) for s in stats]
     return {
         "step": test.node_id,
         "metric": test.metric,
@@ -83,7 +97,11 @@ def as_json(test: Test, stats: list[VariantStats], winner: str | None,
             "successes": _round(s.successes) if test.metric == "revenue" else int(s.successes),
             "rate": _round(s.rate), "p_best": _round(s.p_best), "uplift": _round(s.uplift),
             "ci_low": _round(s.ci_low), "ci_high": _round(s.ci_high),
-        } for key, label, s in zip(test.keys, test.labels, stats)],
+            "rate_low": _round(low), "rate_high": _round(high),
+        } for key, label, s, (low, high) in zip(test.keys, test.labels, stats, intervals)],
         "winner": winner,
         "decided_at": decided_at.isoformat() if decided_at else None,
+        "min_per_variant": test.min_per_variant,
+        "confidence": test.confidence,
+        "auto_winner": test.auto_winner,
     }

@@ -14,6 +14,7 @@ from pydantic import (
     BaseModel, ConfigDict, Field, field_validator, model_serializer, model_validator,
 )
 
+from engine.blocks.inline import check_line
 from engine.blocks.model import BlockDocument
 from engine.nodes.experiment_keys import Guardrails
 from engine.nodes.common import Duration, EventMatcher, TimeOfDay
@@ -72,6 +73,16 @@ class JourneySettings(Strict):
                                         title="Conversion counted within")
     #: unsubscribe, complaint and bounce rates above which the journey pauses itself
     guardrails: Guardrails = Field(default_factory=Guardrails)
+    #: told by email when a guardrail pauses the journey (empty: nobody)
+    owner_email: str = Field("", max_length=320, title="Owner's email")
+
+    @field_validator("owner_email")
+    @classmethod
+    def _owner_address(cls, value: str) -> str:
+        value = value.strip()
+        if value and ("@" not in value or " " in value):
+            raise ValueError(f"{value!r} is not an email address")
+        return value
 
 
 class EmailTemplate(Strict):
@@ -109,6 +120,11 @@ class EmailTemplate(Strict):
             raise ValueError("a block email needs its blocks")
         if self.format != "blocks" and self.blocks is not None:
             raise ValueError(f"a {self.format} email has a body, not blocks")
+        if self.format == "blocks":
+            for name in ("subject", "preheader", "from_name", "text"):
+                problem = check_line(getattr(self, name) or "")
+                if problem:
+                    raise ValueError(f"{name.replace('_', ' ')}: {problem}")
         return self
 
     @model_serializer(mode="wrap")

@@ -3,7 +3,8 @@
 Contract: `in_words(source)` turns a one-line template (a subject) into display words:
 every `{{ … }}` becomes the field it shows, named in words between guillemets
 (`Welcome to {{ shop.name }}!` → "Welcome to «shop name»!", `{{ contact.first_name |
-default("there") }}` → «first name»), `{% … %}` tags are dropped and the text around them
+default("there") }}` and the chip `[[contact.first_name|there]]` of a block email →
+«first name»), `{% … %}` tags are dropped and the text around them
 kept, comments vanish. It never raises: text that is not a valid template loses its
 braces. Used for the summaries of journey steps (engine/nodes/actions.py); it does not
 render, so it needs no contact, settings or database, and is the same every time.
@@ -22,11 +23,14 @@ _SPACES = re.compile(r"\s+")
 _LEFTOVER = re.compile(r"\{[{%#].*?[}%#]\}|[{}]")
 #: roots whose field alone names the value ("first name", not "contact first name")
 _PLAIN_ROOTS = {"contact", "event"}
+#: a block email's personalisation chip (engine/blocks/inline.py)
+_CHIP = re.compile(r"\[\[(contact|shop|event)\.([A-Za-z][A-Za-z0-9_]*)(?:\|[^\]]*)?\]\]")
 _CALLS = {"coupon": "coupon code", "recommendations": "recommended products",
           "alternatives": "alternative products", "product": "product"}
 
 
 def in_words(source: str) -> str:
+    source = _CHIP.sub(_chip_words, source)
     try:
         protected = protect(source)
     except TemplateSyntaxError:
@@ -34,6 +38,11 @@ def in_words(source: str) -> str:
     words = [_tag_words(tag, kind) for tag, kind in zip(protected.tags, protected.kinds)]
     text = PLACEHOLDER.sub(lambda m: words[int(m.group(1))], protected.text)
     return _line(text)
+
+
+def _chip_words(found: re.Match) -> str:
+    root, field = found.groups()
+    return f"«{_spoken(field)}»" if root in _PLAIN_ROOTS else f"«{root} {_spoken(field)}»"
 
 
 def _line(text: str) -> str:

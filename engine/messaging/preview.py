@@ -59,6 +59,15 @@ class _ReadOnlyData:
     def recommendations(self, n: int) -> Sequence[ProductItem]:
         return self._stored.recommendations(n)
 
+    def alternatives(self, n: int) -> Sequence[ProductItem]:
+        return self._stored.alternatives(n)
+
+    def product(self, sku: str) -> ProductItem | None:
+        return self._stored.product(sku)
+
+    def in_segment(self, name: str) -> bool:
+        return self._stored.in_segment(name)
+
     def coupon(self, percent: int, valid_days: int) -> CouponView:
         return self._sample.coupon(percent, valid_days)
 

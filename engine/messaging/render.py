@@ -35,7 +35,8 @@ from pathlib import Path
 from jinja2 import Template, nodes
 from markupsafe import Markup
 
-from engine.blocks.compile import DEFAULT_BRAND, compile_blocks, line_source
+from engine.blocks.compile import email_sources
+from engine.blocks.jinja_bits import CART_CODE
 from engine.journey.document import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.compose import RenderedEmail, inline_css
@@ -148,9 +149,9 @@ def compile_email(template: EmailTemplate, layouts_dir: Path | None = None, *,
     already on its elements, so nothing is inlined per email.
     """
     if template.format == "blocks":
-        text = (line_source(template.text) if template.text is not None
-                else block_text_source(template, brand))
-        compiled = _compile(*block_sources(template, brand), COMPILED, NO_LAYOUT, text, None)
+        parts = email_sources(template, brand)
+        compiled = _compile(parts.subject, parts.preheader, parts.from_name, parts.html,
+                            COMPILED, NO_LAYOUT, parts.text, None)
         if isinstance(compiled, RenderError):
             raise RenderError(compiled.reason)
         return compiled
@@ -163,22 +164,11 @@ def compile_email(template: EmailTemplate, layouts_dir: Path | None = None, *,
     return compiled
 
 
-def block_sources(template: EmailTemplate, brand=None) -> tuple[str, str, str, str]:
-    """Subject, preheader, from name and HTML page of a block email, as Jinja sources."""
-    page = compile_blocks(template.blocks, brand or DEFAULT_BRAND, template.preheader)
-    return (line_source(template.subject), line_source(template.preheader),
-            line_source(template.from_name), page.html)
-
-
-def block_text_source(template: EmailTemplate, brand=None) -> str:
-    return compile_blocks(template.blocks, brand or DEFAULT_BRAND, template.preheader).text
-
-
 def template_sources(template: EmailTemplate, brand=None) -> str:
     """All the Jinja an email renders, as one text: for looking up which data it uses."""
     if template.format == "blocks":
         try:
-            return _joined(*block_sources(template, brand), block_text_source(template, brand))
+            return email_sources(template, brand).joined
         except RenderError:  # rendering says why; for a look-up, the typed text will do
             return template.stored_body
     return _joined(template.subject, template.preheader, template.from_name, template.body,
@@ -208,11 +198,16 @@ def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body
         sources[TEXT_PART] = text
     # any mention of `cart` (a look-up only): Jinja's own find_undeclared_variables would
     # compile, and fail with a traceback on an unknown filter
+    # a block email's page and text part use the cart only in a cart grid, whose code
+    # compile.py writes: a look for it spares parsing a large page twice
+    parsed = ({part: source for part, source in sources.items() if part not in (BODY, TEXT_PART)}
+              if body_format == COMPILED else sources)
     uses_cart = any(
         name.name == "cart"
-        for part, source in sources.items()
+        for part, source in parsed.items()
         for name in parse_template(source, TEXT, part).find_all(nodes.Name)
-    )
+    ) or (body_format == COMPILED and any(
+        CART_CODE in sources.get(part, "") for part in (BODY, TEXT_PART)))
     if body_format == COMPILED:  # a block email's page: styles on its elements already
         body_html, layout_file, layout_html = body, None, None
         inlined = final_layout, final_body = None, body

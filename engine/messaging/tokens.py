@@ -40,11 +40,10 @@ import secrets
 from json.encoder import encode_basestring_ascii as _json_string
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
-from engine.db.models import Setting
-from engine.messaging.inserts import insert_if_absent
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 OPEN, CLICK, UNSUBSCRIBE, VIEW = "open", "click", "unsubscribe", "view"
 SECRET_KEY = "link_secret"
@@ -172,8 +171,15 @@ def rewrite_links(html: str, message_key: str, links: LinkBuilder) -> str:
     return f"{html[:end]}{pixel}{html[end:]}" if end >= 0 else html + pixel
 
 
-def get_or_create_secret(session: Session) -> bytes:
+def get_or_create_secret(session: "Session") -> bytes:
     """The link-signing secret; created (32 random bytes) the first time it is asked for."""
+    # imported here: render workers sign links but never touch the database, and leaving
+    # SQLAlchemy out of them keeps each one tens of megabytes smaller
+    from sqlalchemy import select
+
+    from engine.db.models import Setting
+    from engine.messaging.inserts import insert_if_absent
+
     stored = session.scalar(select(Setting.value).where(Setting.key == SECRET_KEY))
     if stored is None:
         insert_if_absent(session, Setting, key=SECRET_KEY, value=_b64(secrets.token_bytes(32)))

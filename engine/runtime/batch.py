@@ -94,6 +94,8 @@ class Batch:
         self._cap_since: datetime | None = None
         self._segments: dict[str, Condition] | None = None
         self._winners: dict[tuple[int, str], str] | None = None
+        #: enrollments held by a guardrail pause: {"id", "paused_due_at"}
+        self.pause_holds: list[dict[str, Any]] = []
 
     # --- reading ---------------------------------------------------------------------
 
@@ -258,6 +260,7 @@ class Batch:
     def flush(self, runs: Iterable[Run]) -> None:
         session = self.session
         update_rows(session, Enrollment.__table__, [run.row() for run in runs])
+        update_rows(session, Enrollment.__table__, self.pause_holds)
         insert_rows(session, StepLog.__table__, self.step_logs)
         insert_rows(session, Message.__table__, self.messages)
         insert_rows(session, WebhookCall.__table__, self.webhooks)

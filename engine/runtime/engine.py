@@ -58,7 +58,7 @@ class TickReport:
 class Engine:
     def __init__(self, database: Database, clock: Clock, *, services: EngineServices | None = None,
                  batch_size: int = 1000, scan_interval: timedelta = SCAN_INTERVAL,
-                 watch_interval: timedelta = WATCH_INTERVAL):
+                 watch_interval: timedelta = WATCH_INTERVAL, simulated: bool = False):
         self.database = database
         self.clock = clock
         self.services = services or EngineServices()
@@ -66,6 +66,8 @@ class Engine:
         self.scan_interval = scan_interval
         self.cache = VersionCache()
         self.watch_interval = watch_interval
+        #: a simulation: every email put in the outbox counts as sent (guardrails)
+        self.simulated = simulated
         self._last_scan: datetime | None = None
         self._last_watch: datetime | None = None
         self._stopping = threading.Event()
@@ -99,12 +101,15 @@ class Engine:
     def watch(self, now: datetime | None = None) -> list[dict]:
         """Look at running A/B tests (call winners) and guardrails (pause journeys) now;
         returns what happened, as recorded in `journey_notice`."""
-        from engine.experiments.watch import watch_tests
+        from engine.experiments.watch import watch_guardrails, watch_tests
 
         now = now or self.clock.now()
         with self.database.session() as session:
-            return [{"kind": "experiment_winner", **n}
-                    for n in watch_tests(session, self.cache, now)]
+            found = [{"kind": "guardrail_paused", **n} for n in watch_guardrails(
+                session, self.cache, now, simulated=self.simulated)]
+            found += [{"kind": "experiment_winner", **n}
+                      for n in watch_tests(session, self.cache, now)]
+        return found
 
     def next_due(self) -> datetime | None:
         """When the next enrollment falls due (None: nothing is scheduled)."""

@@ -2,9 +2,11 @@
 
 Contract: `BatchRenders(pool, shop, now, links)` belongs to one batch. `add(template,
 contact, event, key, row, data)` registers an outbox row (already queued in the batch, status RENDERING) and
-sends jobs to the pool in chunks as they come, so the workers render while the engine
-runs the batch's other enrollments. `finish()` waits for every answer and fills each
-row in place: rendered, or failed with the reason (render error, crashed worker). A
+sends jobs to the pool in chunks as they come (as long as a worker has room: the engine
+never waits there), so the workers render while the engine runs the batch's other
+enrollments. `finish()` waits for every answer and fills each row in place: rendered, or
+failed with the reason (render error, crashed worker); while every worker is full it
+renders jobs of the buffer itself, with the database provider, as one worker does. A
 worker's data call (`("need", call)`) is answered here, in the engine process, with the
 row's database provider (`data()`, made on first need), and the job goes back to the
 pool with the answer. `abandon()` drops the batch's chunks (the batch is rolled back).
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from engine.runtime.render_job import RenderJob, answer_call
+from engine.runtime.render_job import RenderJob, answer_call, link_builder, render_message
 
 RENDERING = "rendering"
 CHUNK = 48
@@ -46,22 +48,37 @@ class BatchRenders:
         self.pending[job.id] = _Pending(job, row, make_data)
         self._buffer.append(job)
         if len(self._buffer) >= CHUNK:
-            self._send()
-            while self.pool.busy() and self.chunks:  # keep the queues short: answer what is done
-                self._handle(self.pool.collect(self.chunks))
-            if self.chunks:
+            self._feed()
+            if self.chunks:  # answers already in: take them now, never wait here
                 self._handle(self.pool.collect(self.chunks, timeout=0))
 
-    def _send(self) -> None:
-        if self._buffer:
-            self.chunks.add(self.pool.submit(self._buffer, self.common))
-            self._buffer = []
+    def _feed(self) -> None:
+        """Send whole chunks while a worker has room; the rest waits in the buffer."""
+        while self._buffer and not self.pool.busy():
+            chunk, self._buffer = self._buffer[:CHUNK], self._buffer[CHUNK:]
+            self.chunks.add(self.pool.submit(chunk, self.common))
 
     def finish(self) -> None:
-        self._send()
-        while self.chunks:
-            self._handle(self.pool.collect(self.chunks))
-            self._send()  # jobs sent back with an answer to their data call
+        """Every job answered. While the workers are full, the engine process renders
+        from the buffer itself rather than wait idle."""
+        while self._buffer or self.chunks:
+            self._feed()
+            if self.chunks:
+                self._handle(self.pool.collect(self.chunks, timeout=0))
+            if self._buffer and self.pool.busy():
+                self._render_here(self._buffer.pop())
+            elif self.chunks and not self._buffer:
+                self._handle(self.pool.collect(self.chunks))
+
+    def _render_here(self, job: RenderJob) -> None:
+        pending = self.pending.pop(job.id)
+        shop, now, links = self.common
+        if pending.data is None:
+            pending.data = pending.make_data()
+        pending.row.update(render_message(job.template, job.contact, shop=shop,
+                                          data=pending.data, now=now,
+                                          links=link_builder(links), key=job.key,
+                                          event=job.event))
 
     def abandon(self) -> None:
         self.pool.forget(self.chunks)

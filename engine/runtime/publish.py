@@ -142,8 +142,13 @@ def resume(session: Session, row: JourneyRow, *, now: datetime) -> None:
     if row.status != JourneyStatus.PAUSED:
         raise TrellisError(f"{row.name!r} is {row.status}, not paused")
     row.status, row.updated_at = JourneyStatus.LIVE, now
+    # after a guardrail pause, timers still running were never moved: keep them
     session.execute(
         update(Enrollment)
         .where(Enrollment.journey_id == row.id, Enrollment.status == EnrollmentStatus.ACTIVE)
-        .values(due_at=Enrollment.paused_due_at, paused_due_at=None)
+        .values(due_at=func.coalesce(Enrollment.paused_due_at, Enrollment.due_at),
+                paused_due_at=None)
     )
+    from engine.experiments.guardrails import clear  # judging starts again from now
+
+    clear(session, row.id, now)

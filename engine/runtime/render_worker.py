@@ -22,8 +22,18 @@ PARENT_CHECK_SECONDS = 1.0
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This process's peak resident memory, in MiB.
+
+    On Linux from /proc (VmHWM): `ru_maxrss` survives exec, so a spawned worker would
+    report the engine's peak at the moment it was started, not its own."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # macOS: bytes; else KiB
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 

@@ -220,7 +220,8 @@ def _run(database: Database, options: SimulationOptions, documents: list[Journey
     clock = VirtualClock(start)
     services = EngineServices(quiet_hours_override=options.quiet_hours,
                               frequency_cap_override=options.frequency_cap)
-    engine = Engine(database, clock, services=services, scan_interval=_scan_interval(documents))
+    engine = Engine(database, clock, services=services, scan_interval=_scan_interval(documents),
+                    simulated=True)
     _publish_all(engine, documents, sources or [d.name for d in documents], options, start)
     for journey, email in enroll:
         engine.enroll(journey, [email])

@@ -56,7 +56,7 @@ def test_context_menu_offers_what_the_state_allows(window):
     assert page.select_journey(one)
     menu = page.context_menu_for(page.selected_row())
     texts = {a.text(): a.isEnabled() for a in menu.actions() if not a.isSeparator()}
-    assert texts == {"Open": True, "Rename…": True, "Duplicate": True, "Export…": True,
+    assert texts == {"Open": True, "Results": True, "Rename…": True, "Duplicate": True, "Export…": True,
                      "Archive": True, "Delete…": True}
 
 

@@ -8,6 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 from app.engine_host import EngineHost, EngineStatus
 from app.notifications import Notifier
+from sqlalchemy import select
+
 from engine.db.models import Message
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -93,3 +95,55 @@ def test_the_running_host_counts_uncertain_emails_for_the_notifier(qtbot, db):
         assert shown and "3 emails" in shown[-1][1]
     finally:
         host.stop()
+
+
+def test_engine_notices_reach_the_tray_once(qtbot, db):
+    """A running host: an A/B test the engine decides on its first tick and a guardrail
+    notice left by `main.py run` while the app was closed are each notified once."""
+    from engine.db.models import JourneyNotice, JourneyRow
+    from engine.intake.events import parse_event, record_contact_upsert, record_events
+    from engine.journey.store import save_draft
+    from engine.runtime.engine import Engine
+    from engine.clock import SystemClock
+    from tests.engine.test_experiment_runtime import split_journey
+
+    now = datetime.now(timezone.utc)
+    with db.session() as session:
+        save_draft(session, split_journey({"min_per_variant": 50}).to_document(), now=now)
+    Engine(db, SystemClock()).publish("Welcome test")
+    now = datetime.now(timezone.utc)  # triggers take events after the publish
+    emails = [f"n{i}@example.com" for i in range(150)]
+    with db.session() as session:
+        for email in emails:
+            record_contact_upsert(session, {"email": email}, now=now, source="test")
+        record_events(session, [parse_event({"contact": e, "name": "signed_up",
+                                             "properties": {}, "at": None}) for e in emails],
+                      now=now, source="test")
+        journey_id = session.scalar(select(JourneyRow.id))
+        session.add(JourneyNotice(journey_id=journey_id, kind="guardrail_paused", at=now,
+                                  detail={"journey": "Welcome test", "action": "paused",
+                                          "reason": "the bounce rate reached 6 %"}))
+    host = EngineHost(db, interval=60)
+    notifier, shown, _clock = make()
+    host.notices_arrived.connect(notifier.journey_notices)
+    host.start()
+    try:
+        qtbot.waitUntil(lambda: len(shown) == 2, timeout=10000)
+    finally:
+        host.stop()
+    assert shown[0] == ("“Welcome test” was paused",
+                        "A guardrail paused it: the bounce rate reached 6 %")
+    assert shown[1][0] == "An experiment has a winner"
+    assert shown[1][1].startswith("“Coupon” wins in “Welcome test”. Step “split”.")
+    with db.session() as session:
+        assert all(n.notified_at is not None for n in session.scalars(select(JourneyNotice)))
+    again = EngineHost(db, interval=60)  # the next start shows nothing twice
+    later, shown_later, _ = make()
+    again.notices_arrived.connect(later.journey_notices)
+    again.start()
+    try:
+        qtbot.waitUntil(lambda: again.status().queued is not None, timeout=5000)
+        qtbot.wait(600)
+    finally:
+        again.stop()
+    assert shown_later == []

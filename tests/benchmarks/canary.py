@@ -28,7 +28,7 @@ from engine.intake.events import EventInput, record_events
 from engine.journey.store import save_draft
 from engine.runtime.engine import Engine
 from engine.runtime.entry import EntryGate
-from tests.benchmarks.engine import CHUNK, START, chain
+from tests.benchmarks.engine_parts import CHUNK, START, chain
 
 GUARD = {"match": "all", "rules": [{"kind": "field", "field": "country", "op": "in_list",
                                     "value": ["DE", "FR", "NL"]}]}

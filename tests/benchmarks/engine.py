@@ -1,176 +1,39 @@
 """Engine throughput, measured (not a test): `python -m tests.benchmarks.engine [--contacts N]`.
 
-Prints ONE JSON line:
+Prints ONE JSON line (all figures from the same run on the same machine: compare them
+with each other, not with another run's):
 - `steps_per_s`: non-message steps through `advance` (SQLite file, WAL): score, field
   updates, delays, goal — each step logged, all effects committed per batch;
+- `steps_per_s_split`: the same steps behind an A/B test on a random split (sticky hash,
+  the winner lookup, the engine's watch evaluating the test as contacts arrive);
 - `emails_per_s`: send-email steps rendered into the outbox (guards, Jinja, layout, CSS
-  inlining, text part, tracked links);
+  inlining, text part, tracked links) with the render pool of `render_workers` processes
+  (the default of `main.py run`: one per core); `emails_per_s_single`: the same, rendered
+  in the engine process (`render_workers` 1);
 - `naive_jobs_per_s`: the design a Python developer reaches for first, measured here in the
   same run: one APScheduler job per contact step in a `SQLAlchemyJobStore` (SQLite), only
   *scheduling* them (running them would cost more still);
-- `welcome_series_s`: N contacts signing up and walking a three-email welcome series
-  (day 0, day 2, day 6) over 7 simulated days on a virtual clock, events to last email;
-- `peak_rss_mb`: the process's peak resident memory (run with 1,000,000 contacts to see
-  that memory stays flat: work is claimed in batches, nothing holds all enrollments).
+- `welcome_series_s` (pool) and `welcome_series_s_single`: N contacts signing up and
+  walking a three-email welcome series (day 0, day 2, day 6) over 7 simulated days on a
+  virtual clock, events to last email;
+- `pool_start_s`: starting the render workers (once per engine, not per tick);
+- `peak_rss_mb`: the peak resident memory of the engine process plus the peaks of its
+  render workers (`engine_rss_mb`, `workers_rss_mb`); run with 1,000,000 contacts to see
+  that memory stays flat: work is claimed in batches, nothing holds all enrollments.
+
+`--postgres` measures PostgreSQL instead (tests/benchmarks/engine_postgres.py): a server
+of its own, as the tests start one, and 1 then 2 engine workers sharing the queue.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
-import resource
+import os
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
-
-from sqlalchemy import func, insert, select
-
-from engine.clock import VirtualClock
-from engine.db import open_database
-from engine.db.models import Contact, Enrollment, JourneyRow, Message
-from engine.intake.events import EventInput, record_events
-from engine.journey.model import Journey
-from engine.journey.store import save_draft
-from engine.runtime.engine import Engine
-
-START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-CHUNK = 20_000
-BODY = ("Hi {{ contact.first_name | default('there') }},\n\nThanks for joining **Trellis Shop**. "
-        "Here is [your account](https://example.com/account).\n\nSee you soon!")
-
-
-def chain(name: str, steps: list[tuple[str, dict]], trigger=("trigger.manual", {})) -> Journey:
-    journey = Journey(name)
-    previous = journey.add_node(trigger[0], node_id="t", config=trigger[1])
-    for index, (type_id, config) in enumerate(steps):
-        node_id = f"s{index}"
-        journey.add_node(type_id, node_id=node_id, config=config)
-        journey.connect(previous, "next", node_id)
-        previous = node_id
-    for key in {c["template"] for t, c in steps if t == "action.send_email"}:
-        journey.set_template({"key": key, "name": key, "subject": f"Welcome, {{{{ contact.first_name | default('friend') }}}} ({key})",
-                              "preheader": "Good to have you", "body": BODY})
-    return journey
-
-
-def publish(engine: Engine, journey: Journey) -> JourneyRow:
-    with engine.database.session() as session:
-        save_draft(session, journey.to_document(), now=engine.clock.now())
-    engine.publish(journey.name)
-    with engine.database.session() as session:
-        return session.scalar(select(JourneyRow).where(JourneyRow.name == journey.name))
-
-
-def add_contacts(database, n: int, now: datetime) -> None:
-    with database.session() as session:
-        for start in range(0, n, CHUNK):
-            session.execute(insert(Contact), [
-                {"email": f"c{i}@example.com", "first_name": f"Name{i}", "last_name": "",
-                 "status": "active", "lead_score": 0, "attributes": {}, "created_at": now,
-                 "updated_at": now} for i in range(start, min(n, start + CHUNK))])
-
-
-def enroll_all(database, row: JourneyRow, n: int, now: datetime) -> None:
-    with database.session() as session:
-        ids = session.scalars(select(Contact.id).order_by(Contact.id).limit(n)).all()
-        for start in range(0, len(ids), CHUNK):
-            session.execute(insert(Enrollment), [
-                {"contact_id": cid, "journey_id": row.id, "version_id": row.live_version_id,
-                 "active_journey_id": row.id, "node_id": "t", "state": "ready",
-                 "status": "active", "due_at": now, "entered_at": now, "context": {},
-                 "step_count": 0} for cid in ids[start:start + CHUNK]])
-
-
-def measure_steps(folder: Path, n: int) -> float:
-    database = open_database(f"sqlite:///{folder / 'steps.db'}")
-    clock = VirtualClock(START)
-    engine = Engine(database, clock)
-    add_contacts(database, n, START)
-    row = publish(engine, chain("Steps", [
-        ("action.adjust_score", {"delta": 1}),
-        ("action.update_field", {"field": "attributes.stage", "value": "warm"}),
-        ("flow.delay", {"duration": "1 hour"}),
-        ("action.adjust_score", {"delta": 2}),
-        ("flow.goal", {}),
-    ]))
-    enroll_all(database, row, n, START)
-    began = time.perf_counter()
-    steps = engine.tick().steps
-    clock.advance(timedelta(hours=1))
-    steps += engine.tick().steps
-    seconds = time.perf_counter() - began
-    assert steps == 7 * n, steps
-    database.dispose()
-    return steps / seconds
-
-
-def measure_emails(folder: Path, n: int) -> float:
-    database = open_database(f"sqlite:///{folder / 'emails.db'}")
-    clock = VirtualClock(START)
-    engine = Engine(database, clock)
-    add_contacts(database, n, START)
-    row = publish(engine, chain("Emails", [("action.send_email", {"template": "hello"})]))
-    enroll_all(database, row, n, START)
-    began = time.perf_counter()
-    engine.tick()
-    seconds = time.perf_counter() - began
-    with database.session() as session:
-        sent = session.scalar(select(func.count()).select_from(Message)
-                              .where(Message.status == "queued"))
-    assert sent == n, sent
-    database.dispose()
-    return n / seconds
-
-
-def measure_welcome_series(folder: Path, n: int) -> float:
-    database = open_database(f"sqlite:///{folder / 'welcome.db'}")
-    clock = VirtualClock(START)
-    engine = Engine(database, clock)
-    publish(engine, chain("Welcome", [
-        ("action.send_email", {"template": "day-one"}),
-        ("flow.delay", {"duration": "2 days"}),
-        ("action.send_email", {"template": "day-three"}),
-        ("flow.delay", {"duration": "4 days"}),
-        ("action.send_email", {"template": "day-seven"}),
-    ], trigger=("trigger.event", {"event": "signed_up"})))
-    began = time.perf_counter()
-    with database.session() as session:
-        for start in range(0, n, CHUNK):
-            record_events(session, [EventInput(f"w{i}@example.com", "signed_up", {}, START)
-                                    for i in range(start, min(n, start + CHUNK))],
-                          now=START, source="benchmark")
-    engine.tick()
-    for days in (2, 4, 1):
-        clock.advance(timedelta(days=days))
-        engine.tick()
-    seconds = time.perf_counter() - began
-    with database.session() as session:
-        sent = session.scalar(select(func.count()).select_from(Message))
-    assert sent == 3 * n, sent
-    database.dispose()
-    return seconds
-
-
-def measure_naive_jobs(folder: Path, n: int) -> float:
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
-
-    scheduler = BackgroundScheduler(
-        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{folder / 'jobs.db'}")},
-        timezone=timezone.utc)
-    scheduler.start(paused=True)
-    due = START + timedelta(days=365)
-    began = time.perf_counter()
-    for i in range(n):
-        scheduler.add_job(_naive_step, "date", run_date=due, args=[i], id=f"step-{i}")
-    seconds = time.perf_counter() - began
-    scheduler.shutdown(wait=False)
-    return n / seconds
-
-
-def _naive_step(contact_id: int) -> None:  # what each naive job would run
-    return None
 
 
 def main() -> None:
@@ -178,19 +41,59 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--naive-jobs", type=int, default=5_000,
                         help="jobs to schedule for the naive baseline (it is slow)")
+    parser.add_argument("--render-workers", type=int, default=os.cpu_count() or 1,
+                        help="render processes of the pooled figures (default: the cores)")
+    parser.add_argument("--postgres", action="store_true",
+                        help="measure PostgreSQL with 1 and 2 engine workers instead")
     args = parser.parse_args()
+    # imported here, not above: render workers (spawned) import this module again
+    from engine.runtime.render_pool import RenderPool
+    from engine.runtime.render_worker import peak_rss_mb
+    from tests.benchmarks.engine_parts import (
+        measure_emails, measure_naive_jobs, measure_split_steps, measure_steps,
+        measure_welcome_series,
+    )
+
+    if args.postgres:
+        from tests.benchmarks.engine_postgres import main as postgres_main
+
+        print(json.dumps(postgres_main(args.contacts)))
+        return
     n = args.contacts
+    # what `main.py run` does after start-up: what exists by now is never collected
+    gc.freeze()
     with tempfile.TemporaryDirectory(prefix="trellis-bench-") as folder:
         folder = Path(folder)
-        result = {
-            "contacts": n,
-            "steps_per_s": round(measure_steps(folder, n)),
-            "emails_per_s": round(measure_emails(folder, min(n, 50_000))),
-            "naive_jobs_per_s": round(measure_naive_jobs(folder, min(n, args.naive_jobs))),
-            "welcome_series_s": round(measure_welcome_series(folder, n), 1),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        }
+        began = time.perf_counter()
+        pool = RenderPool(args.render_workers).start()
+        warm_up(pool)
+        pool_start = time.perf_counter() - began
+        try:
+            result = {
+                "contacts": n,
+                "render_workers": args.render_workers,
+                "steps_per_s": round(measure_steps(folder, n)),
+                "steps_per_s_split": round(measure_split_steps(folder, n)),
+                "emails_per_s": round(measure_emails(folder, min(n, 50_000), pool)),
+                "emails_per_s_single": round(measure_emails(folder, min(n, 50_000), None)),
+                "naive_jobs_per_s": round(measure_naive_jobs(folder, min(n, args.naive_jobs))),
+                "welcome_series_s": round(measure_welcome_series(folder, n, pool), 1),
+                "welcome_series_s_single": round(measure_welcome_series(folder, n, None), 1),
+                "pool_start_s": round(pool_start, 1),
+            }
+        finally:
+            pool.close()  # the workers report their peak memory as they stop
+    engine_rss = peak_rss_mb()
+    result |= {"peak_rss_mb": round(engine_rss + pool.peak_rss_mb()),
+               "engine_rss_mb": round(engine_rss), "workers_rss_mb": round(pool.peak_rss_mb())}
     print(json.dumps(result))
+
+
+def warm_up(pool) -> None:
+    """Every worker has started (spawned, imported) before a figure is timed."""
+    waiting = {pool.submit([], (None, None, None)) for _ in range(pool.size)}
+    while waiting:
+        waiting -= set(pool.collect(waiting))
 
 
 if __name__ == "__main__":

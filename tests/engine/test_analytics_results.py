@@ -73,7 +73,8 @@ def test_results_daily_kpis_and_empty_periods(db):
     assert (kpis["entered"]["value"], kpis["entered"]["previous"]) == (2, 0)
     assert kpis["open_rate"]["value"] == 0.5
     assert week["has_data"] and week["funnel"][0] == {
-        "step": "t", "title": "Signed up", "reached": 2, "dropped": 0, "drop_off": 0.0}
+        "step": "t", "title": "Signed up", "reached": 2, "dropped": 0, "drop_off": None}
+    assert week["funnel"][1]["drop_off"] == 1.0  # nobody reached the branch
     assert [d["entered"] for d in empty["daily"]] == [0, 0, 0] and not empty["has_data"]
     assert everything["previous"] is None and everything["daily"][0]["day"] == T0.date().isoformat()
     assert everything["daily"][-1]["day"] == TODAY.isoformat()

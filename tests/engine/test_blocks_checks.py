@@ -87,3 +87,22 @@ def test_lint_adds_the_sample_render_and_gmail_clip():
     found = lint_template(block_template(bad))
     assert ("warning", "Block 1 (Text): the personalisation contact.plan has no fallback: "
             "contacts without it see nothing there; give it one, like [[contact.plan|there]]") in found
+
+
+def test_every_starter_design_is_a_whole_email_without_problems():
+    from engine.blocks.starters import ORDER, starter_design, starter_designs
+    from engine.messaging.render import render_email
+    from engine.messaging.sample import sample_context
+    from datetime import datetime, timezone
+
+    assert [d.key for d in starter_designs()] == list(ORDER)
+    for design in starter_designs():
+        assert design.format == "blocks"
+        assert lint_template(design) == [], design.key
+        email = render_email(design, sample_context(datetime(2026, 3, 2, tzinfo=timezone.utc)))
+        assert "Unsubscribe" in email.text and email.subject
+    assert "SAVE10-" in render_email(starter_design("discount"), sample_context(
+        datetime(2026, 3, 2, tzinfo=timezone.utc))).text
+    import pytest
+    with pytest.raises(KeyError, match="there are: welcome"):
+        starter_design("birthday")

@@ -49,7 +49,7 @@ def test_what_a_marketer_types_is_never_template_code():
     assert "{{ 7 * 7 }} {% for x in cart %}x{% endfor %} {# note #} <b>bold</b> trellisj0x" in email.text
     assert "49" not in email.text and email.subject == "{{ 7 * 7 }}"
     assert "&lt;b&gt;bold&lt;/b&gt;" in email.html and "<b>bold</b>" not in email.html
-    assert "{{ 7 * 7 }}" in email.html
+    assert "&#123;&#123; 7 * 7 }}" in email.html  # shown by a browser as typed
 
 
 def test_product_grids_read_the_cart_recommendations_and_chosen_skus():
@@ -105,3 +105,56 @@ def test_compiled_pages_are_cached_per_content_and_brand():
     assert compile_blocks(doc, BrandKit(button_color="#000000"), "") is not first
     edited = update_block(doc, "heading-1", {"text": "Changed"})
     assert "Changed" in compile_blocks(edited, BrandKit(), "").html
+
+
+def test_an_edited_email_renders_its_new_blocks_and_lines():
+    template = block_template()
+    assert "Hello Alex" in render(template).text
+    edited = template.model_copy(update={
+        "blocks": update_block(template.blocks, "heading-1", {"text": "Fresh words"}),
+        "subject": "New subject"})
+    email = render(edited)
+    assert "Fresh words" in email.text and "Hello Alex" not in email.text
+    assert email.subject == "New subject"
+    assert "Hello Alex" in render(template).text  # the original is still itself
+
+
+def test_links_may_start_with_the_shop_address_and_carry_chips():
+    doc = one("button", label="Go", url="[[shop.website]]/cart?plan=[[contact.plan|free plan]]")
+    email = render(block_template(doc))
+    assert "Go: https://example.com/cart?plan=free%20plan" in email.text
+    assert 'href="https://example.com/cart?plan=free%20plan"' in email.html
+    with pytest.raises(Exception, match="must start with https://"):
+        one("button", url="shop.test/[[shop.website]]")
+
+
+def test_a_stored_contact_previews_every_product_source(db, clock):
+    from engine.messaging.preview import render_preview
+    from tests.engine.harness import Harness
+
+    Harness(db, clock).contact("ana@example.com", first_name="Ana")
+    doc = BlockDocument.new()
+    for n, source in enumerate(("cart", "recommendations", "alternatives", "skus")):
+        doc = insert_block(doc, new_block(doc, "products", source=source, skus=["X-1"]), Place(n))
+    with db.session() as session:
+        from engine.db.models import Contact
+        from sqlalchemy import select
+
+        ana = session.scalar(select(Contact.id))
+        email = render_preview(block_template(doc), now=NOW, session=session, contact_id=ana)
+    assert "Hi Ana, for you" == email.subject  # no catalog: the grids are empty, not errors
+
+
+def test_social_links_go_to_the_profiles_and_no_web_font_is_loaded():
+    html = render(block_template()).html
+    assert 'href="https://facebook.com/shop"' in html and "sharer" not in html
+    assert "googleapis" not in html and "<link" not in html
+
+
+def test_the_page_title_is_the_subject():
+    assert "<title>Hi Alex, for you</title>" in render(block_template()).html
+
+
+def test_a_link_shows_its_address_once_in_the_text_part():
+    email = render(block_template(one("text", text="See [the **new** range](https://shop.test/new) now")))
+    assert "See the new range (https://shop.test/new) now" in email.text

@@ -134,3 +134,21 @@ def test_a_template_stores_blocks_in_files_and_rows():
     assert "blocks" not in EmailTemplate(key="b", name="B", subject="x").model_dump()
     with pytest.raises(ValidationError, match="needs its blocks"):
         EmailTemplate(key="a", name="A", subject="Hi", format="blocks")
+
+
+def test_the_merge_field_picker_lists_fields_with_samples():
+    from engine.blocks.fields import field_choices
+    from engine.messaging.values import ContactInfo
+
+    choices = {c.field: c for c in field_choices(custom_fields=["plan", "first_name", "bad-name"],
+                                                 event_keys=["order_id"])}
+    first = choices["contact.first_name"]
+    assert (first.label, first.sample, first.may_be_empty) == ("First name", "Alex", True)
+    assert first.token() == "[[contact.first_name|there]]"
+    assert choices["contact.plan"].group == "Custom fields" and "contact.bad-name" not in choices
+    assert choices["event.order_id"].group == "Trigger event"
+    assert choices["shop.name"].sample == "Your Shop"
+    ana = ContactInfo(id=1, email="ana@example.com", first_name="Ana", attributes={"plan": "Pro"})
+    mine = {c.field: c for c in field_choices(contact=ana, custom_fields=["plan"])}
+    assert mine["contact.first_name"].sample == "Ana" and mine["contact.plan"].sample == "Pro"
+    assert chips_in(first.token("friend")) == [Chip("contact.first_name", "friend")]

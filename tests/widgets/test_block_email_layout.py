@@ -61,3 +61,18 @@ def test_a_block_email_never_scrolls_sideways(qtbot, width):
         assert tops[0] < tops[1] < tops[2]  # stacked
     else:
         assert max(tops) - min(tops) < 2  # side by side
+
+
+@pytest.mark.parametrize("width", [320, 600])
+def test_no_starter_design_or_starter_journey_email_scrolls_sideways(qtbot, width):
+    from engine.blocks.starters import starter_designs
+    from engine.journey.file_format import read_journey_file
+    from tests.engine.test_starter_journeys import JOURNEYS
+
+    emails = list(starter_designs())
+    for path in sorted(JOURNEYS.glob("*.journey.json")):
+        emails += [t for t in read_journey_file(path).document.templates if t.format == "blocks"]
+    assert len(emails) == 6 + 12
+    for template in emails:
+        measured = load(qtbot, render_preview(template, now=NOW).html, width)
+        assert measured["scroll"] <= measured["inner"] == width, (template.key, measured)

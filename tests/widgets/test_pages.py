@@ -27,6 +27,11 @@ class Journey:
     live_version: int | None
     active_contacts: int
     updated_at: datetime
+    entered_30: int = 0
+    conversion_rate_30: float = 0.0
+    revenue_30: float = 0.0
+    warnings: tuple = ()
+    currency: str = "USD"
 
 
 @dataclass(frozen=True)
@@ -83,15 +88,45 @@ def test_journeys_page_empty_state_then_rows(qtbot):
     rows.append(Journey(7, "Welcome series", "live", 3, 1234, NOW - timedelta(days=30)))
     page.refresh()
     assert page.card.current_widget() is page.table
-    assert [cell(page.model, 0, c) for c in range(5)] == [
+    assert [cell(page.model, 0, c) for c in range(8)] == [
         "Welcome series",
         "Live",
         "v3",
         "1,234",
+        "0",
+        "—",  # nobody entered in 30 days: no rate
+        "$0.00",
         formatting.date(NOW - timedelta(days=30)),
     ]
     assert cell(page.model, 0, 1, TONE_ROLE) == "success"
     assert page.count_label.text() == "1 journey"
+
+
+def test_journeys_list_sorts_by_its_30_day_figures_and_keeps_the_order(qtbot):
+    rows = [Journey(1, "Alpha", "live", 1, 5, NOW, 40, 0.25, 120.5),
+            Journey(2, "beta", "live", 1, 9, NOW, 300, 0.05, 80.0,
+                    ("Unsubscribes are spiking: 2.0% of the last 200 emails",)),
+            Journey(3, "Gamma", "draft", None, 0, NOW)]
+    page = JourneysPage(lambda archived=False: list(rows))
+    qtbot.addWidget(page)
+    page.refresh()
+    names = lambda: [page.model.rows[i].name for i in range(page.model.rowCount())]  # noqa: E731
+    assert [cell(page.model, 1, c) for c in (0, 4, 5, 6)] == [
+        "beta  ⚠", "300", "5.0 %", "$80.00"]
+    assert "spiking" in cell(page.model, 1, 0, Qt.ItemDataRole.ToolTipRole)
+    page.sort_by("Revenue (30 d)")
+    assert names() == ["Alpha", "beta", "Gamma"]
+    page.sort_by("Entered (30 d)")
+    assert names() == ["beta", "Alpha", "Gamma"]
+    page.sort_by("Conversion", Qt.SortOrder.AscendingOrder)
+    assert names() == ["Gamma", "beta", "Alpha"]
+    page.select_journey(2)
+    page.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)  # a click
+    assert names() == ["Alpha", "beta", "Gamma"]  # by name, whatever the case
+    assert page.selected_journey_id() == 2  # the selection follows its row
+    rows.reverse()
+    page.refresh()
+    assert names() == ["Alpha", "beta", "Gamma"]  # a refresh keeps the order chosen
 
 
 def test_activating_a_journey_requests_opening_it(qtbot):

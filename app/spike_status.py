@@ -1,0 +1,86 @@
+"""Spike warnings in the status bar: "⚠ Welcome series: Unsubscribes are spiking…".
+
+Contract: `SpikeStatus(window, database)` puts a label in the window's status bar (hidden
+while no journey spikes) and `refresh()` re-reads engine.analytics.spikes for every
+journey not archived — on start, every `INTERVAL_MS` and whenever the journeys list is
+read (`show(rows)` takes the rows of app.overview.list_journeys, so the list and the bar
+never disagree). A click on the label opens the first such journey's Results.
+`text()` is what it says.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QLabel
+from sqlalchemy import select
+
+from engine.db.database import Database
+from engine.db.models import JourneyRow, JourneyStatus
+
+log = logging.getLogger("trellis.app")
+INTERVAL_MS = 60_000
+
+
+class _Label(QLabel):
+    def __init__(self, on_click):
+        super().__init__(objectName="spikeStatus")
+        self._on_click = on_click
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mouseReleaseEvent(self, event) -> None:
+        self._on_click()
+        super().mouseReleaseEvent(event)
+
+
+class SpikeStatus(QObject):
+    def __init__(self, window, database: Database):
+        super().__init__(window)
+        self.window, self.database = window, database
+        self.first: int | None = None
+        self.label = _Label(self._open)
+        self.label.setStyleSheet("color: #b45309; padding: 0 8px")
+        self.label.hide()
+        window.statusBar().addPermanentWidget(self.label)
+        self._timer = QTimer(self, interval=INTERVAL_MS)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start()
+
+    def text(self) -> str:
+        return self.label.text() if self.label.isVisible() or self.label.text() else ""
+
+    def refresh(self) -> None:
+        from engine.analytics.spikes import spike_warnings
+
+        try:
+            with self.database.session() as session:
+                names = dict(session.execute(select(JourneyRow.id, JourneyRow.name).where(
+                    JourneyRow.status != JourneyStatus.ARCHIVED)).all())
+                spikes = spike_warnings(session, list(names))
+        except Exception as error:  # noqa: BLE001 — a status line never stops the app
+            log.warning("spike warnings could not be read: %s", error)
+            return
+        self._say([(jid, names[jid], [s.words() for s in found])
+                   for jid, found in sorted(spikes.items(), key=lambda kv: names[kv[0]])])
+
+    def show(self, rows) -> None:
+        self._say([(r.id, r.name, list(r.warnings)) for r in rows
+                   if r.warnings and r.status != JourneyStatus.ARCHIVED])
+
+    def _say(self, found: list[tuple[int, str, list[str]]]) -> None:
+        self.first = found[0][0] if found else None
+        if not found:
+            self.label.setText("")
+            self.label.hide()
+            return
+        jid, name, words = found[0]
+        more = f" (and {len(found) - 1} more journeys)" if len(found) > 1 else ""
+        self.label.setText(f"⚠ {name}: {words[0]}{more}")
+        self.label.setToolTip("\n".join(f"{n}: {w}" for _, n, ws in found for w in ws)
+                              + "\nClick to see the results")
+        self.label.show()
+
+    def _open(self) -> None:
+        if self.first is not None:
+            self.window.show_results(self.first)

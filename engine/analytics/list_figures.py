@@ -1,0 +1,41 @@
+"""The journeys list's figures: entered, conversion rate and revenue over the last 30 days.
+
+Contract: `list_figures(session, today, days=30) -> {journey_id: ListFigures}` for every
+journey with figures in the `days` whole UTC days ending `today` (others are absent:
+zeros). `converted` counts on the entry day (docs/analytics.md), so the conversion rate
+is of those who entered in the window; revenue on the order's day. One grouped query over
+`analytics_journey_day` (its primary key starts with the journey; the day range is
+narrow), whatever the size of the raw tables. The catch-up is the caller's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.analytics.report import money, rate
+from engine.db.models import AnalyticsJourneyDay
+
+
+@dataclass(frozen=True, slots=True)
+class ListFigures:
+    entered: int = 0
+    converted: int = 0
+    revenue: float = 0.0
+
+    @property
+    def conversion_rate(self) -> float:
+        return rate(self.converted, self.entered)
+
+
+def list_figures(session: Session, today: date, days: int = 30) -> dict[int, ListFigures]:
+    J = AnalyticsJourneyDay
+    first = (today - timedelta(days=days - 1)).isoformat()
+    rows = session.execute(
+        select(J.journey_id, func.sum(J.entered), func.sum(J.converted), func.sum(J.revenue))
+        .where(J.day >= first, J.day <= today.isoformat()).group_by(J.journey_id))
+    return {journey_id: ListFigures(int(entered or 0), int(converted or 0), money(revenue))
+            for journey_id, entered, converted, revenue in rows}
