@@ -37,3 +37,21 @@ def test_a_type_without_an_executor_is_a_clear_error():
         executor_for(_spec(None))
     with pytest.raises(UnknownNodeType, match="not found"):
         executor_for(_spec("engine.runtime.executors:run_nothing_such"))
+
+
+def test_the_node_package_imports_nothing_of_the_runtime():
+    """Executors are named on the spec, not imported, so `engine/nodes` stays a leaf: it
+    may use only itself, `engine.errors` and `engine.words` of the engine."""
+    import ast
+    from pathlib import Path
+
+    allowed = ("engine.nodes", "engine.errors", "engine.words")
+    folder = Path(__file__).resolve().parents[2] / "engine" / "nodes"
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([node.module or ""] if isinstance(node, ast.ImportFrom)
+                     else [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            found += [f"{path.name}: {name}" for name in names
+                      if name.startswith("engine") and not name.startswith(allowed)]
+    assert found == []
