@@ -21,8 +21,12 @@ Contract:
 - While the journey is live or paused, the counts per step (`node_counts`) are read in
   the background on open and after engine ticks (at most every `LIVE_REFRESH_MS`) and
   shown on the canvas's cards (`live_counts()` is the last result), with the journey's
-  spike warnings (engine.analytics.spikes) in the header.
-- The header's Results button emits `results_requested(journey_id)`.
+  spike warnings (engine.analytics.spikes) in the header; the A/B tests' live results and
+  a guardrail pause follow them (`experiments`, app/experiment_controls.py; a newly
+  called winner is said in the status bar).
+- The header's Results button emits `results_requested(journey_id)`; the canvas's
+  Results toggle shows each step's figures on its card (`canvas_results`,
+  app/canvas_results.py), also for the journeys opened after it.
 - The walk-through panel sits beside the canvas; the path of its last run is highlighted
   on the canvas while the panel is open (cleared when the journey's steps or links
   change: the run no longer describes it), and clicking a row of its timeline selects and
@@ -43,8 +47,10 @@ from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from app.background import Task
+from app.canvas_results import CanvasResults
 from app.email_session import edit_journey_email
 from app.engine_host import EngineHost
+from app.experiment_controls import ExperimentControls
 from app.journey_document import JourneyDocument
 from app.publishing import pause_work, publish_plan, publish_work, resume_work
 from app.release_controls import ReleaseControls
@@ -108,6 +114,11 @@ class EditorPage(QWidget):
                                                event_name=self._trigger_event()))
         # the header's canary and entry-guard line: app/release_controls.py
         self.release = ReleaseControls(self)
+        # the canvas's Results overlay: app/canvas_results.py reads, the canvas shows
+        self.canvas_results = CanvasResults(self, database)
+        # A/B test results in the inspector and on the cards, a guardrail pause in the header
+        self.experiments = ExperimentControls(self)
+        self.experiments.winner_said.connect(self.status_message)
         self.walkthrough = WalkthroughRunner(database, self)
         self.walkthrough.panel.step_clicked.connect(self._select_step)
         self.walkthrough.panel.profile_requested.connect(self.contact_profile_requested)
@@ -166,6 +177,7 @@ class EditorPage(QWidget):
                      bridge.edge_removed, bridge.config_changed, bridge.reset):
             fact.connect(self._path_outdated)
         self.walkthrough.set_document(document)
+        self.canvas_results.attach(self.editor, journey_id)
         self.refresh()
         self._show_emails()
         self._show_saved()
@@ -188,6 +200,7 @@ class EditorPage(QWidget):
         for dialog in self._open_email_dialogs():
             dialog.close()  # hands its last keystrokes to the journey, then goes
         self.walkthrough.set_document(None)
+        self.canvas_results.detach()
         self._slot_layout.removeWidget(self.editor)
         self.editor.hide()
         self.editor.deleteLater()  # still the slot's child until Qt deletes it
@@ -195,6 +208,7 @@ class EditorPage(QWidget):
         self.document = self.editor = self.journey_id = self.info = None
         self.release.clear()
         self.header.set_warnings([])
+        self.experiments.clear()
 
     def refresh(self) -> None:
         """Re-read the journey's state (status, version, contacts) from the database."""
@@ -206,6 +220,7 @@ class EditorPage(QWidget):
         self.header.set_journey(name, self.info.status, self.info.live_version,
                                 self.info.active_contacts)
         self.release.refresh()
+        self.experiments.refresh()
         self._show_side()
         if self.is_live():
             self._refresh_live()
@@ -341,6 +356,7 @@ class EditorPage(QWidget):
             self._live_timer.start()  # throttled: at most one read per interval
 
     def _refresh_live(self) -> None:
+        self.canvas_results.refresh()  # the overlay's figures move with the live counts
         if not self.is_live() or self._live_task is not None:
             return
         journey_id = self.journey_id
@@ -369,6 +385,7 @@ class EditorPage(QWidget):
             name = self.document.journey.name if self.document else info.name
             self.header.set_journey(name, info.status, info.live_version, info.active_contacts)
             self.release.refresh()  # the canary's figures move with the cards
+            self.experiments.refresh()
         self._show_live(counts)
 
     def _show_live(self, counts: dict[str, tuple[int, int]]) -> None:
@@ -383,7 +400,8 @@ class EditorPage(QWidget):
     def is_reading_live(self) -> bool:
         """A read of the live counts or the release line is under way (the screenshot
         waits for it)."""
-        return self._live_task is not None or self.release.is_reading()
+        return (self._live_task is not None or self.release.is_reading()
+                or self.experiments.is_reading())
 
     # ---- the walk-through and the side panels ---------------------------------------------------
 

@@ -46,12 +46,15 @@ from engine.messaging.fields import custom_fields_seen
 from engine.messaging.lint import lint_template
 from engine.messaging.templates import RenderError
 from engine.messaging.preview import render_preview
+from engine.blocks.to_code import to_code
 from engine.settings import load_settings
 from widgets.email_editor import EmailEditorDialog
 
 SAMPLE_LABEL = "Sample contact (Alex Rivera)"
 CONTACTS_SHOWN = 30
 TEMPLATE_FIELDS = ("name", "subject", "preheader", "body", "format", "layout")
+SAVED_NOTE = ("Changes are saved as you make them; Undo (Ctrl+Z) takes them back while "
+              "this window is open.")
 LIVE_NOTE = ("Changes go into the journey as you type: undo them there (Ctrl+Z), and save "
              "the journey to keep them.")
 
@@ -92,6 +95,8 @@ class EmailSession(QObject):
         dialog.preview.set_contact_search(self._search_contacts)
         dialog.save_requested.connect(self._save)
         dialog.send_test_requested.connect(self._send_test)
+        if hasattr(dialog.editor, "convert_requested"):
+            dialog.editor.convert_requested.connect(self.convert)
         if dialog.test_button is None and journey is None:
             dialog.set_status("To send a test, set up an email server first: Settings ▸ Sending.")
         self._search_contacts("")  # fills the chooser, which starts the first check
@@ -121,7 +126,9 @@ class EmailSession(QObject):
     def _lint_and_render(self, template: EmailTemplate, contact_id: int | None):
         now = datetime.now(timezone.utc)
         with self.database.session() as session:
-            problems = lint_template(template, known_fields=custom_fields_seen(session))
+            brand = load_settings(session).brand  # block emails are checked as they look
+            problems = lint_template(template, known_fields=custom_fields_seen(session),
+                                     brand=brand)
             try:
                 return problems, render_preview(template, now=now, session=session,
                                                 contact_id=contact_id)
@@ -159,10 +166,17 @@ class EmailSession(QObject):
         """The key of the email being edited."""
         return self._applied.key
 
+    def saved_note(self) -> None:
+        """Live editing of a saved template (not a journey's email): say how it is kept."""
+        self.dialog.set_live_editing(SAVED_NOTE)
+
     def _apply(self, template: EmailTemplate) -> None:
         if self._gone:
             return  # the email left the journey: typing must not bring it back
         field = edited_fields(self._applied, template)
+        if template.format == "blocks" and hasattr(self.dialog.editor, "last_merge_key"):
+            # the block editor says which edits are one step: typing in one block's field
+            field = self.dialog.editor.last_merge_key
         self._applied = template
         reason = self.journey.set_template(template, merge_key=field)
         if reason:
@@ -180,6 +194,28 @@ class EmailSession(QObject):
             self._applied = current
             self.dialog.editor.set_template(current)
             self.check(current)
+
+    # ---- blocks → code -------------------------------------------------------------------------
+
+    def convert(self, format: str) -> EmailEditorDialog | None:
+        """Make the block email a code email (one undo step where edits go) and show it in
+        the code editor in place of this dialog; None when it could not."""
+        template = self.dialog.editor.template()
+        if template is None or self.journey is None:
+            return None
+        with self.database.session() as session:
+            brand = load_settings(session).brand
+        code = to_code(template, format, brand)
+        reason = self.journey.set_template(code)
+        if reason:
+            self.dialog.set_status(f"Not converted: {reason}")
+            return None
+        self._gone = True  # this dialog shows blocks no more
+        parent, journey = self.dialog.parentWidget(), self.journey
+        self.dialog.close()
+        self.replacement = open_email_editor(parent, self.database, code, None,
+                                             self._public_url, journey)
+        return self.replacement
 
     # ---- saving and testing --------------------------------------------------------------------
 
@@ -225,11 +261,19 @@ def open_email_editor(parent, database: Database, template: EmailTemplate,
                       journey=None) -> EmailEditorDialog:
     """Show the email editor for `template` (non-modal); it deletes itself when closed.
     With `journey`, the email is one of that journey document's and edits go into it."""
-    dialog = EmailEditorDialog(template, parent, send_test=smtp_ready(database) is not None)
+    send_test = smtp_ready(database) is not None
+    if template.format == "blocks":
+        from widgets.block_editor.dialog import BlockEditorDialog
+
+        dialog = BlockEditorDialog(template, parent, send_test=send_test)
+    else:
+        dialog = EmailEditorDialog(template, parent, send_test=send_test)
     with database.session() as session:
         dialog.set_test_recipients(load_settings(session).sender_email)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.session = EmailSession(dialog, database, store, public_url, journey)
+    if journey is not None and hasattr(dialog, "set_undo_stack"):
+        dialog.set_undo_stack(journey.undo_stack)
     dialog.show()
     return dialog
 
@@ -246,6 +290,15 @@ def edit_stored_template(parent, database: Database, template_id: int,
     """The email editor for a template of the Templates page; saving writes its row."""
     with database.session() as session:
         template = load_template(session, template_id)
+    if template.format == "blocks":
+        # a block email is edited live, with its own undo: each edit stored as it is made
+        from app.saved_template_document import SavedTemplateDocument
+
+        document = SavedTemplateDocument(database, template_id, template, on_saved)
+        dialog = open_email_editor(parent, database, template, None, public_url, document)
+        document.setParent(dialog)
+        dialog.session.saved_note()
+        return dialog
 
     def store(edited: EmailTemplate) -> str:
         with database.session() as session:

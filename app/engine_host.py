@@ -137,10 +137,15 @@ class EngineHost(QObject):
         """The engine whose verbs the app calls (made on first use: its import is heavy)."""
         if self._engine is None:
             from engine.runtime.engine import Engine
-            from engine.runtime.services import EngineServices
+            from engine.runtime.services import EngineServices, configured_render_workers
 
-            self._engine = Engine(self.database, self.clock,
-                                  services=EngineServices(public_url=self.public_url))
+            try:  # emails render on every core (the pool starts at the first email)
+                workers = configured_render_workers()
+            except ValueError as error:
+                logging.getLogger(__name__).warning("%s; rendering in the app's process", error)
+                workers = 1
+            self._engine = Engine(self.database, self.clock, services=EngineServices(
+                public_url=self.public_url, render_workers=workers))
         return self._engine
 
     @property
@@ -267,6 +272,7 @@ class EngineHost(QObject):
             if self.services is not None:
                 self.services.stop()
             self._runner.stop()
+            self.engine.services.close()  # the render workers, if any started
             self._poll()  # a tick that finished while stopping still reports
             self._set_status(state=STOPPED, next_tick=None)
 

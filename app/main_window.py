@@ -35,7 +35,8 @@ Contract:
   launch asked (app/single_instance.py): opens its files and brings the window up.
 - Help ▸ About names the version and the database; Help ▸ Open log folder (help_menu).
 - A journey's Results (`show_results(journey_id)`, the page "results", app/results_flow.py)
-  opens from the journeys list (Results) and from the editor's header. The status bar
+  opens from the journeys list (Results), the editor's header and the Dashboard page
+  (figures across journeys, `dashboard_page`; a row of its revenue table opens them). The status bar
   says when a journey's unsubscribes or complaints spike (`spike_status`,
   app/spike_status.py; a click opens its Results).
 """
@@ -64,21 +65,23 @@ from app.help_menu import HelpMenu
 from app.window_launch import LaunchWindowParts, app_version  # noqa: F401 (re-exported)
 from app.window_links import LinksWindowParts
 from app.recent_files import RecentFiles
-from app.results_flow import ResultsWindowParts
+from app.results_flow import ResultsWindowParts, dashboard_loader, utc_today
 from app.spike_status import SpikeStatus
+from app.template_thumbnails import thumbnail_folder
+from app.templates_controller import TemplatesController
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
 from widgets.icons import icon
+from widgets.dashboard_page import DashboardPage
 from widgets.journeys_page import JourneysPage
 from widgets.nav_bar import NavBar
 from widgets.page_parts import Page
 from widgets.segments_page import SegmentsPage
 from widgets.settings_page import THEME_LABELS, SettingsPage
-from widgets.table_model import ROW_ROLE
 from widgets.templates_page import TemplatesPage
 
-PAGE_NAMES = ("journeys", "contacts", "templates", "segments", "settings")
+PAGE_NAMES = ("journeys", "contacts", "templates", "segments", "dashboard", "settings")
 THEME_ICONS = {"light": "sun", "dark": "moon", "system": "monitor"}
 DEFAULT_SIZE = (1280, 820)
 MINIMUM_SIZE = (960, 600)
@@ -149,7 +152,9 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.journeys_page = JourneysPage(self._list_journeys)
         self.contacts = ContactsWorkspace(self._db, self, self.engine_host)
         self.contacts_page = self.contacts.page
-        self.templates_page = TemplatesPage(lambda: self._read(overview.list_templates))
+        self.templates_page = TemplatesPage(lambda: self.templates.load())
+        self.templates = TemplatesController(self, self._db, self.templates_page,
+                                             thumbnail_folder(self._settings))
         location = overview.describe_database(self._db.url)
         self.settings_page = SettingsPage(
             location.display_url, location.backend, location.path, self._theme.choice
@@ -174,6 +179,10 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.segments_page = SegmentsPage(SegmentSource(self._db, self.engine_host.clock.now))
         self.add_page("segments", self.segments_page,
                       ("segment", "Segments", "Saved segments, counted as you build them"))
+        self.dashboard_page = DashboardPage(dashboard_loader(self._db), utc_today)
+        self.dashboard_page.journey_results_requested.connect(self.show_results)
+        self.add_page("dashboard", self.dashboard_page,
+                      ("chart", "Dashboard", "Revenue, emails and list growth across journeys"))
         self.add_page(
             "settings",
             self.settings_page,
@@ -187,7 +196,6 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.journeys_page.new_requested.connect(lambda: self.journeys.new_journey())
         self.journeys_page.import_requested.connect(lambda: self.journeys.import_file())
         self.journeys_page.table.selectionModel().selectionChanged.connect(self._update_actions)
-        self.templates_page.table.activated.connect(self._edit_stored_template)
         self.first_run = FirstRun(self, self._db, self._settings, self.journeys_page)
 
     # ---- the editor, made on first use -----------------------------------------------------
@@ -315,6 +323,14 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
 
     # ---- status bar ----------------------------------------------------------------------
 
+    def _show_notices(self, notices: list) -> None:
+        """A guardrail pause or an A/B winner, said in the status bar (the tray says it too)."""
+        from app.experiment_controls import notice_words
+
+        words = [notice_words(n) for n in notices]
+        if words:
+            self.statusBar().showMessage(" · ".join(w for w in words if w), 15000)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
@@ -337,6 +353,7 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         bar.addPermanentWidget(database)
         self.set_engine_status("Engine: not running")
         self.engine_host.status_changed.connect(self._show_engine_status)
+        self.engine_host.notices_arrived.connect(self._show_notices)
         # the countdown to the next tick moves even when nothing else changes
         self._engine_timer = QTimer(self, interval=1000)
         self._engine_timer.timeout.connect(self._show_engine_status)
@@ -431,13 +448,6 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.save_action.setEnabled(editing)
         self.export_action.setEnabled(
             editing or self.journeys_page.selected_journey_id() is not None)
-
-    def _edit_stored_template(self, index) -> None:
-        from app.email_session import edit_stored_template
-
-        edit_stored_template(self, self._db, index.data(ROW_ROLE).id,
-                             self.templates_page.refresh,
-                             self.engine_host.public_url)
 
     def _theme_choice_changed(self, choice: str) -> None:
         self._theme_actions[choice].setChecked(True)

@@ -3,7 +3,9 @@ thread, reached from the journeys list and the editor.
 
 Contract: `results_loader(database, today)` returns the `load(journey_id, period)` the
 view runs on a worker thread: it brings the rollups up to date (the catch-up; a database
-opened read-only is read as it is) and reads engine.analytics.results.journey_results.
+opened read-only is read as it is) and reads engine.analytics.results.journey_results;
+`dashboard_loader(database, today)` the `load(period)` of the Dashboard page
+(engine.analytics.home.home_dashboard), the same way.
 `ResultsWindowParts` (a MainWindow mix-in) adds `results_view` (made on first use, the
 page "results") and `show_results(journey_id)`, whose Back returns to the page it came
 from and whose "Edit journey" opens the journey in the editor.
@@ -24,17 +26,32 @@ def utc_today() -> date:
     return datetime.now(timezone.utc).date()
 
 
+def _caught_up(database: Database) -> None:
+    from engine.analytics.catchup import catch_up
+
+    try:
+        catch_up(database)
+    except Exception as error:  # noqa: BLE001 — read-only or busy: show what is there
+        log.warning("analytics catch-up before reading results failed: %s", error)
+
+
 def results_loader(database: Database, today: Callable[[], date] = utc_today):
     def load(journey_id: int, period):
-        from engine.analytics.catchup import catch_up
         from engine.analytics.results import journey_results
 
-        try:
-            catch_up(database)
-        except Exception as error:  # noqa: BLE001 — read-only or busy: show what is there
-            log.warning("analytics catch-up before the Results view failed: %s", error)
+        _caught_up(database)
         with database.session() as session:
             return journey_results(session, journey_id, period, today())
+    return load
+
+
+def dashboard_loader(database: Database, today: Callable[[], date] = utc_today):
+    def load(period):
+        from engine.analytics.home import home_dashboard
+
+        _caught_up(database)
+        with database.session() as session:
+            return home_dashboard(session, period, today())
     return load
 
 

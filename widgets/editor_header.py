@@ -17,6 +17,8 @@ Contract:
   ("Send a test event…"). The header does no work itself.
 - `release` (a `widgets.release_bar.ReleaseBar`, a line under the rest) shows a canary
   beside the live version and the guard on entry, with their verbs.
+- `set_guardrail(text | None)`: a banner under the verbs when a guardrail paused the
+  journey — the reason and figures, and Resume (`resume_requested()`).
 """
 
 from __future__ import annotations
@@ -116,10 +118,25 @@ class EditorHeader(QWidget):
             row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
         # the release line takes the header's whole width, under the verbs
         self.release = ReleaseBar()
+        # a guardrail pause: why, and the way out
+        self.guardrail = QWidget(objectName="guardrailBanner")
+        self.guardrail.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.guardrail_text = QLabel(objectName="guardrailText")
+        self.guardrail_text.setWordWrap(True)
+        self.guardrail_resume = QPushButton(icon("play"), " Resume")
+        self.guardrail_resume.setToolTip("Held steps run at once; guardrails judge the emails "
+                                         "sent from now on")
+        self.guardrail_resume.clicked.connect(self.resume_requested)
+        banner = QHBoxLayout(self.guardrail)
+        banner.setContentsMargins(10, 6, 10, 6)
+        banner.addWidget(self.guardrail_text, 1)
+        banner.addWidget(self.guardrail_resume)
+        self.guardrail.hide()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 10, 16, 10)
         outer.setSpacing(6)
         outer.addLayout(row)
+        outer.addWidget(self.guardrail)
         outer.addWidget(self.release)
         outer.addWidget(self.warning)
         self._compact = False
@@ -176,6 +193,11 @@ class EditorHeader(QWidget):
         self.pause.setToolTip("Let contacts move on again; timers pick up where they stopped"
                               if paused else "Hold every contact where they are; nothing is "
                               "sent from this journey until you resume")
+
+    def set_guardrail(self, text: str | None) -> None:
+        """Why a guardrail paused the journey (with its figures), or None: no banner."""
+        self.guardrail_text.setText(f"Paused by a guardrail: {text}" if text else "")
+        self.guardrail.setVisible(bool(text))
 
     # ---- the Test menu: trying the journey out with real contacts and events ----------------
 

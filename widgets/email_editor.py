@@ -12,7 +12,8 @@ Contract:
   None; `set_template(t)` shows another version of it (an undo in the journey) without
   emitting. `set_lint([(severity, message)])` shows the lint results beside the form,
   errors first.
-- `EmailEditorDialog(template, parent, send_test=False)`: the editor and an
+- `EmailEditorDialog(template, parent, send_test=False, editor=None)`: the editor (an
+  `EmailEditor`, or `editor`, a widget with the same face such as the block editor) and an
   `EmailPreview` side by side. "Save changes" emits `save_requested(EmailTemplate)`
   (enabled once something changed and the template is valid); the owner stores it and
   calls `mark_saved()`. With `send_test`, a "Send test" button and a "Send test to" field
@@ -194,11 +195,13 @@ class EmailEditorDialog(QDialog):
     save_requested = Signal(object)  # EmailTemplate
     send_test_requested = Signal(object)  # EmailTemplate
 
-    def __init__(self, template: EmailTemplate, parent=None, *, send_test: bool = False):
+    def __init__(self, template: EmailTemplate, parent=None, *, send_test: bool = False,
+                 editor: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Email: {template.name}")
         self.resize(1240, 800)
-        self.editor = EmailEditor(template)
+        # another editor with EmailEditor's face (the block editor) may take the form's place
+        self.editor = editor if editor is not None else EmailEditor(template)
         self.preview = EmailPreview()
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.editor)

@@ -19,6 +19,8 @@ Contract:
 - An empty list shows an explanatory empty state instead of the table.
 - `journey_open_requested(journey_id)` is emitted when a row is activated (double-click
   or Enter): the journey editor opens it.
+- "Results" (header, enabled with a row selected) asks for the selected journey's
+  Results, as its context menu does.
 - "New journey" emits `new_requested()`, "Import…" emits `import_requested()` (the app
   asks for a blank or starter journey, or a file). The empty state offers both too.
 - `selected_journey_id()` is the highlighted row's journey (None without one), for
@@ -75,14 +77,14 @@ COLUMNS = [
     Column("Contacts active", lambda j: formatting.count(j.active_contacts), align=RIGHT,
            sort_key=lambda j: j.active_contacts),
     # the last 30 days, from the analytics rollups (docs/analytics.md)
-    Column("Entered (30 d)", lambda j: formatting.count(j.entered_30), align=RIGHT,
+    Column("Entered, 30 d", lambda j: formatting.count(j.entered_30), align=RIGHT,
            tooltip=lambda j: "Contacts who entered in the last 30 days",
            sort_key=lambda j: j.entered_30),
     Column("Conversion", lambda j: formatting.percent(j.conversion_rate_30) if j.entered_30
            else formatting.EMPTY, align=RIGHT,
            tooltip=lambda j: "Of those who entered in the last 30 days, the share who "
            "reached the goal", sort_key=lambda j: j.conversion_rate_30),
-    Column("Revenue (30 d)", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
+    Column("Revenue, 30 d", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
            tooltip=lambda j: "Orders credited to this journey's emails in the last 30 days",
            sort_key=lambda j: j.revenue_30),
     Column(
@@ -167,6 +169,11 @@ class JourneysPage(Page):
         self.archive_toggle.setToolTip("Show the archived journeys (and back)")
         self.archive_toggle.toggled.connect(self.show_archived)
         self.header.add_widget(self.archive_toggle)
+        self.results_button = QPushButton(icon("chart"), " Results")
+        self.results_button.setToolTip("Opens, clicks, conversions and revenue of the selected "
+                                       "journey (Ctrl+Shift+R)")
+        self.results_button.clicked.connect(lambda: self.request("results"))
+        self.header.add_widget(self.results_button)
         self.new_button, self.import_button = _buttons(self.new_requested, self.import_requested)
         self.header.add_widget(self.import_button)
         self.header.add_widget(self.new_button)
@@ -174,7 +181,7 @@ class JourneysPage(Page):
         self.model = RowsModel(COLUMNS, self)
         self.table = DataTable()
         self.table.setModel(self.model)
-        self.table.set_column_widths(0, {1: 96, 2: 100, 3: 124, 4: 112, 5: 100, 6: 124, 7: 112},
+        self.table.set_column_widths(0, {1: 96, 2: 120, 3: 140, 4: 132, 5: 110, 6: 140, 7: 120},
                                      minimum=180)
         # a click on a column's title sorts by it (again: the other way); kept on refresh
         header = self.table.horizontalHeader()
@@ -183,6 +190,8 @@ class JourneysPage(Page):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._sort)
         self.table.activated.connect(self._open)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.results_button.setEnabled(False)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.row_actions = self._row_actions()
@@ -289,6 +298,9 @@ class JourneysPage(Page):
         for action in self.row_actions.values():
             action.setEnabled(True)  # the shortcuts check the row themselves
 
+    def _selection_changed(self, *_args) -> None:
+        self.results_button.setEnabled(self.selected_journey_id() is not None)
+
     def _show(self, has_rows: bool) -> None:
         rows = self.model.rowCount()
         noun = "archived journey" if self.archived else "journey"
@@ -302,6 +314,7 @@ class JourneysPage(Page):
         # an empty list offers the same two buttons in its empty state
         self.new_button.setVisible(has_rows)
         self.import_button.setVisible(has_rows)
+        self.results_button.setVisible(has_rows)
 
     def set_welcome(self, shown: bool) -> None:
         """Offer the demo shop or an empty start (first run) while the list is empty."""

@@ -8,8 +8,9 @@ Contract:
   writes the header and the raw values (rates stay fractions, text cells neutralised for
   spreadsheets), through a temporary file so a failure leaves nothing half-written.
   "Export CSV…" asks for the file.
-- `ChartBox(chart_view)`: a chart with "Save PNG…"; `save_png(path)` writes it.
-  `daily_chart(rows, currency)` and `bar_chart(labels, values, title)` make QtCharts views.
+- `ChartBox(name)`: a chart (`set_chart(view)`) with "Save PNG…"; `save_png(path)`
+  writes it. `daily_chart(rows, currency)`, `growth_chart(rows)` (both `lines_chart`) and
+  `bar_chart(labels, values, name)` make QtCharts views.
 - `KpiTile(label)`: `set_figure(value, previous, kind, currency, lower_is_better)` shows
   the value and "▲ 12 % vs previous period" (no change line without a previous period).
 """
@@ -31,7 +32,7 @@ from PySide6.QtCore import QMargins, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
-    QWidget, QAbstractItemView, QHeaderView,
+    QWidget, QAbstractItemView, QHeaderView, QSizePolicy,
 )
 
 from engine.files.csv_formula import neutralise
@@ -99,6 +100,8 @@ class FigureTable(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # the names get the room
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # a wide table scrolls sideways inside its card: it never widens the page
+        self.table.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.export = QPushButton(icon("download"), " Export CSV…", objectName="flatButton")
         self.export.setToolTip("Save this table as a CSV file (rates as fractions)")
         self.export.clicked.connect(self._export_clicked)
@@ -200,37 +203,38 @@ def _msecs(day: str) -> float:
     return datetime.combine(date.fromisoformat(day), time(12), tzinfo=timezone.utc).timestamp() * 1000
 
 
-def daily_chart(rows: Sequence[dict], currency: str = "USD") -> QChartView:
-    """Counts on the left axis, revenue (dashed) on the right; a legend click hides a series."""
+def lines_chart(rows: Sequence[dict], series: Sequence[tuple[str, str, str, bool]],
+                right_format: str = "%d") -> QChartView:
+    """One line per (key, label, colour, on_right_axis) over the rows' "day"; lines on the
+    right axis are dashed. A click on a legend entry hides or shows its line."""
     chart = QChart()
     x = _axis(QDateTimeAxis())
     x.setFormat("MMM d")
     x.setTickCount(min(8, max(2, len(rows))))
-    counts, money_axis = _axis(QValueAxis()), _axis(QValueAxis())
-    counts.setLabelFormat("%d")
-    money_axis.setLabelFormat(f"{SYMBOLS.get(currency, '')}%.0f")
+    left, right = _axis(QValueAxis()), _axis(QValueAxis())
+    left.setLabelFormat("%d")
+    right.setLabelFormat(right_format)
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(counts, Qt.AlignmentFlag.AlignLeft)
-    chart.addAxis(money_axis, Qt.AlignmentFlag.AlignRight)
-    top = {"count": 1.0, "money": 1.0}
-    for key, label, colour in DAILY:
-        series = QLineSeries()
-        series.setName(label)
+    chart.addAxis(left, Qt.AlignmentFlag.AlignLeft)
+    top = {False: 1.0, True: 1.0}
+    for key, label, colour, on_right in series:
+        line = QLineSeries()
+        line.setName(label)
         pen = QPen(QColor(colour), 2)
-        if key == "revenue":
+        if on_right:
             pen.setStyle(Qt.PenStyle.DashLine)
-        series.setPen(pen)
+        line.setPen(pen)
         for row in rows:
-            series.append(_msecs(row["day"]), float(row[key]))
-        kind = "money" if key == "revenue" else "count"
-        top[kind] = max(top[kind], *(float(r[key]) for r in rows)) if rows else top[kind]
-        chart.addSeries(series)
-        series.attachAxis(x)
-        series.attachAxis(money_axis if kind == "money" else counts)
-    counts.setRange(0, top["count"] * 1.1)
-    counts.applyNiceNumbers()
-    money_axis.setRange(0, top["money"] * 1.1)
-    money_axis.applyNiceNumbers()
+            line.append(_msecs(row["day"]), float(row[key]))
+        top[on_right] = max([top[on_right], *(float(r[key]) for r in rows)])
+        chart.addSeries(line)
+        line.attachAxis(x)
+        if on_right and right not in chart.axes():
+            chart.addAxis(right, Qt.AlignmentFlag.AlignRight)
+        line.attachAxis(right if on_right else left)
+    for axis, highest in ((left, top[False]), (right, top[True])):
+        axis.setRange(0, highest * 1.1)
+        axis.applyNiceNumbers()
     if rows:
         x.setRange(datetime.fromtimestamp(_msecs(rows[0]["day"]) / 1000, timezone.utc),
                    datetime.fromtimestamp(_msecs(rows[-1]["day"]) / 1000, timezone.utc))
@@ -238,6 +242,20 @@ def daily_chart(rows: Sequence[dict], currency: str = "USD") -> QChartView:
         marker.clicked.connect(lambda m=marker: _toggle(m))
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
     return _styled(chart)
+
+
+def daily_chart(rows: Sequence[dict], currency: str = "USD") -> QChartView:
+    """A journey's day by day: counts on the left axis, revenue (dashed) on the right."""
+    return lines_chart(rows, [(key, label, colour, key == "revenue")
+                              for key, label, colour in DAILY],
+                       f"{SYMBOLS.get(currency, '')}%.0f")
+
+
+def growth_chart(rows: Sequence[dict]) -> QChartView:
+    """List growth: new contacts and unsubscribes per day, everyone (dashed, right)."""
+    return lines_chart(rows, [("joined", "New contacts", "#10b981", False),
+                              ("unsubscribed", "Unsubscribed", "#ef4444", False),
+                              ("contacts", "Contacts", "#6366f1", True)])
 
 
 def _toggle(marker) -> None:
@@ -258,6 +276,8 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], name: str,
     series = QHorizontalBarSeries() if horizontal else QBarSeries()
     series.append(bars)
     series.setLabelsVisible(True)
+    if money_currency:
+        series.setLabelsFormat(f"{SYMBOLS.get(money_currency, '')}@value")
     series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
     chart.addSeries(series)
     categories = _axis(QBarCategoryAxis())
@@ -287,6 +307,9 @@ class KpiTile(QWidget):
         self.label = QLabel(label, objectName="muted")
         self.value = QLabel("—", objectName="kpiValue")
         self.change = QLabel("", objectName="muted")
+        for label in (self.label, self.change):
+            label.setWordWrap(True)  # narrow windows: tiles get narrower, not the page wider
+        self.setMinimumWidth(110)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(2)

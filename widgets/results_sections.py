@@ -54,6 +54,8 @@ class KpiSection(Section):
         self.body.addWidget(self.notes)
         self.grid = QGridLayout()
         self.grid.setSpacing(10)
+        for column in range(self.COLUMNS):
+            self.grid.setColumnStretch(column, 1)  # tiles of one width
         self.body.addLayout(self.grid)
         self.tiles: dict[str, KpiTile] = {}
 

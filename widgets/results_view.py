@@ -21,7 +21,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Callable
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox, QDateEdit, QLabel, QPushButton, QScrollArea, QStackedWidget, QVBoxLayout, QWidget,
 )
@@ -192,6 +192,13 @@ class ResultsView(Page):
     def _failed(self, asked: int, reason: str) -> None:
         if self._done(asked):
             self._show_status("error", f"The figures could not be read: {reason}")
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        # charts take their colours when drawn: a theme switch draws them again
+        if event.type() == QEvent.Type.PaletteChange and self._state == "shown" and self.results:
+            for section in self.sections:
+                section.show_results(self.results)
 
     def _show_status(self, state: str, text: str) -> None:
         self._state = state

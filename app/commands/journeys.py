@@ -105,9 +105,35 @@ def run_list(args: argparse.Namespace) -> int:
         version = f"v{j.version}" if j.version else "-"
         print(f"{j.id:>4}  {j.name:<{width}} {j.status:<8} {version:>7} {j.active:>7}  "
               f"{j.updated_at:%Y-%m-%d %H:%M}")
-    for line in _release_lines(database):
+    for line in _release_lines(database) + _experiment_lines(database):
         print(line)
     return EXIT_OK
+
+
+def _experiment_lines(database) -> list[str]:
+    """Guardrail pauses and called A/B winners, one line each, under the list."""
+    from sqlalchemy import select
+
+    from engine.db.models import ExperimentResult, JourneyGuardrail, JourneyRow, JourneyStatus
+
+    lines = []
+    with database.session() as session:
+        for name, reason in session.execute(
+                select(JourneyRow.name, JourneyGuardrail.reason)
+                .join(JourneyGuardrail, JourneyGuardrail.journey_id == JourneyRow.id)
+                .where(JourneyGuardrail.resumed_at.is_(None),
+                       JourneyRow.status == JourneyStatus.PAUSED).order_by(JourneyRow.name)):
+            lines.append(f"{name}: paused by a guardrail: {reason} "
+                         f"(trellis journeys resume {name!r})")
+        for name, step, winner, at in session.execute(
+                select(JourneyRow.name, ExperimentResult.node_id, ExperimentResult.winner,
+                       ExperimentResult.decided_at)
+                .join(ExperimentResult, ExperimentResult.journey_id == JourneyRow.id)
+                .where(ExperimentResult.winner.is_not(None))
+                .order_by(JourneyRow.name, ExperimentResult.node_id)):
+            lines.append(f"{name}: the A/B test at {step!r} was won by {winner!r} "
+                         f"({at:%Y-%m-%d %H:%M} UTC)")
+    return lines
 
 
 def _release_lines(database) -> list[str]:

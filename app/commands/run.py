@@ -29,7 +29,6 @@ from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 #: engine.http.server.DEFAULT_BIND, not imported from there: the CLI starts without uvicorn
 DEFAULT_BIND = "127.0.0.1:8787"
-MAX_RENDER_WORKERS = 64
 
 
 def register(commands) -> None:
@@ -187,19 +186,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _render_workers(args) -> int:
-    import os
-
     """--render-workers, else $TRELLIS_RENDER_WORKERS, else the cores; UsageError if bad."""
-    given, where = args.render_workers, "--render-workers"
-    if given is None:
-        configured = os.environ.get("TRELLIS_RENDER_WORKERS", "").strip()
-        if not configured:
-            return os.cpu_count() or 1
-        where = "TRELLIS_RENDER_WORKERS"
-        given = int(configured) if configured.isdigit() else -1
-    if not 1 <= given <= MAX_RENDER_WORKERS:
-        raise UsageError(f"{where} must be a whole number from 1 to {MAX_RENDER_WORKERS}")
-    return given
+    from engine.runtime.services import MAX_RENDER_WORKERS, configured_render_workers
+
+    if args.render_workers is None:
+        try:
+            return configured_render_workers()
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+    if not 1 <= args.render_workers <= MAX_RENDER_WORKERS:
+        raise UsageError(f"--render-workers must be a whole number from 1 to {MAX_RENDER_WORKERS}")
+    return args.render_workers
 
 
 def _report(services, database, *, required: bool) -> None:

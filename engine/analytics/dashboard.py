@@ -10,7 +10,10 @@ Contract:
   0 when nothing was delivered.
 - `canvas_figures(session, journey_id, start, end) -> {node_id: {...}}`: per step
   `reached`, `dropped`, `dropped_rate`, `conversions` (goal steps); email steps also
-  `sent`, `open_rate`, `click_rate`. A goal's revenue is the journey's (see report.py).
+  `sent`, `open_rate`, `click_rate`; steps with conversions also `revenue`, the journey's
+  revenue of the period (revenue is credited to emails, the goal is where it shows);
+  forks (branch, split, wait) also `ports` = {port: enrollments that took it}, which the
+  canvas uses to draw links thicker where more contacts flowed.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.analytics.report import in_days, money, rate
-from engine.db.models import AnalyticsEmailDay, AnalyticsJourneyDay, AnalyticsStepDay
+from engine.db.models import (
+    AnalyticsEmailDay, AnalyticsJourneyDay, AnalyticsPathDay, AnalyticsStepDay,
+)
 
-E, J, S = AnalyticsEmailDay, AnalyticsJourneyDay, AnalyticsStepDay
+E, J, S, P = AnalyticsEmailDay, AnalyticsJourneyDay, AnalyticsStepDay, AnalyticsPathDay
 _EMAIL = ("sent", "bounced", "unique_opens", "unique_clicks", "unsubscribes", "complaints")
 
 
@@ -67,4 +72,16 @@ def canvas_figures(session: Session, journey_id: int, start: datetime | None = N
         figures.setdefault(node, {"reached": 0, "dropped": 0, "dropped_rate": 0.0,
                                   "conversions": 0}).update(
             sent=sent, open_rate=rate(opens, sent - bounced), click_rate=rate(clicks, sent - bounced))
+    for node, port, took in session.execute(in_days(
+            select(P.node_id, P.port, func.sum(P.entered)).where(P.journey_id == journey_id),
+            P.day, start, end).group_by(P.node_id, P.port)).all():
+        figures.setdefault(node, {"reached": 0, "dropped": 0, "dropped_rate": 0.0,
+                                  "conversions": 0}).setdefault("ports", {})[port] = took
+    if any(f["conversions"] for f in figures.values()):
+        revenue = money(session.scalar(in_days(
+            select(func.coalesce(func.sum(J.revenue), 0)).where(J.journey_id == journey_id),
+            J.day, start, end)))
+        for f in figures.values():
+            if f["conversions"]:
+                f["revenue"] = revenue
     return figures

@@ -8,8 +8,9 @@ the message). It never raises and reads nothing but local image files' sizes. It
   text (warning);
 - text, links, headings, footer or button text whose contrast with their background is
   under WCAG AA's 4.5:1 (warnings; the brand kit's pairs once, a button's own colours on
-  the button);
-- an email of images only (warning), links and images that are not https (warnings);
+  the button), and a logo that is not https;
+- an email of images only (warning) or with nothing to read at all (error), links and
+  images that are not https (warnings);
 - images that are files on this computer (error: recipients cannot see them; missing
   file: error) and such files over 1 MB (warning);
 - an empty subject (error), a subject over 78 or a preheader over 140 characters, no
@@ -71,11 +72,15 @@ def check_blocks(template, brand: BrandKit | None = None,
         found, text = _check_block(block, where, brand, known_fields)
         problems += found
         has_text = has_text or text
-    if not has_text:
+    images = any(block.type == "image" for block, _ in _placed(doc))
+    if not has_text and images:
         problems.append(BlockProblem(None, WARNING, "Email",
                                      "this email is only images: many inboxes hide images until "
                                      "the reader asks, and spam filters distrust such emails; "
                                      "add a heading or some text"))
+    elif not has_text:
+        problems.append(BlockProblem(None, ERROR, "Email", "the email says nothing yet: add a "
+                                     "heading, some text or a product grid"))
     return problems
 
 
@@ -130,8 +135,12 @@ def check_brand(brand: BrandKit) -> list[BlockProblem]:
              ("headings", brand.heading_color, brand.content_background),
              ("links", brand.link_color, brand.content_background),
              ("button text", brand.button_text_color, brand.button_color))
-    return [BlockProblem(None, WARNING, "Brand kit", _contrast_words(name, ratio))
-            for name, fore, back in pairs if (ratio := contrast(fore, back)) < AA]
+    problems = [BlockProblem(None, WARNING, "Brand kit", _contrast_words(name, ratio))
+                for name, fore, back in pairs if (ratio := contrast(fore, back)) < AA]
+    if brand.logo_url.lower().startswith("http://"):
+        problems.append(BlockProblem(None, WARNING, "Brand kit", f"the logo {brand.logo_url} "
+                                     "is not https: many inboxes will not show it"))
+    return problems
 
 
 def _contrast_words(what: str, ratio: float) -> str:

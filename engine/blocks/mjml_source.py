@@ -8,7 +8,8 @@ runs MJML and puts the Jinja back. Layout rules, in the brand kit's colours and 
   section for each run of blocks between columns blocks (fewer Outlook tables, less HTML);
 - columns are MJML columns (side by side from 480 px, stacked below); a product grid is
   a row of inline-block cards at most 552/per_row px wide, which wrap on narrow screens
-  without media queries (so Gmail's app, which drops them, wraps them too).
+  without media queries (so Gmail's app, which drops them, wraps them too), in a "ghost"
+  table only Outlook reads (conditional comments), per_row cards to a row there.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ SOCIAL_NAMES = {"facebook": "Facebook", "instagram": "Instagram", "x": "X", "lin
                 "youtube": "YouTube", "tiktok": "TikTok", "pinterest": "Pinterest",
                 "website": "Website"}
 HOLE = "trellisj{}x"
+MSO_TABLE = ('<!--[if mso]><table role="presentation" border="0" cellpadding="0" '
+             'cellspacing="0" width="100%"><tr><![endif]-->')
+MSO_TABLE_END = "<!--[if mso]></tr></table><![endif]-->"
 #: styles written on the elements (nothing is left for a CSS inliner to do per email)
 P = ' style="margin:0 0 12px 0;"'
 LIST = ' style="margin:0 0 12px 0;padding-left:24px;"'
@@ -182,7 +186,10 @@ class _Page:
         name, price, link = jinja_bits.product_lines(block)
         card = CONTENT // block.per_row
         image = card - 16
-        parts = [hole(f"{{% for item in {jinja_bits.product_source(block)} %}}{{% if item %}}"),
+        # Outlook (Word) ignores inline-block and max-width: a ghost table, in comments only
+        # Outlook reads, puts the cards side by side there, per_row to a row
+        parts = [hole(MSO_TABLE + f"{{% for item in {jinja_bits.product_source(block)} %}}"
+                      f"{{% if item %}}<!--[if mso]><td width=\"{card}\" valign=\"top\"><![endif]-->"),
                  f'<div class="tr-card" style="display:inline-block;width:100%;max-width:{card}px;'
                  'vertical-align:top;font-size:16px;text-align:center;box-sizing:border-box;'
                  'padding:8px;">']
@@ -202,7 +209,10 @@ class _Page:
                          f'background:{brand.button_color};color:{brand.button_text_color};'
                          f'border-radius:{brand.button_radius};padding:8px 16px;font-weight:600;'
                          f'text-decoration:none;">{label}</a>')
-        parts.append("</div>" + hole("{% endif %}{% endfor %}"))
+        parts.append("</div>" + hole(
+            "<!--[if mso]></td><![endif]-->"
+            f"{{% if loop.index is divisibleby({block.per_row}) and not loop.last %}}"
+            "<!--[if mso]></tr><tr><![endif]-->{% endif %}{% endif %}{% endfor %}" + MSO_TABLE_END))
         if block.source == "cart" and block.show_price:
             parts.append(f'<p style="margin:8px 0 0 0;font-size:16px;font-weight:700;">'
                          f'{hole(jinja_bits.CART_TOTAL)}</p>')

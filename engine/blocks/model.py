@@ -246,6 +246,17 @@ class BlockDocument(RootModel[tuple[Block, ...]]):
             self._hash = hash(self.root)
         return self._hash
 
+    def __eq__(self, other: object) -> bool:
+        # the blocks alone: pydantic would compare the cached hash too
+        if not isinstance(other, BlockDocument):
+            return NotImplemented
+        return self.root == other.root
+
+    def __setstate__(self, state) -> None:
+        # string hashes differ between processes (a render worker unpickles documents)
+        super().__setstate__(state)
+        self._hash = None
+
     @classmethod
     def new(cls, blocks: tuple = ()) -> "BlockDocument":
         return cls(tuple(blocks) + (FooterBlock(id="footer"),))

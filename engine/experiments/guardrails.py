@@ -182,5 +182,10 @@ def clear(session: Session, journey_id: int, now: datetime) -> None:
 
 
 def last_resume(session: Session, journey_id: int) -> datetime | None:
+    """From when to judge: the last resume, or the last trip (a journey published again
+    while paused by a guardrail is live without a resume: the emails before the trip were
+    judged already)."""
     stored = session.get(JourneyGuardrail, journey_id)
-    return stored.resumed_at if stored is not None else None
+    if stored is None:
+        return None
+    return stored.resumed_at or stored.tripped_at

@@ -5,7 +5,8 @@ journey's live version that has no winner yet, stores its figures in `experiment
 (one row per journey and step), and when every variant has reached `min_per_variant` and
 one's probability to be best reaches `confidence`, stores that variant as the winner with
 `decided_at` = now — once: a decided test is not evaluated again here (the report reads
-its figures fresh). Each call also records a `journey_notice` ("experiment_winner") for
+its figures fresh). A test whose journey logged no step and for which no event arrived
+since its last evaluation (the ids are kept with its figures) is not read again. Each call also records a `journey_notice` ("experiment_winner") for
 the app to show. Returns the notices' details. With `auto_winner`, the executors send
 later entrants down the winner's path (engine/runtime/executors.py, `Batch.winner_of`).
 `watch_guardrails(session, cache, now, simulated=False)` judges every live journey's recent
@@ -19,7 +20,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db.models import ExperimentResult, JourneyNotice
+from sqlalchemy import func
+
+from engine.db.models import Event, ExperimentResult, JourneyNotice, StepLog
 from engine.experiments.ab_tests import as_json, evaluate, tests_of
 
 WINNER_NOTICE = "experiment_winner"
@@ -30,9 +33,18 @@ def watch_tests(session: Session, cache, now: datetime) -> list[dict]:
         select(ExperimentResult.journey_id, ExperimentResult.node_id)
         .where(ExperimentResult.winner.is_not(None)))}
     notices = []
+    last_event = session.scalar(select(func.max(Event.id))) or 0
     for compiled in cache.live(session):
-        for test in tests_of(compiled):
-            if (compiled.journey_id, test.node_id) in decided:
+        tests = [t for t in tests_of(compiled) if (compiled.journey_id, t.node_id) not in decided]
+        if not tests:
+            continue
+        # nothing new in the journey's timeline nor among events since the last look:
+        # the figures cannot have changed
+        mark = [session.scalar(select(func.max(StepLog.id)).where(
+            StepLog.journey_id == compiled.journey_id)) or 0, last_event]
+        for test in tests:
+            stored = session.get(ExperimentResult, (compiled.journey_id, test.node_id))
+            if stored is not None and stored.figures.get("seen") == mark:
                 continue
             from engine.experiments.stats import decide_winner  # scipy, where a test runs
 
@@ -43,7 +55,7 @@ def watch_tests(session: Session, cache, now: datetime) -> list[dict]:
                                        metric=test.metric, figures={}, evaluated_at=now)
                 session.add(row)
             row.metric, row.evaluated_at = test.metric, now
-            row.figures = {"variants": as_json(test, stats, None, None)["variants"]}
+            row.figures = {"variants": as_json(test, stats, None, None)["variants"], "seen": mark}
             index = decide_winner(stats, test.min_per_variant, test.confidence)
             if index is None:
                 continue

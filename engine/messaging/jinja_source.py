@@ -20,6 +20,9 @@ PLACEHOLDER_PREFIX = "trellisjinja"
 PLACEHOLDER = re.compile(PLACEHOLDER_PREFIX + r"(\d+)x")
 #: a lone `{` followed by one of these would start a tag when the text is compiled again
 _TAG_START = re.compile(r"\{(?=[{%#])")
+#: before a tag, a last `{` would open one too (`{` + `{{ x }}`): css-inline or Markdown can
+#: leave one there by decoding `&#123;`
+_TAG_START_BEFORE_TAG = re.compile(r"\{(?=[{%#]|\Z)")
 
 _OPENERS = {"variable_begin": "variable_end", "block_begin": "block_end",
             "raw_begin": "raw_end", "comment_begin": "comment_end"}
@@ -43,7 +46,7 @@ class Protected:
         """`text` with the tags back; text between them cannot open a new tag."""
         pieces, last = [], 0
         for match in PLACEHOLDER.finditer(text):
-            pieces.append(_TAG_START.sub("{{ '{' }}", text[last:match.start()]))
+            pieces.append(_TAG_START_BEFORE_TAG.sub("{{ '{' }}", text[last:match.start()]))
             pieces.append(self.tags[int(match.group(1))])
             last = match.end()
         pieces.append(_TAG_START.sub("{{ '{' }}", text[last:]))

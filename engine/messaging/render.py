@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from jinja2 import Template, nodes
+from jinja2 import Template, TemplateSyntaxError, nodes
 from markupsafe import Markup
 
 from engine.blocks.compile import email_sources
@@ -189,6 +189,8 @@ def _compile(subject: str, preheader: str, from_name: str, body: str,
                               layouts_dir)
     except RenderError as exc:
         return exc
+    except TemplateSyntaxError as exc:  # only a derived source (inlined CSS…) can get here
+        return RenderError(f"{BODY}: this email could not be prepared ({exc.message})")
 
 
 def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body_format: str,
@@ -223,7 +225,9 @@ def _compile_parts(subject: str, preheader: str, from_name: str, body: str, body
         subject=_compile_text(subject, SUBJECT),
         preheader=_compile_text(preheader, PREHEADER),
         from_name=_compile_text(from_name, FROM_NAME),
-        body=compile_template(final_body, HTML, BODY, line_map(body, final_body)),
+        # a block email's page is compiled as it is: its lines need no mapping
+        body=compile_template(final_body, HTML, BODY,
+                              line_map(body, final_body) if final_body is not body else None),
         layout=(compile_template(final_layout, HTML, layout_part, line_map(layout_html, final_layout))
                 if final_layout is not None else None),
         layout_name=layout,

@@ -77,7 +77,11 @@ def _send_summary(config: SendEmailConfig, templates) -> str:
     from engine.messaging.display import in_words  # the registry loads no template code
 
     # the subject without template code: "Welcome to «shop name»!"
-    return f"Send: {in_words(subject) or config.template}"
+    text = f"Send: {in_words(subject) or config.template}"
+    if config.variants:
+        test = f", A/B test on {config.experiment.metric}" if config.experiment else ""
+        text += f" · {len(config.variants)} variants{test}"
+    return text
 
 
 class ListConfig(NodeConfig):

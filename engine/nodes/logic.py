@@ -66,6 +66,8 @@ class RandomSplitConfig(NodeConfig):
         total = sum(v.percent for v in self.variants)
         if total != 100:
             raise ValueError(f"the shares add up to {total}%, not 100%")
+        if self.experiment is not None and len(self.variants) > 4:
+            raise ValueError(f"an A/B test compares 2 to 4 variants, not {len(self.variants)}")
         return self
 
 

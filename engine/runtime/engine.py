@@ -7,6 +7,9 @@ runner calls it every few seconds and at once when events arrive); work that is 
 costs a couple of indexed queries. Manual enrollment and the management verbs (publish,
 also as a canary; `promote` and `rollback_canary`; the entry guard; pause, resume) are
 here too, so the CLI, the GUI and the HTTP server share one API.
+After advancing, at most once per `watch_interval` of clock time, `watch()` calls A/B
+test winners and judges guardrails (engine/experiments/watch.py); a failure there is
+logged and tried again later, never raised from `tick()`.
 `request_stop()` (safe from any thread) makes a tick in progress give up its current
 batch before the next enrollment (advance.Stopped, rolled back, run again at the next
 start) and return: the runner's shutdown waits for one enrollment, not a batch.
@@ -14,6 +17,7 @@ start) and return: the runner's shutdown waits for one enrollment, not a batch.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,6 +40,7 @@ from engine.runtime.matching import process_events
 from engine.runtime.scans import run_scans
 from engine.runtime.services import EngineServices
 
+log = logging.getLogger("trellis.engine")
 SCAN_INTERVAL = timedelta(minutes=5)
 #: how often running A/B tests and guardrails are looked at (clock time)
 WATCH_INTERVAL = timedelta(minutes=1)
@@ -94,8 +99,11 @@ class Engine:
             steps = 0  # the batch in progress was rolled back: nothing of it happened
         notices: tuple[dict, ...] = ()
         if self._last_watch is None or now - self._last_watch >= self.watch_interval:
-            notices = tuple(self.watch(now))
             self._last_watch = now
+            try:
+                notices = tuple(self.watch(now))
+            except Exception:  # noqa: BLE001 — the watch must never stop the journeys
+                log.exception("watching A/B tests and guardrails failed; trying again later")
         return TickReport(now, events, scanned, steps, notices)
 
     def watch(self, now: datetime | None = None) -> list[dict]:

@@ -15,6 +15,12 @@ preheader, List-Unsubscribe targets: the HTTPS one only when tracked, the signed
 always) and `tracked`, whether opens and clicks of this email could be recorded at all
 (the analytics report says so instead of showing zeros as facts). Per-batch lookups (the shop, the link secret, the
 catalog for recommendations) are done once per batch and kept on the batch.
+
+With a render pool (`pool`, see render_pool.py) the row comes back `rendering` and is
+filled in place by `finish_renders(batch)`, which advance calls before the batch flushes
+(`abandon_renders` when the batch is given up); `describe_email` fills the email step's
+log detail (subject, status, error) now or then. The row is the same either way
+(render_job.render_message makes both).
 """
 
 from __future__ import annotations

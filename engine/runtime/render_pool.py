@@ -9,8 +9,9 @@ Contract:
   worker and returns the chunk's id; it never blocks on a busy worker (each worker has
   its own task queue, fed by a thread) and a worker answers on its own pipe.
 - `collect(wanted)` waits until at least one of the `wanted` chunks is answered and
-  returns `{chunk_id: [(job_id, answer), ...]}`; the answers of chunks no longer wanted
-  (`forget`) are dropped when they come.
+  returns `{chunk_id: [(job_id, answer), ...]}` for those answered; other chunks' answers
+  wait for their own `collect`, and those of chunks no longer wanted (`forget`) are
+  dropped.
 - A worker that dies (killed, out of memory, a crash in a C library) is noticed by its
   process sentinel: what it had already answered counts, every job of its unanswered
   chunks is answered `("crashed", reason)`, so only its messages fail, with the reason,
@@ -26,6 +27,10 @@ flushes the batch, so a lost chunk is never half-sent, and a chunk is never answ
 from __future__ import annotations
 
 import itertools
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
 import multiprocessing
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -35,6 +40,19 @@ from engine.runtime import render_worker
 
 #: at most this many chunks wait in one worker's queue: the rest go to the others
 MAX_QUEUED = 3
+#: room in a worker's answer pipe (Linux): a chunk's answers (~200 KB of HTML) go in one
+#: write, instead of the worker and the engine taking turns 64 KB at a time
+PIPE_BYTES = 1 << 20
+
+
+def _widen(connection) -> None:
+    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if setsize is None:
+        return
+    try:
+        fcntl.fcntl(connection.fileno(), setsize, PIPE_BYTES)
+    except OSError:  # above /proc/sys/fs/pipe-max-size: keep the default
+        pass
 
 
 @dataclass
@@ -55,6 +73,7 @@ class RenderPool:
         self._workers: list[_Worker] = []
         self._ids = itertools.count(1)
         self._forgotten: set[int] = set()
+        self._ready: dict[int, list] = {}  # answered, not yet collected
         self._peaks: dict[int, float] = {}
         self._closed = False
 
@@ -69,6 +88,7 @@ class RenderPool:
 
     def _spawn(self) -> _Worker:
         receive, send = self._context.Pipe(duplex=False)
+        _widen(receive)
         tasks = self._context.Queue()
         process = self._context.Process(target=render_worker.serve, args=(tasks, send),
                                         name="trellis-render", daemon=True)
@@ -131,14 +151,17 @@ class RenderPool:
 
     def forget(self, chunk_ids) -> None:
         """These chunks' answers are not wanted any more (the batch was given up)."""
-        self._forgotten.update(chunk_ids)
+        for chunk in chunk_ids:
+            if self._ready.pop(chunk, None) is None:
+                self._forgotten.add(chunk)
 
     def collect(self, wanted, timeout: float | None = None) -> dict[int, list]:
         """Answers of the wanted chunks that are done; waits for at least one of them
-        (up to `timeout`: None waits as long as a chunk is out)."""
+        (up to `timeout`: None waits as long as one is out). Answers of other chunks that
+        come meanwhile are kept for the caller who wants them."""
         wanted = set(wanted)
-        done: dict[int, list] = {}
-        while not done and any(chunk in wanted for w in self._workers for chunk in w.chunks):
+        while not wanted & self._ready.keys() and any(
+                chunk in wanted for w in self._workers for chunk in w.chunks):
             by_handle = {}
             for worker in self._workers:
                 by_handle[worker.results] = worker
@@ -147,37 +170,36 @@ class RenderPool:
             if not ready:
                 break
             for worker in {id(by_handle[h]): by_handle[h] for h in ready}.values():
-                self._read(worker, done)
-            timeout = 0 if done else timeout
-        return {chunk: answers for chunk, answers in done.items() if chunk in wanted}
+                self._read(worker)
+        return {chunk: self._ready.pop(chunk) for chunk in wanted & self._ready.keys()}
 
-    def _read(self, worker: _Worker, done: dict[int, list]) -> None:
+    def _read(self, worker: _Worker) -> None:
         try:
             while worker.results.poll():
                 chunk_id, answers, peak = worker.results.recv()
                 self._peaks[worker.process.pid] = peak
-                self._answered(worker, chunk_id, answers, done)
+                self._answered(worker, chunk_id, answers)
         except (EOFError, OSError):
             pass
         if not worker.process.is_alive():
             worker.process.join()
-            self._replace(worker, done)
+            self._replace(worker)
 
-    def _answered(self, worker: _Worker, chunk_id: int, answers: list, done: dict) -> None:
+    def _answered(self, worker: _Worker, chunk_id: int, answers: list) -> None:
         if worker.chunks.pop(chunk_id, None) is None:
             return
         if chunk_id in self._forgotten:
             self._forgotten.discard(chunk_id)
             return
-        done[chunk_id] = answers
+        self._ready[chunk_id] = answers
 
-    def _replace(self, worker: _Worker, done: dict[int, list]) -> None:
+    def _replace(self, worker: _Worker) -> None:
         code = worker.process.exitcode
         reason = (f"the render worker stopped unexpectedly (exit code {code}) while rendering "
                   "this email; it was not sent")
         for chunk_id, job_ids in list(worker.chunks.items()):
             self._answered(worker, chunk_id, [(job_id, ("crashed", reason))
-                                              for job_id in job_ids], done)
+                                              for job_id in job_ids])
         worker.tasks.cancel_join_thread()  # its queue may hold chunks no one will read
         worker.tasks.close()
         worker.results.close()

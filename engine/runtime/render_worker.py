@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
-import resource
 import sys
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
 
 from engine.runtime.render_job import render_job
 
@@ -33,6 +37,8 @@ def peak_rss_mb() -> float:
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
+    if resource is None:
+        return 0.0  # not measured here
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # macOS: bytes; else KiB
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 

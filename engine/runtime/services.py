@@ -11,15 +11,31 @@ default of `main.py run` (one per core); `close()` stops it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from engine.journey.document import EmailTemplate, QuietHours
+from engine.runtime import outbox
 from engine.runtime.compiled import CompiledJourney
 from engine.settings import AppSettings, FrequencyCap
 
 #: "no override": use the settings
 UNSET: Any = object()
+#: the environment variable that sets the render workers of `main.py run` and the app
+RENDER_WORKERS_ENV = "TRELLIS_RENDER_WORKERS"
+MAX_RENDER_WORKERS = 64
+
+
+def configured_render_workers() -> int:
+    """$TRELLIS_RENDER_WORKERS, else one per core; ValueError (naming the variable) if bad."""
+    configured = os.environ.get(RENDER_WORKERS_ENV, "").strip()
+    if not configured:
+        return os.cpu_count() or 1
+    if not configured.isdigit() or not 1 <= int(configured) <= MAX_RENDER_WORKERS:
+        raise ValueError(f"{RENDER_WORKERS_ENV} must be a whole number from 1 to "
+                         f"{MAX_RENDER_WORKERS}, not {configured!r}")
+    return int(configured)
 
 
 @dataclass
@@ -63,12 +79,8 @@ class EngineServices:
         return settings.frequency_cap
 
     def compose_email(self, step, template: EmailTemplate, category: str) -> dict[str, Any]:
-        from engine.runtime.outbox import compose_email
-
-        return compose_email(step, template, category, public_url=self.public_url,
+        return outbox.compose_email(step, template, category, public_url=self.public_url,
                              pool=self.pool())
 
     def compose_alert(self, step, config) -> dict[str, Any]:
-        from engine.runtime.outbox import compose_alert
-
-        return compose_alert(step, config)
+        return outbox.compose_alert(step, config)

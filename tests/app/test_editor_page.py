@@ -294,8 +294,8 @@ def test_templates_page_opens_the_email_editor_and_saves_the_row(qtbot, window, 
         session.add(Template(key="welcome", name="Welcome", subject="Hello", body="Hi there",
                              created_at=now, updated_at=now))
     window.show_page("templates")
-    table = window.templates_page.table
-    table.activated.emit(table.model().index(0, 0))
+    grid = window.templates_page.grid
+    grid.activated.emit(grid.model().index(0))
     dialog = next(w for w in qapp.topLevelWidgets()
                   if isinstance(w, EmailEditorDialog) and w.isVisible())
     qtbot.addWidget(dialog)
@@ -304,7 +304,7 @@ def test_templates_page_opens_the_email_editor_and_saves_the_row(qtbot, window, 
     dialog.save_button.click()
     with db.session() as session:
         assert session.scalar(select(Template.subject)) == "Hello, and welcome"
-    assert window.templates_page.model.rows[0].subject == "Hello, and welcome"
+    assert window.templates_page.entries()[0].subject == "Hello, and welcome"
 
 
 def _email_dialog(qapp, key_subject: str):

@@ -134,7 +134,8 @@ def test_the_window_is_built_without_the_engine_server_or_editor_modules(tmp_pat
         "window.first_run.expect()\n"
         "window.show()\n"
         "heavy = ['fastapi', 'uvicorn', 'engine.runtime.engine', 'app.editor_page',\n"
-        "         'widgets.canvas.scene', 'engine.demo.shop', 'apscheduler']\n"
+        "         'widgets.canvas.scene', 'engine.demo.shop', 'apscheduler',\n"
+        "         'PySide6.QtCharts']\n"
         "print(','.join(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,

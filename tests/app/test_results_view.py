@@ -22,7 +22,8 @@ def _day(days_ago: int) -> datetime:
 
 @pytest.fixture
 def shop(db):
-    """Journey 0: 2 contacts, 3 emails (1 opened); journey 1: 5 contacts, 5 emails."""
+    """Journey 0: 2 contacts, 3 emails (1 opened); journey 1: 5 contacts, 5 emails sent
+    while tracking was off."""
     shop = Shop(db, journey_count=2)
     first, second = shop.journeys
     for n in range(2):
@@ -35,7 +36,7 @@ def shop(db):
     for n in range(5):
         who = shop.contact(f"b{n}@example.com")
         run = shop.enroll(who, second, at=_day(4))
-        shop.send(who, run, "e1", _day(4) + timedelta(hours=1), journey=second)
+        shop.send(who, run, "e1", _day(4) + timedelta(hours=1), journey=second, tracked=False)
     return shop
 
 
@@ -57,6 +58,7 @@ def test_open_back_open_another_period_and_exports(shown_window, shop, qtbot, tm
     results = _shown(qtbot, view)
     assert results["journey_id"] == first and view.state() == "shown"
     assert _kpi(view, "entered") == "2" and _kpi(view, "sent") == "3"
+    assert not view.sections[0].notes.isVisibleTo(view)  # tracked, no spike: nothing to say
     assert "journey 0" in view.header.title.text()
     emails = view.table("emails")
     assert [emails.cell(r, 2) for r in range(emails.table.rowCount())] == ["2", "1"]
@@ -66,6 +68,8 @@ def test_open_back_open_another_period_and_exports(shown_window, shop, qtbot, tm
     window.show_results(second)
     assert _shown(qtbot, view)["journey_id"] == second
     assert _kpi(view, "entered") == "5" and "journey 1" in view.header.title.text()
+    notes = view.sections[0].notes
+    assert "Opens and clicks are not tracked for all emails sent" in notes.text()
 
     # a read for the first journey that answers after the second was asked for is dropped
     window.show_results(first)
@@ -96,8 +100,10 @@ def test_results_from_the_list_and_from_the_editor(shown_window, shop, qtbot):
     window = shown_window
     page = window.journeys_page
     window.show_page("journeys")
+    assert not page.results_button.isEnabled()  # no row selected yet
     assert page.select_journey(shop.journeys[1])
-    assert page.request("results")  # the row's Results verb (Ctrl+Shift+R)
+    assert page.results_button.isEnabled()
+    page.results_button.click()  # the header's Results (the row's menu does the same)
     assert window.current_page() == "results"
     assert _shown(qtbot, window.results_view)["journey_id"] == shop.journeys[1]
 
@@ -134,7 +140,7 @@ def test_list_columns_and_spike_warnings_in_the_list_and_status_bar(shown_window
     assert (rows[second].entered_30, rows[first].entered_30) == (5, 2)
     assert rows[first].warnings and not rows[second].warnings
     assert "spiking" in window.spike_status.text() and "journey 0" in window.spike_status.text()
-    page.sort_by("Entered (30 d)")
+    page.sort_by("Entered, 30 d")
     assert [r.id for r in page.model.rows] == [second, first]
     qtbot.mouseClick(window.spike_status.label, Qt.MouseButton.LeftButton)
     assert window.current_page() == "results"
@@ -142,3 +148,45 @@ def test_list_columns_and_spike_warnings_in_the_list_and_status_bar(shown_window
     assert results["journey_id"] == first and results["spikes"]
     notes = window.results_view.sections[0].notes
     assert notes.isVisibleTo(window.results_view) and "Unsubscribes are spiking" in notes.text()
+
+
+def test_dashboard_across_journeys_period_exports_and_a_row_opens_results(
+        shown_window, shop, qtbot, tmp_path):
+    window = shown_window
+    first, second = shop.journeys
+    window.show_page("dashboard")
+    page = window.dashboard_page
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert page.state() == "shown"
+    assert page.tiles["sent"].value.text() == "8" and page.tiles["joined"].value.text() == "0"  # they joined in March
+    assert page.tiles["unique_opens"].value.text() == "1"
+    table = page.table("journeys")
+    assert {table.cell(r, 0) for r in range(table.table.rowCount())} == {"journey 0", "journey 1"}
+    out = tmp_path / "growth.csv"
+    page.table("growth").export_csv(out)
+    lines = list(csv.reader(out.open(encoding="utf-8")))
+    assert lines[0] == ["Day", "New contacts", "Unsubscribed", "Contacts"]
+    assert len(lines) == 31  # the last 30 days, newest first
+    page.chart("revenue").save_png(tmp_path / "revenue.png")
+    assert (tmp_path / "revenue.png").stat().st_size > 1000
+
+    page.set_period("7")  # the emails went out 2 to 4 days ago: all of them still in
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert page.tiles["sent"].value.text() == "8"
+    row = next(r for r in range(table.table.rowCount()) if table.cell(r, 0) == "journey 1")
+    table.table.cellDoubleClicked.emit(row, 0)
+    assert window.current_page() == "results"
+    assert _shown(qtbot, window.results_view)["journey_id"] == second
+    window.results_view.back.click()
+    assert window.current_page() == "dashboard"
+
+
+def test_a_theme_switch_redraws_the_charts(shown_window, shop, qtbot):
+    window = shown_window
+    window.show_results(shop.journeys[0])
+    view = window.results_view
+    _shown(qtbot, view)
+    before = view.chart("daily").view
+    window._theme.set_choice("dark")
+    qtbot.waitUntil(lambda: view.chart("daily").view is not before, timeout=5_000)
+    window._theme.set_choice("light")

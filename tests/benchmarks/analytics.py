@@ -15,6 +15,16 @@ with the catch-up (`catch_up_s`) and prints ONE JSON line:
 - `canvas_overlay_ms`: `canvas_figures` of one journey (median of 7), and
   `canvas_overlay_plain_ms`: per step reached from step_log and per email sent/opens/
   clicks from message and event by plain SQL (one run);
+- the GUI's reads (each the median of 7, beside its plain-SQL way, one run):
+  `results_view_ms` (engine.analytics.results.journey_results of one journey, the last
+  30 days: two reports, daily series, funnel, cohorts, spikes) against
+  `results_view_plain_ms` (raw_report plus entered and sent per day by plain SQL);
+  `dashboard_view_ms` (engine.analytics.home.home_dashboard, 30 days, with list growth)
+  against `dashboard_view_plain_ms` (the plain dashboard above plus contacts per day);
+  `list_columns_ms` (app.overview.list_journeys: 30-day figures and spike warnings of
+  every journey) against `list_columns_plain_ms` (entered and converted in 30 days per
+  journey from step_log and enrollment, and each journey's last 200 sends with their
+  unsubscribes and complaints from message and event);
 - `intake_ratio_with_rollups`: events per second taken in through `engine.intake.events.record_events`
   (batches of 500, as the HTTP intake) with the catch-up folding them, over without:
   `intake_events_per_s`, `intake_with_rollups_events_per_s`;
@@ -37,7 +47,9 @@ from sqlalchemy import text
 from engine.analytics.catchup import catch_up
 from engine.analytics.dashboard import canvas_figures, dashboard_totals
 from engine.analytics.raw import raw_report
+from engine.analytics.home import home_dashboard
 from engine.analytics.report import journey_report
+from engine.analytics.results import Period, journey_results
 from engine.analytics.settings import AnalyticsSettings
 from engine.db import open_database
 from engine.intake.events import EventInput, record_events
@@ -176,6 +188,48 @@ PLAIN_CANVAS_EMAILS = """
   WHERE m.journey_id = :j AND e.name IN ('email_opened', 'email_clicked') GROUP BY 1, 2"""
 
 
+PLAIN_DAILY = """
+  SELECT substr(at, 1, 10), COUNT(*) FROM step_log WHERE journey_id = :j AND kind = 'enter'
+    AND at >= :since GROUP BY 1"""
+PLAIN_DAILY_SENT = """
+  SELECT substr(sent_at, 1, 10), COUNT(*) FROM message WHERE journey_id = :j
+    AND status IN ('sent', 'bounced') AND sent_at >= :since GROUP BY 1"""
+PLAIN_GROWTH = """SELECT substr(created_at, 1, 10), COUNT(*) FROM contact
+  WHERE created_at >= :since AND is_test = 0 GROUP BY 1"""
+PLAIN_LIST = """
+  SELECT x.journey_id, COUNT(*), SUM(x.status = 'converted') FROM enrollment x
+  WHERE x.entered_at >= :since GROUP BY x.journey_id"""
+PLAIN_LAST_SENDS = """
+  SELECT COUNT(*), SUM(EXISTS (SELECT 1 FROM event e WHERE e.name = 'unsubscribed'
+           AND json_extract(e.properties, '$.message_key') = m.idempotency_key)),
+         SUM(EXISTS (SELECT 1 FROM event e WHERE e.name = 'spam_complaint'
+           AND json_extract(e.properties, '$.message_key') = m.idempotency_key))
+  FROM (SELECT idempotency_key FROM message WHERE journey_id = :j
+        AND status IN ('sent', 'bounced') ORDER BY sent_at DESC LIMIT 200) m"""
+
+
+def gui_reads(session, settings) -> dict:
+    """The reads behind the Results view, the dashboard and the journeys list."""
+    from app.overview import list_journeys
+
+    today = (T0 + timedelta(days=92)).date()
+    period = Period(today - timedelta(days=29), today)
+    since = ts(T0 + timedelta(days=63))
+    bound = {"since": since, "j": 1}
+    q = lambda sql, **p: session.execute(text(sql), {**bound, **p}).all()  # noqa: E731
+    return {
+        "results_view_ms": median_ms(lambda: journey_results(session, 1, period, today)),
+        "results_view_plain_ms": once_ms(lambda: (raw_report(session, 1, settings),
+                                                  q(PLAIN_DAILY), q(PLAIN_DAILY_SENT))),
+        "dashboard_view_ms": median_ms(lambda: home_dashboard(session, period, today)),
+        "dashboard_view_plain_ms": once_ms(lambda: (q(PLAIN_DASHBOARD), q(PLAIN_SENT),
+                                                    q(PLAIN_GROWTH))),
+        "list_columns_ms": median_ms(lambda: list_journeys(session, today=today)),
+        "list_columns_plain_ms": once_ms(lambda: (q(PLAIN_LIST), [
+            q(PLAIN_LAST_SENDS, j=j) for j in range(1, JOURNEYS + 1)])),
+    }
+
+
 def intake_rate(database, count: int, seed: int, with_rollups: bool) -> float:
     rng = random.Random(seed)
     items = [EventInput(f"c{rng.randint(1, 1000)}@example.com",
@@ -219,6 +273,7 @@ def main() -> None:
                                               session.execute(text(PLAIN_SENT), bound).all()))
         canvas_plain_ms = once_ms(lambda: (session.execute(text(PLAIN_CANVAS_STEPS), bound).all(),
                                            session.execute(text(PLAIN_CANVAS_EMAILS), bound).all()))
+        gui = gui_reads(session, settings)
     # intake alternately without and with the catch-up, twice each; best of each
     without, with_ = [], []
     for round_ in range(2):
@@ -232,6 +287,7 @@ def main() -> None:
         "journey_report_ms": report_ms, "journey_report_plain_ms": report_plain_ms,
         "home_dashboard_ms": dashboard_ms, "home_dashboard_plain_ms": dashboard_plain_ms,
         "canvas_overlay_ms": canvas_ms, "canvas_overlay_plain_ms": canvas_plain_ms,
+        **gui,
         "intake_events_per_s": round(max(without)),
         "intake_with_rollups_events_per_s": round(max(with_)),
         "intake_ratio_with_rollups": round(max(with_) / max(without), 3),

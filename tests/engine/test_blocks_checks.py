@@ -57,7 +57,8 @@ def test_brand_contrast_image_only_lengths_and_fallbacks():
     doc = doc_of(("image", {"src": "https://shop.test/a.png", "alt": "Sale"}))
     template = block_template(doc, subject="A" * 90, preheader="",
                               from_name="[[contact.first_name]] at the shop")
-    found = messages(template, brand=BrandKit(text_color="#aaaaaa"))
+    found = messages(template, brand=BrandKit(text_color="#aaaaaa", logo_url="http://shop.test/logo.png"))
+    assert "Brand kit: the logo http://shop.test/logo.png is not https: many inboxes will not show it" in found
     assert any(m.startswith("Brand kit: the text colour has a contrast of 2.3:1") for m in found)
     assert any(m.startswith("Email: this email is only images") for m in found)
     assert "Subject: 90 characters: inboxes cut it off around 78, so put what matters first" in found
@@ -106,3 +107,9 @@ def test_every_starter_design_is_a_whole_email_without_problems():
     import pytest
     with pytest.raises(KeyError, match="there are: welcome"):
         starter_design("birthday")
+
+
+def test_an_empty_email_is_an_error_not_an_image_only_one():
+    found = check_blocks(block_template(BlockDocument.new()))
+    assert [(p.severity, str(p)) for p in found if p.where == "Email"] == [
+        ("error", "Email: the email says nothing yet: add a heading, some text or a product grid")]

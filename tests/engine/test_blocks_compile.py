@@ -158,3 +158,11 @@ def test_the_page_title_is_the_subject():
 def test_a_link_shows_its_address_once_in_the_text_part():
     email = render(block_template(one("text", text="See [the **new** range](https://shop.test/new) now")))
     assert "See the new range (https://shop.test/new) now" in email.text
+
+
+def test_product_grids_sit_in_a_ghost_table_for_outlook():
+    html = render(block_template(one("products", count=3, per_row=2))).html
+    start = html.index('<!--[if mso]><table role="presentation"')
+    grid = html[start:html.index("<!--[if mso]></tr></table><![endif]-->", start)]
+    assert grid.count('<!--[if mso]><td width="276" valign="top"><![endif]-->') == 3
+    assert grid.count("<!--[if mso]></tr><tr><![endif]-->") == 1  # two, then one

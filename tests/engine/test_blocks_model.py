@@ -152,3 +152,50 @@ def test_the_merge_field_picker_lists_fields_with_samples():
     mine = {c.field: c for c in field_choices(contact=ana, custom_fields=["plan"])}
     assert mine["contact.first_name"].sample == "Ana" and mine["contact.plan"].sample == "Pro"
     assert chips_in(first.token("friend")) == [Chip("contact.first_name", "friend")]
+
+
+def test_brackets_that_name_no_field_are_refused_and_never_code():
+    from engine.blocks.inline import parse_line
+
+    doc = doc_with("button")
+    for label in ("[[\n]]", "[[ ]]", "Hi [[name]]", "[[contact.first name]]"):
+        with pytest.raises(BlockEditError, match="is not a field"):
+            update_block(doc, "button-1", {"label": label})
+    assert [(r.text, r.chip) for r in parse_line("a [[ ]] b")] == [("a ", None), ("[[ ]]", None),
+                                                                  (" b", None)]
+    # the first of several openings that makes a chip is the chip; the rest is text
+    assert chips_in("[[[[contact.first_name]]") == [Chip("contact.first_name", "")]
+
+
+def test_documents_pickle_for_render_workers_without_their_cached_hash():
+    import pickle
+
+    doc = doc_with("text", "columns")
+    hash(doc)
+    copy = pickle.loads(pickle.dumps(doc))
+    assert copy == doc and copy._hash is None and hash(copy) == hash(doc)
+
+
+def test_equal_documents_are_equal_whether_or_not_one_was_hashed():
+    doc = doc_with("text")
+    other = BlockDocument.model_validate(doc.model_dump())
+    hash(doc)
+    assert doc == other and other == doc and not (doc != other)
+    template = EmailTemplate(key="a", name="A", subject="s", format="blocks", blocks=doc)
+    assert template == template.model_copy(update={"blocks": other})
+
+
+def test_a_block_email_round_trips_through_a_template_row(db, clock):
+    from engine.db.models import Template
+    from engine.journey.drafts import load_template, store_template
+    from tests.blocks_samples import block_template
+
+    template = block_template()
+    with db.session() as session:
+        row = Template(key="picks", name="Old", subject="", body="", created_at=clock.now(),
+                       updated_at=clock.now())
+        session.add(row)
+        session.flush()
+        store_template(session, row.id, template, clock.now())
+        assert row.body_format == "blocks" and row.body.startswith("[")
+        assert load_template(session, row.id) == template

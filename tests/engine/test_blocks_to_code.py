@@ -61,3 +61,11 @@ def test_the_warning_and_what_cannot_be_converted():
 def test_step_summaries_name_the_chips():
     assert in_words("Hi [[contact.first_name|there]], from [[shop.name]]") == \
         "Hi «first name», from «shop name»"
+
+
+def test_a_brace_typed_before_a_chip_survives_conversion_to_html():
+    doc = BlockDocument.new()
+    doc = insert_block(doc, new_block(doc, "text", text="{[[contact.first_name|x]]} and {{"), Place(0))
+    for code_format in ("html", "markdown"):
+        email = render(to_code(block_template(doc), code_format))
+        assert "{Alex} and {{" in email.text, code_format

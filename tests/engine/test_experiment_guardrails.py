@@ -208,3 +208,24 @@ def test_simulate_applies_guardrails():
     assert len(holds) == 60 and {line["reason"] for line in holds} == {"guardrail"}
     assert all(line["node"] == "wait" for line in holds)
     assert not [line for line in timeline if line["kind"] == "email" and line["node"] == "second"]
+
+
+def test_the_cli_lists_a_guardrail_pause_and_resumes_it(h, db, db_url, clock, capsys):
+    from app.cli import main
+    from engine.experiments.guardrails import Trip, trip
+
+    h.publish(series())
+    with db.session() as session:
+        row = session.scalar(select(JourneyRow))
+        trip(session, row, Trip("the bounce rate reached 6 % over the last 100 emails "
+                                "(limit 5 %)", {"sends": 100}), clock.now())
+    assert main(["--db", db_url, "journeys", "list"]) == 0
+    out = capsys.readouterr().out
+    assert ("Series: paused by a guardrail: the bounce rate reached 6 % over the last 100 "
+            "emails (limit 5 %) (trellis journeys resume 'Series')") in out
+    assert main(["--db", db_url, "journeys", "resume", "Series"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "journeys", "list"]) == 0
+    assert "guardrail" not in capsys.readouterr().out
+    with db.session() as session:
+        assert session.get(JourneyGuardrail, row.id).resumed_at is not None

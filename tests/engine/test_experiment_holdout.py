@@ -136,3 +136,28 @@ def test_report_experiments_shape(h, clock):
     assert a["uplift"] is None and b["uplift"] < 0 and b["ci_low"] < b["uplift"] < b["ci_high"]
     assert report["holdout"] is None
     assert 0 < b["rate_low"] < 0.001 < b["rate_high"] < 0.1 and a["rate_low"] > 0.9
+
+
+def test_simulate_report_carries_experiments_and_holdout(tmp_path, capsys):
+    from app.cli import main
+    from engine.journey.file_format import write_journey_file
+
+    journey = split_journey({"metric": "conversion", "min_per_variant": 50})
+    journey.set_settings({"re_entry": {"mode": "once"}, "holdout_percent": 20})
+    write_journey_file(journey, tmp_path / "test.journey.json")
+    emails = [f"p{i}@example.com" for i in range(200)]
+    (tmp_path / "contacts.csv").write_text("email\n" + "\n".join(emails) + "\n")
+    (tmp_path / "events.jsonl").write_text("".join(
+        json.dumps({"at": "2026-03-02T09:00:00Z", "contact": e, "name": "signed_up"}) + "\n"
+        for e in emails))
+    code = main(["simulate", str(tmp_path / "test.journey.json"), "--contacts",
+                 str(tmp_path / "contacts.csv"), "--events", str(tmp_path / "events.jsonl"),
+                 "--start", "2026-03-02T08:59Z", "--until", "3d", "--json", "--report"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out.splitlines()[-1])
+    [test] = report["experiments"]
+    a, b = test["variants"]
+    assert a["n"] + b["n"] + report["holdout"]["held_out"] == 200
+    assert test["winner"] == "a" and test["decided_at"].startswith("2026-03-02T09:0")
+    assert report["holdout"]["percent"] == 20 and report["holdout"]["treated"] == 200 - report[
+        "holdout"]["held_out"]

@@ -185,3 +185,23 @@ def test_revenue_per_contact(h, clock):
     assert stats[0].n == count_a and stats[0].rate == pytest.approx(30)
     assert stats[1].rate == pytest.approx(10)
     assert stats[1].uplift == pytest.approx(10 / 30 - 1)
+
+
+def test_a_test_over_four_variants_is_a_problem_with_its_place():
+    from engine.journey.file_format import load_journey_data
+
+    variants = [{"key": k, "label": k.upper(), "percent": 20} for k in "abcde"]
+    data = {"schema_version": 2, "name": "Five", "nodes": [
+        {"id": "t", "type": "trigger.event", "config": {"event": "go"}},
+        {"id": "split", "type": "flow.random_split",
+         "config": {"variants": variants, "experiment": {"metric": "click"}}}],
+        "edges": [{"source": "t", "target": "split"}]}
+    messages = [str(p) for p in load_journey_data(data).problems]
+    assert any("2 to 4 variants, not 5" in m and "split" in m for m in messages), messages
+    for bad, words in (({"confidence": 0.5}, "confidence"), ({"min_per_variant": 10}, "min_per_variant"),
+                       ({"metric": "open"}, "metric")):
+        data["nodes"][1]["config"] = {"variants": variants[:2] and [
+            {"key": "a", "label": "A", "percent": 50}, {"key": "b", "label": "B", "percent": 50}],
+            "experiment": bad}
+        messages = [str(p) for p in load_journey_data(data).problems]
+        assert any(words in m and "split" in m for m in messages), messages

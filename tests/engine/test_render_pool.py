@@ -211,3 +211,63 @@ def test_killing_a_worker_mid_tick_loses_nothing_and_sends_nothing_twice(db, clo
                                   .where(StepLog.kind == "email")) == 200
     finally:
         pool.close()
+
+
+def test_the_render_workers_setting(monkeypatch):
+    from engine.runtime.services import configured_render_workers
+
+    monkeypatch.delenv("TRELLIS_RENDER_WORKERS", raising=False)
+    assert configured_render_workers() == (os.cpu_count() or 1)  # one per core
+    monkeypatch.setenv("TRELLIS_RENDER_WORKERS", "3")
+    assert configured_render_workers() == 3
+    for bad in ("0", "two", "65"):
+        monkeypatch.setenv("TRELLIS_RENDER_WORKERS", bad)
+        with pytest.raises(ValueError, match="TRELLIS_RENDER_WORKERS must be a whole number"):
+            configured_render_workers()
+    assert EngineServices().pool() is None  # the default: in-process, no processes
+
+
+def test_a_batch_given_up_mid_render_runs_again_whole(db, clock, pool):
+    """Stopping the engine while the pool renders drops the batch's chunks; the next tick
+    runs the batch again and every contact gets one email."""
+    services = EngineServices(render_pool=pool)
+    h = Harness(db, clock, services=services, batch_size=100)
+    h.publish(send_journey(WELCOME))
+    emails = [f"s{i}@example.com" for i in range(100)]
+    for i, email in enumerate(emails):
+        h.contact(email, first_name=f"S{i}", attributes={"plan": "pro"})
+    h.engine.enroll("Pool", emails)
+    compose, seen = services.compose_email, []
+
+    def compose_then_stop(step, template, category):
+        seen.append(step.run.id)
+        if len(seen) == 80:  # chunks are out in the pool by now
+            h.engine.request_stop()
+        return compose(step, template, category)
+
+    services.compose_email = compose_then_stop
+    assert h.engine.tick().steps == 0  # given up: rolled back
+    assert h.messages() == []
+    services.compose_email = compose
+    h.engine.clear_stop()
+    h.engine.tick()
+    messages = h.messages()
+    assert sorted(m.to_address for m in messages) == sorted(emails)
+    assert {m.status for m in messages} == {"queued"}
+    assert not any(w.chunks for w in pool._workers)  # the dropped chunks were answered
+
+
+def test_answers_wait_for_the_caller_who_wants_them(pool):
+    from datetime import datetime, timezone
+
+    common = (COMMON[0], datetime(2026, 3, 2, tzinfo=timezone.utc), COMMON[2])
+    first, second = pool.submit([_job(1)], common), pool.submit([_job(2)], common)
+    while not pool.collect([first], timeout=5):
+        pass
+    # the second may have been read meanwhile: it must still be there for its caller
+    answers = {}
+    while second not in answers:
+        answers |= pool.collect([second], timeout=5)
+    ((job_id, (kind, fields)),) = answers[second]
+    assert (job_id, kind, fields["subject"]) == (2, "done", "S J2")
+    assert pool.collect([first], timeout=0) == {}  # answered once, never twice

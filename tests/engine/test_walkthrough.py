@@ -155,3 +155,15 @@ def test_progress_is_reported_and_cancel_stops(cart):
     with pytest.raises(Cancelled):
         walk_through(cart, invented_contact(), preset_script(cart, NEVER_BUYS), START,
                      cancelled=lambda: True)
+
+
+def test_a_starter_journey_of_block_emails_walks_through():
+    starter = Path(__file__).resolve().parents[2] / "resources" / "journeys" / "abandoned-cart.journey.json"
+    document = read_journey_file(starter).document
+    assert {t.format for t in document.templates} == {"blocks"}
+    lines = run(document, NEVER_BUYS)
+    emails = [line for line in lines if line["kind"] == "email"]
+    assert [line["node"] for line in emails] == ["reminder", "discount", "alternatives"]
+    assert emails[0]["subject"] == "You left something in your cart"
+    assert "mj-column" in emails[0]["html"] and "Unsubscribe" in emails[0]["html"]
+    assert "SAVE10-" in emails[1]["html"]

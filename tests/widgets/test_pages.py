@@ -51,7 +51,17 @@ class Template:
     key: str
     name: str
     subject: str
-    updated_at: datetime = NOW
+    kind: str = "saved"
+    journey_name: str = ""
+    used_by: tuple = ()
+
+    @property
+    def ident(self) -> str:
+        return f"{self.kind}:{self.id}"
+
+    @property
+    def where(self) -> str:
+        return "Saved template" if self.kind == "saved" else f"In {self.journey_name}"
 
 
 class FakeContacts:
@@ -114,9 +124,9 @@ def test_journeys_list_sorts_by_its_30_day_figures_and_keeps_the_order(qtbot):
     assert [cell(page.model, 1, c) for c in (0, 4, 5, 6)] == [
         "beta  ⚠", "300", "5.0 %", "$80.00"]
     assert "spiking" in cell(page.model, 1, 0, Qt.ItemDataRole.ToolTipRole)
-    page.sort_by("Revenue (30 d)")
+    page.sort_by("Revenue, 30 d")
     assert names() == ["Alpha", "beta", "Gamma"]
-    page.sort_by("Entered (30 d)")
+    page.sort_by("Entered, 30 d")
     assert names() == ["beta", "Alpha", "Gamma"]
     page.sort_by("Conversion", Qt.SortOrder.AscendingOrder)
     assert names() == ["Gamma", "beta", "Alpha"]
@@ -143,11 +153,49 @@ def test_templates_page(qtbot):
     page = TemplatesPage(lambda: rows)
     qtbot.addWidget(page)
     page.refresh()
-    assert page.card.current_widget() is page.empty
+    assert page.stack.currentWidget() is page.empty
     rows.append(Template(1, "welcome-1", "Welcome", "Hello there"))
-    page.refresh()
-    assert [cell(page.model, 0, c) for c in range(2)] == ["Welcome", "Hello there"]
+    rows.append(Template(2, "cart", "Cart reminder", "Still there?", "journey", "Abandoned cart"))
+    with qtbot.waitSignal(page.thumbnails_wanted) as wanted:
+        page.refresh()
+    assert [e.ident for e in wanted.args[0]] == ["saved:1", "journey:2"]
+    assert page.stack.currentWidget() is page.grid
+    assert cell(page.model, 0, 0) == "Welcome"
     assert cell(page.model, 0, 0, ROW_ROLE).key == "welcome-1"
+    assert page.count_label.text() == "1 saved template · 1 email in journeys"
+    # search and the Show choice
+    page.search.setText("abandoned")
+    assert [e.name for e in page.entries()] == ["Cart reminder"]
+    page.search.setText("nothing like it")
+    assert page.stack.currentWidget() is page.no_match
+    page.search.clear()
+    page.show_choice.setCurrentIndex(page.show_choice.findData("saved"))
+    assert [e.name for e in page.entries()] == ["Welcome"]
+    page.show_choice.setCurrentIndex(0)
+
+
+def test_templates_page_verbs_follow_the_selection(qtbot):
+    rows = [Template(1, "welcome-1", "Welcome", "Hi"),
+            Template(2, "cart", "Cart reminder", "Hi", "journey", "Abandoned cart")]
+    page = TemplatesPage(lambda: rows)
+    qtbot.addWidget(page)
+    page.refresh()
+    assert not any(b.isEnabled() for b in page.buttons.values())  # nothing selected
+    page.select("journey:2")
+    # a journey's email is renamed and removed in its journey
+    assert {v for v, b in page.buttons.items() if b.isEnabled()} == {"open", "use", "duplicate"}
+    with qtbot.assertNotEmitted(page.action_requested):
+        page.actions["delete"].trigger()
+    page.select("saved:1")
+    assert all(b.isEnabled() for b in page.buttons.values())
+    with qtbot.waitSignal(page.action_requested) as signal:
+        page.buttons["delete"].click()
+    assert signal.args[0] == "delete" and signal.args[1].ident == "saved:1"
+    with qtbot.waitSignal(page.action_requested) as signal:
+        page.grid.activated.emit(page.model.index(0))
+    assert signal.args[0] == "open"
+    page.refresh()  # the selection survives a reload
+    assert page.selected().ident == "saved:1"
 
 
 def test_contacts_page_explains_import_when_empty(qtbot):
@@ -245,7 +293,8 @@ def test_nav_bar_click_and_keyboard(qtbot):
 
 
 def test_hover_highlights_the_whole_row(qtbot, light_theme):
-    page = TemplatesPage(lambda: [Template(1, "a", "A", "One"), Template(2, "b", "B", "Two")])
+    page = JourneysPage(lambda archived=False: [Journey(1, "A", "draft", None, 0, NOW),
+                                                Journey(2, "B", "draft", None, 0, NOW)])
     qtbot.addWidget(page)
     page.resize(900, 500)
     page.show()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF, QStaticText
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPen, QPolygonF, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from widgets.canvas.add_button import AddStepButton
@@ -77,6 +77,8 @@ class EdgeItem(QGraphicsItem):
         self._label_rect = QRectF()
         self._show_label = False
         self.on_path = False
+        #: the Results overlay: drawn this thick (more contacts flowed); None: as usual
+        self.flow_width: float | None = None
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setAcceptHoverEvents(True)
         self.setZValue(0)
@@ -127,6 +129,11 @@ class EdgeItem(QGraphicsItem):
             self.setZValue(0.5 if on_path else 0)
             self.update()
 
+    def set_flow_width(self, width: float | None) -> None:
+        if width != self.flow_width:
+            self.flow_width = width
+            self.update()
+
     def shape(self) -> QPainterPath:
         return self._shape
 
@@ -147,6 +154,9 @@ class EdgeItem(QGraphicsItem):
             pen = style.edge_path_far_pen if lod < PATH_FAR_ZOOM else style.edge_path_pen
         else:
             pen = style.edge_hover_pen if self._hovered else style.edge_pen
+        if self.flow_width is not None and not self.isSelected():
+            pen = QPen(pen)
+            pen.setWidthF(self.flow_width)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -20,10 +20,16 @@ Contract:
 - A refused edit (a link the journey does not allow, a paste that does not fit) is said
   for a few seconds in the toolbar's message area.
 - `set_live_counts({node_id: (waiting, passed)})`: on a live journey each card says how
-  many contacts wait there and how many passed ({} clears it). `highlight_path(ids,
+  many contacts wait there and how many passed ({} clears it). `set_experiments({node_id:
+  experiment})`: A/B test results in the inspector and the winner on its card.
+  `highlight_path(ids,
   frame=False)` marks the path a walk-through took (steps numbered, links between
   consecutive steps in the path colour, the rest faded; `frame` brings it into view);
   `highlight_path([])` clears it.
+- The toolbar's "Results" toggle emits `results_toggled(bool)`; the host reads the
+  figures (off the GUI thread) and hands them to `set_results(figures | None)`: each card
+  shows its figures and links are drawn thicker where more contacts flowed (see
+  JourneyScene.set_results). `results_shown()` says whether the toggle is on.
 - The palette ("Steps") and the inspector ("Settings") fold away with the toolbar's two
   panel buttons (`show_palette(bool)`, `show_inspector(bool)`, `panels_changed(palette,
   inspector)` for the host to remember), so the canvas gets the room on small screens.
@@ -80,6 +86,7 @@ class JourneyEditor(QWidget):
     #: a click on a step's "N waiting": list the contacts waiting there
     waiting_clicked = Signal(str)
     panels_changed = Signal(bool, bool)  # palette shown, inspector shown
+    results_toggled = Signal(bool)  # the Results overlay switched on or off
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -176,6 +183,13 @@ class JourneyEditor(QWidget):
         bar.addAction(actions.snap)
         bar.addSeparator()
         bar.addAction(actions.delete)
+        bar.addSeparator()
+        self.results_toggle = QAction(icon("chart"), "Results", self, checkable=True)
+        self.results_toggle.setToolTip("Show each step's figures of the last 30 days on its "
+                                       "card, and links as thick as the contacts who took them")
+        self.results_toggle.toggled.connect(self.results_toggled)
+        bar.addAction(self.results_toggle)
+        _text_beside(bar, self.results_toggle)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(spacer)
@@ -247,6 +261,22 @@ class JourneyEditor(QWidget):
     def set_live_counts(self, counts: dict) -> None:
         """{node_id: (waiting, passed)} on every card; {} clears them."""
         self.scene.set_live_counts(counts)
+
+    def set_results(self, figures: dict | None) -> None:
+        """The Results overlay's figures ({node_id: {...}}), None to clear it."""
+        self.scene.set_results(figures)
+
+    def results_shown(self) -> bool:
+        return self.results_toggle.isChecked()
+
+    def show_results(self, shown: bool) -> None:
+        self.results_toggle.setChecked(shown)
+    def set_experiments(self, experiments: dict) -> None:
+        """{node_id: experiment (report JSON)}: the inspector shows live results, the cards
+        of tests with a winner mark it; {} clears both."""
+        self.inspector.set_experiments(experiments)
+        self.scene.set_winners({node: e["winner"] for node, e in experiments.items()
+                                if e.get("winner")})
 
     def highlight_path(self, node_ids: list, frame: bool = False) -> None:
         """Mark the steps a walk-through reached, in order; [] clears the mark. With

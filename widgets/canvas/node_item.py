@@ -15,7 +15,12 @@ Contract:
 - `set_live_counts((waiting, passed) | None)`: on a live journey the card's second text
   line says "12 waiting · 340 passed" (the summary keeps one line; all of it is in the
   tooltip); `waiting_hit(point)` says whether a point (item coordinates) is on that line
-  while someone waits there (a click on it lists them). `set_path_step(n | None)`: the card is step `n` of a walk-through's path —
+  while someone waits there (a click on it lists them). `set_results(lines | None)`: the
+  Results overlay — the card's text lines below the title show its figures instead of the
+  summary and the live counts (widgets/canvas/results_overlay.py says what; None: back to
+  the summary). `set_winner(port | None)`: the step's A/B test has a winner: a star before
+  that port's label and a tooltip line. `set_path_step(n | None)`: the card is step `n` of
+  a walk-through's path —
   a thick border in the path colour and its number on the top-left corner.
 - Painting is cheap: texts are laid out once per change (`QStaticText`), pens and fonts
   come from `canvas_style()`, and zoomed out the card drops detail (level of detail).
@@ -149,7 +154,10 @@ class NodeItem(QGraphicsItem):
         self._summary: list[QStaticText] = []
         self.live_counts: tuple[int, int] | None = None
         self._live: QStaticText | None = None
+        self.results: tuple[str, ...] | None = None
         self.path_step: int | None = None
+        #: the winning port of this step's A/B test, once called
+        self.winner: str | None = None
         self._port_labels: list[tuple[QStaticText, QPointF]] = []
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -233,10 +241,15 @@ class NodeItem(QGraphicsItem):
         self._title = _static(
             style.title_metrics.elidedText(content.title, Qt.TextElideMode.ElideRight, title_width)
         )
-        live = self.live_counts is not None
-        lines = wrap_lines(content.summary, style, NODE_WIDTH - 2 * PADDING,
-                           SUMMARY_LINES - 1 if live else SUMMARY_LINES)
-        self._summary = [_static(line) for line in lines]
+        live = self.live_counts is not None and self.results is None
+        if self.results is not None:  # the Results overlay: figures in place of the summary
+            self._summary = [_static(style.summary_metrics.elidedText(
+                line, Qt.TextElideMode.ElideRight, NODE_WIDTH - 2 * PADDING))
+                for line in self.results[:SUMMARY_LINES]]
+        else:
+            lines = wrap_lines(content.summary, style, NODE_WIDTH - 2 * PADDING,
+                               SUMMARY_LINES - 1 if live else SUMMARY_LINES)
+            self._summary = [_static(line) for line in lines]
         self._live = _static(live_text(*self.live_counts)) if live else None
         self._port_labels = []
         count = len(content.ports)
@@ -246,7 +259,8 @@ class NodeItem(QGraphicsItem):
             # centred over its dot
             width = NODE_WIDTH - 2 * PADDING - 8 if self.flow == "right" else NODE_WIDTH / count - 10
             for index, port in enumerate(content.ports):
-                text = metrics.elidedText(port.label, Qt.TextElideMode.ElideRight, width)
+                label = f"★ {port.label}" if port.key == self.winner else port.label
+                text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, width)
                 advance = metrics.horizontalAdvance(text)
                 x, y = output_port_pos(index, count, self.flow)
                 if self.flow == "right":
@@ -273,6 +287,23 @@ class NodeItem(QGraphicsItem):
         self._update_tooltip()
         self.update()
 
+    def set_results(self, lines: tuple[str, ...] | None) -> None:
+        """The step's figures on the card (Results overlay); None: its summary again."""
+        lines = None if lines is None else tuple(lines)
+        if lines == self.results:
+            return
+        self.results = lines
+        self._layout_texts()
+        self._update_tooltip()
+        self.update()
+    def set_winner(self, port: str | None) -> None:
+        """The winning port of this step's A/B test (a star before its label), or None."""
+        if port != self.winner:
+            self.winner = port
+            self._layout_texts()
+            self._update_tooltip()
+            self.update()
+
     def waiting_hit(self, point: QPointF) -> bool:
         """Is `point` (item coordinates) on the "N waiting" line, with N > 0?"""
         if self.live_counts is None or self.live_counts[0] <= 0 or self._live is None:
@@ -296,6 +327,11 @@ class NodeItem(QGraphicsItem):
         parts = [f"<b>{content.title}</b>", content.summary or content.description]
         if self.live_counts is not None:
             parts.append(f"Live now: {live_text(*self.live_counts)}")
+        if self.results is not None:
+            parts.append("Results (30 days): " + " · ".join(self.results))
+        if self.winner is not None:
+            won = next((p.label for p in content.ports if p.key == self.winner), self.winner)
+            parts.append(f"★ A/B test winner: {won}")
         if self._problem_messages:
             parts.append("<br>".join(f"• {m}" for m in self._problem_messages))
         self.setToolTip("<p style='white-space:pre-wrap'>" + "<br>".join(parts) + "</p>")
@@ -397,7 +433,7 @@ class NodeItem(QGraphicsItem):
         painter.drawStaticText(QPointF(TITLE_X, title_y), self._title)
         if lod >= LOD_SIMPLE:
             painter.setFont(style.summary_font)
-            painter.setPen(style.text_muted)
+            painter.setPen(style.live_text if self.results is not None else style.text_muted)
             for index, line in enumerate(self._summary):
                 painter.drawStaticText(
                     QPointF(PADDING, SUMMARY_TOP + index * SUMMARY_LINE_HEIGHT), line

@@ -15,12 +15,17 @@ Contract:
   (the document) carries them out; the items follow when the journey reports the change.
 - Facts for the widgets around: `node_selection_changed(ids)`, `node_double_clicked(id)`,
   `content_changed()` (steps added, removed or moved: minimap, empty state).
+- `set_winners({id: port})` marks the winning path of A/B tests on their cards.
 - `set_live_counts({id: (waiting, passed)})` (a click on "N waiting" emits
   `waiting_clicked(id)`) shows the counts of a live journey on every
   card (a step missing from the dict has 0 and 0; an empty dict clears them);
   `highlight_path([id, …])` marks a walk-through's path — its steps numbered in order,
   the links between consecutive steps drawn in the path colour, everything else faded —
   and `highlight_path([])` clears it. Both stay on cards added later (undo, paste).
+- `set_results(figures | None)`: the Results overlay — each card shows its figures
+  (engine.analytics.dashboard.canvas_figures: a plain dict, read by the host; the scene
+  never reads the database) and links are drawn thicker where more contacts flowed
+  (widgets/canvas/results_overlay.py); None clears it. It stays on items added later.
 - `set_problems(problems)` puts validation badges on the cards; `snap_to_grid` makes drags
   move by whole grid steps; `flow` ("right" or "down", judged from the layout, see
   widgets/canvas/layout.py) says which card edges links leave from and arrive at.
@@ -40,6 +45,7 @@ from widgets.canvas.edge_item import EdgeItem
 from widgets.canvas.layout import infer_flow
 from widgets.canvas.node_item import NodeContent, NodeItem
 from widgets.canvas.port_item import PortItem
+from widgets.canvas.results_overlay import card_lines, link_flows, link_width
 from widgets.canvas.style import PATH_DIM_OPACITY, Flow, snap
 
 #: the canvas is practically unbounded; the view pans freely inside this
@@ -73,6 +79,8 @@ class JourneyScene(QGraphicsScene):
         self._edges: dict[tuple[str, str], EdgeItem] = {}
         self._press_positions: dict[str, QPointF] | None = None
         self._live: dict[str, tuple[int, int]] = {}
+        self._results: dict[str, dict] | None = None
+        self._winners: dict[str, str] = {}  # A/B tests with a winner: node -> port
         self._path: list[str] = []
         self._steps: dict[str, int] = {}  # node id -> its number on the path
         self.setSceneRect(-SCENE_EXTENT, -SCENE_EXTENT, 2 * SCENE_EXTENT, 2 * SCENE_EXTENT)
@@ -98,6 +106,9 @@ class JourneyScene(QGraphicsScene):
 
     def node_items(self) -> Iterable[NodeItem]:
         return self._nodes.values()
+
+    def edge_items(self) -> Iterable[EdgeItem]:
+        return self._edges.values()
 
     def node_count(self) -> int:
         return len(self._nodes)
@@ -187,6 +198,34 @@ class JourneyScene(QGraphicsScene):
     def live_counts(self) -> dict[str, tuple[int, int]]:
         return dict(self._live)
 
+    def set_results(self, figures: Mapping[str, Mapping] | None) -> None:
+        self._results = None if figures is None else {k: dict(v) for k, v in figures.items()}
+        for item in self._nodes.values():
+            self._show_results_on_node(item)
+        self._show_results_on_edges()
+
+    def results(self) -> dict[str, dict] | None:
+        return None if self._results is None else dict(self._results)
+
+    def _show_results_on_node(self, item: NodeItem) -> None:
+        item.set_results(None if self._results is None
+                         else card_lines(self._results.get(item.node_id)))
+
+    def _show_results_on_edges(self) -> None:
+        if self._results is None:
+            for edge in self._edges.values():
+                edge.set_flow_width(None)
+            return
+        flows = link_flows(self._results, [edge.key for edge in self._edges.values()])
+        most = max(flows.values(), default=0)
+        for edge in self._edges.values():
+            edge.set_flow_width(link_width(flows[edge.key], most))
+    def set_winners(self, winners: Mapping[str, str]) -> None:
+        """{node_id: the winning port} of A/B tests that have one; the cards mark it."""
+        self._winners = dict(winners)
+        for node_id, item in self._nodes.items():
+            item.set_winner(self._winners.get(node_id))
+
     def highlight_path(self, node_ids: Sequence[str]) -> None:
         self._path = list(dict.fromkeys(node_ids))
         self._steps = {node_id: index + 1 for index, node_id in enumerate(self._path)}
@@ -228,6 +267,10 @@ class JourneyScene(QGraphicsScene):
         item.setPos(*self.journey.node(node_id)["pos"])
         if self._live:
             item.set_live_counts(self._live.get(node_id, (0, 0)))
+        if self._results is not None:
+            self._show_results_on_node(item)
+        if node_id in self._winners:
+            item.set_winner(self._winners[node_id])
         if self._path:
             self._show_path_on_node(item)
         self.addItem(item)
@@ -248,6 +291,8 @@ class JourneyScene(QGraphicsScene):
             port_item.set_connected(True)
         if target_item.input_port:
             target_item.input_port.set_connected(True)
+        if self._results is not None:
+            self._show_results_on_edges()
 
     def _node_added(self, node_id: str) -> None:
         self._add_node_item(node_id)

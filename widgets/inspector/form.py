@@ -29,6 +29,8 @@ from pydantic.fields import FieldInfo
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from engine.nodes.common import Condition, Duration, EventMatcher, PropertyFilter
+from engine.nodes.actions import EmailVariant
+from engine.nodes.experiment_keys import EmailExperiment, SplitExperiment
 from engine.nodes.logic import SplitPath, Variant
 from widgets.inspector.condition_editor import ConditionEditor, paths_editor
 from widgets.inspector.errors import field_messages
@@ -88,6 +90,10 @@ def editor_for(name: str, info: FieldInfo, templates: dict | None,
     """The editor for one config field, chosen from its type (`template_field` names the
     field that picks one of the journey's `templates`)."""
     annotation, optional = _without_none(info.annotation)
+    if annotation in (SplitExperiment, EmailExperiment):
+        from widgets.inspector.experiment_editors import experiment_editor
+
+        return experiment_editor(typing.get_args(annotation.model_fields["metric"].annotation))
     if optional:
         inner_info = FieldInfo(annotation=annotation, metadata=info.metadata)
         inner = editor_for(name, inner_info, templates, template_field)
@@ -125,6 +131,10 @@ def editor_for(name: str, info: FieldInfo, templates: dict | None,
             return paths_editor()
         if item is Variant:
             return variants_editor()
+        if item is EmailVariant:
+            from widgets.inspector.experiment_editors import email_variants_editor
+
+            return email_variants_editor(templates if templates is not None else {})
         if item is EventMatcher:
             return event_matchers_editor("Add an event")
     if origin is dict:

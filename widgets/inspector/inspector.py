@@ -10,6 +10,9 @@ Contract:
   its header (icon, type, description), its name, its problems, and its settings form
   (`ModelForm`, one cached per node type); several steps show a short note; nothing
   selected shows the journey's name (editable: typing is one undo step) and settings.
+- `set_experiments({node_id: experiment})` (the report's entries, docs/experiments.md):
+  a step with a running or decided A/B test shows its live results (winner banner, table,
+  bars with intervals) above its settings; {} hides them.
 - It never edits the journey itself: every change goes through the document (undo stack),
   and the form follows the journey's events, so undo/redo show up here at once.
 """
@@ -30,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from engine.nodes import NodeSpec
 from widgets.canvas.style import ICON_SIZE, canvas_style, icon_pixmap
+from widgets.experiment_results import ExperimentResults
 from widgets.inspector.form import ModelForm
 from widgets.inspector.settings_form import settings_form
 
@@ -100,6 +104,7 @@ class Inspector(QWidget):
         self.journey = document.journey
         self.node_id: str | None = None
         self._forms: dict[str, ModelForm] = {}
+        self._experiments: dict[str, dict] = {}
 
         self.header = _Header()
         self.name = QLineEdit()
@@ -122,6 +127,8 @@ class Inspector(QWidget):
         name_box.addWidget(self.name)
         node_layout.addLayout(name_box)
         node_layout.addWidget(self.problems)
+        self.results = ExperimentResults(compact=True)
+        node_layout.addWidget(self.results)
         node_layout.addWidget(_divider())
         node_layout.addWidget(self.forms)
         node_layout.addStretch(1)
@@ -242,7 +249,13 @@ class Inspector(QWidget):
         for other in self._forms.values():
             other.setVisible(other is form)
         self._problems_changed(self.document.problems())
+        self.results.set_experiment(self._experiments.get(node_id))
         self._show_page(self.node_page)
+
+    def set_experiments(self, experiments: dict[str, dict]) -> None:
+        self._experiments = dict(experiments)
+        if self.node_id is not None:
+            self.results.set_experiment(self._experiments.get(self.node_id))
 
     def _show_settings_values(self) -> None:
         if self.journey_title.text().strip() != self.journey.name:

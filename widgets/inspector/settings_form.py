@@ -4,7 +4,8 @@ Contract: a `ModelForm` over `engine.journey.document.JourneySettings` with labe
 marketer's words — who may go through again (re-entry), the events that end the journey
 as converted (goal) or not (exit), the journey's own quiet hours, what happens to
 messages that fell due while the app was closed (catch-up), and priority under the
-frequency cap. Edits go through `apply(data, merge_key)` like any form.
+frequency cap, the holdout and its conversion window, the guardrails and the owner they
+tell. Edits go through `apply(data, merge_key)` like any form.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from widgets.inspector.field_editors import (
     OptionalEditor,
     TimeEditor,
 )
+from widgets.inspector.experiment_editors import GuardrailsEditor
+from widgets.inspector.field_editors import TextEditor
 from widgets.inspector.form import Apply, ModelForm
 from widgets.inspector.row_editors import event_matchers_editor
 
@@ -113,6 +116,29 @@ def settings_form(apply: Apply) -> ModelForm:
             "Priority",
             "When the frequency cap allows only one email, higher-priority journeys send first.",
             NumberEditor(-100, 100),
+        ),
+        "holdout_percent": (
+            "Holdout",
+            "Keep this share of entrants out of the journey (the same contacts every time) "
+            "to measure what the journey adds. 0 holds nobody out.",
+            NumberEditor(0, 50, suffix=" %"),
+        ),
+        "conversion_window": (
+            "Conversion counted within",
+            "For the holdout comparison: the goal event counts when it happens this long "
+            "after entering, for held-out and treated contacts alike.",
+            DurationEditor(),
+        ),
+        "guardrails": (
+            "Guardrails",
+            "Judged over the journey's recent emails once 50 have gone out. Steps then due "
+            "wait until you resume.",
+            GuardrailsEditor(),
+        ),
+        "owner_email": (
+            "Owner",
+            "Told by email when a guardrail pauses this journey (optional).",
+            TextEditor("owner@example.com"),
         ),
     }
     return ModelForm(JourneySettings, apply, fields=fields)
