@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 COPIES = {
     "a hand-made plural (use engine.words.plural)": (
-        re.compile(r"""(?:''|"") if [^\n]{1,60}? == 1 else ['"]s['"]|['"]s['"] if [^\n]{1,60}? != 1"""),
+        re.compile(r"""(?:''|"") if [^\n]{1,60}? == 1 else ['"]s['"]"""
+                   r"""|['"]s['"] if [^\n]{1,60}? != 1"""),
         {Path("engine/words.py")},
     ),
     "pydantic's prefix trimmed by hand (use engine.errors.error_message)": (
