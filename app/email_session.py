@@ -11,6 +11,19 @@ Contract:
   one field is one undo step; the journey's own dirty state says what is unsaved. The
   dialog follows the journey: an undo or redo there shows up in the form, and the dialog
   closes when the email leaves the journey (the undo of "Add email").
+- A block email (format "blocks") opens in the block editor
+  (`widgets.block_editor.dialog.BlockEditorDialog`), with Undo and Redo on the stack its
+  edits go to; the block editor's `last_merge_key` decides which edits merge into one
+  undo step. Its preview is rendered at once on each edit (a block page compiles in about
+  a millisecond); its checks run in the background as below. `convert(format)` makes it
+  a code email as one undoable edit and opens the code editor in its place.
+- A saved block template (Templates page) is edited live through
+  `app.saved_template_document.SavedTemplateDocument`: each edit stored as made, with
+  its own undo; a saved code template keeps the Save button.
+- "Personalise" opens the merge-field picker (`open_picker`) with each field's value for
+  the preview's contact; `insert_field(field, fallback)` puts a chip (block email; the
+  cart, recommendations and coupon as their own block) or a Jinja expression with a
+  default (code email) where the cursor is.
 - Every edit and every change of the preview's contact starts one background `Task` that
   lints the template (`lint_template`) and renders it for the contact (`render_preview`:
   nothing is written). The latest edit wins: one made while a check runs is checked
@@ -48,7 +61,9 @@ from engine.messaging.templates import RenderError
 from engine.messaging.preview import render_preview
 from engine.blocks.to_code import to_code
 from engine.settings import load_settings
+from app.merge_fields import block_for, chip, code, merge_fields
 from widgets.email_editor import EmailEditorDialog
+from widgets.merge_field_picker import MergeFieldPicker
 
 SAMPLE_LABEL = "Sample contact (Alex Rivera)"
 CONTACTS_SHOWN = 30
@@ -95,6 +110,8 @@ class EmailSession(QObject):
         dialog.preview.set_contact_search(self._search_contacts)
         dialog.save_requested.connect(self._save)
         dialog.send_test_requested.connect(self._send_test)
+        self.picker = None
+        dialog.editor.personalise.clicked.connect(self.open_picker)
         if hasattr(dialog.editor, "convert_requested"):
             dialog.editor.convert_requested.connect(self.convert)
         if dialog.test_button is None and journey is None:
@@ -108,13 +125,19 @@ class EmailSession(QObject):
         if template is None:
             return
         self._template = template
+        contact_id = self.dialog.preview.contact_id()
+        # a block email is rendered at once, here: its page is compiled in about a
+        # millisecond and rendered in ~20, so the preview follows each block edit without
+        # waiting for the check thread's turn; its checks still run in the background
+        render_here = template.format == "blocks"
+        if render_here:
+            self._show(self._render(template, contact_id))
         if self._task is not None:
             self._pending = template
             return
-        contact_id = self.dialog.preview.contact_id()
         self.dialog.preview.set_busy(True)
-        self._task = Task(lambda _progress, _cancelled: self._lint_and_render(template, contact_id),
-                          self, name="trellis-email-check")
+        self._task = Task(lambda _progress, _cancelled: self._lint_and_render(
+            template, contact_id, render=not render_here), self, name="trellis-email-check")
         self._task.succeeded.connect(self._checked)
         self._task.failed.connect(self.dialog.preview.show_error)
         self._task.finished.connect(self._next)
@@ -123,21 +146,30 @@ class EmailSession(QObject):
     def is_checking(self) -> bool:
         return self._task is not None
 
-    def _lint_and_render(self, template: EmailTemplate, contact_id: int | None):
-        now = datetime.now(timezone.utc)
+    def _render(self, template: EmailTemplate, contact_id: int | None):
+        """The email for the contact, or the reason it cannot be made."""
+        with self.database.session() as session:
+            try:
+                return render_preview(template, now=datetime.now(timezone.utc),
+                                      session=session, contact_id=contact_id)
+            except (RenderError, LookupError) as error:
+                return getattr(error, "reason", str(error))
+
+    def _lint_and_render(self, template: EmailTemplate, contact_id: int | None,
+                         render: bool = True):
         with self.database.session() as session:
             brand = load_settings(session).brand  # block emails are checked as they look
             problems = lint_template(template, known_fields=custom_fields_seen(session),
                                      brand=brand)
-            try:
-                return problems, render_preview(template, now=now, session=session,
-                                                contact_id=contact_id)
-            except RenderError as error:
-                return problems, error.reason
+        return problems, self._render(template, contact_id) if render else None
 
     def _checked(self, result) -> None:
         problems, email = result
         self.dialog.editor.set_lint(problems)
+        if email is not None:
+            self._show(email)
+
+    def _show(self, email) -> None:
         if isinstance(email, str):
             self.dialog.preview.show_error(email)
         else:
@@ -194,6 +226,37 @@ class EmailSession(QObject):
             self._applied = current
             self.dialog.editor.set_template(current)
             self.check(current)
+
+    # ---- personalisation ---------------------------------------------------------------------
+
+    def open_picker(self) -> MergeFieldPicker:
+        """The merge-field picker, with each field's value for the contact of the preview."""
+        contact_id = self.dialog.preview.contact_id()
+        with self.database.session() as session:
+            fields = merge_fields(session, contact_id, datetime.now(timezone.utc))
+        label = self.dialog.preview.contacts.currentText() or SAMPLE_LABEL
+        self.picker = MergeFieldPicker(fields, label, self.dialog)
+        self.picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.picker.chosen.connect(self.insert_field)
+        self.picker.open()
+        return self.picker
+
+    def insert_field(self, field: str, fallback: str) -> bool:
+        """A chip (block email) or a Jinja expression with its default (code email) where
+        the cursor is; products and the coupon as their own block in a block email."""
+        editor = self.dialog.editor
+        template = editor.template() or self._template
+        if template.format == "blocks":
+            block = block_for(field)
+            if block is not None:
+                return editor.add_block(*block)
+            done = editor.insert_text(chip(field, fallback))
+        else:
+            done = editor.insert_text(code(field, fallback))
+        if not done:
+            self.dialog.set_status("Click into a text field first: the field goes where the "
+                                   "cursor is.")
+        return done
 
     # ---- blocks → code -------------------------------------------------------------------------
 

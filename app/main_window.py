@@ -162,6 +162,7 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.settings_page.theme_choice_requested.connect(self._theme.set_choice)
         self._build_sending_section()
         self._build_links_parts()
+        self._build_brand_section()
 
         self.add_page(
             "journeys",
@@ -197,6 +198,14 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.journeys_page.import_requested.connect(lambda: self.journeys.import_file())
         self.journeys_page.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.first_run = FirstRun(self, self._db, self._settings, self.journeys_page)
+
+    def _build_brand_section(self) -> None:
+        from app.brand_settings import BrandSettings
+        from widgets.brand_section import BrandSection
+
+        self.brand_section = BrandSection()
+        self.settings_page.add_section("brand", "Brand", self.brand_section, before="database")
+        self.brand = BrandSettings(self, self._db, self.brand_section)
 
     # ---- the editor, made on first use -----------------------------------------------------
 

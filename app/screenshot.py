@@ -65,6 +65,11 @@ def save_screenshot(
                 window.resize(*size)
                 window.show()
                 app.processEvents()  # lay out and polish before painting
+                busy = _page_busy(window, page) if journey is None else None
+                deadline = time.monotonic() + LIVE_WAIT_S
+                while busy is not None and busy() and time.monotonic() < deadline:
+                    app.processEvents()  # thumbnails and figures arrive in the background
+                    time.sleep(0.01)
                 if journey is not None:
                     editor_page = window.editor_page
                     deadline = time.monotonic() + LIVE_WAIT_S
@@ -87,6 +92,15 @@ def save_screenshot(
     if not pixmap.save(str(out), "PNG"):
         raise OSError(f"could not write the screenshot to {out}")
     return out
+
+
+def _page_busy(window, page: str):
+    """What says a page is still reading or drawing in the background, if anything."""
+    if page == "templates":
+        return window.templates.thumbnails.busy
+    if page == "dashboard":
+        return lambda: window.dashboard_page.loading
+    return None
 
 
 def _open_journey(window, db, journey: str) -> None:

@@ -95,6 +95,8 @@ class DashboardPage(Page):
         call = BackgroundCall(lambda: self._load(period), self)
         call.succeeded.connect(lambda results: self._answered(asked, results))
         call.failed.connect(lambda reason: self._failed(asked, reason))
+        for signal in (call.succeeded, call.failed):
+            signal.connect(call.deleteLater)  # answered: one QObject less per read
         call.start()
 
     def _answered(self, asked: int, results: dict) -> None:
@@ -163,6 +165,12 @@ class DashboardPage(Page):
             Figure("Unsubscribe rate", "unsubscribe_rate", "rate"),
             Figure("Complaint rate", "complaint_rate", "rate")], "journeys")
         self.tables["journeys"].table.cellDoubleClicked.connect(self._journey_activated)
+        # before any journey has sent: one sentence, not an empty chart and table
+        self.no_journeys = QLabel("No journey has sent an email in this period yet: publish "
+                                  "one and its results show here.", objectName="muted")
+        self.no_journeys.setWordWrap(True)
+        self.no_journeys.hide()
+        card.body.addWidget(self.no_journeys)
         card.body.addWidget(self.charts["revenue"])
         card.body.addWidget(self.tables["journeys"])
         card = self._card("List growth", "New contacts and unsubscribes per day; the dashed "
@@ -188,6 +196,10 @@ class DashboardPage(Page):
             tile.set_figure(kpi["value"], kpi["previous"], kpi["kind"], currency,
                             kpi["key"] in LOWER_IS_BETTER)
         journeys = results["journeys"]
+        quiet = not any(j["sent"] or j["revenue"] for j in journeys)
+        self.no_journeys.setVisible(quiet)
+        self.charts["revenue"].setVisible(not quiet)
+        self.tables["journeys"].setVisible(not quiet)
         self.charts["revenue"].set_chart(bar_chart(
             [j["journey"] for j in journeys], [j["revenue"] for j in journeys], "Revenue",
             horizontal=True, money_currency=currency), height=max(140, 44 * len(journeys)))

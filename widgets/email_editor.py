@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -45,6 +46,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -105,12 +107,22 @@ class EmailEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Body", objectName="fieldLabel"))
+        body_row = QHBoxLayout()
+        body_row.addWidget(QLabel("Body", objectName="fieldLabel"))
+        body_row.addStretch(1)
+        self.personalise = QPushButton(icon("contacts"), " Personalise")
+        self.personalise.setToolTip("Insert a contact field (with what to show when a "
+                                    "contact has none), the cart, recommendations or a "
+                                    "coupon where the cursor is")
+        body_row.addWidget(self.personalise)
+        layout.addLayout(body_row)
         layout.addWidget(self.body, 3)
         layout.addWidget(self.invalid)
         layout.addWidget(self.lint_title)
         layout.addWidget(self.lint, 1)
 
+        self._last_line: QLineEdit | None = None
+        QApplication.instance().focusChanged.connect(self._focus_moved)
         self._timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
         self._timer.timeout.connect(self._emit_edit)
         for line in (self.name, self.subject, self.preheader):
@@ -127,6 +139,20 @@ class EmailEditor(QWidget):
         self.layout_choice.setEnabled(not blocks)
         if blocks and self.body.toPlainText() != BLOCKS_NOTE:
             self.body.setPlainText(BLOCKS_NOTE)
+
+    def insert_text(self, text: str) -> bool:
+        """Insert `text` where the cursor is: in the subject or preview text when one of
+        them was the last field used, else in the body. False for a block email here."""
+        if self._original.format == "blocks":
+            return False
+        target = self._last_line if self._last_line is not None else self.body
+        if isinstance(target, QLineEdit):
+            target.insert(text)
+        else:
+            target.textCursor().insertText(text)
+        target.setFocus()
+        self._timer.start()
+        return True
 
     def template(self) -> EmailTemplate | None:
         fields = {"name": self.name.text().strip(), "subject": self.subject.text(),
@@ -164,6 +190,12 @@ class EmailEditor(QWidget):
         self.layout_choice.setCurrentIndex(max(0, self.layout_choice.findData(template.layout)))
         self._timer.stop()  # the fields' change signals asked for an edit: it is no edit
         self.invalid.hide()
+
+    def _focus_moved(self, _old, new) -> None:
+        if new in (self.subject, self.preheader):
+            self._last_line = new
+        elif new is self.body:
+            self._last_line = None
 
     def flush(self) -> None:
         """Emit the edit waiting for the typing pause to end, now."""

@@ -11,9 +11,12 @@ the empty boxes of their size. `thumbnail_image(png)` turns the bytes back into 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 
+_ZERO_FONT = re.compile(r"font-size\s*:\s*0(?:px)?\b")
 EMAIL_WIDTH = 600
 THUMB_SIZE = QSize(200, 250)
 
@@ -32,7 +35,8 @@ class _NoFetchDocument(QTextDocument):
 def thumbnail_png(html: str, size: QSize = THUMB_SIZE) -> bytes:
     document = _NoFetchDocument()
     document.setDocumentMargin(16)
-    document.setHtml(html)
+    # responsive email CSS zeroes font sizes between inline blocks; Qt warns on each
+    document.setHtml(_ZERO_FONT.sub("font-size:1px", html))
     document.setTextWidth(EMAIL_WIDTH)
     # the top of the email at the thumbnail's proportions: what a marketer recognises
     height = round(EMAIL_WIDTH * size.height() / size.width())

@@ -168,6 +168,7 @@ class ChartBox(QWidget):
     def set_chart(self, view: QChartView, height: int = 280) -> None:
         if self.view is not None:
             self._layout.removeWidget(self.view)
+            self.view.hide()  # gone at once: deleteLater waits for the event loop's turn
             self.view.deleteLater()
         self.view = view
         view.setMinimumHeight(height)

@@ -14,6 +14,7 @@ from typing import Callable, Sequence
 
 from PySide6.QtWidgets import QGridLayout, QLabel
 
+from widgets.experiment_results import ExperimentsSection
 from widgets.page_parts import Card
 from widgets.results_parts import (
     ChartBox, Figure, FigureTable, KpiTile, bar_chart, daily_chart,
@@ -165,6 +166,21 @@ COHORTS = [Figure("Week of entry", "week", "week"), Figure("Entered", "entrants"
            Figure("60 days", "rate_60", "rate"), Figure("90 days", "rate_90", "rate"),
            Figure("Revenue per entrant", "revenue_per_entrant", "money")]
 
+class ExperimentSection(Section):
+    """The journey's A/B tests (winner, each variant with its interval) and its holdout
+    (widgets/experiment_results.py), from `results["experiments"]`."""
+    title = "Experiments"
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.content = ExperimentsSection()
+        self.content.heading.hide()  # the card says it
+        self.body.addWidget(self.content)
+
+    def show_results(self, results: dict) -> None:
+        self.content.set_report(results.get("experiments") or {})
+
+
 SECTIONS: list[Callable[[], Section]] = [
     KpiSection,
     DailySection,
@@ -175,6 +191,7 @@ SECTIONS: list[Callable[[], Section]] = [
                          lambda r: _titled(r, r["report"]["paths"]),
                          "Each path of a branch, split or wait: who took it and who of them "
                          "converted later."),
+    ExperimentSection,
     lambda: TableSection("Steps", "steps", STEPS, lambda r: _titled(r, r["report"]["steps"])),
     lambda: TableSection("Cohorts by week of entry", "cohorts", COHORTS,
                          lambda r: r["cohorts"],

@@ -67,6 +67,9 @@ class ResultsView(Page):
         for edit in (self.first, self.last):
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.hide()
+        self._custom_dates = False  # the custom days were chosen (else: the last 30 days)
+        for edit in (self.first, self.last):
+            edit.userDateChanged.connect(lambda _d: setattr(self, "_custom_dates", True))
         self.apply = QPushButton("Show")
         self.apply.clicked.connect(self._custom_applied)
         self.apply.hide()
@@ -112,6 +115,8 @@ class ResultsView(Page):
         return period_for(choice, self._today())
 
     def set_period(self, choice: str, first: date | None = None, last: date | None = None) -> None:
+        if first is not None or last is not None:
+            self._custom_dates = True
         if first is not None:
             self.first.setDate(_qdate(first))
         if last is not None:
@@ -137,11 +142,11 @@ class ResultsView(Page):
         custom = self.period.currentData() == "custom"
         for widget in (self.first, self.last, self.apply):
             widget.setVisible(custom)
-        if custom:
+        if custom and not self._custom_dates:
+            # first time: the last 30 days, for the marketer to move from
             today = self._today()
-            if self.first.date() > self.last.date() or self.last.date().year() < 2000:
-                self.first.setDate(_qdate(today).addDays(-29))
-                self.last.setDate(_qdate(today))
+            self.first.setDate(_qdate(today).addDays(-29))
+            self.last.setDate(_qdate(today))
         self._read()
 
     def _custom_applied(self) -> None:
@@ -167,6 +172,9 @@ class ResultsView(Page):
         call.start()
 
     def _done(self, asked: int) -> bool:
+        for call in self._calls:
+            if not call.running:
+                call.deleteLater()  # answered: one QObject less per read
         self._calls = [c for c in self._calls if c.running]
         if asked != self._asked:
             return False  # a later read was asked for: this answer is out of date

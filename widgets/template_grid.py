@@ -48,6 +48,13 @@ class TemplatesModel(QAbstractListModel):
                 self.dataChanged.emit(index, index, [IMAGE_ROLE])
                 return
 
+    def clear_thumbnails(self) -> None:
+        """Forget every picture (they all changed: a new brand kit); placeholders until the
+        new ones come."""
+        self._images = {}
+        if self.rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self.rows) - 1), [IMAGE_ROLE])
+
     def has_thumbnail(self, ident: str) -> bool:
         return ident in self._images
 

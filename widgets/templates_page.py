@@ -14,6 +14,7 @@ Contract:
   email is renamed or removed in its journey); `verbs_for(entry)` says which apply.
 - Thumbnails: after each refresh `thumbnails_wanted(entries)` lists the entries shown
   that have no picture yet; the owner answers with `set_thumbnail(ident, QImage)`.
+  `redraw_thumbnails()` forgets them all and asks again (the brand kit changed).
 """
 
 from __future__ import annotations
@@ -164,6 +165,11 @@ class TemplatesPage(Page):
         missing = [e for e in rows if not self.model.has_thumbnail(e.ident)]
         if missing:
             self.thumbnails_wanted.emit(missing)
+
+    def redraw_thumbnails(self) -> None:
+        """Every email looks different now (the brand kit changed): draw them all again."""
+        self.model.clear_thumbnails()
+        self._filter()
 
     def set_thumbnail(self, ident: str, image) -> None:
         self.model.set_thumbnail(ident, image)

@@ -40,7 +40,16 @@ from engine.db.models import AnalyticsEmailDay, AnalyticsJourneyDay, JourneyRow,
 
 PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "all": "All time",
            "custom": "Custom…"}
-SECTION_DATA: list[tuple[str, Callable]] = []
+
+
+def _experiments(session: Session, journey_id: int, period: "Period") -> dict:
+    """The A/B tests and the holdout (engine/experiments/report.py), for their section."""
+    from engine.experiments.report import experiment_parts  # experiments read analytics
+
+    return experiment_parts(session, journey_id, *period.bounds())
+
+
+SECTION_DATA: list[tuple[str, Callable]] = [("experiments", _experiments)]
 
 
 def _at(day: date | None) -> datetime | None:

@@ -5,7 +5,8 @@ Contract (the editor and the sending path build on it; change its shape with car
             grid, coupon, social links, footer) as frozen pydantic models with stable ids,
             and `BlockDocument`, a template's block list, always ending with its footer.
 - `inline`  the safe inline markup of text (bold, italic, links, lists) and
-            personalisation chips `[[contact.first_name|there]]` (field + fallback); never
+            personalisation chips `[[contact.first_name|there]]` (field + fallback; also
+            `event.NAME` and the event's product `product.name`); never
             HTML or template code.
 - `edits`   pure edit functions (insert, move, remove, update, duplicate) returning a new
             document, raising `BlockEditError` with a reason and changing nothing.
@@ -29,13 +30,14 @@ from engine.blocks.edits import (
 )
 from engine.blocks.inline import Chip, chip_token, chips_in
 from engine.blocks.model import (
-    BLOCK_TITLES, BLOCK_TYPES, COLUMN_TYPES, Block, BlockDocument, ButtonBlock, Column,
-    ColumnsBlock, CouponBlock, DividerBlock, FooterBlock, HeadingBlock, ImageBlock,
-    ProductsBlock, SocialBlock, SocialLink, SpacerBlock, TextBlock,
+    BLOCK_TITLES, BLOCK_TYPES, COLUMN_TYPES, EVENT_SOURCES, PRODUCT_SOURCE_TITLES, Block,
+    BlockDocument, ButtonBlock, Column, ColumnsBlock, CouponBlock, DividerBlock, FooterBlock,
+    HeadingBlock, ImageBlock, ProductsBlock, SocialBlock, SocialLink, SpacerBlock, TextBlock,
 )
 
 __all__ = [
-    "BLOCK_TITLES", "BLOCK_TYPES", "COLUMN_TYPES", "Block", "BlockDocument", "BlockEditError",
+    "BLOCK_TITLES", "BLOCK_TYPES", "COLUMN_TYPES", "EVENT_SOURCES", "PRODUCT_SOURCE_TITLES",
+    "Block", "BlockDocument", "BlockEditError",
     "BrandKit", "ButtonBlock", "Chip", "Column", "ColumnsBlock", "CouponBlock", "DividerBlock",
     "FooterBlock", "HeadingBlock", "ImageBlock", "Place", "ProductsBlock", "SocialBlock",
     "SocialLink", "SpacerBlock", "TextBlock", "chip_token", "chips_in", "duplicate_block",

@@ -17,6 +17,9 @@ the message). It never raises and reads nothing but local image files' sizes. It
   preheader (warnings);
 - a personalisation without a fallback for a field some contacts may not have, and one
   of a field no contact has (warnings): a chip never fails an email, but shows nothing.
+`event_properties(template)` names the trigger event's properties an email shows (its
+chips of `event.NAME` and `product.NAME`, grids of the event's items or product): lint
+gives them sample values, and journey validation warns when no event starts the journey.
 lint.py adds these to the checks of every email (the sample render, Gmail's 102 KB clip),
 so `validate`, publishing and the editor show them.
 """
@@ -28,7 +31,9 @@ from dataclasses import dataclass
 from typing import Collection, Iterator
 
 from engine.blocks.brand import BrandKit
-from engine.blocks.inline import Run, chips_in, parse_chips, parse_line, parse_paragraphs, Paragraph
+from engine.blocks.inline import (
+    Chip, Paragraph, Run, chips_in, parse_chips, parse_line, parse_paragraphs, url_parts,
+)
 from engine.blocks.model import BLOCK_TITLES, BlockDocument
 
 ERROR, WARNING = "error", "warning"
@@ -94,6 +99,35 @@ def all_chips(template) -> list:
             if markup:
                 found += chips_in(markup)
     return found
+
+
+def event_properties(template) -> set[str]:
+    """The trigger event's properties a block email shows: its `event.NAME` chips, `sku`
+    for the event's product (`product.NAME` chips, "the event's product" grids), `items`
+    and `revenue` for a grid of the event's items. Empty: the email needs no event."""
+    chips = all_chips(template) + _link_chips(template)
+    used = {chip.field.split(".", 1)[1] for chip in chips if chip.field.startswith("event.")}
+    if any(chip.field.startswith("product.") for chip in chips):
+        used.add("sku")
+    for block, _ in _placed(template.blocks):
+        if block.type == "products" and block.source == "event_product":
+            used.add("sku")
+        elif block.type == "products" and block.source == "event_items":
+            used.update(("items", "revenue") if block.show_price else ("items",))
+    return used
+
+
+def _link_chips(template) -> list:
+    """The chips of every link: buttons, images, social links and links in text."""
+    links = []
+    for block, _ in _placed(template.blocks):
+        links += [getattr(block, name, "") for name in ("url", "link")]
+        links += [link.url for link in getattr(block, "links", ())]
+        for name in ("text", "label", "note"):
+            markup = getattr(block, name, None)
+            if markup:
+                links += [run.href for run in _runs(markup, "text") if run.href]
+    return [part for link in links if link for part in url_parts(link) if isinstance(part, Chip)]
 
 
 def _placed(doc: BlockDocument) -> Iterator[tuple[object, str]]:
@@ -255,4 +289,4 @@ def _luminance(color: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-__all__ = ["BlockProblem", "all_chips", "check_blocks", "contrast"]
+__all__ = ["BlockProblem", "all_chips", "check_blocks", "contrast", "event_properties"]

@@ -11,7 +11,9 @@ Contract:
   `parse_line(markup)` the runs of one line (headings, buttons); `parse_chips(text)` only
   the chips of a subject or preheader, every other character as written. Parsing never
   fails: marks that are not closed are text.
-- A chip's field is `contact.NAME`, `shop.NAME` or `event.NAME` (`CHIP_FIELD_PATTERN`);
+- A chip's field is `contact.NAME`, `shop.NAME`, `event.NAME` (a property of the event
+  that started the journey) or `product.NAME` (`PRODUCT_FIELDS` of the catalogue product
+  whose sku the event carries, e.g. the viewed product) (`CHIP_FIELD_PATTERN`);
   `chip_token(field, fallback)` writes one, `chips_in(markup)` finds them all.
 - `check_line(text)` does the same for a subject, preheader or from name (chips only);
 - `check_markup(markup)` returns what is wrong in words (a chip with a malformed field, a
@@ -25,10 +27,15 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
-CHIP_FIELD_PATTERN = r"(?:contact|shop|event)\.[A-Za-z][A-Za-z0-9_]{0,63}"
+#: what a `product.NAME` chip can show of the trigger event's product (its `sku`)
+PRODUCT_FIELDS = ("name", "price", "url", "image_url", "category", "sku")
+CHIP_FIELD_PATTERN = (r"(?:(?:contact|shop|event)\.[A-Za-z][A-Za-z0-9_]{0,63}"
+                      r"|product\.(?:" + "|".join(PRODUCT_FIELDS) + r"))")
 _CHIP_FIELD = re.compile(CHIP_FIELD_PATTERN)
 #: link targets a marketer may write; `javascript:` and friends never reach an email
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+#: chips a link may start with: addresses of the shop's own pages
+LINK_START_FIELDS = ("shop.website", "product.url")
 
 _CHIP = re.compile(r"\[\[([^\[\]|]*)(?:\|((?:[^\]]|\](?!\]))*))?\]\]")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\])+)\]\(([^)\s]+)\)")
@@ -165,17 +172,19 @@ def check_line(value: str) -> str | None:
 
 def check_url(url: str) -> str | None:
     """What is wrong with a link (None: nothing). A link starts with https://, http://,
-    mailto: or tel:, or with the shop's address `[[shop.website]]`; chips may fill parts
+    mailto: or tel:, or with the shop's address `[[shop.website]]` or the event's product's
+    `[[product.url]]` (the shop's address when there is none); chips may fill parts
     of it (`…?ref=[[contact.plan|none]]`)."""
     parts = url_parts(url)
     for part in parts:
         if isinstance(part, Chip) and not _CHIP_FIELD.fullmatch(part.field):
             return _not_a_field(part)
-    starts_with_site = bool(parts) and parts[0] == Chip("shop.website")
+    starts_with_site = bool(parts) and isinstance(parts[0], Chip) and \
+        parts[0].field in LINK_START_FIELDS
     literal = "".join(part for part in parts if isinstance(part, str))
     if not starts_with_site and not url.lower().startswith(LINK_SCHEMES):
-        return (f"the link {url!r} must start with https://, http://, mailto:, tel: or "
-                "[[shop.website]]")
+        return (f"the link {url!r} must start with https://, http://, mailto:, tel:, "
+                "[[shop.website]] or [[product.url]]")
     if any(ch in literal for ch in ' "<>\'`') or any(ord(ch) < 32 for ch in literal):
         return f"the link {url!r} has spaces or quotes: copy it again from the browser"
     return None
@@ -188,7 +197,7 @@ def url_parts(url: str) -> list:
 
 def _not_a_field(chip: Chip) -> str:
     return (f"the personalisation [[{chip.field}]] is not a field: use contact.NAME, "
-            "shop.NAME or event.NAME")
+            "shop.NAME, event.NAME or product." + "/".join(PRODUCT_FIELDS))
 
 
 def plain(runs: tuple[Run | LineBreak, ...] | tuple[Run, ...]) -> str:

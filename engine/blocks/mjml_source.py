@@ -213,9 +213,9 @@ class _Page:
             "<!--[if mso]></td><![endif]-->"
             f"{{% if loop.index is divisibleby({block.per_row}) and not loop.last %}}"
             "<!--[if mso]></tr><tr><![endif]-->{% endif %}{% endif %}{% endfor %}" + MSO_TABLE_END))
-        if block.source == "cart" and block.show_price:
+        if jinja_bits.total(block):
             parts.append(f'<p style="margin:8px 0 0 0;font-size:16px;font-weight:700;">'
-                         f'{hole(jinja_bits.CART_TOTAL)}</p>')
+                         f'{hole(jinja_bits.total(block))}</p>')
         return ('<mj-text align="center" padding="8px 16px"><div style="font-size:0;text-align:center;">'
                 + "".join(parts) + "</div></mj-text>")
 

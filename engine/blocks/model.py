@@ -8,6 +8,8 @@ Contract:
   inline markup (inline.py): checked on validation, so a document never holds a link to
   `javascript:` or a chip that is not a field. URLs are https/http/mailto/tel; an image's
   `src` is an http(s) URL or an absolute path of a file on this computer.
+- A product grid's `source` may be the trigger event's order lines or product
+  (`EVENT_SOURCES`); documents written before those existed load unchanged.
 - `Column.blocks` holds content blocks only (`COLUMN_TYPES`: no columns in columns, no
   product grid, coupon or footer).
 - `BlockDocument` is the block list of a template (JSON: a plain list). It ends with
@@ -147,11 +149,24 @@ class SocialBlock(_Block):
     align: Align = "center"
 
 
-ProductSource = Literal["cart", "recommendations", "alternatives", "skus"]
+ProductSource = Literal["cart", "recommendations", "alternatives", "skus", "event_items",
+                        "event_product"]
+#: the editor's words for each source, in the order it offers them
+PRODUCT_SOURCE_TITLES = {
+    "cart": "The cart", "recommendations": "Recommendations",
+    "alternatives": "Alternatives to the cart", "skus": "Chosen products",
+    "event_items": "The event's items (an order's lines)",
+    "event_product": "The event's product (its sku)",
+}
+#: sources read from the event that started the journey: empty without one (a campaign)
+EVENT_SOURCES = frozenset({"event_items", "event_product"})
 
 
 class ProductsBlock(_Block):
-    """A product grid: the cart, `count` recommendations or alternatives, or chosen SKUs."""
+    """A product grid: the cart, `count` recommendations or alternatives, chosen SKUs, or
+    the trigger event's data — its order lines (`event.items`: name, quantity, price; at
+    most `count`) or the catalogue product of its `sku` (one card). Without such an event
+    (a preview, a test send, a campaign) the event's grids show nothing."""
 
     type: Literal["products"] = "products"
     source: ProductSource = "recommendations"

@@ -79,14 +79,16 @@ def _block(block, brand: BrandKit) -> str:
                          for link in block.links)
     if kind == "products":
         name, price, link = jinja_bits.product_lines(block)
-        show = [name] if block.show_name else []
-        if block.show_price:
-            show.append(price)
-        first = " — ".join(show) or name
+        if block.show_name and block.show_price:
+            first = name + jinja_bits.price_separator(block) + price
+        else:
+            first = price if block.show_price else name
+        if first.endswith("%}"):  # trim_blocks would drop the newline after it
+            first += "\n"
         url = f"\n  {link}" if block.show_button else ""
         # a newline right after a block tag is dropped (trim_blocks): the total keeps its own
-        total = ("{% if cart %}Total: {{ cart.total | money }}\n{% endif %}"
-                 if block.source == "cart" and block.show_price else "")
+        total = jinja_bits.total(block)
+        total = total[:-len("{% endif %}")] + "\n{% endif %}" if total else ""
         return (f"{{% for item in {jinja_bits.product_source(block)} %}}{{% if item %}}"
                 f"- {first}{url}\n{{% endif %}}{{% endfor %}}{total}")
     if kind == "coupon":

@@ -88,11 +88,13 @@ def _markdown(block) -> list[str]:
         name, price, link = jinja_bits.product_lines(block)
         shown = f"[{name}]({link})" if block.show_button else name
         if block.show_price:
-            shown += f" — {price}"
+            shown += jinja_bits.price_separator(block) + price
         loop = (f"{{% for item in {jinja_bits.product_source(block)} %}}\n{{% if item %}}\n"
                 f"- {shown}\n{{% endif %}}\n{{% endfor %}}")
-        if block.source == "cart" and block.show_price:
-            loop += "\n\n{% if cart %}\n**Total: {{ cart.total | money }}**\n{% endif %}"
+        total = jinja_bits.total(block)
+        if total:  # "{% if … %}Total: …{% endif %}", bold and on lines of its own
+            opening, rest = total.split("%}", 1)
+            loop += f"\n\n{opening}%}}\n**{rest[:-len('{% endif %}')]}**\n{{% endif %}}"
         return [loop]
     if kind == "coupon":
         name = jinja_bits.coupon_name(block)

@@ -43,6 +43,7 @@ def validate_journey(journey: Journey, lint_template: TemplateLinter | None = No
     problems += _check_ports(journey)
     problems += _check_configs(journey)
     problems += _check_emails(journey, lint_template)
+    problems += _check_event_data(journey)
     problems += _check_timing(journey)
     return problems
 
@@ -135,6 +136,32 @@ def _check_emails(journey: Journey, lint_template: TemplateLinter | None) -> lis
                 if key not in linted:
                     linted[key] = list(lint_template(template))
                 problems += [Problem(node_id, sev, msg) for sev, msg in linted[key]]
+    return problems
+
+
+def _check_event_data(journey: Journey) -> list[Problem]:
+    """A block email that shows the trigger event's data, in a journey no event starts:
+    every contact would see the fallbacks (a warning, not an error: that may be meant)."""
+    triggers = journey.triggers()
+    if len(triggers) != 1 or journey.node(triggers[0])["type"] == "trigger.event":
+        return []
+    from engine.blocks.checks import event_properties  # the blocks load pydantic models
+
+    problems = []
+    for node_id in journey.node_ids():
+        if journey.node(node_id)["type"] != "action.send_email":
+            continue
+        for key in dict.fromkeys(journey.config(node_id).templates_used()):
+            template = journey.templates.get(key)
+            if template is None or template.format != "blocks":
+                continue
+            shown = event_properties(template)
+            if shown:
+                problems.append(Problem(node_id, WARNING, (
+                    f"The email {template.name!r} shows the trigger event's "
+                    f"{', '.join(sorted(shown))}, but no event starts this journey: everyone "
+                    "will see the fallbacks, and its grids of the event's items or product "
+                    "stay empty")))
     return problems
 
 

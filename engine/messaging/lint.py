@@ -39,7 +39,7 @@ from typing import Collection, Iterator
 from jinja2 import nodes
 from jinja2.meta import find_undeclared_variables
 
-from engine.blocks.checks import all_chips, check_blocks
+from engine.blocks.checks import all_chips, check_blocks, event_properties
 from engine.journey.document import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.bounds import TOO_LARGE, TOO_SLOW
@@ -125,12 +125,10 @@ def _lint_blocks(template: EmailTemplate, known_fields: Collection[str] | None,
                  brand) -> list[tuple[str, str]]:
     """A block email: its block checks (each with its place), then the sample render."""
     problems = [(p.severity, str(p)) for p in check_blocks(template, brand, known_fields)]
-    custom, event_keys = set(), set()
+    custom, event_keys = set(), event_properties(template)
     for chip in all_chips(template):
         root, name = chip.field.split(".", 1)
-        if root == "event":
-            event_keys.add(name)
-        elif root == "contact" and name not in STANDARD_FIELDS:
+        if root == "contact" and name not in STANDARD_FIELDS:
             custom.add(name)
     sample = _check_sample(template, custom, event_keys, brand)
     # the block checks said it already, with the subject as written

@@ -5,8 +5,8 @@ see it, without a database: a named contact with a cart of two items, a small ca
 for recommendations and alternatives (`product(sku)` shows one of it for any sku), and a
 fixed coupon code (nothing is stored). Custom fields and event properties a template
 reads can be given sample values (`attributes`, `event`);
-`sample_value(name)` guesses one from the name, so a `…url` is a URL and a `total` is a
-number.
+`sample_value(name)` guesses one from the name, so a `…url` is a URL, a `total` is a
+number, `items` an order's lines (sku, name, quantity, price) and `order_id` "#1001".
 """
 
 from __future__ import annotations
@@ -78,6 +78,13 @@ class SampleData:
 
 def sample_value(name: str) -> Any:
     lowered = name.lower()
+    if lowered == "items":  # an order's lines, as order events carry them
+        return [{"sku": p.sku, "name": p.name, "quantity": qty, "price": float(p.price)}
+                for p, qty in ((SAMPLE_PRODUCTS[0], 2), (SAMPLE_PRODUCTS[1], 1))]
+    if lowered == "revenue":  # those lines' total
+        return 48.5
+    if lowered in ("order_id", "order_number"):
+        return "#1001"
     if lowered.endswith("url") or lowered in ("link", "href"):
         return f"https://example.com/{lowered}"
     if any(hint in lowered for hint in _NUMERIC_HINTS):

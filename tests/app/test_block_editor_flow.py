@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.starters import STARTERS, load_starter
 from app.template_starters import starter_designs
@@ -33,14 +34,10 @@ def journeys(db):
     return ids
 
 
-@pytest.fixture(autouse=True)
-def no_question_on_close(shown_window):
-    """Whatever a test leaves unsaved, the window closes without asking (a modal question
-    would wait forever offscreen)."""
-    yield
-    page = shown_window._editor_page
-    if page is not None and page.document is not None:
-        page.document.undo_stack.setClean()
+def settle(window) -> None:
+    """What a test left unsaved is let go, so closing the window asks nothing (a modal
+    question would wait forever offscreen)."""
+    window.editor_page.document.undo_stack.setClean()
 
 
 def rows(dialog) -> list[str]:
@@ -175,3 +172,64 @@ def test_convert_to_code_is_one_undoable_step(qtbot, shown_window, journeys):
     document.undo_stack.undo()
     assert document.journey.templates["cart-reminder"] == blocks
     code_dialog.close()
+
+
+def test_the_picker_shows_the_chosen_contacts_values_and_inserts_chips(qtbot, shown_window,
+                                                                        journeys, db):
+    from engine.db.models import Contact
+
+    with db.session() as session:
+        session.add(Contact(email="mia@example.com", first_name="Mia", last_name="Stone",
+                            attributes={"city": "Lyon"}, created_at=NOW, updated_at=NOW))
+    shown_window.journeys.open_journey(journeys["Welcome series"])
+    page = shown_window.editor_page
+    dialog = page.edit_email("welcome-day-1")
+    preview = dialog.preview
+    preview.contacts.setCurrentIndex(preview.contacts.findText("Mia Stone <mia@example.com>"))
+    picker = dialog.session.open_picker()
+    assert picker.tree.headerItem().text(1) == "Value for Mia Stone <mia@example.com>"
+    values = {item.data(0, Qt.ItemDataRole.UserRole + 1): item.text(1)
+              for _g, item in picker._items()}
+    assert values["contact.first_name"] == "Mia" and values["contact.city"] == "Lyon"
+    assert values["cart"] == "(empty cart)" and values["shop.name"]
+    editor = dialog.editor
+    editor.blocks.select_block(editor.template().blocks.blocks[1].id)
+    text = editor.form.widget("text")
+    text.setFocus()
+    text.moveCursor(text.textCursor().MoveOperation.End)
+    assert picker.choose("contact.city")
+    picker.fallback.setText("your town")
+    picker.insert.click()
+    editor.flush()
+    inserted = document_text = page.document.journey.templates["welcome-day-1"]
+    assert inserted.blocks.blocks[1].text.endswith("[[contact.city|your town]]")
+    assert "{{" not in document_text.blocks.blocks[1].text  # never template code in blocks
+    # the coupon comes as its own block
+    picker = dialog.session.open_picker()
+    picker.choose("coupon")
+    assert not picker.fallback.isEnabled()
+    picker.insert.click()
+    assert any(b.type == "coupon" for b in page.document.journey.templates["welcome-day-1"].blocks.blocks)
+    dialog.close()
+    settle(shown_window)
+
+
+def test_in_code_the_picker_inserts_jinja_with_a_default(qtbot, shown_window, journeys):
+    from engine.messaging.lint import lint_template
+
+    shown_window.journeys.open_journey(journeys["Welcome series"])
+    page = shown_window.editor_page
+    dialog = page.edit_email("welcome-day-1").session.convert("markdown")
+    editor = dialog.editor
+    editor.body.setFocus()
+    editor.body.moveCursor(editor.body.textCursor().MoveOperation.End)
+    assert dialog.session.insert_field("contact.first_name", "friend")
+    assert dialog.session.insert_field("recommendations", "")
+    editor.flush()
+    body = page.document.journey.templates["welcome-day-1"].body
+    assert body.count('{{ contact.first_name | default("friend") }}') >= 1
+    assert "{% for item in recommendations(3) %}" in body
+    assert not [p for p in lint_template(page.document.journey.templates["welcome-day-1"])
+                if p[0] == "error"]
+    dialog.close()
+    settle(shown_window)

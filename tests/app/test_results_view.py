@@ -160,6 +160,7 @@ def test_dashboard_across_journeys_period_exports_and_a_row_opens_results(
     assert page.state() == "shown"
     assert page.tiles["sent"].value.text() == "8" and page.tiles["joined"].value.text() == "0"  # they joined in March
     assert page.tiles["unique_opens"].value.text() == "1"
+    assert not page.no_journeys.isVisible() and page.table("journeys").isVisible()
     table = page.table("journeys")
     assert {table.cell(r, 0) for r in range(table.table.rowCount())} == {"journey 0", "journey 1"}
     out = tmp_path / "growth.csv"
@@ -179,6 +180,21 @@ def test_dashboard_across_journeys_period_exports_and_a_row_opens_results(
     assert _shown(qtbot, window.results_view)["journey_id"] == second
     window.results_view.back.click()
     assert window.current_page() == "dashboard"
+
+
+def test_dashboard_before_any_journey_sent_says_so_instead_of_an_empty_chart(
+        shown_window, db, qtbot):
+    from engine.intake.events import record_contact_upsert
+
+    with db.session() as session:  # the list grows, nothing has been sent
+        record_contact_upsert(session, {"email": "new@example.com"}, now=_day(1), source="test")
+    window = shown_window
+    window.show_page("dashboard")
+    page = window.dashboard_page
+    qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
+    assert page.state() == "shown"
+    assert page.no_journeys.isVisible()
+    assert not page.chart("revenue").isVisible() and not page.table("journeys").isVisible()
 
 
 def test_a_theme_switch_redraws_the_charts(shown_window, shop, qtbot):

@@ -39,7 +39,7 @@ from engine.messaging import render as render_module
 from engine.messaging.render import render_email
 from engine.messaging.sample import sample_context
 from engine.runtime.engine import Engine
-from tests.benchmarks.engine import BODY, START, add_contacts, chain, enroll_all, publish
+from tests.benchmarks.engine_parts import BODY, START, add_contacts, chain, enroll_all, publish
 from tests.blocks_samples import EVERY_KIND
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

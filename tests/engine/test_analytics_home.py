@@ -3,7 +3,7 @@ totals and rates against the previous period, and list growth per day."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta
 
 from engine.analytics.catchup import catch_up
 from engine.analytics.home import home_dashboard

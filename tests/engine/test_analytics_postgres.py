@@ -3,12 +3,18 @@ same rollups as on SQLite, for the same random data."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import text
 
 from engine.analytics.catchup import catch_up
+from engine.analytics.home import home_dashboard
+from engine.analytics.list_figures import list_figures
 from engine.analytics.report import journey_report
-from tests.engine.analytics_data import Maker, journeys, populate
+from engine.analytics.results import journey_results, period_for
+from engine.analytics.spikes import spike_warnings
+from tests.engine.analytics_data import T0, Maker, journeys, populate
 from tests.postgres_server import skip_reason, start_postgres
 
 pytestmark = [
@@ -35,7 +41,17 @@ def _fill_and_report(database) -> list[dict]:
     catch_up(database, chunk=29)
     catch_up(database)  # nothing new: changes nothing
     with database.session() as session:
-        return [journey_report(session, journey_id, "j") for journey_id in ids]
+        found = [journey_report(session, journey_id, "j") for journey_id in ids]
+        # what the app's views read on top: the same on both databases too
+        today = T0.date() + timedelta(days=40)
+        period = period_for("all", today)
+        found.append(home_dashboard(session, period_for("90", today), today))
+        found.append(journey_results(session, ids[0], period, today))
+        found.append({str(k): [s.words() for s in v] for k, v in spike_warnings(
+            session, ids, window=20).items()})
+        found.append({k: vars(v) if hasattr(v, "__dict__") else repr(v)
+                      for k, v in list_figures(session, today, 90).items()})
+        return found
 
 
 def test_same_rollups_as_sqlite(pg, db):
@@ -43,5 +59,6 @@ def test_same_rollups_as_sqlite(pg, db):
     on_postgres = _fill_and_report(pg)
     assert on_postgres == on_sqlite
     assert on_sqlite[0]["emails"] and on_sqlite[0]["revenue"] > 0
+    assert on_sqlite[2]["has_data"] and any(g["unsubscribed"] for g in on_sqlite[2]["growth"])
     with pg.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM analytics_message")).scalar() > 0

@@ -129,3 +129,46 @@ def test_summaries_of_every_kind():
             continue
         fields = {"skus": ("A",)} if kind == "products" else {}
         assert summary(new_block(doc, kind, **fields)).split(" · ")[0]
+
+
+def test_a_palette_entry_dropped_on_a_row_goes_in_its_place(qtbot, editor):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    from widgets.block_editor.block_list import block_mime
+
+    listed = editor.blocks
+    centre = listed.visualItemRect(listed.item(1)).center()
+    data = block_mime("divider")
+    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, data,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    listed.dropEvent(drop)
+    assert ids(editor) == ["heading-1", "divider-1", "text-1", "footer"]
+    # dropping a row below the last one puts it just before the footer, never after it
+    assert listed.row_of("footer") == 3
+
+
+def test_the_starter_order_confirmation_opens_with_its_event_sources(qtbot):
+    """Grids of the triggering event's items or product read and edit like the others."""
+    from pathlib import Path
+
+    from engine.journey.file_format import read_journey_file
+
+    path = Path(__file__).resolve().parents[2] / "resources/journeys/post-purchase.journey.json"
+    loaded = read_journey_file(path)
+    assert loaded.document is not None, loaded.problems
+    templates = [t for t in loaded.document.templates if t.format == "blocks"
+                 and any(b.type == "products" and b.source == "event_items"
+                         for b, *_ in t.blocks.walk())]
+    assert templates, "the starter order confirmation lists the order's items"
+    editor = BlockEditor(templates[0])
+    qtbot.addWidget(editor)
+    grid = next(b for b, *_ in templates[0].blocks.walk() if b.type == "products")
+    rows = [editor.blocks.item(n).text() for n in range(editor.blocks.count())]
+    assert any("the event's items" in row for row in rows)
+    editor.blocks.select_block(grid.id)
+    source = editor.form.widget("source")
+    assert source.currentData() == "event_items"
+    source.setCurrentIndex(source.findData("event_product"))
+    changed = next(b for b, *_ in editor.template().blocks.walk() if b.id == grid.id)
+    assert changed.source == "event_product"

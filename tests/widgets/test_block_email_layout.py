@@ -72,7 +72,7 @@ def test_no_starter_design_or_starter_journey_email_scrolls_sideways(qtbot, widt
     emails = list(starter_designs())
     for path in sorted(JOURNEYS.glob("*.journey.json")):
         emails += [t for t in read_journey_file(path).document.templates if t.format == "blocks"]
-    assert len(emails) == 6 + 12
+    assert len(emails) == 6 + 15
     for template in emails:
         measured = load(qtbot, render_preview(template, now=NOW).html, width)
         assert measured["scroll"] <= measured["inner"] == width, (template.key, measured)

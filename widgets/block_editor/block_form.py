@@ -17,10 +17,11 @@ Contract:
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -38,49 +39,24 @@ from PySide6.QtWidgets import (
 )
 
 from engine.blocks import BLOCK_TITLES, Place
+from widgets import tokens
+from widgets.block_editor.fields import CHIP_FIELDS, FIELDS, SOCIAL
 from widgets.block_editor.summaries import NETWORKS
 
 TYPING_MS = 250
-ALIGN = {"left": "Left", "center": "Centre", "right": "Right"}
-SOCIAL = ("facebook", "instagram", "x", "linkedin", "youtube", "tiktok", "pinterest", "website")
+_CHIP = re.compile(r"\[\[[^\]]*\]\]")
 
-#: per block type: (field, label, kind, options)
-FIELDS: dict[str, list[tuple[str, str, str, Any]]] = {
-    "heading": [("text", "Text", "line", None),
-                ("level", "Size", "choice", {1: "Large", 2: "Medium", 3: "Small"}),
-                ("align", "Alignment", "choice", ALIGN)],
-    "text": [("text", "Text", "markup", None), ("align", "Alignment", "choice", ALIGN)],
-    "image": [("src", "Picture", "line", "https://… or a file on this computer"),
-              ("alt", "Alt text", "line", "What the picture shows, for screen readers"),
-              ("link", "Link", "line", "https://… (optional)"),
-              ("width", "Width", "width", None), ("align", "Alignment", "choice", ALIGN)],
-    "button": [("label", "Label", "line", None), ("url", "Link", "line", "https://…"),
-               ("align", "Alignment", "choice", ALIGN), ("full_width", "Full width", "bool", None),
-               ("color", "Button colour", "color", None),
-               ("text_color", "Text colour", "color", None)],
-    "divider": [("color", "Colour", "color", None), ("thickness", "Thickness", "int", (1, 8, " px"))],
-    "spacer": [("height", "Height", "int", (4, 160, " px"))],
-    "columns": [("columns", "Columns", "columns", None)],
-    "products": [("source", "Products", "choice",
-                  {"cart": "The contact's cart", "recommendations": "Recommended for them",
-                   "alternatives": "Alternatives to the cart", "skus": "Products I choose"}),
-                 ("count", "How many", "int", (1, 12, "")),
-                 ("skus", "SKUs", "skus", "Comma-separated, e.g. MUG-1, TEAPOT-2"),
-                 ("per_row", "Per row", "int", (1, 3, "")),
-                 ("show_image", "Show the image", "bool", None),
-                 ("show_name", "Show the name", "bool", None),
-                 ("show_price", "Show the price", "bool", None),
-                 ("show_button", "Show a button", "bool", None),
-                 ("label", "Button label", "line", None)],
-    "coupon": [("percent", "Discount", "int", (1, 100, " %")),
-               ("valid_days", "Valid for", "int", (1, 365, " days")),
-               ("text", "Text above the code", "markup", None),
-               ("expiry_label", "Before the expiry date", "line", None),
-               ("show_time", "Show the time of day", "bool", None)],
-    "social": [("links", "Links", "social", None)],
-    "footer": [("note", "Note", "markup", None)],
-}
-CHIP_FIELDS = {"text", "label", "note"}
+
+class ChipHighlighter(QSyntaxHighlighter):
+    """Shows personalisation chips as chips: on a soft accent background, in bold."""
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt name)
+        chip = QTextCharFormat()
+        chip.setBackground(QColor(tokens.color("accent_soft")))
+        chip.setForeground(QColor(tokens.color("accent_text")))
+        chip.setFontWeight(QFont.Weight.DemiBold)
+        for match in _CHIP.finditer(text):
+            self.setFormat(match.start(), match.end() - match.start(), chip)
 
 
 class _Markup(QPlainTextEdit):
@@ -88,6 +64,7 @@ class _Markup(QPlainTextEdit):
         super().__init__()
         self.setTabChangesFocus(True)
         self.setMinimumHeight(140)
+        self.chips = ChipHighlighter(self.document())
 
 
 class BlockForm(QWidget):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QToolButton
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton
 
 from engine.journey.document import EmailTemplate
 from widgets.block_editor.editor import BlockEditor
@@ -22,7 +22,12 @@ from widgets.icons import icon
 class BlockEditorDialog(EmailEditorDialog):
     def __init__(self, template: EmailTemplate, parent=None, *, send_test: bool = False):
         super().__init__(template, parent, send_test=send_test, editor=BlockEditor(template))
-        self.resize(1440, 880)
+        self.resize(1500, 900)
+        # blocks and their form need room; the preview's email is 680 px wide at most
+        splitter = self.findChild(QSplitter)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([800, 700])
         self.undo_button = self.redo_button = None
 
     def set_undo_stack(self, stack) -> None:

@@ -272,12 +272,12 @@ class BlockEditor(QWidget):
             return Place(parent.index + 1)
         return Place(min(place.index + 1, footer.index))
 
-    def add_block(self, block_type: str) -> bool:
-        return self.insert(block_type, self._place_for_new(block_type))
+    def add_block(self, block_type: str, fields: dict | None = None) -> bool:
+        return self.insert(block_type, self._place_for_new(block_type), fields)
 
-    def insert(self, block_type: str, place: Place) -> bool:
+    def insert(self, block_type: str, place: Place, fields: dict | None = None) -> bool:
         try:
-            block = new_block(self._current.blocks, block_type)
+            block = new_block(self._current.blocks, block_type, **(fields or {}))
         except BlockEditError as error:
             self._say(str(error))
             return False

@@ -37,7 +37,7 @@ def summary(block) -> str:
     elif kind == "image":
         words = block.alt or (block.src.rsplit("/", 1)[-1] if block.src else "no picture yet")
     elif kind == "button":
-        words = f"{plain(block.label)} → {block.url or 'no link yet'}"
+        words = f"{plain(block.label)} → {plain(block.url) or 'no link yet'}"
     elif kind == "divider":
         words = f"{block.thickness} px line"
     elif kind == "spacer":
@@ -48,7 +48,9 @@ def summary(block) -> str:
     elif kind == "products":
         source = {"cart": "the contact's cart", "recommendations": f"{block.count} recommended",
                   "alternatives": f"{block.count} alternatives to the cart",
-                  "skus": f"{len(block.skus)} chosen products"}[block.source]
+                  "skus": f"{len(block.skus)} chosen products",
+                  "event_items": f"the event's items (up to {block.count})",
+                  "event_product": "the event's product"}.get(block.source, block.source)
         words = source
     elif kind == "coupon":
         words = f"{block.percent}% off, valid {block.valid_days} days"
