@@ -17,6 +17,7 @@ import networkx as nx
 from engine.journey.document import EmailTemplate
 from engine.journey.loops import untimed_loops
 from engine.journey.model import Journey
+from engine.nodes import TriggerMatch
 
 ERROR, WARNING = "error", "warning"
 
@@ -143,15 +144,16 @@ def _check_event_data(journey: Journey) -> list[Problem]:
     """A block email that shows the trigger event's data, in a journey no event starts:
     every contact would see the fallbacks (a warning, not an error: that may be meant)."""
     triggers = journey.triggers()
-    if len(triggers) != 1 or journey.node(triggers[0])["type"] == "trigger.event":
+    if len(triggers) != 1 or journey.spec(triggers[0]).match is TriggerMatch.EVENT:
         return []
     from engine.blocks.checks import event_properties  # the blocks load pydantic models
 
     problems = []
     for node_id in journey.node_ids():
-        if journey.node(node_id)["type"] != "action.send_email":
+        email = journey.spec(node_id).email
+        if email is None:
             continue
-        for key in dict.fromkeys(journey.config(node_id).templates_used()):
+        for key in dict.fromkeys(email.templates(journey.config(node_id))):
             template = journey.templates.get(key)
             if template is None or template.format != "blocks":
                 continue
