@@ -28,6 +28,7 @@ from engine.contacts.directory import ContactQuery
 from engine.contacts.lists import add_to_list
 from engine.contacts.profile import load_profile, message_as_sent
 from engine.errors import InputError, TrellisError
+from engine.words import plural
 from widgets.contact_profile import ContactProfileWindow
 from widgets.contacts_page import ContactsPage
 
@@ -107,7 +108,7 @@ class ContactsWorkspace:
         self.page.show_query(ContactQuery(waiting_at=(journey_id, node_id)), label)
 
     def _bulk_requested(self, action: str, ids: list[int]) -> None:
-        count = f"{len(ids):,} contact{'' if len(ids) == 1 else 's'}"
+        count = plural(len(ids), "contact")
         if action == "add_to_list":
             name = self.ask_text("Add to list", f"Add {count} to the list named:")
             if name:

@@ -474,8 +474,9 @@ class EditorPage(QWidget):
 
     def _node_double_clicked(self, node_id: str) -> None:
         journey = self.document.journey
-        if journey.node(node_id)["type"] == "action.send_email":
-            key = journey.config(node_id).template
+        email = journey.spec(node_id).email
+        if email is not None:
+            key = email.template(journey.config(node_id))
             if key in journey.templates:
                 self.edit_email(key)
 

@@ -56,6 +56,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from engine.clock import SystemClock
 from engine.db.database import Database
+from engine.words import plural
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine, TickReport
@@ -85,13 +86,9 @@ class EngineStatus:
     uncertain: int | None = None
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def describe(status: EngineStatus, now: datetime) -> tuple[str, str]:
     """(sentence, tone) for the status bar; tone is one of widgets.tokens.TONES."""
-    queued = f" · {_plural(status.queued, 'email')} queued" if status.queued is not None else ""
+    queued = f" · {plural(status.queued, 'email')} queued" if status.queued is not None else ""
     if status.state == LOCKED:
         return (f"Engine read-only: another Trellis is running this database{queued}",
                 "warning")

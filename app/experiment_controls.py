@@ -19,10 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from sqlalchemy import select
 
 from app.background import Task
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
+from engine.words import plural as _count
 
 
 def guardrail_words(reason: str, figures: dict) -> str:

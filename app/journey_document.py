@@ -51,21 +51,18 @@ from app.undo_commands import (
     SetTitleCommand,
 )
 from engine.journey.document import EmailTemplate, JourneyDocument as JourneyData, JourneySettings, NodeData
-from engine.errors import UnknownNodeType
+from engine.errors import UnknownNodeType, validation_words
 from engine.journey.model import Journey
 from engine.journey.file_format import FileProblem, read_journey_file, write_journey_file
 from engine.messaging.lint import lint_template
 from engine.journey.validation import Problem, TemplateLinter, has_errors, validate_journey
+from engine.words import plural
 
 VALIDATE_DELAY_MS = 150
 #: how far a pasted or duplicated copy lands from its original (and from earlier copies)
 PASTE_OFFSET = (40.0, 40.0)
 
 Edge = tuple[str, str, str]
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class JourneyDocument(QObject):
@@ -310,8 +307,8 @@ class JourneyDocument(QObject):
             text = f"Delete '{self._label(node_ids[0])}'"
         elif not text:
             text = (
-                f"Delete {_plural(len(node_ids), 'step')}" if node_ids
-                else f"Remove {_plural(len(edges), 'link')}"
+                f"Delete {plural(len(node_ids), 'step')}" if node_ids
+                else f"Remove {plural(len(edges), 'link')}"
             )
         self._push(RemoveCommand(self.journey, text, node_ids, edges))
 
@@ -340,7 +337,7 @@ class JourneyDocument(QObject):
         if after:
             text = text or (
                 f"Move '{self._label(next(iter(after)))}'" if len(after) == 1
-                else f"Move {_plural(len(after), 'step')}"
+                else f"Move {plural(len(after), 'step')}"
             )
             self._push(MoveNodesCommand(self.journey, text, before, after))
 
@@ -355,7 +352,7 @@ class JourneyDocument(QObject):
         try:
             parsed = spec.parse_config(config)
         except ValidationError as exc:
-            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            return validation_words(exc, places=False)
         before = self.journey.config(node_id).model_dump(mode="json")
         after = parsed.model_dump(mode="json")
         if after == before:
@@ -385,7 +382,7 @@ class JourneyDocument(QObject):
                 settings.model_dump() if isinstance(settings, BaseModel) else settings
             )
         except ValidationError as exc:
-            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            return validation_words(exc, places=False)
         before = self.journey.settings
         if after == before:
             return ""
@@ -405,7 +402,7 @@ class JourneyDocument(QObject):
                 template.model_dump() if isinstance(template, BaseModel) else template
             )
         except ValidationError as exc:
-            return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+            return validation_words(exc, places=False)
         before = self.journey.templates.get(after.key)
         if after == before:
             return ""
@@ -439,7 +436,7 @@ class JourneyDocument(QObject):
 
     def cut(self, node_ids: Sequence[str]) -> None:
         if self.copy(node_ids):
-            self.delete(node_ids, text=f"Cut {_plural(len(node_ids), 'step')}")
+            self.delete(node_ids, text=f"Cut {plural(len(node_ids), 'step')}")
 
     def paste(self, at: tuple[float, float] | None = None) -> list[str]:
         """Paste the clipboard's steps with fresh ids: their top-left corner at `at`, or
@@ -471,7 +468,7 @@ class JourneyDocument(QObject):
             return []
         command = InsertNodesCommand(
             self.journey,
-            f"{verb} {_plural(len(fresh.nodes), 'step')}",
+            f"{verb} {plural(len(fresh.nodes), 'step')}",
             fresh.nodes,
             [(e.source, e.port, e.target) for e in fresh.edges],
             fresh.templates,

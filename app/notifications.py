@@ -20,6 +20,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Callable
 
+from engine.words import plural
+
 FAILING_AFTER = timedelta(minutes=5)
 
 
@@ -59,7 +61,7 @@ class Notifier:
             return
         if count > self._uncertain_said:
             self.notify("Emails may not have been sent",
-                        f"{count:,} email{'' if count == 1 else 's'} in the outbox may or may "
+                        f"{plural(count, 'email')} in the outbox may or may "
                         "not have arrived (Trellis stopped while sending). Decide in the "
                         "outbox whether to send them again.")
         self._uncertain_said = count

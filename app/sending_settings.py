@@ -42,6 +42,7 @@ from engine.delivery.trial_send import parse_recipients, send_test
 from engine.journey.document import EmailTemplate, JourneyDocument
 from engine.errors import InputError
 from engine.settings import load_settings
+from engine.words import plural
 from widgets.settings_sending import SendingSection
 
 CONTACTS_SHOWN = 30
@@ -141,7 +142,7 @@ class SendingSettings(QObject):
         except SendingFormError as error:
             self.section.set_errors(error.errors)
             self.section.set_status(
-                f"Not saved: {len(error.errors)} field{'' if len(error.errors) == 1 else 's'} "
+                f"Not saved: {plural(len(error.errors), 'field')} "
                 "to fix.", "danger")
             return
         self.load()

@@ -1,4 +1,12 @@
-"""Typed errors raised by the engine. Each carries a message meant for a person."""
+"""Typed errors raised by the engine. Each carries a message meant for a person.
+
+`error_message`, `error_place` and `validation_words` turn pydantic's validation errors
+into such messages; every caller uses them rather than cleaning pydantic's text itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
 
 
 class TrellisError(Exception):
@@ -20,3 +28,26 @@ class InputError(TrellisError):
         super().__init__(f"{where}: {message}" if where else message)
         self.where = where
         self.reason = message
+
+
+# ---- pydantic's errors, in words for a person (one place for every caller) ------------------
+
+def error_message(item: Mapping[str, Any]) -> str:
+    """One pydantic error's message: the words a validator raised, without pydantic's
+    "Value error, " prefix."""
+    return str(item["msg"]).removeprefix("Value error, ")
+
+
+def error_place(loc: Sequence[Any]) -> str:
+    """Where a pydantic error is, dotted: "duration.value", "variants.1.key"."""
+    return ".".join(str(part) for part in loc)
+
+
+def validation_words(error: Any, *, places: bool = True) -> str:
+    """Every error of a pydantic `ValidationError` as "place: message; …" (without the
+    places when `places` is False, for a form that shows them next to the field)."""
+    parts = []
+    for item in error.errors():
+        message, where = error_message(item), error_place(item["loc"])
+        parts.append(f"{where}: {message}" if where and places else message)
+    return "; ".join(parts)

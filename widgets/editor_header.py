@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.db.models import JourneyStatus
+from engine.words import plural
 from widgets.icons import icon
 from widgets.release_bar import ReleaseBar
 
@@ -181,7 +182,7 @@ class EditorHeader(QWidget):
         if live_version is None:
             self.info.setText("Never published")
         else:
-            people = f"{active:,} contact{'' if active == 1 else 's'} in it now"
+            people = f"{plural(active, 'contact')} in it now"
             self.info.setText(f"Version {live_version} {'is live' if status == 'live' else 'paused'}"
                               f" · {people}")
         self.pause.setVisible(status in (JourneyStatus.LIVE, JourneyStatus.PAUSED))

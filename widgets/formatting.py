@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from engine.words import plural  # noqa: F401  (the widgets' plural is the engine's)
+
 EMPTY = "—"
 
 
 def count(value: int) -> str:
     """1234567 → "1,234,567"."""
     return f"{value:,}"
-
-
-def plural(value: int, singular: str, plural_form: str | None = None) -> str:
-    """(1, "contact") → "1 contact"; (5000, "contact") → "5,000 contacts"."""
-    word = singular if value == 1 else (plural_form or f"{singular}s")
-    return f"{count(value)} {word}"
 
 
 def date(moment: datetime | None) -> str:

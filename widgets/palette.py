@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engine.nodes import REGISTRY, NodeRegistry, NodeSpec
+from engine.nodes import NodeRegistry, NodeSpec, active_registry
 from widgets import tokens
 from widgets.canvas.mime import NODE_TYPE_MIME, node_type_mime
 from widgets.canvas.style import canvas_style, icon_pixmap
@@ -106,7 +106,7 @@ class NodePalette(QWidget):
 
     def __init__(
         self,
-        registry: NodeRegistry = REGISTRY,
+        registry: NodeRegistry | None = None,
         *,
         exclude_triggers: bool = False,
         pick_on_click: bool = False,
@@ -140,7 +140,7 @@ class NodePalette(QWidget):
         if pick_on_click:
             self.tree.itemClicked.connect(self._activated)
         self._items: dict[str, QTreeWidgetItem] = {}
-        self._build(registry, exclude_triggers)
+        self._build(registry if registry is not None else active_registry(), exclude_triggers)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

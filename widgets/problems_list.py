@@ -23,15 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.words import plural
 from widgets.icon_label import IconLabel
 from widgets.icons import icon
 
 NODE_ROLE = Qt.ItemDataRole.UserRole + 1
 MAX_ROWS = 4
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class ProblemsList(QWidget):
@@ -84,12 +81,12 @@ class ProblemsList(QWidget):
         self._error_icon.setVisible(errors > 0)
         self._warning_icon.setVisible(errors == 0 and warnings > 0)
         if errors:
-            parts = [_plural(errors, "error")]
+            parts = [plural(errors, "error")]
             if warnings:
-                parts.append(_plural(warnings, "warning"))
+                parts.append(plural(warnings, "warning"))
             self.summary.setText(f"{', '.join(parts)} — fix the errors to publish")
         elif warnings:
-            count = _plural(warnings, "warning")
+            count = plural(warnings, "warning")
             self.summary.setText(f"{count} — you can publish, but have a look")
         else:
             self.summary.setText("No problems — ready to publish")

@@ -45,6 +45,7 @@ from engine.analytics.version_diff import VersionDiff
 from engine.runtime.release import ReleaseState
 from engine.runtime.publish_preview import PublishForecast
 from engine.journey.validation import ERROR, Problem
+from engine.words import plural
 from widgets.release_options import ReleaseOptions
 
 LEAVE = ""  # the fallback combo's "leave the journey"
@@ -234,7 +235,7 @@ class PublishDialog(QDialog):
 
     def _build_in_flight(self) -> None:
         plan = self.plan
-        people = f"{plan.in_flight:,} contact{'' if plan.in_flight == 1 else 's'}"
+        people = plural(plan.in_flight, "contact")
         self._section(f"{people} on their way through this journey")
         self.keep_button = QRadioButton(
             f"Keep them on the version they started (version {plan.live_version} or older)")

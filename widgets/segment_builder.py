@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.nodes.common import Condition, EventRule
+from engine.words import plural
 from widgets.background_call import BackgroundCall
 from widgets.inspector.condition_editor import ConditionEditor
 
@@ -194,7 +195,7 @@ class SegmentBuilder(QWidget):
     def _show_count(self, answer) -> None:
         count, sample = answer
         if not self._again:
-            self.count_label.setText(f"{count:,} contact{'s' if count != 1 else ''} match now")
+            self.count_label.setText(f"{plural(count, 'contact')} match now")
             self.sample.clear()
             for _id, email in sample[:SAMPLE_SIZE]:
                 self.sample.addItem(email)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.words import plural
 from widgets.icons import icon
 
 LINE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -178,8 +179,8 @@ class WalkthroughPanel(QWidget):
         emails = sum(1 for line in lines if line["kind"] == "email")
         steps = len(self.path())
         self.summary.setText(
-            f"{steps} step{'' if steps == 1 else 's'} reached, "
-            f"{emails} email{'' if emails == 1 else 's'} (click one to see it). {NOTHING_SENT}")
+            f"{plural(steps, 'step')} reached, "
+            f"{plural(emails, 'email')} (click one to see it). {NOTHING_SENT}")
 
     def mark_outdated(self) -> None:
         if self._lines:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Sequence
 
 # `app.cli` imports this module while it loads: use its names at call time only.
 from app import cli
+from engine.words import plural
 
 if TYPE_CHECKING:
     from engine.contacts.report import RejectedRow
@@ -132,7 +133,7 @@ def run_mark_test(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     state = "no longer test contacts" if args.off else "test contacts"
-    print(f"{changed} contact{'' if changed == 1 else 's'} changed; "
+    print(f"{plural(changed, 'contact')} changed; "
           f"{', '.join(args.emails)}: {state}")
     return cli.EXIT_OK
 
@@ -174,7 +175,7 @@ def _import(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from engine.contacts.csv_export import export_contacts_csv
-    from engine.contacts.report import plural
+    from engine.words import plural
 
     to_stdout = args.file == "-"
     if not to_stdout and not Path(args.file).parent.is_dir():

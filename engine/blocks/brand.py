@@ -74,7 +74,7 @@ def with_changes(kit: BrandKit, changes: dict) -> BrandKit:
     """The kit with `changes` ({field: value}); InputError naming the field, nothing half-way."""
     from pydantic import ValidationError
 
-    from engine.errors import InputError
+    from engine.errors import InputError, error_message, error_place
 
     unknown = sorted(set(changes) - set(BrandKit.model_fields))
     if unknown:
@@ -84,8 +84,7 @@ def with_changes(kit: BrandKit, changes: dict) -> BrandKit:
         return BrandKit.model_validate({**kit.model_dump(), **changes})
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
+        where, message = error_place(first["loc"]), error_message(first)
         if first["type"] == "string_pattern_mismatch":
             message = "a colour is written #rrggbb, like #1d4ed8"
         raise InputError(message, where) from None

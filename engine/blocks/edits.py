@@ -20,7 +20,6 @@ Contract (what the editor's undo commands call):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -29,7 +28,7 @@ from pydantic import ValidationError
 from engine.blocks.model import (
     BLOCK_TITLES, BLOCK_TYPES, COLUMN_TYPES, BlockDocument, Column, ColumnsBlock,
 )
-from engine.errors import TrellisError
+from engine.errors import TrellisError, error_message, error_place
 
 
 class BlockEditError(TrellisError):
@@ -131,8 +130,7 @@ def _validated(model: type, data: dict) -> Any:
 
 def _words(exc: ValidationError) -> str:
     first = exc.errors()[0]
-    where = ".".join(str(part) for part in first["loc"])
-    message = re.sub(r"^Value error, ", "", first["msg"])
+    where, message = error_place(first["loc"]), error_message(first)
     if first["type"] == "string_pattern_mismatch" and first["loc"][-1] in ("color", "text_color"):
         message = "a colour is written #rrggbb, like #1d4ed8"
     return f"{where}: {message}" if where else message

@@ -18,7 +18,8 @@ from sqlalchemy import insert, select, update
 
 from engine.contacts.columns import squash
 from engine.files.csv_records import csv_records
-from engine.contacts.report import RejectedRow, plural, read_text
+from engine.contacts.report import RejectedRow, read_text
+from engine.words import plural
 from engine.db.database import Database
 from engine.db.models import Product
 from engine.errors import InputError

@@ -41,7 +41,8 @@ from engine.contacts.emails import normalise_email
 from engine.contacts.lists import add_to_list
 from engine.files.csv_formula import restore
 from engine.files.csv_records import csv_records
-from engine.contacts.report import RejectedRow, plural, read_text
+from engine.contacts.report import RejectedRow, read_text
+from engine.words import plural
 from engine.contacts.store import ConsentChange, ContactChange, apply_contact_changes
 from engine.db.database import Database
 from engine.errors import InputError, TrellisError

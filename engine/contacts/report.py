@@ -46,11 +46,6 @@ def read_text(path: str | Path) -> str:
         ) from None
 
 
-def plural(count: int, singular: str, many: str | None = None) -> str:
-    """ "1 row", "2,500 rows"."""
-    return f"{count:,} {singular if count == 1 else (many or singular + 's')}"
-
-
 def write_rejected_csv(rows, path: str | Path, *, value_header: str = "email") -> None:
     """Every rejected row as CSV (line, value, reason), the file the CLI's --report writes."""
     import csv

@@ -40,7 +40,7 @@ from engine.delivery.smtp_settings import (
     load_smtp_settings,
     save_smtp_settings,
 )
-from engine.errors import InputError, TrellisError
+from engine.errors import InputError, TrellisError, error_message
 from engine.settings import AppSettings, load_settings, save_settings
 
 SECURITY_LABELS = {"none": "None", "starttls": "STARTTLS", "tls": "TLS"}
@@ -138,7 +138,7 @@ def _check_server(form: SendingForm, errors: dict[str, str]) -> SmtpSettings | N
         for problem in error.errors():
             field = str(problem["loc"][0])
             field = field if field in FIELD_LABELS else "host"
-            message = problem["msg"]
+            message = error_message(problem)
             if field == "port":
                 message = "a whole number from 1 to 65535"
             errors.setdefault(field, _label(field, message))

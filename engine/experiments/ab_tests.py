@@ -2,8 +2,8 @@
 
 Contract:
 - `tests_of(compiled)` lists the `Test`s of a compiled version in step order: a
-  `flow.random_split` with an `experiment` block (its variants are its ports) and an
-  `action.send_email` with `variants` and an `experiment` block.
+  random split with an `experiment` block (its variants are its ports) and an
+  email step with `variants` and an `experiment` block.
 - `evaluate(session, journey_id, test)` → `list[VariantStats]` in variant order, counted as
   contacts arrive (engine/experiments/figures.py).
 - `as_json(test, stats, winner, decided_at)` is the report's entry: {"step", "metric",
@@ -45,11 +45,11 @@ def tests_of(compiled) -> list[Test]:
         block = getattr(config, "experiment", None)
         if block is None:
             continue
-        if node.spec.type_id == "flow.random_split":
+        if node.spec.forks and node.spec.email is None:  # a split with an experiment block
             kind = "split"
             keys = tuple(v.key for v in config.variants)
             labels = tuple(v.label for v in config.variants)
-        elif node.spec.type_id == "action.send_email" and config.variants:
+        elif node.spec.email is not None and config.variants:
             kind = "email"
             keys = tuple(v.key for v in config.variants)
             labels = tuple(v.label or v.key for v in config.variants)

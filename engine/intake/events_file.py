@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.files import strict_json
-from engine.contacts.report import RejectedRow, plural, read_text
+from engine.contacts.report import RejectedRow, read_text
+from engine.words import plural
 from engine.db.database import Database
 from engine.db.models import Contact
 from engine.errors import InputError

@@ -25,10 +25,10 @@ from pydantic import ValidationError
 from engine.blocks.model import BLOCK_TYPES
 from engine.files import strict_json
 from engine.journey.document import JourneyDocument
-from engine.errors import JourneyEditError, UnknownNodeType
+from engine.errors import JourneyEditError, UnknownNodeType, error_message
 from engine.journey.model import Journey
 from engine.journey.migrations import MigrationError, migrate_document
-from engine.nodes import REGISTRY, NodeRegistry
+from engine.nodes import NodeRegistry, active_registry
 from engine.journey.validation import ERROR, TemplateLinter, validate_journey
 
 SUFFIX = ".journey.json"
@@ -79,7 +79,7 @@ def _pydantic_problems(error: ValidationError, prefix: str = "") -> list[FilePro
         where = _loc(item["loc"])
         if prefix:
             where = f"{prefix}.{where}" if where else prefix
-        message = item["msg"].removeprefix("Value error, ")
+        message = error_message(item)
         if item["type"] == "missing":
             message = "this field is required"
         elif item["type"] == "extra_forbidden":
@@ -92,7 +92,7 @@ def _pydantic_problems(error: ValidationError, prefix: str = "") -> list[FilePro
 
 
 def read_journey_file(
-    path: str | Path, *, registry: NodeRegistry = REGISTRY, lint_template: TemplateLinter | None = None
+    path: str | Path, *, registry: NodeRegistry | None = None, lint_template: TemplateLinter | None = None
 ) -> LoadResult:
     path = Path(path)
     try:
@@ -115,7 +115,7 @@ def read_journey_file(
 
 
 def parse_journey_text(
-    text: str, *, registry: NodeRegistry = REGISTRY, lint_template: TemplateLinter | None = None
+    text: str, *, registry: NodeRegistry | None = None, lint_template: TemplateLinter | None = None
 ) -> LoadResult:
     try:
         data = strict_json.loads(text)
@@ -131,9 +131,10 @@ def parse_journey_text(
 
 
 def load_journey_data(
-    data: Any, *, registry: NodeRegistry = REGISTRY, lint_template: TemplateLinter | None = None
+    data: Any, *, registry: NodeRegistry | None = None, lint_template: TemplateLinter | None = None
 ) -> LoadResult:
     """Check and build a journey from already-parsed JSON data."""
+    registry = registry if registry is not None else active_registry()
     if not isinstance(data, dict):
         return LoadResult(problems=[FileProblem("", ERROR, "a journey file holds one JSON object")])
     try:
@@ -231,19 +232,11 @@ def _check_edges(document: JourneyDocument, registry: NodeRegistry) -> list[File
 
 
 def _check_loops(document: JourneyDocument, registry: NodeRegistry) -> list[FileProblem]:
-    import networkx as nx
+    from engine.journey.loops import untimed_loops
 
-    from engine.journey.model import TIMING_TYPES
-
-    graph = nx.DiGraph()
-    for node in document.nodes:
-        if registry.resolve(node.type) not in TIMING_TYPES:
-            graph.add_node(node.id)
-    graph.add_edges_from(
-        (e.source, e.target) for e in document.edges if e.source in graph and e.target in graph
-    )
     problems = []
-    for cycle in nx.simple_cycles(graph):
+    nodes = [(node.id, node.type) for node in document.nodes]
+    for cycle in untimed_loops(nodes, [(e.source, e.target) for e in document.edges], registry):
         path = " → ".join(cycle + cycle[:1])
         problems.append(FileProblem("edges", ERROR, f"loop with no delay or wait: {path}"))
     return problems

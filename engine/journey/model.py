@@ -22,11 +22,11 @@ import networkx as nx
 from pydantic import BaseModel, ValidationError
 
 from engine.journey.document import EdgeData, EmailTemplate, JourneyDocument, JourneySettings, NodeData
-from engine.errors import JourneyEditError
-from engine.nodes import REGISTRY, Category, NodeRegistry, NodeSpec, Port
+from engine.errors import JourneyEditError, validation_words
+from engine.journey.loops import closes_untimed_loop
+from engine.nodes import NodeRegistry, NodeSpec, Port, active_registry
 
 #: node types that hold a contact for a while, so a loop through one of them is safe
-TIMING_TYPES = frozenset(spec.type_id for spec in REGISTRY if spec.category is Category.TIMING)
 
 
 @dataclass(frozen=True)
@@ -66,12 +66,7 @@ Listener = Callable[[JourneyEvent], None]
 
 
 def _friendly(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"])
-        message = item["msg"].removeprefix("Value error, ")
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)
+    return validation_words(error)
 
 
 class Journey:
@@ -81,9 +76,9 @@ class Journey:
         *,
         description: str = "",
         settings: JourneySettings | None = None,
-        registry: NodeRegistry = REGISTRY,
+        registry: NodeRegistry | None = None,
     ):
-        self.registry = registry
+        self.registry = registry if registry is not None else active_registry()
         self.name = name
         self.description = description
         self.settings = settings or JourneySettings()
@@ -172,12 +167,7 @@ class Journey:
 
     def _loop_without_pause(self, source: str, target: str) -> bool:
         """Would source->target close a cycle through no timing node?"""
-        if not nx.has_path(self._graph, target, source):
-            return False
-        instant = self._graph.subgraph(
-            n for n in self._graph.nodes if self._graph.nodes[n]["type"] not in TIMING_TYPES
-        )
-        return source in instant and target in instant and nx.has_path(instant, target, source)
+        return closes_untimed_loop(self._graph, source, target, self.registry)
 
     def _label(self, node_id: str) -> str:
         data = self._graph.nodes[node_id]
@@ -373,7 +363,7 @@ class Journey:
 
     @classmethod
     def from_document(
-        cls, document: JourneyDocument, *, registry: NodeRegistry = REGISTRY
+        cls, document: JourneyDocument, *, registry: NodeRegistry | None = None
     ) -> "Journey":
         """Build a journey from a document; raises JourneyEditError on the first broken
         rule. (`engine.journey.file_format` reports *every* problem with its place in the file.)"""
@@ -397,9 +387,9 @@ class Journey:
         chosen = [n for n in node_ids if n in self._graph]
         inside = set(chosen)
         templates = {
-            self.config(n).template
+            self.spec(n).email.template(self.config(n))
             for n in chosen
-            if self.node(n)["type"] == "action.send_email" and self.config(n).template
+            if (email := self.spec(n).email) is not None and email.template(self.config(n))
         }
         return JourneyDocument(
             name=self.name,

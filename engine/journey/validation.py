@@ -15,11 +15,11 @@ from typing import Callable, Iterable
 import networkx as nx
 
 from engine.journey.document import EmailTemplate
-from engine.journey.model import TIMING_TYPES, Journey
+from engine.journey.loops import untimed_loops
+from engine.journey.model import Journey
+from engine.nodes import TriggerMatch
 
 ERROR, WARNING = "error", "warning"
-#: ports that must be wired (or end in an Exit/Goal): where a contact's path forks
-FORKING = frozenset({"flow.branch", "flow.multi_split", "flow.random_split", "flow.wait_event"})
 
 #: email lint hook: template -> list of (severity, message)
 TemplateLinter = Callable[[EmailTemplate], Iterable[tuple[str, str]]]
@@ -82,9 +82,8 @@ def _check_reachable(journey: Journey) -> list[Problem]:
 def _check_loops(journey: Journey) -> list[Problem]:
     # Edits already refuse such loops; files and older drafts may still hold one.
     graph = journey.graph
-    instant = graph.subgraph(n for n in graph.nodes if graph.nodes[n]["type"] not in TIMING_TYPES)
     problems = []
-    for cycle in nx.simple_cycles(instant):
+    for cycle in untimed_loops(graph.nodes(data="type"), graph.edges, journey.registry):
         problems.append(
             Problem(
                 cycle[0], ERROR, "These steps form a loop with no delay or wait: "
@@ -97,8 +96,7 @@ def _check_loops(journey: Journey) -> list[Problem]:
 def _check_ports(journey: Journey) -> list[Problem]:
     problems = []
     for node_id in journey.node_ids():
-        data = journey.node(node_id)
-        if data["type"] not in FORKING:
+        if not journey.spec(node_id).forks:  # where a path forks, every port must be wired
             continue
         for port in journey.ports(node_id):
             if journey.target(node_id, port.key) is None:
@@ -124,12 +122,13 @@ def _check_emails(journey: Journey, lint_template: TemplateLinter | None) -> lis
     problems = []
     linted: dict[str, list[tuple[str, str]]] = {}
     for node_id in journey.node_ids():
-        if journey.node(node_id)["type"] != "action.send_email":
+        email = journey.spec(node_id).email
+        if email is None:
             continue
         config = journey.config(node_id)
-        if not config.template:
+        if not email.template(config):
             continue  # reported as incomplete
-        for key in dict.fromkeys(config.templates_used()):  # the email and its variants
+        for key in dict.fromkeys(email.templates(config)):  # the email and its variants
             template = journey.templates.get(key)
             if template is None:
                 problems.append(Problem(node_id, ERROR, f"The email {key!r} does not exist"))
@@ -145,15 +144,16 @@ def _check_event_data(journey: Journey) -> list[Problem]:
     """A block email that shows the trigger event's data, in a journey no event starts:
     every contact would see the fallbacks (a warning, not an error: that may be meant)."""
     triggers = journey.triggers()
-    if len(triggers) != 1 or journey.node(triggers[0])["type"] == "trigger.event":
+    if len(triggers) != 1 or journey.spec(triggers[0]).match is TriggerMatch.EVENT:
         return []
     from engine.blocks.checks import event_properties  # the blocks load pydantic models
 
     problems = []
     for node_id in journey.node_ids():
-        if journey.node(node_id)["type"] != "action.send_email":
+        email = journey.spec(node_id).email
+        if email is None:
             continue
-        for key in dict.fromkeys(journey.config(node_id).templates_used()):
+        for key in dict.fromkeys(email.templates(journey.config(node_id))):
             template = journey.templates.get(key)
             if template is None or template.format != "blocks":
                 continue
@@ -170,10 +170,9 @@ def _check_event_data(journey: Journey) -> list[Problem]:
 def _check_timing(journey: Journey) -> list[Problem]:
     problems = []
     for node_id in journey.node_ids():
-        kind, config = journey.node(node_id)["type"], journey.config(node_id)
-        if kind == "flow.delay" and config.duration.value == 0:
-            problems.append(Problem(node_id, WARNING, "This delay waits 0 minutes"))
-        elif kind == "action.send_email" and not config.transactional:
+        spec, config = journey.spec(node_id), journey.config(node_id)
+        problems += [Problem(node_id, WARNING, message) for message in spec.warn(config)]
+        if spec.sends_email and spec.email.is_marketing(config):
             previous = _direct_previous_email(journey, node_id)
             if previous:
                 problems.append(
@@ -188,6 +187,6 @@ def _check_timing(journey: Journey) -> list[Problem]:
 
 def _direct_previous_email(journey: Journey, node_id: str) -> str | None:
     for source in journey.graph.predecessors(node_id):
-        if journey.node(source)["type"] == "action.send_email":
+        if journey.spec(source).sends_email:
             return journey.summary(source)
     return None

@@ -2,14 +2,21 @@
 
 Registration is this explicit list (no import side effects). `REGISTRY.get(type_id)`
 resolves current and legacy ids; `REGISTRY.by_category()` feeds the palette in order.
+`active_registry()` is the registry in use: `REGISTRY`, unless code runs inside
+`using_registry(other)` (a test's made-up type, say) — everything that resolves a type id
+without being handed a registry asks `active_registry()`, never a module-level list.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 from engine.errors import UnknownNodeType
 from engine.nodes.actions import ACTIONS
 from engine.nodes.logic import LOGIC
-from engine.nodes.spec import Category, NodeSpec, Port
+from engine.nodes.spec import Category, EmailUse, NodeSpec, Port, TriggerMatch
 from engine.nodes.timing import TIMING
 from engine.nodes.triggers import TRIGGERS
 
@@ -50,4 +57,34 @@ class NodeRegistry:
 
 REGISTRY = NodeRegistry([*TRIGGERS, *TIMING, *LOGIC, *ACTIONS])
 
-__all__ = ["REGISTRY", "Category", "NodeRegistry", "NodeSpec", "Port"]
+_ACTIVE: ContextVar[NodeRegistry] = ContextVar("node_registry", default=REGISTRY)
+
+
+def active_registry() -> NodeRegistry:
+    return _ACTIVE.get()
+
+
+@contextmanager
+def using_registry(registry: NodeRegistry) -> Iterator[NodeRegistry]:
+    """Run the block with `registry` as the active one (in this thread/context only)."""
+    token = _ACTIVE.set(registry)
+    try:
+        yield registry
+    finally:
+        _ACTIVE.reset(token)
+
+
+def spec_of(type_id: str) -> NodeSpec | None:
+    """The active registry's spec for `type_id`, or None for a type it does not know."""
+    registry = active_registry()
+    return registry.get(type_id) if type_id in registry else None
+
+
+def trigger_match(type_id: str) -> TriggerMatch | None:
+    """How a trigger of this type lets contacts in; None for other or unknown types."""
+    spec = spec_of(type_id)
+    return spec.match if spec is not None else None
+
+
+__all__ = ["REGISTRY", "Category", "EmailUse", "NodeRegistry", "NodeSpec", "Port",
+           "TriggerMatch", "active_registry", "spec_of", "trigger_match", "using_registry"]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from engine.nodes.common import NodeConfig, Scalar
 from engine.nodes.experiment_keys import EmailExperiment
-from engine.nodes.spec import Category, NodeSpec, replace_value
+from engine.nodes.spec import Category, EmailUse, NodeSpec, replace_value
 
 #: contact columns an "update field" action may set; anything else is a custom attribute
 STANDARD_FIELDS = ("first_name", "last_name", "timezone", "locale", "country", "status")
@@ -163,6 +163,8 @@ def _update_summary(config: UpdateFieldConfig, _templates) -> str:
 ACTIONS = [
     NodeSpec(
         type_id="action.send_email",
+        executor="engine.runtime.executors:run_send_email",
+        email=EmailUse(),
         version=1,
         title="Send email",
         description="Sends an email, within consent, the frequency cap and quiet hours.",
@@ -173,6 +175,7 @@ ACTIONS = [
     ),
     NodeSpec(
         type_id="action.list_add",
+        executor="engine.runtime.executors:run_list_add",
         version=1,
         title="Add to list",
         description="Adds the contact to a list.",
@@ -183,6 +186,7 @@ ACTIONS = [
     ),
     NodeSpec(
         type_id="action.list_remove",
+        executor="engine.runtime.executors:run_list_remove",
         version=1,
         title="Remove from list",
         description="Removes the contact from a list.",
@@ -193,6 +197,7 @@ ACTIONS = [
     ),
     NodeSpec(
         type_id="action.update_field",
+        executor="engine.runtime.executors:run_update_field",
         version=1,
         title="Update field",
         description="Sets or clears a contact field or custom attribute.",
@@ -203,6 +208,7 @@ ACTIONS = [
     ),
     NodeSpec(
         type_id="action.adjust_score",
+        executor="engine.runtime.executors:run_adjust_score",
         version=1,
         title="Lead score",
         description="Adds to (or subtracts from) the contact's lead score.",
@@ -214,6 +220,7 @@ ACTIONS = [
     ),
     NodeSpec(
         type_id="action.notify",
+        executor="engine.runtime.executors:run_notify",
         version=1,
         title="Notify a team member",
         description="Emails a colleague about this contact (an internal alert).",
@@ -224,6 +231,7 @@ ACTIONS = [
     ),
     NodeSpec(
         type_id="action.webhook",
+        executor="engine.runtime.executors:run_webhook",
         version=1,
         title="Webhook",
         description="Calls another system with the contact and event as JSON.",
@@ -234,6 +242,7 @@ ACTIONS = [
     ),
     NodeSpec(
         type_id="action.ad_audience",
+        executor="engine.runtime.executors:run_ad_audience",
         version=1,
         title="Add to ad audience",
         description="Adds the contact to an audience you can export to ad platforms (hashed emails).",

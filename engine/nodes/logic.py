@@ -90,6 +90,8 @@ def _check_unique_keys(keys: list[str]) -> None:
 LOGIC = [
     NodeSpec(
         type_id="flow.branch",
+        executor="engine.runtime.executors:run_branch",
+        forks=True,
         version=1,
         title="Condition",
         description="Sends contacts down 'yes' or 'no' depending on who they are or what they did.",
@@ -101,6 +103,8 @@ LOGIC = [
     ),
     NodeSpec(
         type_id="flow.multi_split",
+        executor="engine.runtime.executors:run_multi_split",
+        forks=True,
         version=1,
         title="Multi-way split",
         description="Sends each contact down the first path whose rules match, else 'everyone else'.",
@@ -113,6 +117,8 @@ LOGIC = [
     ),
     NodeSpec(
         type_id="flow.random_split",
+        executor="engine.runtime.executors:run_random_split",
+        forks=True,
         version=1,
         title="Random split (A/B)",
         description="Splits contacts at random by percentage; each contact always gets the same side.",
@@ -125,6 +131,7 @@ LOGIC = [
     ),
     NodeSpec(
         type_id="flow.goal",
+        executor="engine.runtime.executors:run_goal",
         version=1,
         title="Goal",
         description="Contacts who get here leave the journey as converted.",
@@ -136,6 +143,7 @@ LOGIC = [
     ),
     NodeSpec(
         type_id="flow.exit",
+        executor="engine.runtime.executors:run_exit",
         version=1,
         title="Exit",
         description="Contacts who get here leave the journey.",

@@ -4,8 +4,14 @@ Contract: a spec is declared once and read by everyone — the palette (title, c
 icon), the inspector (the pydantic `config_model`'s fields), the validator and the file
 loader (the config model, ports, legacy ids). Ports can depend on the config (a split has
 one port per variant), so `outputs(config)` is a function of the validated config.
-Executors live in `engine/runtime/executors.py`, keyed by `type_id` (a test checks that
-every type has one), so this package stays free of runtime concerns.
+
+Everything the rest of the code asks about a type is a field here, never a list of ids:
+whether it forks (`forks`), how it uses an email template (`email`), how a trigger is
+matched (`match`), its timeline words (`port_words`), its warnings (`warn`) and its
+executor (`executor`). The executor is named as `"module:function"` (or given as a
+callable, for types defined outside the app such as in tests) and resolved by the runtime
+(`engine.runtime.executors.executor_for`), so this package imports nothing from the runtime.
+A test checks that every registered type's executor resolves.
 """
 
 from __future__ import annotations
@@ -42,6 +48,47 @@ class Port:
 NEXT = (Port("next", "next"),)
 NO_PORTS: tuple[Port, ...] = ()
 
+class TriggerMatch(str, Enum):
+    """How a trigger lets contacts in: by an event it names, by joining a list, by coming
+    to match a segment (scanned; a saved segment by its `segment_entered` event), on a
+    date stored on the contact (scanned), after going quiet (scanned), or only by hand."""
+
+    EVENT = "event"
+    LIST = "list"
+    SEGMENT = "segment"
+    DATE = "date"
+    INACTIVITY = "inactivity"
+    MANUAL = "manual"
+
+    @property
+    def scanned(self) -> bool:
+        """Entered by the periodic scan rather than by an arriving event."""
+        return self in (TriggerMatch.SEGMENT, TriggerMatch.DATE, TriggerMatch.INACTIVITY)
+
+
+@dataclass(frozen=True)
+class EmailUse:
+    """How a step uses email templates: the config field naming the template, and whether
+    it sends it (a send step) — which makes it subject to the marketing rules unless its
+    config says `transactional`."""
+
+    template_field: str = "template"
+    sends: bool = True
+
+    def template(self, config: Any) -> str:
+        return getattr(config, self.template_field, "") or ""
+
+    def templates(self, config: Any) -> list[str]:
+        """Every template the step may use (its email and any variants')."""
+        used = getattr(config, "templates_used", None)
+        if used is not None:
+            return list(used())
+        return [key] if (key := self.template(config)) else []
+
+    def is_marketing(self, config: Any) -> bool:
+        return self.sends and not getattr(config, "transactional", False)
+
+
 #: Mapping of template key -> subject, so summaries can name an email by its subject.
 TemplateSubjects = Mapping[str, str]
 
@@ -63,6 +110,22 @@ class NodeSpec:
     #: config ("24 hours later") follows the new one ("48 hours later"); None: titles
     #: never change with the config
     retitle: Callable[[str, Any, Any], str] | None = None
+    #: `"module:function"` or a callable `(step, config) -> Outcome` run when a contact
+    #: reaches a node of this type (see engine/runtime/executors.py)
+    executor: str | Callable[..., Any] | None = None
+    #: a contact's path forks here: every port must be wired (or end in an Exit/Goal)
+    forks: bool = False
+    #: how the step uses an email template; None: it uses none
+    email: EmailUse | None = None
+    #: for a trigger, how contacts are let in; None for other categories
+    match: TriggerMatch | None = None
+    #: port -> timeline words when a contact leaves by that port ("The wait timed out…")
+    port_words: tuple[tuple[str, str], ...] = ()
+    #: for a timing step, `(config, port taken, first wait on the path) -> timedelta | str`:
+    #: a fixed wait (added up with the next) or words for it ("on the next Monday at 09:00")
+    wait_words: Callable[[Any, str, bool], Any] | None = None
+    #: config -> warnings about a complete but doubtful config ("waits 0 minutes")
+    warn: Callable[[Any], tuple[str, ...]] = lambda _config: ()
 
     @property
     def is_trigger(self) -> bool:
@@ -71,6 +134,17 @@ class NodeSpec:
     @property
     def has_input(self) -> bool:
         return not self.is_trigger
+
+    @property
+    def is_timing(self) -> bool:
+        return self.category is Category.TIMING
+
+    @property
+    def sends_email(self) -> bool:
+        return self.email is not None and self.email.sends
+
+    def words_for_port(self, port: str) -> str | None:
+        return dict(self.port_words).get(port)
 
     def default_config(self) -> BaseModel:
         return self.config_model()

@@ -6,7 +6,10 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from datetime import timedelta
+
 from engine.nodes.common import WEEKDAYS, Duration, EventMatcher, NodeConfig, TimeOfDay
+from engine.words import duration_words
 from engine.nodes.spec import Category, NodeSpec, Port, replace_value
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -46,9 +49,44 @@ class WaitEventConfig(NodeConfig):
         return [] if self.wait_for.event else ["Name the event to wait for"]
 
 
+def _delay_wait(config: DelayConfig, _port: str, _first: bool) -> timedelta:
+    return config.duration.to_timedelta()
+
+
+def _wait_until_wait(config: WaitUntilConfig, _port: str, _first: bool) -> str:
+    days = ", ".join(d.capitalize() for d in WEEKDAYS if d in config.weekdays)
+    if days:
+        at = f" at {config.time_of_day}" if config.time_of_day else ""
+        return f"on the next {days}{at} (contact's time)"
+    return f"at the next {config.time_of_day} (contact's time)"
+
+
+def _wait_event_wait(config: WaitEventConfig, port: str, first: bool) -> str:
+    event = config.wait_for.event or "the event"
+    if port == "timeout":
+        timeout = duration_words(config.timeout.to_timedelta())
+        return (f"{'after ' if first else ''}{timeout}{'' if first else ' later'} "
+                f"if “{event}” has not happened by then")
+    return f"when “{event}” happens (within {config.timeout})"
+
+
+def _delay_warnings(config: DelayConfig) -> tuple[str, ...]:
+    return ("This delay waits 0 minutes",) if config.duration.value == 0 else ()
+
+
+#: how the timeline words a contact leaving a wait-for-event step by each port
+WAIT_EVENT_WORDS = (
+    ("event", "The awaited event happened: takes the “event” path"),
+    ("timeout", "The wait timed out: takes the “timeout” path"),
+)
+
+
 TIMING = [
     NodeSpec(
         type_id="flow.delay",
+        executor="engine.runtime.executors:run_delay",
+        warn=_delay_warnings,
+        wait_words=_delay_wait,
         version=1,
         title="Delay",
         description="Waits a fixed time before the next step.",
@@ -61,6 +99,8 @@ TIMING = [
     ),
     NodeSpec(
         type_id="flow.wait_until",
+        executor="engine.runtime.executors:run_wait_until",
+        wait_words=_wait_until_wait,
         version=1,
         title="Wait until",
         description="Waits for a time of day and/or weekday in the contact's timezone.",
@@ -71,6 +111,10 @@ TIMING = [
     ),
     NodeSpec(
         type_id="flow.wait_event",
+        executor="engine.runtime.executors:run_wait_event",
+        wait_words=_wait_event_wait,
+        forks=True,
+        port_words=WAIT_EVENT_WORDS,
         version=1,
         title="Wait for event",
         description="Waits until the contact does something, or gives up after a time.",

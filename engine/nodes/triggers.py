@@ -18,7 +18,7 @@ from engine.nodes.common import (
     PropertyFilter,
     TimeOfDay,
 )
-from engine.nodes.spec import Category, NodeSpec
+from engine.nodes.spec import Category, NodeSpec, TriggerMatch
 
 
 class EventTriggerConfig(NodeConfig):
@@ -104,6 +104,8 @@ def _date_summary(config: DateFieldConfig, _templates) -> str:
 TRIGGERS = [
     NodeSpec(
         type_id="trigger.event",
+        executor="engine.runtime.executors:run_trigger",
+        match=TriggerMatch.EVENT,
         version=1,
         title="Event",
         description="Starts when a contact does something: adds to cart, signs up, views a page.",
@@ -114,6 +116,8 @@ TRIGGERS = [
     ),
     NodeSpec(
         type_id="trigger.list_joined",
+        executor="engine.runtime.executors:run_trigger",
+        match=TriggerMatch.LIST,
         version=1,
         title="Joined a list",
         description="Starts when a contact is added to a list.",
@@ -124,6 +128,8 @@ TRIGGERS = [
     ),
     NodeSpec(
         type_id="trigger.segment_entered",
+        executor="engine.runtime.executors:run_trigger",
+        match=TriggerMatch.SEGMENT,
         version=1,
         title="Entered a segment",
         description="Starts when a contact comes to match a set of rules.",
@@ -134,6 +140,8 @@ TRIGGERS = [
     ),
     NodeSpec(
         type_id="trigger.date_field",
+        executor="engine.runtime.executors:run_trigger",
+        match=TriggerMatch.DATE,
         version=1,
         title="Date or anniversary",
         description="Starts on a date stored on the contact: birthday, renewal, sign-up anniversary.",
@@ -144,6 +152,8 @@ TRIGGERS = [
     ),
     NodeSpec(
         type_id="trigger.inactive",
+        executor="engine.runtime.executors:run_inactive_trigger",
+        match=TriggerMatch.INACTIVITY,
         version=1,
         title="Inactive",
         description="Starts when a contact has done nothing (no events, opens or clicks) for a while.",
@@ -154,6 +164,8 @@ TRIGGERS = [
     ),
     NodeSpec(
         type_id="trigger.manual",
+        executor="engine.runtime.executors:run_trigger",
+        match=TriggerMatch.MANUAL,
         version=1,
         title="Manual or API",
         description="Contacts are enrolled by hand or through the API.",

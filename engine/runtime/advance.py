@@ -33,7 +33,7 @@ from engine.errors import TrellisError
 from engine.experiments.guardrails import GUARDRAIL, paused_by_guardrail
 from engine.runtime.batch import Batch, Run
 from engine.runtime.compiled import VersionCache
-from engine.runtime.executors import EXECUTORS, Step
+from engine.runtime.executors import Step, executor_for
 from engine.runtime.outbox import abandon_renders, finish_renders
 from engine.runtime.outcomes import End, Go, Hold, Park, Skip
 from engine.settings import load_settings
@@ -88,7 +88,7 @@ def run_enrollment(run: Run, batch: Batch, cache: VersionCache, services) -> int
             end_run(run, batch, run.node_id, EnrollmentStatus.EXITED, "node_missing")
             return steps
         step = Step(batch, run, journey, node.id, resuming, services)
-        outcome = EXECUTORS[node.spec.type_id](step, node.config)
+        outcome = executor_for(node.spec)(step, node.config)
         resuming = False
         if isinstance(outcome, (Go, Skip)):
             if isinstance(outcome, Skip):

@@ -3,13 +3,16 @@
 Contract: an executor reads the step (contact snapshot, run, journey, batch) and returns
 an outcome (`engine.runtime.outcomes`); its effects go through the batch's buffered
 writes, never straight to the database. Timing nodes run twice: on arrival they `Park`,
-and when due they are resumed (`step.resuming`) and leave by a port. `EXECUTORS` maps
-every registered type id to its function (a test checks that none is missing).
+and when due they are resumed (`step.resuming`) and leave by a port. Each node type's
+spec names its function here (`executor="engine.runtime.executors:run_delay"`);
+`executor_for(spec)` resolves it (a test checks that every registered type's resolves).
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
@@ -22,6 +25,8 @@ from engine.runtime.conditions import condition_holds
 from engine.runtime.outbox import describe_email
 from engine.runtime.outcomes import End, Go, Outcome, Park, Skip
 from engine.runtime.schedule import next_time_of_day
+from engine.errors import UnknownNodeType
+from engine.nodes import NodeSpec
 from engine.nodes.common import parse_time_of_day
 
 
@@ -248,27 +253,22 @@ def run_ad_audience(step: Step, config) -> Outcome:
     return Go("next", kind="action", detail={"action": "ad_audience", "audience": config.audience})
 
 
-EXECUTORS: dict[str, Executor] = {
-    "trigger.event": run_trigger,
-    "trigger.list_joined": run_trigger,
-    "trigger.segment_entered": run_trigger,
-    "trigger.date_field": run_trigger,
-    "trigger.inactive": run_inactive_trigger,
-    "trigger.manual": run_trigger,
-    "flow.delay": run_delay,
-    "flow.wait_until": run_wait_until,
-    "flow.wait_event": run_wait_event,
-    "flow.branch": run_branch,
-    "flow.multi_split": run_multi_split,
-    "flow.random_split": run_random_split,
-    "flow.goal": run_goal,
-    "flow.exit": run_exit,
-    "action.send_email": run_send_email,
-    "action.list_add": run_list_add,
-    "action.list_remove": run_list_remove,
-    "action.update_field": run_update_field,
-    "action.adjust_score": run_adjust_score,
-    "action.notify": run_notify,
-    "action.webhook": run_webhook,
-    "action.ad_audience": run_ad_audience,
-}
+@lru_cache(maxsize=None)
+def _named(target: str) -> Executor:
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def executor_for(spec: NodeSpec) -> Executor:
+    """The function that runs a node of this type: its spec names it (`"module:function"`)
+    or holds it; a type without one is a clear error, not a KeyError mid-tick."""
+    target = spec.executor
+    if callable(target):
+        return target
+    if not target:
+        raise UnknownNodeType(f"node type {spec.type_id!r} has no executor")
+    try:
+        return _named(target)
+    except (ImportError, AttributeError) as exc:
+        raise UnknownNodeType(f"node type {spec.type_id!r}: executor {target!r} not found"
+                              ) from exc

@@ -36,6 +36,7 @@ from engine.db.models import (
     JourneyRow,
     JourneyStatus,
 )
+from engine.nodes import TriggerMatch
 from engine.runtime.advance import end_run
 from engine.runtime.batch import Batch, Run, chunks
 from engine.runtime.compiled import CompiledJourney, VersionCache
@@ -245,12 +246,13 @@ def _trigger_matches(session: Session, journey: CompiledJourney, event: StoredEv
         return False  # history: it happened before this version went live
     trigger = journey.trigger
     config = trigger.config
-    if trigger.spec.type_id == "trigger.list_joined":
+    match = trigger.spec.match
+    if match is TriggerMatch.LIST:
         return event.name == "list_joined" and event.properties.get("list") == config.list
-    if trigger.spec.type_id == "trigger.segment_entered":  # a saved segment, by name
+    if match is TriggerMatch.SEGMENT:  # a saved segment, by name
         return (bool(config.segment) and event.name == "segment_entered"
                 and event.properties.get("segment") == config.segment)
-    if trigger.spec.type_id != "trigger.event" or config.event != event.name:
+    if match is not TriggerMatch.EVENT or config.event != event.name:
         return False
     if not filters_match(event.properties, config.filters):
         return False

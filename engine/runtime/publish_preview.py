@@ -35,18 +35,15 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import Contact, ContactList, ContactStatus, Event, ListMembership
 from engine.journey.document import JourneyDocument, NodeData
-from engine.nodes import REGISTRY
-from engine.nodes.common import WEEKDAYS
+from engine.nodes import TriggerMatch, spec_of, trigger_match
+from engine.words import duration_words, plural
 from engine.settings import AppSettings, load_settings
 from engine.simulation.timeline_words import step_title
 
 EVENT_WINDOW = timedelta(days=7)
-TIMING = {"flow.delay", "flow.wait_until", "flow.wait_event"}
-SPLITS = {"flow.branch", "flow.multi_split", "flow.random_split"}
 NO_POSTAL_ADDRESS = ("Add your postal address in Settings ▸ Sending: the law (CAN-SPAM) "
                      "requires it in every marketing email, so this journey cannot be "
                      "published without it.")
-
 
 @dataclass(frozen=True)
 class EmailForecast:
@@ -58,7 +55,6 @@ class EmailForecast:
     #: only contacts on some paths get it (a branch or split comes first)
     some_paths: bool = False
 
-
 @dataclass(frozen=True)
 class PublishForecast:
     entry: str
@@ -68,13 +64,8 @@ class PublishForecast:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _config(node: NodeData):
-    spec = REGISTRY.get(node.type) if node.type in REGISTRY else None
+    spec = spec_of(node.type)
     if spec is None:
         return None
     try:
@@ -82,10 +73,9 @@ def _config(node: NodeData):
     except ValueError:
         return None
 
-
 def _trigger(document: JourneyDocument) -> NodeData | None:
-    return next((n for n in document.nodes if n.type.startswith("trigger.")), None)
-
+    return next((n for n in document.nodes
+                 if (spec := spec_of(n.type)) is not None and spec.is_trigger), None)
 
 # ---- who can enter ---------------------------------------------------------------------------
 
@@ -93,42 +83,41 @@ def _entry(session: Session, trigger: NodeData | None, now: datetime) -> tuple[s
     config = _config(trigger) if trigger is not None else None
     if trigger is None or config is None:
         return "No trigger yet: nobody can enter.", None
-    kind = trigger.type
-    if kind == "trigger.event":
+    kind = trigger_match(trigger.type)
+    if kind is TriggerMatch.EVENT:
         if not config.event:
             return "The trigger names no event yet: nobody can enter.", None
         events, people = _recent_events(session, config, now)
         only = " (with the trigger's filters)" if config.filters else ""
         return (f"Contacts enter when “{config.event}” happens. In the last 7 days{only} "
-                f"{_plural(events, 'such event')} arrived from {_plural(people, 'contact')}; "
+                f"{plural(events, 'such event')} arrived from {plural(people, 'contact')}; "
                 "only events from now on count."), events
-    if kind == "trigger.list_joined":
+    if kind is TriggerMatch.LIST:
         size = session.scalar(
             select(func.count()).select_from(ListMembership).join(ContactList)
             .where(ContactList.name == config.list)) or 0
-        return (f"The list “{config.list}” has {_plural(size, 'member')} now; contacts enter "
+        return (f"The list “{config.list}” has {plural(size, 'member')} now; contacts enter "
                 "when they join it from now on."), size
-    if kind == "trigger.segment_entered":
+    if kind is TriggerMatch.SEGMENT:
         size = _segment_size(session, config.condition, now)
-        return (f"{_plural(size, 'contact')} match this segment now; they are the starting "
+        return (f"{plural(size, 'contact')} match this segment now; they are the starting "
                 "point, and contacts enter when they come to match from now on."), size
-    if kind == "trigger.inactive":
+    if kind is TriggerMatch.INACTIVITY:
         activity = func.coalesce(Contact.last_activity_at, Contact.created_at)
         size = session.scalar(select(func.count()).select_from(Contact).where(
             activity <= now - timedelta(days=config.days),
             Contact.status.not_in(ContactStatus.SUPPRESSED))) or 0
-        return (f"{_plural(size, 'contact')} have been inactive for {config.days} days or "
+        return (f"{plural(size, 'contact')} have been inactive for {config.days} days or "
                 "more and enter at the first scan after publishing; others enter as they "
                 "reach it."), size
-    if kind == "trigger.date_field":
+    if kind is TriggerMatch.DATE:
         size = sum(1 for attributes in session.scalars(select(Contact.attributes))
                    if (attributes or {}).get(config.field) not in (None, ""))
-        return (f"{_plural(size, 'contact')} have a “{config.field}” date; each enters on "
+        return (f"{plural(size, 'contact')} have a “{config.field}” date; each enters on "
                 "that date."), size
-    if kind == "trigger.manual":
+    if kind is TriggerMatch.MANUAL:
         return "Contacts enter only when you enter them by hand or through the API.", None
     return f"Contacts enter through “{step_title(trigger)}”.", None
-
 
 def _recent_events(session: Session, config, now: datetime) -> tuple[int, int]:
     """(events, contacts) of the trigger's event in the 7 days before `now`."""
@@ -149,7 +138,6 @@ def _recent_events(session: Session, config, now: datetime) -> tuple[int, int]:
             people.add(contact_id)
     return events, len(people)
 
-
 def _segment_size(session: Session, condition, now: datetime) -> int:
     # the same test the segment scan applies (engine/runtime/scans.py)
     from engine.runtime.batch import CONTACT_COLUMNS, Batch
@@ -158,7 +146,6 @@ def _segment_size(session: Session, condition, now: datetime) -> int:
     facts = Batch(session, now, load_settings(session))
     return sum(1 for row in session.execute(select(*CONTACT_COLUMNS)).mappings()
                if condition_holds(condition, dict(row), facts, now))
-
 
 # ---- the emails, in path order, with the time before each -------------------------------------
 
@@ -170,44 +157,23 @@ def _when(path: list[tuple[NodeData, str]]) -> str:
     def close_fixed():
         nonlocal fixed
         if fixed:
-            parts.append(f"{_duration(fixed)} later" if parts else f"after {_duration(fixed)}")
+            parts.append(f"{duration_words(fixed)} later" if parts else f"after {duration_words(fixed)}")
             fixed = timedelta()
 
     for node, port in path:
-        config = _config(node)
-        if config is None:
+        config, spec = _config(node), spec_of(node.type)
+        if config is None or spec is None or spec.wait_words is None:
             continue
-        if node.type == "flow.delay":
-            fixed += config.duration.to_timedelta()
-        elif node.type == "flow.wait_until":
-            close_fixed()
-            days = ", ".join(d.capitalize() for d in WEEKDAYS if d in config.weekdays)
-            if days:
-                at = f" at {config.time_of_day}" if config.time_of_day else ""
-                parts.append(f"on the next {days}{at} (contact's time)")
-            else:
-                parts.append(f"at the next {config.time_of_day} (contact's time)")
-        elif node.type == "flow.wait_event":
-            event = config.wait_for.event or "the event"
-            if port == "timeout":
-                close_fixed()
-                timeout = _duration(config.timeout.to_timedelta())
-                parts.append(f"{'' if parts else 'after '}{timeout}{' later' if parts else ''} "
-                             f"if “{event}” has not happened by then")
-            else:
-                close_fixed()
-                parts.append(f"when “{event}” happens (within {config.timeout})")
+        words = spec.wait_words(config, port, False)
+        if isinstance(words, timedelta):
+            fixed += words  # fixed waits in a row add up: "3 days later"
+            continue
+        close_fixed()
+        if not parts:  # the first wait on the path says "after …" where it needs to
+            words = spec.wait_words(config, port, True)
+        parts.append(words)
     close_fixed()
     return ", then ".join(parts) if parts else "right away"
-
-
-def _duration(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    for unit, size in (("week", 604800), ("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds % size == 0 and seconds >= size:
-            return _plural(seconds // size, unit)
-    return _plural(max(1, seconds // 60), "minute")
-
 
 def _email_steps(session: Session, document: JourneyDocument, now: datetime
                  ) -> list[EmailForecast]:
@@ -226,9 +192,10 @@ def _email_steps(session: Session, document: JourneyDocument, now: datetime
     while queue:
         node_id, path, split = queue.popleft()
         node = nodes[node_id]
-        if node.type == "action.send_email":
+        spec = spec_of(node.type)
+        if spec is not None and spec.sends_email:
             config = _config(node)
-            template = templates.get(config.template) if config else None
+            template = templates.get(spec.email.template(config)) if config else None
             found.append(EmailForecast(
                 node_id=node.id, step=step_title(node),
                 subject=_subject(session, template, now) if template else "(no email chosen)",
@@ -238,10 +205,12 @@ def _email_steps(session: Session, document: JourneyDocument, now: datetime
             if target in seen or target not in nodes:
                 continue
             seen.add(target)
-            step = [(node, port)] if node.type in TIMING else []
-            queue.append((target, path + step, split or node.type in SPLITS))
+            timing = spec is not None and spec.is_timing
+            step = [(node, port)] if timing else []
+            # a fork that is not a wait: only some contacts take this path
+            queue.append((target, path + step, split or (spec is not None and spec.forks
+                                                         and not timing)))
     return found
-
 
 def _subject(session: Session, template, now: datetime) -> str:
     from engine.messaging.templates import RenderError
@@ -251,7 +220,6 @@ def _subject(session: Session, template, now: datetime) -> str:
         return render_preview(template, now=now, session=session).subject
     except (RenderError, LookupError, ValueError):
         return template.subject
-
 
 # ---- guards, warnings and blockers ----------------------------------------------------------
 
@@ -273,15 +241,14 @@ def _guards(document: JourneyDocument, settings: AppSettings) -> list[str]:
     guards.append("Unsubscribed, bounced and complaining contacts never get marketing email.")
     return guards
 
-
 def _sends_marketing(document: JourneyDocument) -> bool:
     for node in document.nodes:
-        if node.type == "action.send_email":
+        spec = spec_of(node.type)
+        if spec is not None and spec.sends_email:
             config = _config(node)
-            if config is None or not config.transactional:
+            if config is None or spec.email.is_marketing(config):
                 return True
     return False
-
 
 def publish_blockers(session: Session, document: JourneyDocument) -> list[str]:
     settings = load_settings(session)
@@ -289,12 +256,12 @@ def publish_blockers(session: Session, document: JourneyDocument) -> list[str]:
         return [NO_POSTAL_ADDRESS]
     return []
 
-
 def _warnings(session: Session, document: JourneyDocument, settings: AppSettings) -> list[str]:
     from engine.delivery.sending_setup import example_flags
     from engine.delivery.smtp_settings import load_smtp_settings
 
-    sends = any(node.type == "action.send_email" for node in document.nodes)
+    sends = any((spec := spec_of(node.type)) is not None and spec.sends_email
+                for node in document.nodes)
     if not sends:
         return []
     warnings = []
@@ -308,7 +275,6 @@ def _warnings(session: Session, document: JourneyDocument, settings: AppSettings
     for name, text in example_flags(settings).items():
         warnings.append(f"{labels[name]}: {text[0].upper()}{text[1:]} (Settings ▸ Sending).")
     return warnings
-
 
 def forecast_publish(session: Session, document: JourneyDocument, now: datetime
                      ) -> PublishForecast:

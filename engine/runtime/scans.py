@@ -32,6 +32,7 @@ from engine.nodes.common import parse_time_of_day
 from engine.runtime.batch import CONTACT_COLUMNS, Batch
 from engine.runtime.compiled import CompiledJourney, VersionCache
 from engine.runtime.conditions import condition_holds, contact_field
+from engine.nodes import TriggerMatch
 from engine.runtime.enroll import enroll
 from engine.runtime.entry import EntryGate
 from engine.runtime.guards import contact_zone
@@ -40,7 +41,12 @@ from engine.runtime.schedule import at_local
 from engine.settings import load_settings
 
 CLOCK_KEY = "scan_clock"
-SCANNED = ("trigger.inactive", "trigger.segment_entered", "trigger.date_field")
+
+
+def scanned(journey: CompiledJourney) -> bool:
+    """Is this version's trigger entered by the scan (its spec's match kind says so)?"""
+    match = journey.trigger.spec.match
+    return match is not None and match.scanned
 
 
 def run_scans(database: Database, now: datetime, cache: VersionCache,
@@ -51,18 +57,18 @@ def run_scans(database: Database, now: datetime, cache: VersionCache,
         clock = session.get(Setting, CLOCK_KEY)
         previous = datetime.fromisoformat(clock.value) if clock else now - timedelta(days=1)
         refresh_due_segments(session, now)  # emits segment_entered / segment_exited events
-        live = [j for j in cache.live(session) if j.trigger.spec.type_id in SCANNED]
+        live = [j for j in cache.live(session) if scanned(j)]
         if live:
             batch = Batch(session, now, load_settings(session))
             gate = EntryGate(session, cache, now, batch)
             # canaries too: each scans with its own trigger for the contacts it takes
             for journey in gate.entry_versions(live):
-                kind = journey.trigger.spec.type_id
-                if kind not in SCANNED or getattr(journey.trigger.config, "segment", ""):
+                match = journey.trigger.spec.match
+                if not scanned(journey) or getattr(journey.trigger.config, "segment", ""):
                     continue  # a saved segment's trigger enters by its segment_entered event
-                if kind == "trigger.inactive":
+                if match is TriggerMatch.INACTIVITY:
                     enrolled += _scan_inactive(session, journey, now, horizon, gate)
-                elif kind == "trigger.segment_entered":
+                elif match is TriggerMatch.SEGMENT:
                     enrolled += _scan_segment(session, batch, journey, now, gate)
                 else:
                     enrolled += _scan_dates(session, batch, journey, previous, horizon, now, gate)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import Segment
 from engine.journey.document import JourneyDocument
 from engine.journey.validation import ERROR, Problem
+from engine.nodes import TriggerMatch, spec_of
 
 
 def _names(config: Any, found: list[str]) -> None:
@@ -34,7 +35,8 @@ def named_segments(document: JourneyDocument) -> dict[str, list[str]]:
     named = {}
     for node in document.nodes:
         found: list[str] = []
-        if node.type == "trigger.segment_entered" and node.config.get("segment"):
+        spec = spec_of(node.type)
+        if spec is not None and spec.match is TriggerMatch.SEGMENT and node.config.get("segment"):
             found.append(node.config["segment"])
         _names(node.config, found)
         if found:

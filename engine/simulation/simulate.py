@@ -51,7 +51,8 @@ from engine.journey.file_format import read_journey_file
 from engine.journey.store import save_draft
 from engine.runtime.engine import SCAN_INTERVAL, Engine
 from engine.runtime.publish import PublishRefused
-from engine.runtime.scans import SCANNED
+from engine.nodes import TriggerMatch, spec_of
+from engine.runtime.scans import scanned
 from engine.runtime.services import UNSET, EngineServices
 from engine.settings import AppSettings, FrequencyCap, load_settings, save_settings
 
@@ -272,13 +273,14 @@ def _run(database: Database, options: SimulationOptions, documents: list[Journey
 def _scan_interval(documents) -> timedelta:
     """Date and inactivity triggers are enrolled due at their exact moment whatever the
     scan interval; only segment entry is as precise as the scan, so it keeps the app's."""
-    kinds = {node.type for document in documents for node in document.nodes}
-    return SCAN_INTERVAL if "trigger.segment_entered" in kinds else timedelta(hours=1)
+    segments = any((spec := spec_of(node.type)) is not None and spec.match is TriggerMatch.SEGMENT
+                   for document in documents for node in document.nodes)
+    return SCAN_INTERVAL if segments else timedelta(hours=1)
 
 
 def _uses_scans(engine: Engine) -> bool:
     with engine.database.session() as session:
-        return any(j.trigger.spec.type_id in SCANNED for j in engine.cache.live(session))
+        return any(scanned(j) for j in engine.cache.live(session))
 
 
 def _timeline(database, zone, with_html: bool = False) -> Iterator[dict[str, Any]]:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from engine.journey.document import NodeData
-from engine.nodes import REGISTRY
+from engine.nodes import TriggerMatch, spec_of, trigger_match
 
 SKIPS = {
     "unsubscribed": "the contact has unsubscribed",
@@ -63,7 +63,8 @@ def step_title(node: NodeData | None) -> str:
         return ""
     if node.title:
         return node.title
-    return REGISTRY.get(node.type).title if node.type in REGISTRY else node.type
+    spec = spec_of(node.type)
+    return spec.title if spec is not None else node.type
 
 
 def _when(text: Any) -> str:
@@ -75,8 +76,8 @@ def _when(text: Any) -> str:
 
 
 def _port_label(node: NodeData | None, port: str | None) -> str:
-    if node is not None and node.type in REGISTRY:
-        spec = REGISTRY.get(node.type)
+    spec = spec_of(node.type) if node is not None else None
+    if spec is not None:
         try:
             labels = {p.key: p.label for p in spec.outputs(spec.parse_config(node.config))}
         except ValueError:
@@ -102,9 +103,9 @@ def explain(line: Mapping[str, Any], node: NodeData | None) -> str:
         return words(line) if words else f"Action: {line.get('action')}"
     if kind == "branch":
         port = line.get("port")
-        if node is not None and node.type == "flow.wait_event":
-            return ("The awaited event happened: takes the “event” path" if port == "event"
-                    else "The wait timed out: takes the “timeout” path")
+        spec = spec_of(node.type) if node is not None else None
+        if spec is not None and spec.port_words:  # the type words its own ports
+            return spec.words_for_port(port) or f"Takes the “{_port_label(node, port)}” path"
         if reason == "winner":
             return f"Takes the “{_port_label(node, port)}” path: the A/B test's winner"
         return f"Takes the “{_port_label(node, port)}” path"
@@ -139,7 +140,7 @@ def event_words(name: str, properties: Mapping[str, Any]) -> str:
 def never_entered(trigger: NodeData | None) -> str:
     if trigger is None:
         return "Nobody can enter: the journey has no trigger"
-    if trigger.type in ("trigger.segment_entered", "trigger.inactive"):
+    if trigger_match(trigger.type) in (TriggerMatch.SEGMENT, TriggerMatch.INACTIVITY):
         return ("The contact did not enter: this journey starts when a contact comes to match "
                 "its rules or goes quiet, which this walk-through did not stage")
     return "The contact did not enter the journey: its trigger did not match"

@@ -37,7 +37,7 @@ from engine.journey.document import JourneyDocument
 from engine.errors import InputError
 from engine.intake.events import EventInput
 from engine.messaging.cart import ADDED_TO_CART, ORDER_COMPLETED
-from engine.nodes import REGISTRY
+from engine.nodes import TriggerMatch, spec_of, trigger_match
 from engine.nodes.common import Duration, PropertyFilter
 from engine.settings import AppSettings
 from engine.simulation.simulate import Scenario, run_scenario
@@ -68,8 +68,8 @@ def for_trigger(document: JourneyDocument, contact: Mapping[str, Any],
     """`contact`, with the date a date trigger reads set so that it fires the next day."""
     trigger = _trigger(document)
     contact = dict(contact)
-    if trigger is not None and trigger.type == "trigger.date_field":
-        config = REGISTRY.get(trigger.type).parse_config(trigger.config)
+    if trigger is not None and trigger_match(trigger.type) is TriggerMatch.DATE:
+        config = spec_of(trigger.type).parse_config(trigger.config)
         if config.field:
             day = (start + timedelta(days=1) - timedelta(days=config.offset_days)).date()
             contact["attributes"] = {**contact.get("attributes", {}), config.field: day.isoformat()}
@@ -101,14 +101,15 @@ def entry_script(document: JourneyDocument) -> list[dict[str, Any]]:
     trigger = _trigger(document)
     if trigger is None:
         return []
-    config = REGISTRY.get(trigger.type).parse_config(trigger.config)
-    if trigger.type == "trigger.event" and config.event:
+    config = spec_of(trigger.type).parse_config(trigger.config)
+    match = trigger_match(trigger.type)
+    if match is TriggerMatch.EVENT and config.event:
         props = _passing(config.filters)
         if config.event == ADDED_TO_CART and not props:
             props = dict(_SAMPLE_ITEM)  # so the cart in the emails is not empty
         return [{"at": "0m", "name": config.event, "properties": props}
                 for _ in range(config.min_count)]
-    if trigger.type == "trigger.list_joined" and config.list:
+    if match is TriggerMatch.LIST and config.list:
         return [{"at": "0m", "name": "list_joined", "properties": {"list": config.list}}]
     return []
 
@@ -137,7 +138,7 @@ def walk_through(
     if status in _STATUS_EVENTS:
         history.append(EventInput(email, _STATUS_EVENTS[status], {}, start - timedelta(minutes=1)))
     trigger = _trigger(document)
-    manual = trigger is not None and trigger.type == "trigger.manual"
+    manual = trigger is not None and trigger_match(trigger.type) is TriggerMatch.MANUAL
     scenario = Scenario(
         documents=[document], contacts=[contact], events=history + player.opening(),
         start=start, until=until, settings=settings, lint_template=lint_template,
@@ -278,8 +279,8 @@ def _nudge(value: Any, step: int) -> Any:
 
 
 def _trigger(document: JourneyDocument):
-    return next((n for n in document.nodes if n.type in REGISTRY
-                 and REGISTRY.get(n.type).is_trigger), None)
+    return next((n for n in document.nodes
+                 if (spec := spec_of(n.type)) is not None and spec.is_trigger), None)
 
 
 # --- the result ----------------------------------------------------------------------------------

@@ -50,7 +50,6 @@ from widgets.canvas.style import PATH_DIM_OPACITY, Flow, snap
 
 #: the canvas is practically unbounded; the view pans freely inside this
 SCENE_EXTENT = 100_000.0
-EMAIL_TYPE = "action.send_email"
 #: until its layout says otherwise (no links yet), a journey flows top to bottom: the
 #: canvas sits between the palette and the inspector, and is taller than it is wide
 DEFAULT_FLOW: Flow = "down"
@@ -335,9 +334,9 @@ class JourneyScene(QGraphicsScene):
                 edge.update_path()
 
     def _templates_changed(self) -> None:
-        # send-email summaries name the email by its subject
+        # summaries of steps that use an email name it by its subject
         for node_id in self._nodes:
-            if self.journey.node(node_id)["type"] == EMAIL_TYPE:
+            if self.journey.spec(node_id).email is not None:
                 self._content_changed(node_id)
 
     def _nodes_moved(self, positions: dict) -> None:

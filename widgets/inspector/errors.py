@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from engine.errors import error_message
+
 PART_NAMES = {
     "property": "Property", "field": "Field", "event": "Event", "value": "Value",
     "list": "List", "label": "Label", "percent": "Share", "key": "Key", "op": "Test",
@@ -43,7 +45,7 @@ def _sentence(item: dict) -> str:
         return f"at most {ctx.get('max_length')}"
     if kind == "missing":
         return "is required"
-    message = item["msg"].removeprefix("Value error, ")
+    message = error_message(item)
     return message[:1].upper() + message[1:]
 
 

@@ -1,12 +1,14 @@
 """`ModelForm`: a form generated from a pydantic model, whose edits go through a callback.
 
 Contract:
-- `ModelForm(model, apply, fields=None, templates=None)` shows one row per field of
+- `ModelForm(model, apply, fields=None, templates=None, template_field="template")` shows
+  one row per field of
   `model` (label = the field's `title`, help = its `description`), with the editor
   `editor_for()` picks from the field's type: numbers → spin boxes, bools → check boxes,
   Literal → combos, Duration → number + unit, time of day → time edit, weekdays → day
   buttons, lists of filters / paths / variants → rows, Condition → the rule builder, the
-  send-email `template` → the journey's emails. `fields` may give (title, help, editor)
+  field that names a step's email (its spec's `email.template_field`, when `templates`
+  are given) → the journey's emails. `fields` may give (title, help, editor)
   for fields a model does not describe well enough (journey settings).
 - `set_data(data)` shows the model's current values (JSON data) and forgets pending
   invalid input. An edit builds the new data — the current data, the fields whose last
@@ -83,8 +85,10 @@ def _without_none(annotation: Any) -> tuple[Any, bool]:
     return annotation, False
 
 
-def editor_for(name: str, info: FieldInfo, templates: dict | None) -> FieldEditor:
-    """The editor for one config field, chosen from its type."""
+def editor_for(name: str, info: FieldInfo, templates: dict | None,
+               template_field: str = "template") -> FieldEditor:
+    """The editor for one config field, chosen from its type (`template_field` names the
+    field that picks one of the journey's `templates`)."""
     annotation, optional = _without_none(info.annotation)
     if annotation in (SplitExperiment, EmailExperiment):
         from widgets.inspector.experiment_editors import experiment_editor
@@ -92,11 +96,11 @@ def editor_for(name: str, info: FieldInfo, templates: dict | None) -> FieldEdito
         return experiment_editor(typing.get_args(annotation.model_fields["metric"].annotation))
     if optional:
         inner_info = FieldInfo(annotation=annotation, metadata=info.metadata)
-        inner = editor_for(name, inner_info, templates)
+        inner = editor_for(name, inner_info, templates, template_field)
         default = {"value": 1, "unit": "days"} if annotation is Duration else "09:00"
         return OptionalEditor(inner, "", default)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
-    if name == "template" and templates is not None:
+    if name == template_field and templates is not None:
         return TemplateEditor(templates)
     if annotation is bool:
         return BoolEditor(info.title or name)
@@ -169,6 +173,7 @@ class ModelForm(QWidget):
         apply: Apply,
         fields: dict[str, FieldOverride] | None = None,
         templates: dict | None = None,
+        template_field: str = "template",
         parent=None,
     ):
         super().__init__(parent)
@@ -188,7 +193,7 @@ class ModelForm(QWidget):
                 title, help_text, editor = fields[name]
             else:
                 title, help_text = info.title or name, info.description or ""
-                editor = editor_for(name, info, templates)
+                editor = editor_for(name, info, templates, template_field)
             row = self.rows[name] = FormRow(title, help_text, editor)
             editor.edited.connect(lambda name=name: self._edited(name))
             editor.finished.connect(self._finished)

@@ -220,11 +220,13 @@ class Inspector(QWidget):
         form = self._forms.get(type_id)
         if form is None:
             spec = self.journey.registry.get(type_id)
-            templates = self.journey.templates if type_id == "action.send_email" else None
+            # a step that uses an email picks it from the journey's emails
+            templates = self.journey.templates if spec.email is not None else None
             form = ModelForm(
                 spec.config_model,
                 lambda data, key: self.document.set_node_config(self.node_id, data, key),
                 templates=templates,
+                template_field=spec.email.template_field if spec.email else "template",
             )
             self._forms[type_id] = form
             form.hide()
@@ -276,9 +278,10 @@ class Inspector(QWidget):
             self.show_nodes([])
 
     def _templates_changed(self) -> None:
-        form = self._forms.get("action.send_email")
-        if form is not None:
-            form.editor("template").set_templates(self.journey.templates)
+        for type_id, form in self._forms.items():
+            email = self.journey.registry.get(type_id).email
+            if email is not None:
+                form.editor(email.template_field).set_templates(self.journey.templates)
 
     def _reset(self) -> None:
         self.show_nodes([])
