@@ -72,6 +72,7 @@ from app.templates_controller import TemplatesController
 from app.theme import ThemeController
 from app.window_sending import SendingWindowParts
 from engine.db.database import Database
+from engine.words import plural
 from widgets.icons import icon
 from widgets.dashboard_page import DashboardPage
 from widgets.journeys_page import JourneysPage
@@ -197,7 +198,7 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.journeys_page.new_requested.connect(lambda: self.journeys.new_journey())
         self.journeys_page.import_requested.connect(lambda: self.journeys.import_file())
         self.journeys_page.export_done.connect(lambda path, count: self.statusBar().showMessage(
-            f"Exported {count} journey{'s' if count != 1 else ''} to {path}", 6000))
+            f"Exported {plural(count, 'journey')} to {path}", 6000))
         self.journeys_page.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.first_run = FirstRun(self, self._db, self._settings, self.journeys_page)
 
