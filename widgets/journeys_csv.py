@@ -18,8 +18,8 @@ from datetime import timezone
 from pathlib import Path
 from typing import Any, Sequence
 
+from engine.files.atomic_text import write_text_atomically
 from engine.files.csv_formula import neutralise
-from widgets.results_parts import _atomic_write
 
 HEADER = ("journey", "status", "live_version", "contacts_active", "entered_30d",
           "conversion_rate_30d", "revenue_30d", "currency", "warnings", "last_edited")
@@ -50,5 +50,5 @@ def write_journeys_csv(path: Path, rows: Sequence[Any]) -> int:
         writer = csv.writer(out)
         writer.writerow(HEADER)
         writer.writerows(journey_line(j) for j in rows)
-    _atomic_write(Path(path), write)
+    write_text_atomically(Path(path), write)
     return len(rows)

@@ -18,8 +18,6 @@ Contract:
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Sequence
@@ -35,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget, QAbstractItemView, QHeaderView, QSizePolicy,
 )
 
+from engine.files.atomic_text import write_text_atomically
 from engine.files.csv_formula import neutralise
 from widgets import formatting, tokens
 from widgets.formatting import SYMBOLS
@@ -63,18 +62,6 @@ class Figure:
 
     def __init__(self, title: str, key: str, kind: str = "text"):
         self.title, self.key, self.kind = title, key, kind
-
-
-def _atomic_write(path: Path, write) -> None:
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
-            write(out)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _ask_path(parent: QWidget, caption: str, name: str, pattern: str) -> Path | None:
@@ -140,7 +127,7 @@ class FigureTable(QWidget):
             for row in self.rows:
                 writer.writerow([neutralise(str(row.get(c.key, ""))) if c.kind in ("text", "week")
                                  else row.get(c.key, "") for c in self.columns])
-        _atomic_write(path, write)
+        write_text_atomically(path, write)
 
     def _export_clicked(self) -> None:
         path = _ask_path(self, "Export the table", f"{self.name}.csv", "CSV files (*.csv)")
