@@ -62,6 +62,7 @@ from engine.db.database import Database
 from engine.db.models import JourneyStatus
 from engine.journey.document import EmailTemplate
 from engine.journey.drafts import JourneyInfo, journey_info, store_draft
+from engine.messaging.display import in_words
 from widgets.canvas.editor_widget import JourneyEditor
 from widgets.editor_header import EditorHeader
 from widgets.publish_dialog import PublishDialog
@@ -245,7 +246,8 @@ class EditorPage(QWidget):
 
     def _show_emails(self) -> None:
         templates = self.document.journey.templates.values() if self.document else ()
-        self.header.set_emails([(t.key, t.name, t.subject or "(no subject yet)")
+        # the subject in words: «first name», never template code or a block email's chip
+        self.header.set_emails([(t.key, t.name, in_words(t.subject) or "(no subject yet)")
                                 for t in templates])
 
     # ---- saving and closing ----------------------------------------------------------------

@@ -28,6 +28,7 @@ from engine.clock import SystemClock
 from engine.contacts.test_contacts import test_contacts
 from engine.db.database import Database
 from engine.db.models import Contact, JourneyRow, Template
+from engine.messaging.display import in_words
 from engine.delivery.connection_check import ConnectionCheck, check_connection
 from engine.delivery.password import smtp_password
 from engine.delivery.sending_setup import (
@@ -52,7 +53,7 @@ SERVER_FIELDS = ("host", "port", "security", "username", "password")
 def email_choices(session) -> list[tuple[str, str]]:
     """(label, key) for every email that can be sent as a test: "library:KEY" for the
     template library, "journey:ID:KEY" for a journey's own emails."""
-    choices = [(f"{row.name} — {row.subject}", f"library:{row.key}")
+    choices = [(f"{row.name} — {in_words(row.subject)}", f"library:{row.key}")
                for row in session.scalars(select(Template).order_by(Template.name))]
     for row in session.scalars(select(JourneyRow).order_by(JourneyRow.name)):
         for template in row.draft.get("templates", []):

@@ -24,7 +24,7 @@ _LEFTOVER = re.compile(r"\{[{%#].*?[}%#]\}|[{}]")
 #: roots whose field alone names the value ("first name", not "contact first name")
 _PLAIN_ROOTS = {"contact", "event"}
 #: a block email's personalisation chip (engine/blocks/inline.py)
-_CHIP = re.compile(r"\[\[(contact|shop|event)\.([A-Za-z][A-Za-z0-9_]*)(?:\|[^\]]*)?\]\]")
+_CHIP = re.compile(r"\[\[(contact|shop|event|product)\.([A-Za-z][A-Za-z0-9_]*)(?:\|[^\]]*)?\]\]")
 _CALLS = {"coupon": "coupon code", "recommendations": "recommended products",
           "alternatives": "alternative products", "product": "product"}
 

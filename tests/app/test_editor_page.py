@@ -336,6 +336,10 @@ def test_email_edits_go_into_the_journey_as_undoable_edits(qtbot, window, db, qa
     assert document.undo_stack.count() == 2  # one undo step per field typed in
     assert page.dirty() and page.header.saved.text() == "· Unsaved changes"
     assert "Your cart misses you" in [a.text() for a in page.header.email_menu.actions()][0]
+    dialog.editor.subject.setText("Still yours, [[contact.first_name|friend]]")
+    dialog.editor.flush()  # the menu names the chip in words, never its code
+    assert "Still yours, «first name»" in page.header.email_menu.actions()[0].text()
+    document.undo_stack.undo()
 
     document.undo_stack.undo()  # the preview text, on the canvas: the dialog follows
     assert dialog.editor.preheader.text() == original.preheader

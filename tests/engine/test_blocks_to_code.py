@@ -61,6 +61,8 @@ def test_the_warning_and_what_cannot_be_converted():
 def test_step_summaries_name_the_chips():
     assert in_words("Hi [[contact.first_name|there]], from [[shop.name]]") == \
         "Hi «first name», from «shop name»"
+    assert in_words("A closer look at [[product.name|what caught your eye]]") == \
+        "A closer look at «product name»"
 
 
 def test_a_brace_typed_before_a_chip_survives_conversion_to_html():
