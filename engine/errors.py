@@ -43,11 +43,14 @@ def error_place(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-def validation_words(error: Any, *, places: bool = True) -> str:
+def validation_words(error: Any, *, places: bool = True,
+                     labels: Mapping[str, str] | None = None) -> str:
     """Every error of a pydantic `ValidationError` as "place: message; …" (without the
-    places when `places` is False, for a form that shows them next to the field)."""
+    places when `places` is False, for a form that shows them next to the field). `labels`
+    names places in a form's words ({"subject": "Subject"})."""
     parts = []
     for item in error.errors():
         message, where = error_message(item), error_place(item["loc"])
+        where = (labels or {}).get(where, where)
         parts.append(f"{where}: {message}" if where and places else message)
     return "; ".join(parts)

@@ -52,12 +52,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engine.errors import validation_words
 from engine.journey.document import EmailTemplate
 from engine.messaging.layouts import layout_names
 from widgets.email_preview import EmailPreview
 from widgets.icons import icon
 
 EDIT_DELAY_MS = 300
+#: the header fields of an email (name, subject, preview text) as their form names them
+HEADER_LABELS = {"name": "Name", "subject": "Subject", "preheader": "Preview text"}
 FORMATS = {"markdown": "Markdown", "html": "HTML"}
 BLOCKS_NOTE = ("This email is designed with blocks, so its body cannot be edited as code "
                "here: the preview beside shows it as it will be sent. Name, subject and "
@@ -163,10 +166,7 @@ class EmailEditor(QWidget):
         try:
             return EmailTemplate.model_validate(self._original.model_dump() | fields)
         except ValidationError as error:
-            names = {"name": "Name", "subject": "Subject", "preheader": "Preview text"}
-            problems = [f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}"
-                        for e in error.errors()]
-            self.invalid.setText("; ".join(problems))
+            self.invalid.setText(validation_words(error, labels=HEADER_LABELS))
             return None
 
     def changed(self) -> bool:

@@ -43,11 +43,13 @@ from engine.blocks import (
     new_block, remove_block, update_block,
 )
 from engine.blocks.to_code import code_warning
+from engine.errors import validation_words
 from engine.journey.document import EmailTemplate
 from widgets.block_editor.block_form import BlockForm
 from widgets.block_editor.block_list import BlockList
 from widgets.block_editor.palette import BlockPalette
 from widgets.block_editor.summaries import problems_by_block
+from widgets.email_editor import HEADER_LABELS
 from widgets.icons import icon
 
 EDIT_DELAY_MS = 300
@@ -177,9 +179,7 @@ class BlockEditor(QWidget):
                 "name": self.name.text().strip(), "subject": self.subject.text(),
                 "preheader": self.preheader.text()})
         except ValidationError as error:
-            names = {"name": "Name", "subject": "Subject", "preheader": "Preview text"}
-            self.invalid.setText("; ".join(
-                f"{names.get(str(e['loc'][0]), e['loc'][0])}: {e['msg']}" for e in error.errors()))
+            self.invalid.setText(validation_words(error, labels=HEADER_LABELS))
             return None
 
     def changed(self) -> bool:
