@@ -1,7 +1,7 @@
 """Copying steps between journeys: the system clipboard and re-identified fragments.
 
 Contract:
-- A fragment is an `engine.journey.document.JourneyDocument` as made by `Journey.copy_nodes`: the
+- A fragment is an `engine.journey.data.JourneyData` as made by `Journey.copy_nodes`: the
   chosen nodes, the edges among them and the email templates they use.
 - `put_fragment(fragment)` puts it on the system clipboard as JSON under `MIME_TYPE` (and
   as plain text, so it can be pasted into a chat or a file); `take_fragment()` reads it
@@ -20,14 +20,14 @@ from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
 from engine.files import strict_json
-from engine.journey.document import JourneyDocument, NodeData
+from engine.journey.data import JourneyData, NodeData
 from engine.journey.model import Journey
 from engine.journey.file_format import dump_document
 
 MIME_TYPE = "application/x-trellis-steps+json"
 
 
-def put_fragment(fragment: JourneyDocument) -> None:
+def put_fragment(fragment: JourneyData) -> None:
     text = dump_document(fragment)
     mime = QMimeData()
     mime.setData(MIME_TYPE, text.encode("utf-8"))
@@ -35,7 +35,7 @@ def put_fragment(fragment: JourneyDocument) -> None:
     QGuiApplication.clipboard().setMimeData(mime)
 
 
-def fragment_from_mime(mime: QMimeData | None) -> JourneyDocument | None:
+def fragment_from_mime(mime: QMimeData | None) -> JourneyData | None:
     if mime is None:
         return None
     if mime.hasFormat(MIME_TYPE):
@@ -46,19 +46,19 @@ def fragment_from_mime(mime: QMimeData | None) -> JourneyDocument | None:
         return None
     try:
         # strict: pasted text may be anything (100,000 "[" must not crash the app)
-        fragment = JourneyDocument.model_validate(strict_json.loads(raw))
+        fragment = JourneyData.model_validate(strict_json.loads(raw))
     except (strict_json.JsonProblem, ValidationError):
         return None
     return fragment if fragment.nodes else None
 
 
-def take_fragment() -> JourneyDocument | None:
+def take_fragment() -> JourneyData | None:
     return fragment_from_mime(QGuiApplication.clipboard().mimeData())
 
 
 def reidentify(
-    fragment: JourneyDocument, journey: Journey, offset: tuple[float, float]
-) -> JourneyDocument:
+    fragment: JourneyData, journey: Journey, offset: tuple[float, float]
+) -> JourneyData:
     """The fragment with node ids that are free in `journey`, moved by `offset`."""
     new_ids = {node.id: journey.new_node_id() for node in fragment.nodes}
     dx, dy = offset

@@ -60,7 +60,7 @@ from engine.analytics.live_counts import node_counts
 from engine.analytics.spikes import spike_warnings
 from engine.db.database import Database
 from engine.db.models import JourneyStatus
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.journey.drafts import JourneyInfo, journey_info, store_draft
 from engine.messaging.display import in_words
 from widgets.canvas.editor_widget import JourneyEditor

@@ -52,7 +52,7 @@ from engine.db.models import Contact
 from engine.delivery.password import smtp_password
 from engine.delivery.smtp_settings import load_smtp_settings
 from engine.delivery.trial_send import parse_recipients, send_test
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.errors import InputError
 from engine.journey.drafts import load_template, store_template
 from engine.messaging.fields import custom_fields_seen

@@ -50,7 +50,7 @@ from app.undo_commands import (
     SetTemplateCommand,
     SetTitleCommand,
 )
-from engine.journey.document import EmailTemplate, JourneyDocument as JourneyData, JourneySettings, NodeData
+from engine.journey.data import EmailTemplate, JourneyData, JourneySettings, NodeData
 from engine.errors import UnknownNodeType, validation_words
 from engine.journey.model import Journey
 from engine.journey.file_format import FileProblem, read_journey_file, write_journey_file

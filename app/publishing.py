@@ -27,7 +27,7 @@ from engine.analytics.live_counts import node_counts
 from engine.analytics.version_diff import diff_versions
 from engine.db.database import Database
 from engine.db.models import JourneyVersion
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.journey.drafts import journey_info, live_document
 from engine.messaging.fields import linter_for
 from engine.runtime.engine import Engine
@@ -38,7 +38,7 @@ from engine.runtime.release import release_state
 from widgets.publish_dialog import PublishChoice, PublishPlan
 
 
-def publish_plan(database: Database, journey_id: int, draft: JourneyDocument,
+def publish_plan(database: Database, journey_id: int, draft: JourneyData,
                  problems: list[Problem], now: datetime | None = None) -> PublishPlan:
     with database.session() as session:
         info = journey_info(session, journey_id)

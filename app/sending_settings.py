@@ -40,7 +40,7 @@ from engine.delivery.sending_setup import (
 )
 from engine.delivery.smtp_settings import load_smtp_settings
 from engine.delivery.trial_send import parse_recipients, send_test
-from engine.journey.document import EmailTemplate, JourneyDocument
+from engine.journey.data import EmailTemplate, JourneyData
 from engine.errors import InputError
 from engine.settings import load_settings
 from engine.words import plural
@@ -73,7 +73,7 @@ def find_email(session, choice: str) -> EmailTemplate:
                              format=row.body_format, layout=row.layout, text=row.text_override)
     journey_id, _, key = rest.partition(":")
     row = session.get(JourneyRow, int(journey_id))
-    document = JourneyDocument.model_validate(row.draft) if row else None
+    document = JourneyData.model_validate(row.draft) if row else None
     found = next((t for t in document.templates if t.key == key), None) if document else None
     if found is None:
         raise LookupError(f"the email {key!r} is no longer in that journey")

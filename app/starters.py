@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.journey.file_format import SUFFIX, read_journey_file
 
 log = logging.getLogger("trellis.app")
@@ -26,7 +26,7 @@ class Starter:
     steps: int
 
 
-def load_starter(path: Path) -> JourneyDocument | None:
+def load_starter(path: Path) -> JourneyData | None:
     result = read_journey_file(path)
     if result.document is None or any(p.severity == "error" for p in result.problems):
         log.warning("starter journey %s does not load: %s", path.name,

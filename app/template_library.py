@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import JourneyRow, JourneyStatus, Template
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.journey.drafts import load_template
 from engine.journey.store import draft_document
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from engine.blocks import BlockDocument, HeadingBlock, TextBlock
 from engine.blocks import starters
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.background import Task
 from engine.db.database import Database
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.preview import render_preview
 from widgets.email_thumbnail import thumbnail_image, thumbnail_png
 

@@ -34,7 +34,7 @@ from engine.db.database import Database
 from engine.db.models import Contact, Enrollment, EnrollmentStatus, Event, JourneyVersion
 from engine.errors import InputError
 from engine.intake.events import parse_event, record_events
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.journey.drafts import journey_info, live_document
 from engine.runtime.release import release_state
 from engine.simulation.timeline_words import step_title
@@ -146,7 +146,7 @@ class TrialTools(QObject):
                     .order_by(Enrollment.id.desc()).limit(1))
                 # the version they entered: a canary's steps may differ from the live one's
                 version = session.get(JourneyVersion, version_id)
-                document = (JourneyDocument.model_validate(version.document) if version
+                document = (JourneyData.model_validate(version.document) if version
                             else live_document(session, journey_id))
             node = next((n for n in document.nodes if n.id == node_id), None) if document else None
             where = (f"now at “{step_title(node)}”" if status == EnrollmentStatus.ACTIVE

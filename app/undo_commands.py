@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from engine.journey.document import EmailTemplate, JourneySettings, NodeData
+from engine.journey.data import EmailTemplate, JourneySettings, NodeData
 from engine.errors import JourneyEditError
 from engine.journey.model import Journey, RemovedNode
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.blocks.brand import BrandKit
 from engine.db.models import Setting
-from engine.journey.document import QuietHours
+from engine.journey.data import QuietHours
 from engine.nodes.common import Duration
 
 KEY = "app"

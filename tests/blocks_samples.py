@@ -1,7 +1,7 @@
 """Block documents for tests: one of every block kind, in a realistic email."""
 
 from engine.blocks import BlockDocument, Place, insert_block, new_block
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 
 EVERY_KIND = [
     ("heading", {"text": "Hello [[contact.first_name|there]], your picks are in"}),

@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.errors import validation_words
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.layouts import layout_names
 from widgets.email_preview import EmailPreview
 from widgets.icons import icon

@@ -331,7 +331,7 @@ def _publish_blockers(args: argparse.Namespace) -> list[str]:
     """What refuses publishing besides validation: a missing postal address for marketing
     email. Example sender or postal addresses are only flagged in the app, never here."""
     from engine.db import open_database
-    from engine.journey.document import JourneyDocument
+    from engine.journey.data import JourneyData
     from engine.journey.store import find_journey
     from engine.runtime.publish_preview import publish_blockers
 
@@ -342,7 +342,7 @@ def _publish_blockers(args: argparse.Namespace) -> list[str]:
                 row = find_journey(session, args.journey)
             except LookupError:
                 return []  # the publish itself says so, as before
-            return publish_blockers(session, JourneyDocument.model_validate(row.draft))
+            return publish_blockers(session, JourneyData.model_validate(row.draft))
     finally:
         database.dispose()
 

@@ -48,7 +48,7 @@ def register(commands) -> None:
 def _setup(args: argparse.Namespace):
     from pydantic import ValidationError
 
-    from engine.journey.document import QuietHours
+    from engine.journey.data import QuietHours
     from engine.errors import InputError
     from engine.messaging.lint import lint_template
     from engine.runtime.schedule import zone

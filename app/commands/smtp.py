@@ -143,7 +143,7 @@ def _template(database, journey: str | None, key: str):
     from sqlalchemy import select
 
     from engine.db.models import Template
-    from engine.journey.document import EmailTemplate, JourneyDocument
+    from engine.journey.data import EmailTemplate, JourneyData
     from engine.journey.store import find_journey
 
     with database.session() as session:
@@ -152,7 +152,7 @@ def _template(database, journey: str | None, key: str):
                 row = find_journey(session, journey)
             except LookupError as error:
                 raise UsageError(str(error)) from None
-            document = JourneyDocument.model_validate(row.draft)
+            document = JourneyData.model_validate(row.draft)
             found = next((t for t in document.templates if t.key == key), None)
         else:
             stored = session.scalar(select(Template).where(Template.key == key))

@@ -1,6 +1,6 @@
 """What publishing would change: the difference between two journey documents.
 
-Contract: `diff_versions(live, draft)` is a pure function of two `JourneyDocument`s (the
+Contract: `diff_versions(live, draft)` is a pure function of two `JourneyData`s (the
 live version may be None: a first publish adds everything) returning a `VersionDiff`:
 steps added, removed and changed (which config fields, a new title, a new type), paths
 added and removed (edges as source, port, target), journey settings changed (by field)
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from engine.journey.document import JourneyDocument, NodeData
+from engine.journey.data import JourneyData, NodeData
 from engine.nodes import REGISTRY
 
 Edge = tuple[str, str, str]
@@ -93,7 +93,7 @@ def _changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]
     return tuple(sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k)))
 
 
-def diff_versions(live: JourneyDocument | None, draft: JourneyDocument) -> VersionDiff:
+def diff_versions(live: JourneyData | None, draft: JourneyData) -> VersionDiff:
     before = {n.id: n for n in live.nodes} if live else {}
     after = {n.id: n for n in draft.nodes}
     changed = []

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import resources
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 
 STARTERS_DIR = Path(resources.__file__).parent / "email" / "starters"
 ORDER = ("welcome", "cart-reminder", "discount", "recommendations", "feedback-request",

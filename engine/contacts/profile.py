@@ -22,7 +22,7 @@ from engine.db.models import (
     Consent, Contact, ContactList, Enrollment, Event, JourneyRow, JourneyVersion,
     ListMembership, Message, Segment, SegmentMember, StepLog,
 )
-from engine.journey.document import NodeData
+from engine.journey.data import NodeData
 from engine.simulation.timeline_words import explain, step_title
 
 OPENED, CLICKED = "email_opened", "email_clicked"

@@ -27,7 +27,7 @@ from engine.db.models import Contact
 from engine.delivery.mime import Sender, wire_address
 from engine.delivery.smtp_settings import SmtpSettings
 from engine.delivery.transport import DeliveryError, SmtpConnection
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.errors import InputError
 from engine.messaging.compose import build_mime, message_id
 from engine.messaging.providers import build_render_context

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from engine.db.models import Event, ExperimentResult, JourneyRow, JourneyVersion, StepLog
 from engine.experiments.ab_tests import as_json, evaluate, tests_of
 from engine.experiments.holdout import holdout_report
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.runtime.compiled import compile_document
 
 
@@ -36,7 +36,7 @@ def experiment_parts(session: Session, journey_id: int, start: datetime | None =
     if version_id is None:
         return {"experiments": [], "holdout": None}
     version = session.get(JourneyVersion, version_id)
-    document = JourneyDocument.model_validate(version.document)
+    document = JourneyData.model_validate(version.document)
     compiled = compile_document(document, version_id=version.id, journey_id=journey_id,
                                 number=version.number, published_at=version.published_at)
     stored = {row.node_id: row for row in session.scalars(

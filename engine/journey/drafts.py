@@ -29,7 +29,7 @@ from engine.db.models import (
     JourneyVersion,
     Template,
 )
-from engine.journey.document import EmailTemplate, JourneyDocument
+from engine.journey.data import EmailTemplate, JourneyData
 from engine.journey.store import draft_document, save_draft
 
 
@@ -60,19 +60,19 @@ def journey_info(session: Session, journey_id: int) -> JourneyInfo:
     return JourneyInfo(row.id, row.name, row.status, number, active)
 
 
-def load_draft(session: Session, journey_id: int) -> JourneyDocument:
+def load_draft(session: Session, journey_id: int) -> JourneyData:
     return draft_document(_row(session, journey_id))
 
 
-def live_document(session: Session, journey_id: int) -> JourneyDocument | None:
+def live_document(session: Session, journey_id: int) -> JourneyData | None:
     row = _row(session, journey_id)
     if row.live_version_id is None:
         return None
     version = session.get(JourneyVersion, row.live_version_id)
-    return JourneyDocument.model_validate(version.document)
+    return JourneyData.model_validate(version.document)
 
 
-def store_draft(session: Session, document: JourneyDocument, now: datetime,
+def store_draft(session: Session, document: JourneyData, now: datetime,
                 journey_id: int | None = None) -> int:
     if journey_id is not None:
         row = _row(session, journey_id)

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from engine.blocks.model import BLOCK_TYPES
 from engine.files import strict_json
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.errors import JourneyEditError, UnknownNodeType, error_message
 from engine.journey.model import Journey
 from engine.journey.migrations import MigrationError, migrate_document
@@ -54,7 +54,7 @@ class FileProblem:
 @dataclass
 class LoadResult:
     journey: Journey | None = None
-    document: JourneyDocument | None = None
+    document: JourneyData | None = None
     problems: list[FileProblem] = field(default_factory=list)
 
     @property
@@ -142,7 +142,7 @@ def load_journey_data(
     except MigrationError as error:
         return LoadResult(problems=[FileProblem(error.where, ERROR, str(error))])
     try:
-        document = JourneyDocument.model_validate(data)
+        document = JourneyData.model_validate(data)
     except ValidationError as error:
         return LoadResult(problems=_pydantic_problems(error))
 
@@ -160,7 +160,7 @@ def load_journey_data(
     return LoadResult(journey=journey, document=document, problems=problems)
 
 
-def _check_nodes(document: JourneyDocument, registry: NodeRegistry) -> list[FileProblem]:
+def _check_nodes(document: JourneyData, registry: NodeRegistry) -> list[FileProblem]:
     problems = []
     seen: dict[str, int] = {}
     for i, node in enumerate(document.nodes):
@@ -189,7 +189,7 @@ def _check_nodes(document: JourneyDocument, registry: NodeRegistry) -> list[File
     return problems
 
 
-def _check_edges(document: JourneyDocument, registry: NodeRegistry) -> list[FileProblem]:
+def _check_edges(document: JourneyData, registry: NodeRegistry) -> list[FileProblem]:
     nodes: dict = {}
     for node in document.nodes:
         nodes.setdefault(node.id, node)  # a duplicate id is reported by _check_nodes
@@ -231,7 +231,7 @@ def _check_edges(document: JourneyDocument, registry: NodeRegistry) -> list[File
     return problems
 
 
-def _check_loops(document: JourneyDocument, registry: NodeRegistry) -> list[FileProblem]:
+def _check_loops(document: JourneyData, registry: NodeRegistry) -> list[FileProblem]:
     from engine.journey.loops import untimed_loops
 
     problems = []
@@ -242,12 +242,12 @@ def _check_loops(document: JourneyDocument, registry: NodeRegistry) -> list[File
     return problems
 
 
-def dump_document(document: JourneyDocument) -> str:
+def dump_document(document: JourneyData) -> str:
     # standard JSON only: a NaN or Infinity (refused on load) must never be written either
     return strict_json.dumps(document.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_journey_file(journey: Journey | JourneyDocument, path: str | Path) -> None:
+def write_journey_file(journey: Journey | JourneyData, path: str | Path) -> None:
     document = journey.to_document() if isinstance(journey, Journey) else journey
     path = Path(path)
     text = dump_document(document)

@@ -1,7 +1,7 @@
 """Format migrations for `.journey.json`: each step turns version N into N+1.
 
 Contract: `migrate_document(data)` takes parsed JSON of any known `schema_version` and
-returns data in the current shape (`engine.journey.document.SCHEMA_VERSION`), without touching the
+returns data in the current shape (`engine.journey.data.SCHEMA_VERSION`), without touching the
 input. A file from a newer Trellis, or with no usable version, raises `MigrationError`
 naming where. Node type ids are resolved through the registry, so renamed types keep
 loading.
@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Callable
 
-from engine.journey.document import SCHEMA_VERSION
+from engine.journey.data import SCHEMA_VERSION
 from engine.nodes import NodeRegistry
 
 #: the short ids of format 1

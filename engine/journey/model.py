@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterable, Mapping
 import networkx as nx
 from pydantic import BaseModel, ValidationError
 
-from engine.journey.document import EdgeData, EmailTemplate, JourneyDocument, JourneySettings, NodeData
+from engine.journey.data import EdgeData, EmailTemplate, JourneyData, JourneySettings, NodeData
 from engine.errors import JourneyEditError, validation_words
 from engine.journey.loops import closes_untimed_loop
 from engine.nodes import NodeRegistry, NodeSpec, Port, active_registry
@@ -343,8 +343,8 @@ class Journey:
             config=data["config"].model_dump(mode="json"),
         )
 
-    def to_document(self) -> JourneyDocument:
-        return JourneyDocument(
+    def to_document(self) -> JourneyData:
+        return JourneyData(
             name=self.name,
             description=self.description,
             settings=self.settings,
@@ -353,7 +353,7 @@ class Journey:
             templates=list(self.templates.values()),
         )
 
-    def load(self, document: JourneyDocument) -> None:
+    def load(self, document: JourneyData) -> None:
         """Replace everything with `document` (all or nothing), then emit `reset`."""
         fresh = Journey.from_document(document, registry=self.registry)
         self.name, self.description = fresh.name, fresh.description
@@ -363,7 +363,7 @@ class Journey:
 
     @classmethod
     def from_document(
-        cls, document: JourneyDocument, *, registry: NodeRegistry | None = None
+        cls, document: JourneyData, *, registry: NodeRegistry | None = None
     ) -> "Journey":
         """Build a journey from a document; raises JourneyEditError on the first broken
         rule. (`engine.journey.file_format` reports *every* problem with its place in the file.)"""
@@ -382,7 +382,7 @@ class Journey:
             journey.connect(edge.source, edge.port, edge.target)
         return journey
 
-    def copy_nodes(self, node_ids: Iterable[str]) -> JourneyDocument:
+    def copy_nodes(self, node_ids: Iterable[str]) -> JourneyData:
         """The given nodes and the edges among them, as a document (clipboard)."""
         chosen = [n for n in node_ids if n in self._graph]
         inside = set(chosen)
@@ -391,7 +391,7 @@ class Journey:
             for n in chosen
             if (email := self.spec(n).email) is not None and email.template(self.config(n))
         }
-        return JourneyDocument(
+        return JourneyData(
             name=self.name,
             nodes=[self._node_data(n) for n in chosen],
             edges=[

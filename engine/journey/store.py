@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Enrollment, EnrollmentStatus, JourneyRow, JourneyStatus, JourneyVersion
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.journey.file_format import load_journey_data
 
 
@@ -34,7 +34,7 @@ def find_journey(session: Session, name_or_id: str | int) -> JourneyRow:
 
 
 def save_draft(
-    session: Session, document: JourneyDocument, *, now: datetime, replace: bool = False
+    session: Session, document: JourneyData, *, now: datetime, replace: bool = False
 ) -> JourneyRow:
     """Create the journey, or (with `replace`) overwrite the draft of the one so named."""
     row = session.scalar(select(JourneyRow).where(JourneyRow.name == document.name))
@@ -59,7 +59,7 @@ def save_draft(
     return row
 
 
-def draft_document(row: JourneyRow) -> JourneyDocument:
+def draft_document(row: JourneyRow) -> JourneyData:
     """The row's draft as a document (older stored formats are migrated on the way)."""
     result = load_journey_data(row.draft)
     if result.document is None:

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 import networkx as nx
 
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.journey.loops import untimed_loops
 from engine.journey.model import Journey
 from engine.nodes import TriggerMatch

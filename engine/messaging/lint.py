@@ -40,7 +40,7 @@ from jinja2 import nodes
 from jinja2.meta import find_undeclared_variables
 
 from engine.blocks.checks import all_chips, check_blocks, event_properties
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.bounds import TOO_LARGE, TOO_SLOW
 from engine.messaging.constants import check_constant_parts

@@ -20,7 +20,7 @@ from typing import Sequence
 from sqlalchemy.orm import Session
 
 from engine.db.models import Contact
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.compose import RenderedEmail
 from engine.messaging.context import RenderContext
 from engine.messaging.providers import DatabaseData, load_shop

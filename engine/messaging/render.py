@@ -37,7 +37,7 @@ from markupsafe import Markup
 
 from engine.blocks.compile import email_sources
 from engine.blocks.jinja_bits import CART_CODE
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.compose import RenderedEmail, inline_css
 from engine.messaging.context import RenderContext

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from engine.analytics.version_diff import diff_versions
 from engine.db.models import JourneyRelease, JourneyRow, JourneyStatus, JourneyVersion
 from engine.errors import TrellisError
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.journey.store import draft_document
 from engine.journey.validation import TemplateLinter
 from engine.runtime.publish import freeze, move_contacts, refuse_while_canary
@@ -53,7 +53,7 @@ def publish_canary(session: Session, row: JourneyRow, *, now: datetime, percent:
         raise TrellisError(f"{row.name!r} has no live version to compare with: publish it "
                            "to everyone first, then release its next version as a canary")
     refuse_while_canary(session, row)
-    live = JourneyDocument.model_validate(session.get(JourneyVersion, row.live_version_id).document)
+    live = JourneyData.model_validate(session.get(JourneyVersion, row.live_version_id).document)
     if diff_versions(live, draft_document(row)).empty:
         raise TrellisError(f"the draft of {row.name!r} is the same as its live version: "
                            "there is nothing new to try on a share of entrants")
@@ -93,7 +93,7 @@ def promote(session: Session, row: JourneyRow, *, now: datetime,
             move: dict[str, str] | None = None, fallback: str | None = None) -> JourneyVersion:
     release = _running(session, row)
     canary = session.get(JourneyVersion, release.canary_version_id)
-    document = JourneyDocument.model_validate(canary.document)
+    document = JourneyData.model_validate(canary.document)
     _check_fallback(document, fallback)
     _end(session, row, release, PROMOTED, "promoted", now)
     row.live_version_id = canary.id
@@ -107,7 +107,7 @@ def rollback_canary(session: Session, row: JourneyRow, *, now: datetime, reason:
                     ) -> JourneyVersion:
     release = _running(session, row)
     live = session.get(JourneyVersion, row.live_version_id)
-    document = JourneyDocument.model_validate(live.document)
+    document = JourneyData.model_validate(live.document)
     _check_fallback(document, fallback)
     canary = _end(session, row, release, ROLLED_BACK, reason, now)
     if move is not None:
@@ -115,7 +115,7 @@ def rollback_canary(session: Session, row: JourneyRow, *, now: datetime, reason:
     return canary
 
 
-def _check_fallback(document: JourneyDocument, fallback: str | None) -> None:
+def _check_fallback(document: JourneyData, fallback: str | None) -> None:
     if fallback is not None and fallback not in {node.id for node in document.nodes}:
         raise TrellisError(f"the fallback step {fallback!r} is not in the version contacts "
                            "would move to")

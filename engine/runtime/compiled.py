@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.db.models import JourneyRow, JourneyStatus, JourneyVersion
-from engine.journey.document import EmailTemplate, JourneyDocument, JourneySettings
+from engine.journey.data import EmailTemplate, JourneyData, JourneySettings
 from engine.journey.model import Journey
 from engine.nodes import NodeSpec
 
@@ -50,7 +50,7 @@ class CompiledJourney:
 
 
 def compile_document(
-    document: JourneyDocument, *, version_id: int, journey_id: int, number: int,
+    document: JourneyData, *, version_id: int, journey_id: int, number: int,
     published_at: datetime,
 ) -> CompiledJourney:
     journey = Journey.from_document(document)
@@ -84,7 +84,7 @@ class VersionCache:
             if row is None:
                 raise LookupError(f"journey version {version_id} does not exist")
             compiled = compile_document(
-                JourneyDocument.model_validate(row.document),
+                JourneyData.model_validate(row.document),
                 version_id=row.id,
                 journey_id=row.journey_id,
                 number=row.number,

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from engine.db.models import ContactStatus
-from engine.journey.document import QuietHours
+from engine.journey.data import QuietHours
 from engine.runtime.outcomes import Hold, Skip
 from engine.runtime.schedule import next_time_of_day, quiet_hours_end, zone
 

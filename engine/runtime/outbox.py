@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.db.models import Event
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.providers import (
     CommerceHistory, DatabaseData, in_own_transaction, load_shop,
 )

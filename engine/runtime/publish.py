@@ -29,7 +29,7 @@ from engine.db.models import (
     JourneyVersion,
     StepLog,
 )
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.errors import TrellisError
 from engine.journey.model import Journey
 from engine.journey.store import draft_document
@@ -70,7 +70,7 @@ def refuse_while_canary(session: Session, row: JourneyRow) -> None:
 
 def freeze(session: Session, row: JourneyRow, *, now: datetime,
            lint_template: TemplateLinter | None = None, fallback: str | None = None,
-           notes: str = "") -> tuple[JourneyVersion, JourneyDocument]:
+           notes: str = "") -> tuple[JourneyVersion, JourneyData]:
     """Validate the draft and store it as the next version (not made live here)."""
     document = draft_document(row)
     journey = Journey.from_document(document)
@@ -91,7 +91,7 @@ def freeze(session: Session, row: JourneyRow, *, now: datetime,
 
 
 def move_contacts(session: Session, row: JourneyRow, version: JourneyVersion,
-                  document: JourneyDocument, move: dict[str, str], fallback: str | None,
+                  document: JourneyData, move: dict[str, str], fallback: str | None,
                   now: datetime, *, only_from: int | None = None) -> None:
     """Move active contacts on other versions (or only on version id `only_from`) to
     `version`, step by step: `move[node]`, the same step id, `fallback`, else they exit."""
@@ -106,7 +106,7 @@ def move_contacts(session: Session, row: JourneyRow, version: JourneyVersion,
     enrollments = session.execute(query).all()
     for e in enrollments:
         if e.version_id not in old_types:
-            old = JourneyDocument.model_validate(session.get(JourneyVersion, e.version_id).document)
+            old = JourneyData.model_validate(session.get(JourneyVersion, e.version_id).document)
             old_types[e.version_id] = {n.id: n.type for n in old.nodes}
         target = move.get(e.node_id) or (e.node_id if e.node_id in new_nodes else fallback)
         log = dict(enrollment_id=e.id, contact_id=e.contact_id, journey_id=row.id,

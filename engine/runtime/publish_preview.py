@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Contact, ContactList, ContactStatus, Event, ListMembership
-from engine.journey.document import JourneyDocument, NodeData
+from engine.journey.data import JourneyData, NodeData
 from engine.nodes import TriggerMatch, spec_of, trigger_match
 from engine.words import duration_words, plural
 from engine.settings import AppSettings, load_settings
@@ -73,7 +73,7 @@ def _config(node: NodeData):
     except ValueError:
         return None
 
-def _trigger(document: JourneyDocument) -> NodeData | None:
+def _trigger(document: JourneyData) -> NodeData | None:
     return next((n for n in document.nodes
                  if (spec := spec_of(n.type)) is not None and spec.is_trigger), None)
 
@@ -175,7 +175,7 @@ def _when(path: list[tuple[NodeData, str]]) -> str:
     close_fixed()
     return ", then ".join(parts) if parts else "right away"
 
-def _email_steps(session: Session, document: JourneyDocument, now: datetime
+def _email_steps(session: Session, document: JourneyData, now: datetime
                  ) -> list[EmailForecast]:
     nodes = {node.id: node for node in document.nodes}
     out: dict[str, list[tuple[str, str]]] = {}
@@ -223,7 +223,7 @@ def _subject(session: Session, template, now: datetime) -> str:
 
 # ---- guards, warnings and blockers ----------------------------------------------------------
 
-def _guards(document: JourneyDocument, settings: AppSettings) -> list[str]:
+def _guards(document: JourneyData, settings: AppSettings) -> list[str]:
     guards = []
     if settings.frequency_cap is not None:
         guards.append(f"Frequency cap: at most {settings.frequency_cap.count} marketing emails "
@@ -241,7 +241,7 @@ def _guards(document: JourneyDocument, settings: AppSettings) -> list[str]:
     guards.append("Unsubscribed, bounced and complaining contacts never get marketing email.")
     return guards
 
-def _sends_marketing(document: JourneyDocument) -> bool:
+def _sends_marketing(document: JourneyData) -> bool:
     for node in document.nodes:
         spec = spec_of(node.type)
         if spec is not None and spec.sends_email:
@@ -250,13 +250,13 @@ def _sends_marketing(document: JourneyDocument) -> bool:
                 return True
     return False
 
-def publish_blockers(session: Session, document: JourneyDocument) -> list[str]:
+def publish_blockers(session: Session, document: JourneyData) -> list[str]:
     settings = load_settings(session)
     if _sends_marketing(document) and not settings.postal_address.strip():
         return [NO_POSTAL_ADDRESS]
     return []
 
-def _warnings(session: Session, document: JourneyDocument, settings: AppSettings) -> list[str]:
+def _warnings(session: Session, document: JourneyData, settings: AppSettings) -> list[str]:
     from engine.delivery.sending_setup import example_flags
     from engine.delivery.smtp_settings import load_smtp_settings
 
@@ -276,7 +276,7 @@ def _warnings(session: Session, document: JourneyDocument, settings: AppSettings
         warnings.append(f"{labels[name]}: {text[0].upper()}{text[1:]} (Settings ▸ Sending).")
     return warnings
 
-def forecast_publish(session: Session, document: JourneyDocument, now: datetime
+def forecast_publish(session: Session, document: JourneyData, now: datetime
                      ) -> PublishForecast:
     settings = load_settings(session)
     entry, count = _entry(session, _trigger(document), now)

@@ -26,7 +26,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Mapping
 
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.context import RenderContext
 from engine.messaging.render import render_email
 from engine.messaging.templates import RenderError

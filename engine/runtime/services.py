@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.journey.document import EmailTemplate, QuietHours
+from engine.journey.data import EmailTemplate, QuietHours
 from engine.runtime import outbox
 from engine.runtime.compiled import CompiledJourney
 from engine.settings import AppSettings, FrequencyCap

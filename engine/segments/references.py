@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Segment
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.journey.validation import ERROR, Problem
 from engine.nodes import TriggerMatch, spec_of
 
@@ -31,7 +31,7 @@ def _names(config: Any, found: list[str]) -> None:
             _names(value, found)
 
 
-def named_segments(document: JourneyDocument) -> dict[str, list[str]]:
+def named_segments(document: JourneyData) -> dict[str, list[str]]:
     named = {}
     for node in document.nodes:
         found: list[str] = []
@@ -44,7 +44,7 @@ def named_segments(document: JourneyDocument) -> dict[str, list[str]]:
     return named
 
 
-def unknown_segment_problems(session: Session, document: JourneyDocument) -> list[Problem]:
+def unknown_segment_problems(session: Session, document: JourneyData) -> list[Problem]:
     named = named_segments(document)
     if not named:
         return []

@@ -43,7 +43,7 @@ from engine.contacts.report import read_text
 from engine.db import open_database
 from engine.db.database import Database
 from engine.db.models import Contact, Event, Message, StepLog
-from engine.journey.document import JourneyDocument, QuietHours
+from engine.journey.data import JourneyData, QuietHours
 from engine.errors import InputError, TrellisError
 from engine.files import strict_json
 from engine.intake.events import EventInput, parse_event, record_contact_upsert, record_events
@@ -95,7 +95,7 @@ class SimulationSetup(SimulationOptions):
 class Scenario(SimulationOptions):
     """In-memory inputs: what the app's walk-through builds."""
 
-    documents: list[JourneyDocument]
+    documents: list[JourneyData]
     #: `record_contact_upsert` dicts: {"email", "first_name", "timezone", "attributes", …}
     contacts: list[Mapping[str, Any]]
     events: list[EventInput] = field(default_factory=list)
@@ -175,7 +175,7 @@ def _scratch_database() -> Iterator[Database]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _read_journey(path: Path, lint_template) -> JourneyDocument:
+def _read_journey(path: Path, lint_template) -> JourneyData:
     result = read_journey_file(path, lint_template=lint_template)
     errors = [p for p in result.problems if p.severity == "error"]
     if errors or result.document is None:
@@ -183,7 +183,7 @@ def _read_journey(path: Path, lint_template) -> JourneyDocument:
     return result.document
 
 
-def _publish_all(engine: Engine, documents: list[JourneyDocument], sources: list[str],
+def _publish_all(engine: Engine, documents: list[JourneyData], sources: list[str],
                  options: SimulationOptions, now: datetime) -> None:
     """Store every draft first, then publish: `sources` name each document in errors."""
     for document, source in zip(documents, sources, strict=True):
@@ -199,7 +199,7 @@ def _publish_all(engine: Engine, documents: list[JourneyDocument], sources: list
             raise InputError(str(refused), document.name) from None
 
 
-def _run(database: Database, options: SimulationOptions, documents: list[JourneyDocument],
+def _run(database: Database, options: SimulationOptions, documents: list[JourneyData],
          events: list[EventInput], *, sources: list[str] | None = None,
          enroll: list[tuple[str, str]] = (),
          react: React | None = None, with_html: bool = False,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
-from engine.journey.document import NodeData
+from engine.journey.data import NodeData
 from engine.nodes import TriggerMatch, spec_of, trigger_match
 
 SKIPS = {

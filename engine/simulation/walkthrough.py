@@ -33,7 +33,7 @@ from sqlalchemy import select
 
 from engine.db.database import Database
 from engine.db.models import ContactStatus, StepLog
-from engine.journey.document import JourneyDocument
+from engine.journey.data import JourneyData
 from engine.errors import InputError
 from engine.intake.events import EventInput
 from engine.messaging.cart import ADDED_TO_CART, ORDER_COMPLETED
@@ -63,7 +63,7 @@ def invented_contact() -> dict[str, Any]:
             "timezone": "America/New_York", "country": "US", "locale": "en-US"}
 
 
-def for_trigger(document: JourneyDocument, contact: Mapping[str, Any],
+def for_trigger(document: JourneyData, contact: Mapping[str, Any],
                 start: datetime) -> dict[str, Any]:
     """`contact`, with the date a date trigger reads set so that it fires the next day."""
     trigger = _trigger(document)
@@ -76,7 +76,7 @@ def for_trigger(document: JourneyDocument, contact: Mapping[str, Any],
     return contact
 
 
-def preset_script(document: JourneyDocument, key: str) -> list[dict[str, Any]]:
+def preset_script(document: JourneyData, key: str) -> list[dict[str, Any]]:
     if key not in PRESETS:
         raise ValueError(f"unknown scenario {key!r}; choose from {', '.join(PRESETS)}")
     script = entry_script(document)
@@ -96,7 +96,7 @@ def preset_script(document: JourneyDocument, key: str) -> list[dict[str, Any]]:
     return script
 
 
-def entry_script(document: JourneyDocument) -> list[dict[str, Any]]:
+def entry_script(document: JourneyData) -> list[dict[str, Any]]:
     """The events that put a contact into the journey at the start (none for scans)."""
     trigger = _trigger(document)
     if trigger is None:
@@ -115,7 +115,7 @@ def entry_script(document: JourneyDocument) -> list[dict[str, Any]]:
 
 
 def walk_through(
-    document: JourneyDocument,
+    document: JourneyData,
     contact: Mapping[str, Any],
     script: Sequence[Mapping[str, Any]],
     start: datetime,
@@ -278,14 +278,14 @@ def _nudge(value: Any, step: int) -> Any:
         return value
 
 
-def _trigger(document: JourneyDocument):
+def _trigger(document: JourneyData):
     return next((n for n in document.nodes
                  if (spec := spec_of(n.type)) is not None and spec.is_trigger), None)
 
 
 # --- the result ----------------------------------------------------------------------------------
 
-def _annotate(document: JourneyDocument, lines: list[dict[str, Any]],
+def _annotate(document: JourneyData, lines: list[dict[str, Any]],
               events: list[EventInput], start: datetime) -> list[dict[str, Any]]:
     nodes = {node.id: node for node in document.nodes}
     timeline = []

@@ -13,7 +13,7 @@ from app.starters import STARTERS, load_starter
 from app.template_starters import starter_designs
 from engine.blocks import Place
 from engine.db.models import Template
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.journey.drafts import store_draft
 from widgets.block_editor.dialog import BlockEditorDialog
 from widgets.email_editor import EmailEditorDialog

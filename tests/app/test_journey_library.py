@@ -117,11 +117,11 @@ def test_a_taken_name_is_refused_and_nothing_changes(window, db, monkeypatch):
 
 
 def test_rules_of_the_library_in_the_engine(db):
-    from engine.journey.document import JourneyDocument
+    from engine.journey.data import JourneyData
     from engine.journey.store import save_draft
 
     with db.session() as session:
-        row = save_draft(session, JourneyDocument(name="Live one"), now=NOW)
+        row = save_draft(session, JourneyData(name="Live one"), now=NOW)
         row.status = JourneyStatus.LIVE
         session.flush()
         with pytest.raises(JourneyLibraryError, match="pause it first"):

@@ -9,7 +9,7 @@ import pytest
 from app import template_library as library
 from app.starters import STARTERS, load_starter
 from app.template_starters import starter_designs
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.journey.drafts import load_draft, store_draft
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

@@ -34,7 +34,7 @@ from engine.blocks.compile import compile_blocks
 from engine.clock import VirtualClock
 from engine.db import open_database
 from engine.db.models import Message
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging import render as render_module
 from engine.messaging.render import render_email
 from engine.messaging.sample import sample_context

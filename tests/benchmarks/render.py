@@ -53,7 +53,7 @@ Use code **{{ coupon(10, 7) }}** for 10 % off, until {{ coupon(10, 7).expires_at
 
 
 def template():
-    from engine.journey.document import EmailTemplate
+    from engine.journey.data import EmailTemplate
 
     return EmailTemplate(
         key="abandoned-cart", name="Abandoned cart",

@@ -8,7 +8,7 @@ from engine.blocks import (
     new_block, remove_block, update_block,
 )
 from engine.blocks.inline import Chip, ListBlock, Paragraph, chip_token, chips_in, parse_paragraphs
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 
 
 def doc_with(*types):

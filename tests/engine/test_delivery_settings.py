@@ -18,7 +18,7 @@ from engine.delivery.smtp_settings import (
 )
 from engine.delivery.transport import DeliveryError, test_connection
 from engine.delivery.trial_send import TEST_HEADER, send_test
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.credentials.keychain import keychain_available
 from tests.smtp_sink import SmtpSink
 

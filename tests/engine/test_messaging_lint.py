@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.lint import lint_template
 
 GOOD_BODY = """# Hi {{ contact.first_name | default("there") }}

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 from markupsafe import Markup
 
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.compose import inline_css
 from engine.messaging.layouts import NO_LAYOUT, layout_names
 from engine.messaging.render import compile_email, render_email

@@ -8,7 +8,7 @@ from datetime import timedelta
 from app.cli import main
 from engine.contacts.lists import add_to_list
 from engine.delivery.smtp_settings import SmtpSettings, save_smtp_settings
-from engine.journey.document import JourneyDocument, QuietHours
+from engine.journey.data import JourneyData, QuietHours
 from engine.intake.events import EventInput, record_events
 from engine.journey.file_format import read_journey_file
 from engine.journey.store import save_draft
@@ -18,7 +18,7 @@ from engine.demo.shop import STARTER_JOURNEYS
 from tests.engine.harness import Harness
 
 
-def starter(name: str) -> JourneyDocument:
+def starter(name: str) -> JourneyData:
     return read_journey_file(STARTER_JOURNEYS / f"{name}.journey.json").document
 
 

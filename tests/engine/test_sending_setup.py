@@ -130,7 +130,7 @@ def test_reply_to_reaches_the_headers_of_journey_and_test_emails(db, clock):
 
     from engine.delivery.mime import Outgoing, Sender, message_bytes
     from engine.delivery.trial_send import send_test
-    from engine.journey.document import EmailTemplate
+    from engine.journey.data import EmailTemplate
     from tests.engine.harness import Harness
 
     app = AppSettings(sender_email="hello@myshop.com", reply_to="help@myshop.com")

@@ -15,7 +15,7 @@ import time
 import tracemalloc
 from datetime import datetime, timezone
 
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.messaging.lint import lint_template
 from engine.messaging.render import _compile, render_email
 from engine.messaging.sample import sample_context

@@ -15,7 +15,7 @@ from engine.clock import VirtualClock
 from engine.db import open_database
 from engine.db.models import Contact
 from engine.demo.shop import create_demo
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from engine.journey.model import Journey
 from engine.journey.file_format import read_journey_file
 from engine.journey.store import save_draft

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from engine.blocks import BlockDocument, HeadingBlock, Place, TextBlock
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from widgets.block_editor.block_list import moved_place
 from widgets.block_editor.editor import BlockEditor
 from widgets.block_editor.summaries import problems_by_block, summary

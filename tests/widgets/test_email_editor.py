@@ -11,7 +11,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 from PySide6.QtWidgets import QTextBrowser
 
 from app.email_session import EmailSession
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from widgets.email_editor import EmailEditorDialog
 from widgets.email_preview import (
     DESKTOP_WIDTH,

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QToolButton
 
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from widgets.block_editor.editor import BlockEditor
 from widgets.email_editor import EmailEditorDialog
 from widgets.icons import icon

@@ -44,7 +44,7 @@ from engine.blocks import (
 )
 from engine.blocks.to_code import code_warning
 from engine.errors import validation_words
-from engine.journey.document import EmailTemplate
+from engine.journey.data import EmailTemplate
 from widgets.block_editor.block_form import BlockForm
 from widgets.block_editor.block_list import BlockList
 from widgets.block_editor.palette import BlockPalette

@@ -1,6 +1,6 @@
 """`settings_form(apply)`: the journey's own settings, shown when no step is selected.
 
-Contract: a `ModelForm` over `engine.journey.document.JourneySettings` with labels and help in the
+Contract: a `ModelForm` over `engine.journey.data.JourneySettings` with labels and help in the
 marketer's words — who may go through again (re-entry), the events that end the journey
 as converted (goal) or not (exit), the journey's own quiet hours, what happens to
 messages that fell due while the app was closed (catch-up), and priority under the
@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
-from engine.journey.document import JourneySettings
+from engine.journey.data import JourneySettings
 from widgets.inspector.field_editors import (
     ChoiceEditor,
     DurationEditor,

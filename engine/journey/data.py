@@ -1,9 +1,12 @@
-"""The journey document: settings, email templates, nodes and edges as plain data.
+"""A journey as plain data: settings, email templates, nodes and edges.
 
-Contract: these pydantic models are the shape of a `.journey.json` file (after format
-migrations) and of a journey's draft and published versions in the database. Node configs
+Contract: `JourneyData` and the pydantic models it holds are the shape of a
+`.journey.json` file (after format migrations) and of a journey's draft and published
+versions in the database. Node configs
 stay raw dicts here; the node registry validates them (so an unknown type can be reported
-with its place in the file instead of failing the whole document).
+with its place in the file instead of failing the whole document). The name is
+`JourneyData`, not "document": `app.journey_document.JourneyDocument` is the journey open
+in the editor (a `Journey` with its undo stack and file), a different thing.
 """
 
 from __future__ import annotations
@@ -155,7 +158,7 @@ class EdgeData(Strict):
     target: str
 
 
-class JourneyDocument(Strict):
+class JourneyData(Strict):
     schema_version: Literal[2] = SCHEMA_VERSION
     name: str = Field(min_length=1, max_length=200)
     description: str = ""
