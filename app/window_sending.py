@@ -6,6 +6,9 @@ Contract: `SendingWindowParts` is mixed into `app.main_window.MainWindow`, which
 `_build_sending_section()` once its Settings and Contacts pages exist; it uses the
 window's `_db`, `engine_host`, `settings_page`, `contacts_page`, `show_page`,
 `editor_page` / `_editor_page` and status bar.
+- Settings ▸ Sending rules (`rules_card`, driven by `app.rules_settings.RulesSettings`):
+  the frequency cap, quiet hours, time zone, consent and lateness rules of all journeys;
+  also under Sending ▸ Sending rules….
 - `show_settings(section)` opens the Settings page at a section ("sending"…).
 - `sending_settings` is the Sending section's driver (`app.sending_settings`), made when
   the section is first shown; saving restarts delivery on the new server.
@@ -44,12 +47,24 @@ class SendingWindowParts:
         menu.addSeparator()
         menu.addAction(icon("settings"), "Email server &settings…",
                        lambda: self.show_settings("sending"))
+        menu.addAction(icon("settings"), "Sending &rules…", lambda: self.show_settings("rules"))
         menu.addAction(icon("bolt"), "Send a test &event…", self.send_test_event)
+        self._build_rules_section()
 
         # Contacts: right-click a contact to mark it as a test contact or send it an event
         table = self.contacts_page.table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._contact_menu)
+
+    def _build_rules_section(self) -> None:
+        """Settings ▸ Sending rules, right after Sending: the guards of every journey."""
+        from app.rules_settings import RulesSettings
+        from widgets.settings_rules import SendingRulesCard
+
+        self.rules_card = SendingRulesCard()
+        self.rules_settings = RulesSettings(self._db, self.rules_card)
+        self.settings_page.add_section("rules", "Sending rules", self.rules_card,
+                                       before="database")
 
     def send_test_event(self, contact_id: int | None = None):
         """Sending ▸ Send a test event…: a real event through the intake path."""

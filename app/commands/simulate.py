@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
-
-_QUIET = re.compile(r"^(\d\d:\d\d)-(\d\d:\d\d)$")
+from app.commands.rule_words import parse_cap, parse_quiet, parse_zone
 
 
 def register(commands) -> None:
@@ -46,13 +44,9 @@ def register(commands) -> None:
 
 
 def _setup(args: argparse.Namespace):
-    from pydantic import ValidationError
-
-    from engine.journey.data import QuietHours
     from engine.errors import InputError
     from engine.messaging.lint import lint_template
     from engine.runtime.schedule import zone
-    from engine.settings import FrequencyCap
     from engine.simulation.simulate import UNSET, SimulationSetup, parse_start, parse_until
 
     for path in [*args.journeys, args.contacts, args.events, args.products]:
@@ -63,26 +57,9 @@ def _setup(args: argparse.Namespace):
         until = parse_until(args.until, start)
     except InputError as error:
         raise UsageError(str(error)) from None
-    cap = quiet = UNSET
-    try:
-        if args.frequency_cap:
-            if args.frequency_cap == "off":
-                cap = None
-            else:
-                count, _, within = args.frequency_cap.partition("/")
-                cap = FrequencyCap(count=int(count), within=within)
-        if args.quiet_hours:
-            if args.quiet_hours == "off":
-                quiet = None
-            else:
-                match = _QUIET.match(args.quiet_hours)
-                if not match:
-                    raise ValueError("--quiet-hours takes HH:MM-HH:MM, e.g. 21:00-08:00")
-                quiet = QuietHours(start=match.group(1), end=match.group(2))
-        display = zone(args.timezone) if args.timezone else None
-    except (ValueError, ValidationError) as error:
-        raise UsageError(f"{error}".splitlines()[0] if not isinstance(error, ValidationError)
-                         else "--frequency-cap takes N/DURATION, e.g. 2/7d") from None
+    cap = parse_cap(args.frequency_cap) if args.frequency_cap else UNSET
+    quiet = parse_quiet(args.quiet_hours) if args.quiet_hours else UNSET
+    display = zone(parse_zone(args.timezone)) if args.timezone else None
     setup = SimulationSetup(journeys=args.journeys, contacts=args.contacts, events=args.events,
                             products=args.products, start=start, until=until,
                             frequency_cap=cap, quiet_hours=quiet, default_timezone=args.timezone,

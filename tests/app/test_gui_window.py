@@ -77,7 +77,7 @@ def test_menus_hold_only_working_actions(make_window):
                              "Export journey file…", "Quit"]
     assert {"Light", "Dark", "Follow system", "Refresh"} <= set(texts["View"])
     assert texts["Sending"] == ["Pause all sending", "Email server settings…",
-                                "Send a test event…"]
+                                "Sending rules…", "Send a test event…"]
     assert texts["Help"] == ["Getting started", "Keyboard shortcuts", "Open log folder",
                              "About Trellis"]
     # with no journey open or selected, there is nothing to save or export yet

@@ -29,7 +29,7 @@ def window(qtbot, qapp, db, tmp_path):
 
 def test_sections_and_cards_are_made_when_first_shown(window):
     page = window.settings_page
-    assert page.section_names() == ["general", "sending", "tracking", "brand", "database"]
+    assert page.section_names() == ["general", "sending", "rules", "tracking", "brand", "database"]
     assert window.tracking_section.content is None and window.mailbox_card is None
     window.show_settings("tracking")
     card = window.tracking_section.content

@@ -42,7 +42,8 @@ def _fill(section, **values):
 
 
 def test_sections_and_show_settings(window):
-    assert window.settings_page.section_names() == ["general", "sending", "tracking", "brand", "database"]
+    assert window.settings_page.section_names() == [
+        "general", "sending", "rules", "tracking", "brand", "database"]
     window.show_settings("sending")
     assert window.current_page() == "settings"
     assert window.settings_page.current_section() == "sending"
