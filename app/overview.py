@@ -62,7 +62,7 @@ def list_journeys(session: Session, archived: bool = False,
     those), most recently edited first, with its figures of the 30 days ending `today`
     (default: today, UTC) and its spike warnings, read from the analytics rollups.
     The engine's `list_journeys` and `with_figures`, composed: no query of its own."""
-    # imported here: engine.journey.store loads the journey file format, slow for startup
+    # imported here: engine.journey.store loads the journey file format, about a second
     from engine.analytics.list_figures import with_figures
     from engine.journey.store import list_journeys as journeys_without_figures
 

@@ -41,13 +41,13 @@ def command_modules() -> list[ModuleType]:
     with this module: the command modules import this module's exit codes and UsageError.
     """
     from app.cli import (
-        api_key, audiences, brand, contacts, coupons, demo, events, journeys, links, mailbox, outbox, products,
-        report, run, screenshot, segments, simulate, smtp, validate,
+        api_key, audiences, brand, contacts, coupons, demo, events, journeys, links, mailbox,
+        outbox, products, report, run, screenshot, segments, simulate, smtp, validate,
     )
 
     return [
-        validate, journeys, contacts, segments, events, products, audiences, coupons, brand, run, api_key, links,
-        smtp, mailbox, outbox, report,
+        validate, journeys, contacts, segments, events, products, audiences, coupons, brand,
+        run, api_key, links, smtp, mailbox, outbox, report,
         simulate, demo, screenshot,
     ]
 

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from engine.analytics.report import money, rate
 from engine.db.models import AnalyticsJourneyDay
 
-if TYPE_CHECKING:  # engine.journey.store loads the journey file format: seconds, unneeded here
+# not at run time: engine.journey.store loads the journey file format (about a second)
+if TYPE_CHECKING:
     from engine.journey.store import JourneySummary
 
 
