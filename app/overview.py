@@ -12,41 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, func, or_, select, tuple_
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from engine.db.models import (
-    Contact,
-    Enrollment,
-    EnrollmentStatus,
-    JourneyRow,
-    JourneyStatus,
-    JourneyVersion,
-    Template,
-)
+from engine.db.models import Contact, Template
+
+if TYPE_CHECKING:
+    from engine.journey.store import JourneySummary
 
 CONTACT_PAGE_SIZE = 200
-
-
-@dataclass(frozen=True, slots=True)
-class JourneySummary:
-    id: int
-    name: str
-    status: str
-    #: number of the published version that is live, None for a journey never published
-    live_version: int | None
-    #: enrollments whose status is 'active' (running or waiting)
-    active_contacts: int
-    updated_at: datetime
-    #: the last 30 days (engine.analytics.list_figures): entered, conversion rate, revenue
-    entered_30: int = 0
-    conversion_rate_30: float = 0.0
-    revenue_30: float = 0.0
-    #: spike warnings (engine.analytics.spikes), in words
-    warnings: tuple[str, ...] = ()
-    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,43 +58,16 @@ class DatabaseLocation:
 
 def list_journeys(session: Session, archived: bool = False,
                   today: date | None = None) -> list[JourneySummary]:
-    """Every journey except archived ones (with `archived`: only those), most recently
-    edited first, with its figures of the 30 days ending `today` (default: today, UTC)
-    and its spike warnings, read from the analytics rollups."""
-    from engine.analytics.list_figures import ListFigures, list_figures
-    from engine.analytics.results import shop_currency
-    from engine.analytics.spikes import spike_warnings
+    """The journeys page's rows: every journey except archived ones (with `archived`: only
+    those), most recently edited first, with its figures of the 30 days ending `today`
+    (default: today, UTC) and its spike warnings, read from the analytics rollups.
+    The engine's `list_journeys` and `with_figures`, composed: no query of its own."""
+    # imported here: engine.journey.store loads the journey file format, about a second
+    from engine.analytics.list_figures import with_figures
+    from engine.journey.store import list_journeys as journeys_without_figures
 
-    active = (
-        select(Enrollment.journey_id, func.count().label("n"))
-        .where(Enrollment.status == EnrollmentStatus.ACTIVE)
-        .group_by(Enrollment.journey_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            JourneyRow.id,
-            JourneyRow.name,
-            JourneyRow.status,
-            JourneyVersion.number,
-            func.coalesce(active.c.n, 0),
-            JourneyRow.updated_at,
-        )
-        .outerjoin(JourneyVersion, JourneyVersion.id == JourneyRow.live_version_id)
-        .outerjoin(active, active.c.journey_id == JourneyRow.id)
-        .where((JourneyRow.status == JourneyStatus.ARCHIVED) if archived
-               else (JourneyRow.status != JourneyStatus.ARCHIVED))
-        .order_by(JourneyRow.updated_at.desc(), JourneyRow.id.desc())
-    ).all()
-    figures = list_figures(session, today or datetime.now(timezone.utc).date())
-    spikes = spike_warnings(session, [row[0] for row in rows])
-    currency = shop_currency(session)
-    found = []
-    for row in rows:
-        f = figures.get(row[0], ListFigures())
-        found.append(JourneySummary(*row, f.entered, f.conversion_rate, f.revenue,
-                                    tuple(s.words() for s in spikes.get(row[0], [])), currency))
-    return found
+    journeys = journeys_without_figures(session, archived=archived, recently_edited_first=True)
+    return with_figures(session, journeys, today or datetime.now(timezone.utc).date())
 
 
 def _contact_filter(search: str) -> ColumnElement[bool] | None:

@@ -1,7 +1,7 @@
 """The Journeys list as a CSV file: what the table shows, in the order it shows it.
 
 Contract: `write_journeys_csv(path, rows)` writes a header and one line per journey
-summary (`app.overview.JourneySummary`, in the order given — the list's current sort)
+summary (`engine.journey.store.JourneySummary`, in the order given — the list's current sort)
 with the list's columns as raw values a spreadsheet can compute with: name, status, live
 version (empty when never published), contacts active, entered in the last 30 days,
 conversion rate over those 30 days as a fraction (0–1), revenue over 30 days as a number,

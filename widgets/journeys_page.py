@@ -4,7 +4,7 @@ Contract:
 - `JourneysPage(load)` where `load(archived)` returns journey summaries with `id`, `name`,
   `status`, `live_version` (int | None), `active_contacts`, `updated_at`, `entered_30`,
   `conversion_rate_30`, `revenue_30`, `currency` and `warnings`
-  (see `app.overview.JourneySummary`) — the archived ones only when `archived`;
+  (see `engine.journey.store.JourneySummary`) — the archived ones only when `archived`;
   `refresh()` calls it again. The "Archived" toggle in the header (`show_archived(bool)`)
   switches between the journeys in use and the archived ones.
 - Each row has a context menu and keyboard shortcuts (table focused): Open (Enter),

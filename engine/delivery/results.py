@@ -14,7 +14,9 @@ Contract:
   contact, so it is retried (the user may fix the settings) and never bounces anyone.
 - `retry_delay(attempts)` is the wait after the attempts-th temporary failure: 1 min,
   5 min, 30 min, 2 h, 6 h; None after that (give up: about 9 hours of trying, six
-  attempts in all).
+  attempts in all). `RETRY_DELAYS` is the one retry table: journeys' webhooks
+  (engine/runtime/webhooks.py) wait the same delays, but give up at their own
+  `max_attempts` and wait the last delay again should that come after the table.
 """
 
 from __future__ import annotations

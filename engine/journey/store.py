@@ -67,30 +67,64 @@ def draft_document(row: JourneyRow) -> JourneyData:
     return result.document
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JourneySummary:
+    """One journey as the lists show it: the CLI's `journeys list`, the app's journeys page
+    and its CSV export (widgets/journeys_page.py, widgets/journeys_csv.py).
+
+    `list_journeys` fills the first six fields. The last five (30-day figures, spike
+    warnings, currency) stay at their defaults unless `engine.analytics.list_figures.
+    with_figures` fills them in from the analytics rollups.
+    """
+
     id: int
     name: str
     status: str
-    version: int | None
-    active: int
+    #: number of the published version that is live, None for a journey never published
+    live_version: int | None
+    #: enrollments whose status is 'active' (running or waiting)
+    active_contacts: int
     updated_at: datetime
+    #: the last 30 days (engine.analytics.list_figures): entered, conversion rate, revenue
+    entered_30: int = 0
+    conversion_rate_30: float = 0.0
+    revenue_30: float = 0.0
+    #: spike warnings (engine.analytics.spikes), in words
+    warnings: tuple[str, ...] = ()
+    currency: str = "USD"
 
 
-def list_journeys(session: Session) -> list[JourneySummary]:
+def list_journeys(session: Session, *, archived: bool | None = None,
+                  recently_edited_first: bool = False) -> list[JourneySummary]:
+    """Journeys with their live version and active enrollments, without figures.
+
+    `archived`: None every journey, False all but the archived ones, True only those.
+    Ordered by name, or with `recently_edited_first` most recently edited first (ties:
+    the newest journey first). Reads columns only, never the stored drafts.
+    """
     active = (
         select(Enrollment.journey_id, func.count().label("n"))
         .where(Enrollment.status == EnrollmentStatus.ACTIVE)
         .group_by(Enrollment.journey_id)
         .subquery()
     )
-    rows = session.execute(
-        select(JourneyRow, JourneyVersion.number, func.coalesce(active.c.n, 0))
+    query = (
+        select(
+            JourneyRow.id,
+            JourneyRow.name,
+            JourneyRow.status,
+            JourneyVersion.number,
+            func.coalesce(active.c.n, 0),
+            JourneyRow.updated_at,
+        )
         .outerjoin(JourneyVersion, JourneyVersion.id == JourneyRow.live_version_id)
         .outerjoin(active, active.c.journey_id == JourneyRow.id)
-        .order_by(JourneyRow.name)
-    ).all()
-    return [
-        JourneySummary(row.id, row.name, row.status, number, count, row.updated_at)
-        for row, number, count in rows
-    ]
+    )
+    if archived is not None:
+        query = query.where((JourneyRow.status == JourneyStatus.ARCHIVED) if archived
+                            else (JourneyRow.status != JourneyStatus.ARCHIVED))
+    if recently_edited_first:
+        query = query.order_by(JourneyRow.updated_at.desc(), JourneyRow.id.desc())
+    else:
+        query = query.order_by(JourneyRow.name)
+    return [JourneySummary(*row) for row in session.execute(query).all()]

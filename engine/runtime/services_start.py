@@ -1,5 +1,5 @@
 """What runs beside the engine's runner — email delivery and the HTTP server — started the
-same way by `main.py run` (app/commands/run.py) and by the desktop app (app/engine_host.py).
+same way by `main.py run` (app/cli/run.py) and by the desktop app (app/engine_host.py).
 
 Contract:
 - `start_services(database, clock, wake, *, deliver=True, smtp=None, password=None,

@@ -5,9 +5,13 @@ Contract: `send_due_webhooks(database, now, post=...)` takes calls that are `que
 idempotency key in an `Idempotency-Key` header (receivers can drop repeats: delivery is
 at-least-once, because an HTTP call cannot share the database's transaction), and
 records the response status and the first 2,000 characters of its body. 2xx → `sent`;
-anything else or a network error → retried with backoff (1 min, 5 min, 30 min, 2 h…) up
-to `max_attempts`, then `failed` with the last error. One slow or broken endpoint delays
-only its own calls: each has its own timeout.
+anything else or a network error → retried up to `max_attempts` (the call's own: the
+step's retries + 1), then `failed` with the last error. The waits are email delivery's
+retry table (`engine.delivery.results.RETRY_DELAYS`, one table for both: 1 min, 5 min,
+30 min, 2 h, 6 h), counted the same way (the wait after the n-th failed attempt); where
+email gives up after the table, a webhook with attempts left keeps waiting its last
+delay (6 h). One slow or broken endpoint delays only its own calls: each has its own
+timeout.
 """
 
 from __future__ import annotations
@@ -16,16 +20,15 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import select
 
 from engine.db.database import Database
 from engine.db.models import WebhookCall
+from engine.delivery.results import RETRY_DELAYS, retry_delay
 
-BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
-           timedelta(hours=2), timedelta(hours=6))
 MAX_BODY = 2000
 
 
@@ -75,5 +78,6 @@ def send_due_webhooks(database: Database, now: datetime, *, limit: int = 100,
                 call.last_error = response.error or f"HTTP {response.status}"
             else:
                 call.last_error = response.error or f"HTTP {response.status}"
-                call.retry_at = now + BACKOFF[min(call.attempts - 1, len(BACKOFF) - 1)]
+                # past the table the webhook's own max_attempts decides, not the table
+                call.retry_at = now + (retry_delay(call.attempts) or RETRY_DELAYS[-1])
     return sent

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.cli import main
-from app.commands.contacts import MAX_SHOWN
+from app.cli.contacts import MAX_SHOWN
 from engine.db import open_database
 from engine.db.models import Contact, ContactList, Event
 

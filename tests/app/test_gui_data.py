@@ -107,6 +107,26 @@ def test_list_journeys_counts_only_active_enrollments(db):
     ]
 
 
+def test_engine_list_journeys_filters_and_orders_without_figures(db):
+    # the one query under both the CLI's `journeys list` (every journey, by name) and the
+    # journeys page (app.overview.list_journeys adds the 30-day figures on top)
+    from engine.journey.store import list_journeys
+
+    add_contacts(db, 3)
+    add_journey(db, "Welcome", "live", version=2, enrollments={"active": 3})
+    add_journey(db, "Old", "archived", updated_at=NOW + timedelta(hours=2))
+    add_journey(db, "Draft idea", updated_at=NOW + timedelta(hours=1))
+    with db.session() as session:
+        every = list_journeys(session)
+        archived = list_journeys(session, archived=True)
+        in_use = list_journeys(session, archived=False, recently_edited_first=True)
+    assert [(j.name, j.live_version, j.active_contacts) for j in every] == [
+        ("Draft idea", None, 0), ("Old", None, 0), ("Welcome", 2, 3)]
+    assert [j.name for j in archived] == ["Old"]
+    assert [j.name for j in in_use] == ["Draft idea", "Welcome"]
+    assert {(j.entered_30, j.revenue_30, j.warnings) for j in every} == {(0, 0.0, ())}
+
+
 def test_contacts_paging_is_keyset_newest_first(db):
     add_contacts(db, 25)
     with db.session() as session:

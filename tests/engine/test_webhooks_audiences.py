@@ -13,7 +13,8 @@ from sqlalchemy import select
 from engine.contacts.audiences import export_audience_csv
 from engine.db.models import WebhookCall
 from engine.journey.model import Journey
-from engine.runtime.webhooks import send_due_webhooks
+from engine.delivery.results import RETRY_DELAYS
+from engine.runtime.webhooks import Response, send_due_webhooks
 from tests.engine.harness import Harness
 
 
@@ -81,6 +82,24 @@ def test_webhook_gives_up_after_its_attempts(db, clock):
     with db.session() as s:
         call = s.scalar(select(WebhookCall))
         assert call.status == "failed" and "Error" in call.last_error
+
+
+def test_webhook_waits_the_email_retry_table_then_its_last_delay(db, clock):
+    # one retry table for email and webhooks; a webhook with more attempts than the table
+    # has delays waits the last one again, and gives up at its own max_attempts
+    h = Harness(db, clock)
+    h.publish(journey_with("action.webhook", {"url": "http://example.invalid/hook", "retries": 6}))
+    h.event("ana@example.com", "go")
+    waits = []
+    for _ in range(7):
+        send_due_webhooks(db, clock.now(), post=lambda *args: Response(503, "busy"))
+        with db.session() as s:
+            call = s.scalar(select(WebhookCall))
+            if call.retry_at is not None:
+                waits.append(call.retry_at - clock.now())
+                clock.advance(call.retry_at - clock.now())
+    assert waits == [*RETRY_DELAYS, RETRY_DELAYS[-1]]
+    assert (call.status, call.attempts, call.last_error) == ("failed", 7, "HTTP 503")
 
 
 def test_audience_export_is_hashed_and_skips_suppressed(db, clock, tmp_path):

@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-# `app.cli` imports this module while it loads: use its names at call time only.
-from app import cli
+from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 from engine.words import plural
 
 if TYPE_CHECKING:
@@ -112,7 +111,7 @@ def register(commands) -> None:
     marking.add_argument("--off", action="store_true", help="no longer a test contact")
     marking.set_defaults(handler=run_mark_test)
 
-    from app.commands import privacy
+    from app.cli import privacy
 
     privacy.register(actions)
 
@@ -129,13 +128,13 @@ def run_mark_test(args: argparse.Namespace) -> int:
     except (LookupError, InputError) as error:
         print(f"trellis: {error.args[0] if isinstance(error, LookupError) else error}",
               file=sys.stderr)
-        return cli.EXIT_PROBLEMS
+        return EXIT_PROBLEMS
     finally:
         database.dispose()
     state = "no longer test contacts" if args.off else "test contacts"
     print(f"{plural(changed, 'contact')} changed; "
           f"{', '.join(args.emails)}: {state}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def add_report_option(parser: argparse.ArgumentParser) -> None:
@@ -152,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         return _import(args) if args.action == "import" else _export(args)
     except InputError as exc:
         print(f"trellis: error: {exc}", file=sys.stderr)
-        return cli.EXIT_PROBLEMS
+        return EXIT_PROBLEMS
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -170,7 +169,7 @@ def _import(args: argparse.Namespace) -> int:
         db.dispose()
     print(report.summary())
     show_rejected(report.rejected, args.report, value_header="email")
-    return cli.EXIT_PROBLEMS if report.rejected else cli.EXIT_OK
+    return EXIT_PROBLEMS if report.rejected else EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -179,7 +178,7 @@ def _export(args: argparse.Namespace) -> int:
 
     to_stdout = args.file == "-"
     if not to_stdout and not Path(args.file).parent.is_dir():
-        raise cli.UsageError(f"{args.file}: the folder does not exist")
+        raise UsageError(f"{args.file}: the folder does not exist")
     db = open_db(args)
     try:
         count = export_contacts_csv(db, sys.stdout if to_stdout else args.file, raw=args.raw)
@@ -187,7 +186,7 @@ def _export(args: argparse.Namespace) -> int:
         db.dispose()
     # With "-" the CSV owns standard output; the count goes to standard error.
     print(f"{plural(count, 'contact')} exported", file=sys.stderr if to_stdout else sys.stdout)
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def open_db(args: argparse.Namespace) -> Database:
@@ -199,15 +198,15 @@ def open_db(args: argparse.Namespace) -> Database:
 def require_file(name: str) -> Path:
     path = Path(name)
     if not path.exists():
-        raise cli.UsageError(f"{name}: no such file")
+        raise UsageError(f"{name}: no such file")
     if not path.is_file():
-        raise cli.UsageError(f"{name} is not a file")
+        raise UsageError(f"{name} is not a file")
     return path
 
 
 def check_report_path(name: str | None) -> None:
     if name is not None and not Path(name).parent.is_dir():
-        raise cli.UsageError(f"--report {name}: the folder does not exist")
+        raise UsageError(f"--report {name}: the folder does not exist")
 
 
 def run_file_import(args: argparse.Namespace, importer, *, value_header: str) -> int:
@@ -223,12 +222,12 @@ def run_file_import(args: argparse.Namespace, importer, *, value_header: str) ->
         report = importer(db, path, now=SystemClock().now())
     except InputError as exc:
         print(f"trellis: error: {exc}", file=sys.stderr)
-        return cli.EXIT_PROBLEMS
+        return EXIT_PROBLEMS
     finally:
         db.dispose()
     print(report.summary())
     show_rejected(report.rejected, args.report, value_header=value_header)
-    return cli.EXIT_PROBLEMS if report.rejected else cli.EXIT_OK
+    return EXIT_PROBLEMS if report.rejected else EXIT_OK
 
 
 def show_rejected(

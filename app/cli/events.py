@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.commands.contacts import add_report_option, run_file_import
+from app.cli.contacts import add_report_option, run_file_import
 
 _IMPORT_HELP = """\
 One JSON object per line; blank lines are fine:

@@ -7,6 +7,11 @@ Exit codes: 0 ok, 1 problems found (bad rows, invalid journeys, a read-only or f
 database or disk — said in one line naming it), 2 usage errors (bad arguments,
 missing files). Commands import only what they need, so the CLI starts fast and the
 headless ones never load Qt.
+
+This package is the CLI: this module is the front (parser, dispatch, `main`, the exit
+codes and `UsageError` every command uses); each command group is one module beside it
+(`app/cli/journeys.py`, ...) with `register(subparsers)` and handlers that return an exit
+code, listed in `command_modules()`.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from types import ModuleType
 from typing import Sequence
 
 
@@ -28,10 +34,25 @@ class UsageError(Exception):
     """A command was called wrongly (exit code 2)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    # Imported here: the command modules import this module's exit codes and UsageError.
-    from app.commands import COMMAND_MODULES
+def command_modules() -> list[ModuleType]:
+    """The command groups, in the order `--help` shows them.
 
+    The list is explicit (no discovery by import side effects). Imported at call time, not
+    with this module: the command modules import this module's exit codes and UsageError.
+    """
+    from app.cli import (
+        api_key, audiences, brand, contacts, coupons, demo, events, journeys, links, mailbox,
+        outbox, products, report, rules, run, screenshot, segments, simulate, smtp, validate,
+    )
+
+    return [
+        validate, journeys, contacts, segments, events, products, audiences, coupons, brand,
+        rules, run, api_key, links, smtp, mailbox, outbox, report,
+        simulate, demo, screenshot,
+    ]
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trellis",
         description="Trellis: customer journeys for small businesses. "
@@ -46,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--hidden", action="store_true",
         help="start in the tray / menu bar without showing the window (used at login)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(commands)
     return parser
 

@@ -15,7 +15,7 @@ import json
 import sys
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
-from app.commands.rule_words import parse_cap, parse_quiet, parse_zone
+from app.cli.rule_words import parse_cap, parse_quiet, parse_zone
 
 RULES = ("frequency_cap", "quiet_hours", "default_timezone", "consent_required",
          "catch_up_grace_minutes")

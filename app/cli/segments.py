@@ -15,8 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from app import cli
-from app.commands.contacts import open_db, require_file
+from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
+from app.cli.contacts import open_db, require_file
 
 
 def register(commands) -> None:
@@ -58,7 +58,7 @@ def _now():
 
 def _problem(message: str) -> int:
     print(f"trellis: error: {message}", file=sys.stderr)
-    return cli.EXIT_PROBLEMS
+    return EXIT_PROBLEMS
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -68,13 +68,13 @@ def run_list(args: argparse.Namespace) -> int:
         rows = segment_counts(session)
     if not rows:
         print("No segments yet ('segments starter' adds the starter ones).")
-        return cli.EXIT_OK
+        return EXIT_OK
     width = max(len(name) for name, _, _ in rows)
     for name, size, at in rows:
         size_text = f"{size:,}" if size is not None else "not computed"
         when = at.strftime("%Y-%m-%d %H:%M UTC") if at else ""
         print(f"{name:<{width}}  {size_text:>12}  {when}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -101,7 +101,7 @@ def run_import(args: argparse.Namespace) -> int:
     except SegmentError as error:
         return _problem(f"{path}: {error}")
     print(f"{'Replaced' if exists else 'Imported'} segment {segment.name!r}: {size:,} contacts")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -112,11 +112,11 @@ def run_export(args: argparse.Namespace) -> int:
         with open_db(args).session() as session:
             segment = get_segment(session, args.name)
     except SegmentNotFound as error:
-        raise cli.UsageError(str(error)) from None
+        raise UsageError(str(error)) from None
     data = segment_file_data(segment.name, segment.description, segment.condition)
     args.file.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     print(f"Wrote {args.name!r} to {args.file}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_count(args: argparse.Namespace) -> int:
@@ -141,10 +141,10 @@ def run_count(args: argparse.Namespace) -> int:
             try:
                 name, condition = args.segment, get_segment(session, args.segment).condition
             except SegmentNotFound as error:
-                raise cli.UsageError(str(error)) from None
+                raise UsageError(str(error)) from None
         count = count_condition(session, condition, now)
     print(json.dumps({"name": name, "count": count}) if args.json else f"{name}: {count:,} contacts")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_members(args: argparse.Namespace) -> int:
@@ -157,7 +157,7 @@ def run_members(args: argparse.Namespace) -> int:
         try:
             condition = get_segment(session, args.name).condition
         except SegmentNotFound as error:
-            raise cli.UsageError(str(error)) from None
+            raise UsageError(str(error)) from None
         ids = matching_ids(session, condition, _now())
         columns = (Contact.id, Contact.email, Contact.first_name, Contact.last_name,
                    Contact.status)
@@ -167,7 +167,7 @@ def run_members(args: argparse.Namespace) -> int:
         writer.writerow(["id", "email", "first_name", "last_name", "status"])
         writer.writerows(rows)
     print(f"Wrote {len(rows):,} contacts of {args.name!r} to {args.file}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_history(args: argparse.Namespace) -> int:
@@ -178,12 +178,12 @@ def run_history(args: argparse.Namespace) -> int:
         try:
             days = size_history(session, args.name)
         except SegmentNotFound as error:
-            raise cli.UsageError(str(error)) from None
+            raise UsageError(str(error)) from None
     if not days:
         print(f"{args.name!r} has not been computed yet.")
     for day, size in days:
         print(f"{day}  {size:>10,}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_refresh(args: argparse.Namespace) -> int:
@@ -195,7 +195,7 @@ def run_refresh(args: argparse.Namespace) -> int:
         print(f"{item.name}: {item.size:,} (+{item.entered:,} entered, -{item.exited:,} left)")
     if not done:
         print("No segments yet.")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_starter(args: argparse.Namespace) -> int:
@@ -208,4 +208,4 @@ def run_starter(args: argparse.Namespace) -> int:
         for name in added:
             refresh_segment(session, name, now)
     print(f"Added {', '.join(added)}." if added else "The starter segments are all there.")
-    return cli.EXIT_OK
+    return EXIT_OK

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app import cli
-from app.commands.contacts import open_db
+from app.cli import EXIT_OK, EXIT_PROBLEMS
+from app.cli.contacts import open_db
 
 MAX_CONTACTS = 100_000
 
@@ -54,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
                               seed=DEMO_SEED if args.seed is None else args.seed)
     except DemoRefused as refused:
         print(f"trellis: {refused}", file=sys.stderr)
-        return cli.EXIT_PROBLEMS
+        return EXIT_PROBLEMS
     finally:
         db.dispose()
     print(summary)
     print(f"Open it with: python main.py --db {db.url}")
-    return cli.EXIT_OK
+    return EXIT_OK

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
-from app.commands.rule_words import parse_cap, parse_quiet, parse_zone
+from app.cli.rule_words import parse_cap, parse_quiet, parse_zone
 
 
 def register(commands) -> None:

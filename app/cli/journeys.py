@@ -102,8 +102,8 @@ def run_list(args: argparse.Namespace) -> int:
     width = max(len("NAME"), *(len(j.name) for j in journeys))  # names whole, never cut
     print(f"{'ID':>4}  {'NAME':<{width}} {'STATUS':<8} {'VERSION':>7} {'ACTIVE':>7}  LAST EDIT")
     for j in journeys:
-        version = f"v{j.version}" if j.version else "-"
-        print(f"{j.id:>4}  {j.name:<{width}} {j.status:<8} {version:>7} {j.active:>7}  "
+        version = f"v{j.live_version}" if j.live_version else "-"
+        print(f"{j.id:>4}  {j.name:<{width}} {j.status:<8} {version:>7} {j.active_contacts:>7}  "
               f"{j.updated_at:%Y-%m-%d %H:%M}")
     for line in _release_lines(database) + _experiment_lines(database):
         print(line)

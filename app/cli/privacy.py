@@ -10,8 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-# `app.cli` imports this module while it loads: use its names at call time only.
-from app import cli
+from app.cli import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 
 def register(actions) -> None:
@@ -52,7 +51,7 @@ def run_erase(args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print(report.summary())
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_export_data(args: argparse.Namespace) -> int:
@@ -61,7 +60,7 @@ def run_export_data(args: argparse.Namespace) -> int:
     from engine.errors import InputError
 
     if not Path(args.file).resolve().parent.is_dir():
-        raise cli.UsageError(f"{args.file}: the folder does not exist")
+        raise UsageError(f"{args.file}: the folder does not exist")
     database = open_database(args.db)
     try:
         data = write_person_data(database, args.email, args.file)
@@ -72,10 +71,10 @@ def run_export_data(args: argparse.Namespace) -> int:
     print(f"{len(data['events']):,} events, {len(data['messages']):,} messages and "
           f"{len(data['journeys']):,} journeys of {data['contact']['email']} written to "
           f"{args.file}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def _problem(error: Exception) -> int:
     print(f"trellis: {error.args[0] if isinstance(error, LookupError) else error}",
           file=sys.stderr)
-    return cli.EXIT_PROBLEMS
+    return EXIT_PROBLEMS

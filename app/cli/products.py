@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from app.commands.contacts import add_report_option, run_file_import
+from app.cli.contacts import add_report_option, run_file_import
 
 _IMPORT_HELP = """\
 The header names the columns, in any order (case, spaces and punctuation are ignored):
