@@ -9,7 +9,8 @@ Contract:
   with that contact; field edits go through `profile_undo` (a QUndoStack, cleared when
   another contact is shown) as `app.undo_commands.SetValueCommand`s (written before the
   push), so each edit undoes. Profile actions: add to list, enter a journey now,
-  unsubscribe, test contact on/off, export data, erase (asks first). After any write the page and the profile are read again.
+  unsubscribe, test contact on/off, export data, erase (asks first). After any write the
+  page and the profile are read again.
 - `show_waiting(journey_id, node_id, label)` shows the contacts waiting at a step.
 - Questions to the user go through `ask_text`, `ask_item`, `confirm` and `ask_save_path`
   (Qt dialogs), one place each.
