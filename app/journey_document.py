@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -359,7 +359,7 @@ class JourneyDocument(QObject):
                                   self._config_writer(node_id), before, after, merge_key)
         return "" if self._push(command) else command.error
 
-    def _config_writer(self, node_id: str):
+    def _config_writer(self, node_id: str) -> Callable[[Mapping[str, Any]], PutBack]:
         def write(config: Mapping[str, Any]) -> PutBack:
             # settings with fewer ports drop those ports' links: undo links them again
             dropped = self.journey.set_config(node_id, config)
@@ -374,7 +374,7 @@ class JourneyDocument(QObject):
             return ""
         if len(title) > 120:
             return "a step title has at most 120 characters"
-        # typing in one step's title field is one undo step, whatever the field
+        # renames of one step in a row (typing in its title field) are one undo step
         command = SetValueCommand("Rename step", ("title", node_id),
                                   partial(self.journey.set_title, node_id), before, title,
                                   merge_key="title")
@@ -431,7 +431,7 @@ class JourneyDocument(QObject):
                                   merge_key)
         return "" if self._push(command) else command.error
 
-    def _template_writer(self, key: str):
+    def _template_writer(self, key: str) -> Callable[[EmailTemplate | None], None]:
         def write(template: EmailTemplate | None) -> None:
             # `None`: there was no email `key` before it was added
             if template is None:

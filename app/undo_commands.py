@@ -236,7 +236,8 @@ class SetValueCommand(EditCommand, Generic[T]):
 
     `written=True`: the value was written (and checked) before the push, so a write that
     fails never reaches the stack; the push's redo does not write it again.
-    An undo whose write is refused (a store that fails) leaves the value as it is.
+    An undo whose write raises `EditRefused` (a store that fails) leaves the value as it
+    is and says why in `error`.
     """
 
     def __init__(self, text: str, what: Hashable, write: Callable[[T], PutBack],
@@ -271,7 +272,7 @@ class SetValueCommand(EditCommand, Generic[T]):
     def _undo(self) -> None:
         try:
             self.write(self.before)
-        except self.REFUSALS as exc:
+        except EditRefused as exc:  # a store that failed: the value stays as it is
             self.error = str(exc)
             return
         for put_back in self._put_back:

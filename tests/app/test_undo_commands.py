@@ -91,3 +91,11 @@ def test_a_value_written_before_the_push_is_not_written_again(qapp):
     stack.undo()
     stack.redo()
     assert box.writes == ["a", "b"]
+
+
+def test_an_undo_whose_store_fails_leaves_the_value_and_says_why(qapp):
+    stack, box = QUndoStack(), Box("a")
+    command = push(stack, box, "b")
+    command.before = "refused"  # the store of the old value will fail
+    stack.undo()
+    assert box.value == "b" and command.error == "not that one"
