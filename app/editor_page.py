@@ -9,25 +9,25 @@ Contract:
   marketer cancels.
 - `save()` (the editor's Ctrl+S, File ▸ Save) stores the draft in the database and, for a
   journey opened from a file, writes the file too; it returns False when it could not
-  (the reason is shown). `dirty()` covers canvas edits and email edits.
+  (the reason is shown). `dirty()` is the document's: canvas edits and email edits (the
+  email editors' last keystrokes are handed over before saving, closing, publishing).
 - Publish and Pause/Resume run off the GUI thread (`app.background.Task`) with the
   header's buttons disabled meanwhile; publishing saves first, reads the plan (what will
   happen, `app.publishing.publish_plan`) in the background, then opens the publish dialog
-  (`publish_dialog`). Email edits (the header's email menu, or a double-click on a step
-  that sends one) open the email editor, whose edits go into the journey as undoable
-  edits (`JourneyDocument.set_template`, one undo step per field typed in); "New email"
-  is one too. `dirty()` is the document's.
+  (`publish_dialog`).
 - The page wires controllers with one job each, over the page:
-  `trial` (the header's Test menu, app/trial_tools.py), `release` (the canary and entry
-  guard line, app/release_controls.py), `canvas_results` (the canvas's Results toggle,
-  app/canvas_results.py), `experiments` (A/B tests' live results, a guardrail pause, a
-  newly called winner said in the status bar; app/experiment_controls.py), `live` (the
-  cards' "N waiting" counts and spike warnings while the journey is live or paused, read
-  in the background on open and after engine ticks; app/live_counts_controller.py) and
-  `walkthrough` (the walk-through panel beside the canvas, its runs, the path they
-  highlight, and the palette and inspector folding away for it, remembered in `settings`;
-  app/walkthrough_controller.py). `show_info(info)` shows a journey state read from the
-  database; `is_reading_live()` says whether a background read is under way.
+  `emails` (the header's email menu, the email editors, "New email";
+  app/editor_emails.py), `trial` (the header's Test menu, app/trial_tools.py), `release`
+  (the canary and entry guard line, app/release_controls.py), `canvas_results` (the
+  canvas's Results toggle, app/canvas_results.py), `experiments` (A/B tests' live
+  results, a guardrail pause, a newly called winner said in the status bar;
+  app/experiment_controls.py), `live` (the cards' "N waiting" counts and spike warnings
+  while the journey is live or paused, read in the background on open and after engine
+  ticks; app/live_counts_controller.py) and `walkthrough` (the walk-through panel beside
+  the canvas, its runs, the path they highlight, and the palette and inspector folding
+  away for it, remembered in `settings`; app/walkthrough_controller.py).
+  `show_info(info)` shows a journey state read from the database; `is_reading_live()`
+  says whether a background read is under way.
 - The header's Results button emits `results_requested(journey_id)`.
 - Signals: `waiting_contacts_requested(journey_id, node_id, label)` when a step's
   "N waiting" is clicked, `contact_profile_requested(contact_id)` from the walk-through,
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import QMessageBox, QSplitter, QVBoxLayout, QWidget
 
 from app.background import Task
 from app.canvas_results import CanvasResults
-from app.email_session import edit_journey_email
+from app.editor_emails import EditorEmails
 from app.engine_host import EngineHost
 from app.experiment_controls import ExperimentControls
 from app.journey_document import JourneyDocument
@@ -55,14 +55,10 @@ from app.trial_tools import TrialTools
 from app.walkthrough_controller import WalkthroughController
 from engine.db.database import Database
 from engine.db.models import JourneyStatus
-from engine.journey.data import EmailTemplate
 from engine.journey.drafts import JourneyInfo, journey_info, store_draft
-from engine.messaging.display import in_words
 from widgets.canvas.editor_widget import JourneyEditor
 from widgets.editor_header import EditorHeader
 from widgets.publish_dialog import PublishDialog
-
-NEW_EMAIL_BODY = "Hi {{ contact.first_name | default('there') }},\n\n"
 
 
 class EditorPage(QWidget):
@@ -83,7 +79,6 @@ class EditorPage(QWidget):
         self.editor: JourneyEditor | None = None
         self.journey_id: int | None = None
         self.info: JourneyInfo | None = None
-        self._email_dialogs: list = []
         self.publish_dialog: PublishDialog | None = None
 
         self.header = EditorHeader()
@@ -93,8 +88,10 @@ class EditorPage(QWidget):
         self.header.publish_requested.connect(self.publish)
         self.header.pause_requested.connect(lambda: self._run_verb(pause_work, "Paused"))
         self.header.resume_requested.connect(lambda: self._run_verb(resume_work, "Resumed"))
-        self.header.email_requested.connect(self.edit_email)
-        self.header.new_email_requested.connect(self.new_email)
+        # the header's email menu and the email editors: app/editor_emails.py
+        self.emails = EditorEmails(self)
+        self.header.email_requested.connect(self.emails.edit)
+        self.header.new_email_requested.connect(self.emails.new)
         # the header's Test menu: app/trial_tools.py does the work
         self.trial = TrialTools(self, database, host)
         self.header.test_contact_requested.connect(
@@ -144,19 +141,19 @@ class EditorPage(QWidget):
         self.document, self.journey_id = document, journey_id
         self.editor = JourneyEditor(document)
         self.editor.save_requested.connect(self.save)
-        self.editor.node_double_clicked.connect(self._node_double_clicked)
+        self.editor.node_double_clicked.connect(self.emails.step_double_clicked)
         self.editor.waiting_clicked.connect(self._waiting_clicked)
         self.walkthrough.attach(self.editor)
         self._slot_layout.addWidget(self.editor)
         self.body.setSizes([1000, 340])
         document.dirty_changed.connect(lambda _dirty: self._show_saved())
         bridge = document.bridge
-        bridge.templates_changed.connect(self._show_emails)
+        bridge.templates_changed.connect(self.emails.show_menu)
         bridge.renamed.connect(self._show_name)
         self.walkthrough.set_document(document)
         self.canvas_results.attach(self.editor, journey_id)
         self.refresh()
-        self._show_emails()
+        self.emails.show_menu()
         self._show_saved()
 
     def _trigger_event(self) -> str | None:
@@ -174,8 +171,7 @@ class EditorPage(QWidget):
 
     def _drop_document(self) -> None:
         self.live.stop()
-        for dialog in self._open_email_dialogs():
-            dialog.close()  # hands its last keystrokes to the journey, then goes
+        self.emails.close_all()  # each hands its last keystrokes to the journey, then goes
         self.walkthrough.set_document(None)
         self.canvas_results.detach()
         self._slot_layout.removeWidget(self.editor)
@@ -227,18 +223,12 @@ class EditorPage(QWidget):
             where = f"database and {self.document.path.name}" if self.document.path else ""
             self.header.set_saved(not self.dirty(), where)
 
-    def _show_emails(self) -> None:
-        templates = self.document.journey.templates.values() if self.document else ()
-        # the subject in words: «first name», never template code or a block email's chip
-        self.header.set_emails([(t.key, t.name, in_words(t.subject) or "(no subject yet)")
-                                for t in templates])
-
     # ---- saving and closing ----------------------------------------------------------------
 
     def save(self) -> bool:
         if self.document is None:
             return False
-        self._flush_emails()
+        self.emails.flush()
         data = self.document.journey.to_document()
         try:
             with self.database.session() as session:
@@ -262,7 +252,7 @@ class EditorPage(QWidget):
         """Close the journey; False when the marketer chose to keep it open."""
         if self.document is None:
             return True
-        self._flush_emails()
+        self.emails.flush()
         if self.dirty():
             answer = QMessageBox.question(
                 self, "Unsaved changes",
@@ -279,7 +269,7 @@ class EditorPage(QWidget):
     # ---- publish, pause, resume --------------------------------------------------------------
 
     def publish(self) -> None:
-        self._flush_emails()
+        self.emails.flush()
         if self.document is None or (self.dirty() and not self.save()):
             return
         self.publish_dialog = None
@@ -334,58 +324,9 @@ class EditorPage(QWidget):
         task.start()
         return task
 
-    # ---- emails ----------------------------------------------------------------------------------
-
-    def _node_double_clicked(self, node_id: str) -> None:
-        journey = self.document.journey
-        email = journey.spec(node_id).email
-        if email is not None:
-            key = email.template(journey.config(node_id))
-            if key in journey.templates:
-                self.edit_email(key)
+    # ---- the canvas's requests -------------------------------------------------------------------
 
     def _waiting_clicked(self, node_id: str) -> None:
         journey = self.document.journey
         title = journey.node(node_id).get("title") or node_id
         self.waiting_contacts_requested.emit(self.journey_id, node_id, f"Waiting at “{title}”")
-
-    def edit_email(self, key: str):
-        """Open the email `key` of the journey in the email editor (edits go into it)."""
-        for dialog in self._open_email_dialogs():
-            if dialog.session.journey is self.document and dialog.session.key == key:
-                dialog.raise_()
-                dialog.activateWindow()
-                return dialog
-        dialog = edit_journey_email(self, self.database, self.document, key, self.host.public_url)
-        self._email_dialogs.append(dialog)
-        return dialog
-
-    def _flush_emails(self) -> None:
-        """Keystrokes still in an email editor's typing pause go into the journey now."""
-        for dialog in self._open_email_dialogs():
-            dialog.editor.flush()
-
-    def _open_email_dialogs(self) -> list:
-        alive = []
-        for dialog in self._email_dialogs:
-            try:
-                if dialog.isVisible():
-                    alive.append(dialog)
-            except RuntimeError:  # deleted when it was closed
-                pass
-        self._email_dialogs = alive
-        return list(alive)
-
-    def new_email(self) -> None:
-        journey = self.document.journey
-        number = len(journey.templates) + 1
-        while f"email-{number}" in journey.templates:
-            number += 1
-        template = EmailTemplate(key=f"email-{number}", name=f"Email {number}", subject="",
-                                 body=NEW_EMAIL_BODY)
-        reason = self.document.set_template(template)
-        if reason:
-            self.status_message.emit(f"No email added: {reason}")
-            return
-        self.edit_email(template.key)
-        self.status_message.emit(f"“{template.name}” added: choose it in a Send email step")

@@ -363,9 +363,9 @@ def test_email_edits_go_into_the_journey_as_undoable_edits(qtbot, window, db, qa
 def test_a_new_email_is_an_undoable_edit_and_its_editor_follows(qtbot, window, qapp, cart):
     window.journeys.import_file(cart)
     page = window.editor_page
-    page.new_email()
+    page.emails.new()
     assert "email-3" in page.document.journey.templates and page.dirty()
-    dialog = page.edit_email("email-3")  # already open: the same dialog comes up
+    dialog = page.emails.edit("email-3")  # already open: the same dialog comes up
     assert dialog.isVisible() and dialog.editor.name.text() == "Email 3"
     assert page.document.undo_stack.undoText() == "Add email 'Email 3'"
     dialog.editor.subject.setText("Typed, then undone on the canvas")  # not handed over yet
