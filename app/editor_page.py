@@ -193,7 +193,7 @@ class EditorPage(QWidget):
         self.release.refresh()
         self.experiments.refresh()
         self.walkthrough.show_side()
-        self.live.update()
+        self.live.refresh()
 
     def show_info(self, info: JourneyInfo) -> None:
         """Show the journey's state as read from the database (`info`)."""

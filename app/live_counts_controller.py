@@ -4,7 +4,7 @@ paused journey, on the canvas's cards ("N waiting"), with the journey's spike wa
 Contract:
 - `LiveCountsController(page)` takes the `EditorPage` (its `database`, `journey_id`,
   `info`, `is_live()`, `editor`, `header`, `canvas_results`, `release`, `experiments`).
-- `update()` (the page re-read the journey): reads the counts when the journey is live
+- `refresh()` (the page re-read the journey): reads the counts when the journey is live
   or paused, else clears the cards' counts. After engine ticks (`page.host.ticked`) it
   reads again, throttled to at most one read every `LIVE_REFRESH_MS`.
 - A read runs off the GUI thread (`app.background.Task`, one at a time):
@@ -50,7 +50,7 @@ class LiveCountsController(QObject):
         self._timer.stop()
         self._counts = {}
 
-    def update(self) -> None:
+    def refresh(self) -> None:
         if self.page.is_live():
             self.read()
         elif self._counts:

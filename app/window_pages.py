@@ -2,7 +2,9 @@
 page is on screen.
 
 Contract: `PagesWindowParts` is mixed into `app.main_window.MainWindow`, which calls
-`_build_navigation()` before its menus and pages, and `_restore_page()` last.
+`_build_navigation()` before its menus and pages, and `_restore_page()` last. It uses the
+window's `_settings` (QSettings), `editor_page`, the View menu (`_view_menu`, with
+`_page_actions_end` where page actions go) and `_update_actions()`.
 - Pages are keyed by name (`PAGE_NAMES`, plus "editor", the journey editor, made on
   first use by the window's `editor_page`); `add_page(name, page, nav)` puts one in the
   stack, and with `nav` = (icon name, label, tooltip) on the rail too, with a View menu
