@@ -99,3 +99,34 @@ def test_an_undo_whose_store_fails_leaves_the_value_and_says_why(qapp):
     command.before = "refused"  # the store of the old value will fail
     stack.undo()
     assert box.value == "b" and command.error == "not that one"
+
+
+def test_a_saved_template_edit_that_cannot_be_stored_is_no_step(qapp, monkeypatch):
+    from contextlib import contextmanager
+
+    from app import saved_template_document as module
+    from engine.journey.data import EmailTemplate
+
+    stored = []
+
+    def store(_session, _template_id, template, _when):
+        if template.subject == "broken":
+            raise OSError("disk full")
+        stored.append(template.subject)
+
+    class Database:
+        @contextmanager
+        def session(self):
+            yield None
+
+    monkeypatch.setattr(module, "store_template", store)
+    template = EmailTemplate(key="welcome", name="Welcome", subject="Hi", body="Hello")
+    document = module.SavedTemplateDocument(Database(), 1, template)
+    edited = template.model_copy(update={"subject": "Hi there"})
+    assert document.set_template(edited, "subject") == ""
+    broken = template.model_copy(update={"subject": "broken"})
+    assert "could not be stored (disk full)" in document.set_template(broken, "subject")
+    assert document.undo_stack.count() == 1 and document.template.subject == "Hi there"
+    document.undo_stack.undo()
+    document.undo_stack.redo()  # the refused edit was not merged into the stored one
+    assert document.template.subject == "Hi there" and stored == ["Hi there", "Hi", "Hi there"]
