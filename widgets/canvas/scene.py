@@ -4,7 +4,8 @@ Contract:
 - `JourneyScene(journey, bridge)` reads the journey (queries only) to build one `NodeItem`
   per step and one `EdgeItem` per link, then follows the bridge's signals (`node_added`,
   `edge_removed`, `nodes_moved`, `reset`…: `JourneyFacts`, widgets/document_protocol.py)
-  to update exactly the items concerned, through one O(1) map id -> item (and (source, port) -> edge).
+  to update exactly the items concerned, through one O(1) map id -> item (and
+  (source, port) -> edge).
 - Gestures never edit: they emit intents — `node_add_requested(type_id, pos)`,
   `linked_node_add_requested(type_id, pos, source, port)`,
   `add_step_requested(source, port, target, pos)` (a "+" on a link or beside an unwired
