@@ -7,9 +7,10 @@ Contract:
   first), Add contact, Export (the current filter, to CSV), Import (the wizard).
 - `open_profile(contact_id)` shows the one profile window (`profile`, created on first use)
   with that contact; field edits go through `profile_undo` (a QUndoStack, cleared when
-  another contact is shown) as `SetContactField` commands, so each edit undoes. Profile
-  actions: add to list, enter a journey now, unsubscribe, test contact on/off, export data,
-  erase (asks first). After any write the page and the profile are read again.
+  another contact is shown) as `app.undo_commands.SetValueCommand`s (written before the
+  push), so each edit undoes. Profile actions: add to list, enter a journey now,
+  unsubscribe, test contact on/off, export data, erase (asks first). After any write the
+  page and the profile are read again.
 - `show_waiting(journey_id, node_id, label)` shows the contacts waiting at a step.
 - Questions to the user go through `ask_text`, `ask_item`, `confirm` and `ask_save_path`
   (Qt dialogs), one place each.
@@ -17,11 +18,12 @@ Contract:
 
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QDialog, QFileDialog, QInputDialog, QMessageBox, QTextBrowser, QVBoxLayout,
 )
 
+from app.undo_commands import SetValueCommand
 from engine.clock import SystemClock
 from engine.contacts import bulk, directory
 from engine.contacts.directory import ContactQuery
@@ -31,26 +33,6 @@ from engine.errors import InputError, TrellisError
 from engine.words import plural
 from widgets.contact_profile import ContactProfileWindow
 from widgets.contacts_page import ContactsPage
-
-
-class SetContactField(QUndoCommand):
-    """One field edit of one contact, already written and checked when pushed (a check that
-    fails must not leave a command on the stack); undo writes the previous value back."""
-
-    def __init__(self, workspace: "ContactsWorkspace", contact_id: int, name: str, value, old):
-        super().__init__(f"Edit {name.removeprefix('attributes.')}")
-        self._workspace, self._id, self._name = workspace, contact_id, name
-        self._new, self._old = value, old
-        self._written = True
-
-    def redo(self) -> None:
-        if self._written:  # the push itself: the edit is in the database already
-            self._written = False
-            return
-        self._workspace.write_field(self._id, self._name, self._new)
-
-    def undo(self) -> None:
-        self._workspace.write_field(self._id, self._name, self._old)
 
 
 class ContactsWorkspace:
@@ -220,7 +202,15 @@ class ContactsWorkspace:
             QMessageBox.warning(self.profile, "Edit contact", str(error))
             self._reload_profile()
             return
-        self.profile_undo.push(SetContactField(self, self._contact_id, name, value, old))
+        contact_id = self._contact_id
+
+        def write(field_value) -> None:
+            self.write_field(contact_id, name, field_value)
+
+        # written and checked before the push: a check that fails leaves no command
+        self.profile_undo.push(SetValueCommand(
+            f"Edit {name.removeprefix('attributes.')}", ("contact", contact_id, name), write,
+            old, value, written=True))
 
     def write_field(self, contact_id: int, name: str, value):
         with self._db.session() as session:

@@ -156,7 +156,7 @@ class HelpMenu(QObject):
             editor = window.editor_page
             if editor.document is not None and editor.document.journey.templates:
                 window.show_page("editor")
-                editor.edit_email(next(iter(editor.document.journey.templates)))
+                editor.emails.edit(next(iter(editor.document.journey.templates)))
         elif key == "walk":
             editor = window.editor_page
             if editor.document is not None:

@@ -28,8 +28,9 @@ Contract:
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -39,16 +40,13 @@ from app import clipboard
 from app.journey_bridge import JourneyBridge
 from app.undo_commands import (
     ConnectCommand,
+    EditCommand,
     InsertNodesCommand,
     InsertOnLinkCommand,
-    JourneyCommand,
     MoveNodesCommand,
+    PutBack,
     RemoveCommand,
-    RenameJourneyCommand,
-    SetConfigCommand,
-    SetSettingsCommand,
-    SetTemplateCommand,
-    SetTitleCommand,
+    SetValueCommand,
 )
 from engine.journey.data import EmailTemplate, JourneyData, JourneySettings, NodeData
 from engine.errors import UnknownNodeType, validation_words
@@ -217,7 +215,7 @@ class JourneyDocument(QObject):
 
     def _push(self, command: QUndoCommand) -> bool:
         self.undo_stack.push(command)
-        if isinstance(command, JourneyCommand) and command.error:
+        if isinstance(command, EditCommand) and command.error:
             self.edit_refused.emit(command.error)
             return False
         return True
@@ -357,11 +355,16 @@ class JourneyDocument(QObject):
         after = parsed.model_dump(mode="json")
         if after == before:
             return ""
-        key = None if merge_key is None else (node_id, merge_key)
-        command = SetConfigCommand(
-            self.journey, f"Edit '{self._label(node_id)}'", node_id, before, after, key
-        )
+        command = SetValueCommand(f"Edit '{self._label(node_id)}'", ("config", node_id),
+                                  self._config_writer(node_id), before, after, merge_key)
         return "" if self._push(command) else command.error
+
+    def _config_writer(self, node_id: str) -> Callable[[Mapping[str, Any]], PutBack]:
+        def write(config: Mapping[str, Any]) -> PutBack:
+            # settings with fewer ports drop those ports' links: undo links them again
+            dropped = self.journey.set_config(node_id, config)
+            return [partial(self.journey.connect, *edge) for edge in dropped]
+        return write
 
     def set_node_title(self, node_id: str, title: str) -> str:
         if not self.journey.has_node(node_id):
@@ -371,7 +374,10 @@ class JourneyDocument(QObject):
             return ""
         if len(title) > 120:
             return "a step title has at most 120 characters"
-        command = SetTitleCommand(self.journey, "Rename step", node_id, before, title)
+        # renames of one step in a row (typing in its title field) are one undo step
+        command = SetValueCommand("Rename step", ("title", node_id),
+                                  partial(self.journey.set_title, node_id), before, title,
+                                  merge_key="title")
         return "" if self._push(command) else command.error
 
     def set_settings(
@@ -386,9 +392,8 @@ class JourneyDocument(QObject):
         before = self.journey.settings
         if after == before:
             return ""
-        command = SetSettingsCommand(
-            self.journey, "Edit journey settings", before, after, merge_key
-        )
+        command = SetValueCommand("Edit journey settings", "settings",
+                                  self.journey.set_settings, before, after, merge_key)
         return "" if self._push(command) else command.error
 
     def set_template(
@@ -407,8 +412,8 @@ class JourneyDocument(QObject):
         if after == before:
             return ""
         text = f"Add email '{after.name}'" if before is None else f"Edit email '{after.name}'"
-        key = None if merge_key is None else (after.key, merge_key)
-        command = SetTemplateCommand(self.journey, text, after.key, before, after, key)
+        command = SetValueCommand(text, ("template", after.key), self._template_writer(after.key),
+                                  before, after, merge_key)
         return "" if self._push(command) else command.error
 
     def rename(self, name: str, merge_key: object = None) -> str:
@@ -422,8 +427,18 @@ class JourneyDocument(QObject):
         before = self.journey.name
         if name == before:
             return ""
-        command = RenameJourneyCommand(self.journey, "Rename journey", before, name, merge_key)
+        command = SetValueCommand("Rename journey", "name", self.journey.rename, before, name,
+                                  merge_key)
         return "" if self._push(command) else command.error
+
+    def _template_writer(self, key: str) -> Callable[[EmailTemplate | None], None]:
+        def write(template: EmailTemplate | None) -> None:
+            # `None`: there was no email `key` before it was added
+            if template is None:
+                self.journey.remove_template(key)
+            else:
+                self.journey.set_template(template)
+        return write
 
     # ---- clipboard -----------------------------------------------------------------------
 

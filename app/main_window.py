@@ -4,9 +4,9 @@ Contract:
 - `MainWindow(db, settings, theme)` reads `db` only through `app.overview` (the pages
   never write); `settings` (QSettings) keeps the window's geometry, state and last page;
   `theme` (ThemeController) backs View ▸ Theme and Settings ▸ Appearance.
-- Pages are keyed by name (`PAGE_NAMES`); `show_page(name)` brings one up and refreshes
-  it, ValueError for an unknown name. `add_page()` is how further pages (the journey
-  editor with its canvas) join the stack, with or without a navigation item.
+- Pages are keyed by name; switching between them (the rail, the stack, `add_page()`,
+  `show_page(name)`, `page(name)`, `refresh()`) is app/window_pages.py
+  (`PagesWindowParts`), which also remembers the page on screen.
 - `set_engine_status(text, tone)` fills the engine area of the status bar; it follows
   the `EngineHost` given (`engine_host`; without one the window makes a stopped host:
   tests and screenshots never start an engine). Sending ▸ Pause all sending is the
@@ -18,7 +18,7 @@ Contract:
   on first use, so the window comes up fast; `prepare_editor()` makes them ahead of time.
 - First run (`first_run`: `app.first_run.FirstRun`): `offer_first_run()` shows the demo
   shop or empty start on the Journeys page when the database is empty (the app calls it
-  once its window is shown). `refresh_pages()` re-reads the lists.
+  once its window is shown).
 - Settings ▸ Sending (`widgets.settings_sending`, driven by `app.sending_settings`, made
   when first shown): `show_settings(section)` opens the Settings page at a section; the
   status bar offers "Set up sending…" while the engine says no email server is set up.
@@ -48,13 +48,7 @@ from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QWidget
 
 from app import overview
 from app.contacts_workspace import ContactsWorkspace
@@ -64,6 +58,7 @@ from app.first_run import FirstRun
 from app.help_menu import HelpMenu
 from app.window_launch import LaunchWindowParts, app_version  # noqa: F401 (re-exported)
 from app.window_links import LinksWindowParts
+from app.window_pages import PagesWindowParts
 from app.recent_files import RecentFiles
 from app.results_flow import ResultsWindowParts, dashboard_loader, utc_today
 from app.spike_status import SpikeStatus
@@ -76,24 +71,20 @@ from engine.words import plural
 from widgets.icons import icon
 from widgets.dashboard_page import DashboardPage
 from widgets.journeys_page import JourneysPage
-from widgets.nav_bar import NavBar
-from widgets.page_parts import Page
 from widgets.segments_page import SegmentsPage
 from widgets.settings_page import THEME_LABELS, SettingsPage
 from widgets.templates_page import TemplatesPage
 
-PAGE_NAMES = ("journeys", "contacts", "templates", "segments", "dashboard", "settings")
 THEME_ICONS = {"light": "sun", "dark": "moon", "system": "monitor"}
 DEFAULT_SIZE = (1280, 820)
 MINIMUM_SIZE = (960, 600)
 
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"
-PAGE_KEY = "window/page"
 
 
-class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, LaunchWindowParts,
-                 QMainWindow):
+class MainWindow(PagesWindowParts, ResultsWindowParts, SendingWindowParts, LinksWindowParts,
+                 LaunchWindowParts, QMainWindow):
     #: the window closed for good (not hidden to the tray): the app quits
     quit_confirmed = Signal()
 
@@ -106,11 +97,9 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.engine_host = engine_host or EngineHost(db, parent=self)
         self.recent = RecentFiles(settings, parent=self)
         self.setAcceptDrops(True)
-        self._pages: dict[str, Page] = {}
         self._editor_page = None  # app.editor_page.EditorPage, made on first use
         self._journeys = None  # app.journey_actions.JourneyActions, with it
         self._library = None  # app.journey_library.JourneyLibrary, with it
-        self._current = PAGE_NAMES[0]
         #: asked on close (app.tray.BackgroundTray); None: closing quits
         self.close_policy = None
         self._quitting = False
@@ -119,16 +108,7 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         self.setWindowIcon(icon("trellis", "accent"))
         self.setMinimumSize(*MINIMUM_SIZE)
 
-        self.nav = NavBar()
-        self.nav.current_changed.connect(self.show_page)
-        self.stack = QStackedWidget(objectName="contentArea")
-        central = QWidget()
-        row = QHBoxLayout(central)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(0)
-        row.addWidget(self.nav)
-        row.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
+        self._build_navigation()
 
         self._build_menus()
         self._build_status_bar()  # after the menus: it checks Sending ▸ Pause all sending
@@ -267,71 +247,6 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         if offered:
             self.show_page("journeys")
         return offered
-
-    def refresh_pages(self) -> None:
-        """Re-read every list (after the demo shop filled the database)."""
-        for name in PAGE_NAMES:
-            self.page(name).refresh()
-        self._update_actions()
-
-    def add_page(
-        self,
-        name: str,
-        page: Page,
-        nav: tuple[str, str, str] | None = None,
-        at_bottom: bool = False,
-    ) -> None:
-        """Add `page` under `name`; `nav` = (icon name, label, tooltip) puts it on the rail."""
-        if name in self._pages:
-            raise ValueError(f"a page named {name!r} exists already")
-        self._pages[name] = page
-        self.stack.addWidget(page)
-        if nav is None:
-            return
-        icon_name, label, tooltip = nav
-        number = len(self.nav.keys()) + 1  # Ctrl+1, Ctrl+2… in rail order
-        shortcut = QKeySequence(f"Ctrl+{number}")
-        self.nav.add_item(
-            name,
-            icon_name,
-            label,
-            f"{tooltip} ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})",
-            at_bottom,
-        )
-        action = QAction(icon(icon_name), label, self)
-        action.setShortcut(shortcut)
-        action.triggered.connect(lambda _checked=False, name=name: self.show_page(name))
-        self._view_menu.insertAction(self._page_actions_end, action)
-
-    def page_names(self) -> list[str]:
-        return [*self._pages, *(["editor"] if "editor" not in self._pages else [])]
-
-    def page(self, name: str) -> Page:
-        if name == "editor":
-            return self.editor_page
-        return self._pages[name]
-
-    def current_page(self) -> str:
-        return self._current
-
-    def show_page(self, name: str) -> None:
-        page = self.editor_page if name == "editor" else self._pages.get(name)
-        if page is None:
-            raise ValueError(f"unknown page {name!r}; choose from {', '.join(self._pages)}")
-        page.refresh()
-        self.stack.setCurrentWidget(page)
-        self._current = name
-        self.nav.set_compact(name == "editor")  # the canvas takes the rail's room
-        if name in self.nav.keys():
-            self.nav.set_current(name)
-        elif name == "editor":
-            self.nav.set_current("journeys")  # the editor belongs to the Journeys section
-        self._settings.setValue(PAGE_KEY, name)
-        self._update_actions()
-
-    def refresh(self) -> None:
-        """Re-read the page on screen (View ▸ Refresh)."""
-        self.page(self.current_page()).refresh()
 
     # ---- status bar ----------------------------------------------------------------------
 
@@ -478,9 +393,7 @@ class MainWindow(ResultsWindowParts, SendingWindowParts, LinksWindowParts, Launc
         state = self._settings.value(STATE_KEY)
         if state is not None:
             self.restoreState(state)
-        page = str(self._settings.value(PAGE_KEY, PAGE_NAMES[0]))
-        # the editor is never restored: no journey is open at start
-        self.show_page(page if page in PAGE_NAMES else PAGE_NAMES[0])
+        self._restore_page()
 
     def quit_app(self, ask: bool = True) -> bool:
         """Close for good, whatever the close policy says; False when the marketer cancelled

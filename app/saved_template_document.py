@@ -7,7 +7,8 @@ email: each edit is one undo step (edits with the same merge key merge, as typin
 field), and every change — an edit, an undo, a redo — is written to the template's row
 (`engine.journey.drafts.store_template`) before `templates_changed` is emitted, so
 closing and reopening shows the last state. `on_stored()` is called after each write
-(the Templates page refreshes). A write that fails is undone and its reason returned.
+(the Templates page refreshes). A write that fails is undone and its reason returned
+(an `app.undo_commands.SetValueCommand` per edit; a refused store raises `EditRefused`).
 """
 
 from __future__ import annotations
@@ -17,43 +18,16 @@ from types import SimpleNamespace
 from typing import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
+from app.undo_commands import EditRefused, SetValueCommand
 from engine.db.database import Database
 from engine.journey.data import EmailTemplate
 from engine.journey.drafts import store_template
 
-MERGE_ID = 0x5A7E
-
 
 class _Bridge(QObject):
     templates_changed = Signal()
-
-
-class _SetSavedTemplate(QUndoCommand):
-    def __init__(self, document: "SavedTemplateDocument", before: EmailTemplate,
-                 after: EmailTemplate, merge_key: object):
-        super().__init__(f"Edit “{after.name}”")
-        self.document, self.before, self.after, self.merge_key = document, before, after, merge_key
-        self.error = ""
-
-    def id(self) -> int:
-        return MERGE_ID if self.merge_key is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt name)
-        if not isinstance(other, _SetSavedTemplate) or other.merge_key != self.merge_key:
-            return False
-        self.after = other.after
-        self.setObsolete(self.after == self.before)
-        return True
-
-    def redo(self) -> None:
-        self.error = self.document._put(self.after)
-        if self.error:
-            self.setObsolete(True)  # nothing was stored: nothing to undo
-
-    def undo(self) -> None:
-        self.document._put(self.before)
 
 
 class SavedTemplateDocument(QObject):
@@ -72,9 +46,15 @@ class SavedTemplateDocument(QObject):
     def set_template(self, template: EmailTemplate, merge_key: object = None) -> str:
         if template == self.template:
             return ""
-        command = _SetSavedTemplate(self, self.template, template, merge_key)
+        command = SetValueCommand(f"Edit “{template.name}”", "template", self._write,
+                                  self.template, template, merge_key)
         self.undo_stack.push(command)
         return command.error
+
+    def _write(self, template: EmailTemplate) -> None:
+        error = self._put(template)
+        if error:  # nothing was stored: the edit did not happen
+            raise EditRefused(error)
 
     def _put(self, template: EmailTemplate) -> str:
         try:

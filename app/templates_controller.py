@@ -103,7 +103,7 @@ class TemplatesController(QObject):
                 self.window.engine_host.public_url)
             return
         if self.window.journeys.open_journey(entry.journey_id):
-            self.last_dialog = self.window.editor_page.edit_email(entry.key)
+            self.last_dialog = self.window.editor_page.emails.edit(entry.key)
 
     def _duplicate(self, entry: library.LibraryEmail) -> None:
         with self.database.session() as session:

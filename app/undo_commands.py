@@ -1,56 +1,59 @@
-"""The undoable edits of a journey: one `QUndoCommand` per kind of change.
+"""The undoable edits: the structural ones of a journey (insert, remove, connect, move),
+and one `SetValueCommand` for every edit that sets one value and can put the old one back.
 
 Contract:
-- Every command changes the journey only through its edit methods (DESIGN §6), so undo
-  and redo produce the same events, and the same scene updates, as the first edit did.
+- Every journey command changes the journey only through its edit methods (DESIGN §6), so
+  undo and redo produce the same events, and the same scene updates, as the first edit did.
 - A command is built with everything its redo and undo need (ids, old and new values),
   so redo after undo re-creates exactly the same nodes, ids and edges.
-- `redo()` that is refused by the journey (`JourneyEditError`) marks the command obsolete,
-  so `QUndoStack.push` drops it instead of recording an edit that did not happen; the
-  document checks edits before pushing, this is the belt to those braces.
-- Field edits merge (`mergeWith`) while they carry the same `merge_key`: typing in one
-  inspector field is one undo step. A merge that ends where it began is obsolete and
+- `redo()` that is refused (`JourneyEditError`, or `EditRefused` from a value's write)
+  records the reason in `error` and marks the command obsolete, so `QUndoStack.push` drops
+  it instead of recording an edit that did not happen; the document checks edits before
+  pushing, this is the belt to those braces.
+- `SetValueCommand(text, what, write, before, after, merge_key)` sets one value: `what`
+  names it (("config", node_id), ("title", node_id), "settings", "name", ("template",
+  key), a contact's field...), `write(value)` puts a value in place. Value edits merge
+  (`mergeWith`) while they set the same `what` with the same non-None `merge_key`: typing
+  in one field is one undo step. A merge that ends where it began is obsolete and
   disappears from the stack.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from typing import Callable, Generic, Hashable, Iterable, Mapping, Sequence, TypeVar
 
 from PySide6.QtGui import QUndoCommand
 
-from engine.journey.data import EmailTemplate, JourneySettings, NodeData
+from engine.journey.data import EmailTemplate, NodeData
 from engine.errors import JourneyEditError
 from engine.journey.model import Journey, RemovedNode
 
 Edge = tuple[str, str, str]
 Position = tuple[float, float]
+T = TypeVar("T")
 
-CONFIG_MERGE_ID = 1001
-TITLE_MERGE_ID = 1002
-SETTINGS_MERGE_ID = 1003
-TEMPLATE_MERGE_ID = 1004
-RENAME_MERGE_ID = 1005
+#: the one merge id of value edits: `mergeWith` then compares `what` and `merge_key`
+SET_VALUE_MERGE_ID = 1001
 
 
-def _mergeable(other: QUndoCommand, kind: type) -> bool:
-    # QUndoStack offers a refused (obsolete) command for merging too; its values never
-    # reached the journey, so it must not be merged
-    return isinstance(other, kind) and not other.isObsolete()
+class EditRefused(Exception):
+    """A value's write that did not happen; the message says why, in the marketer's words."""
 
 
-class JourneyCommand(QUndoCommand):
-    """Base: runs `_redo`/`_undo`, turning a refused first redo into an obsolete command."""
+class EditCommand(QUndoCommand):
+    """Base: runs `_redo`/`_undo`, turning a refused redo into an obsolete command whose
+    `error` says why."""
 
-    def __init__(self, journey: Journey, text: str):
+    REFUSALS: tuple[type[Exception], ...] = (JourneyEditError, EditRefused)
+
+    def __init__(self, text: str):
         super().__init__(text)
-        self.journey = journey
         self.error = ""
 
     def redo(self) -> None:
         try:
             self._redo()
-        except JourneyEditError as exc:
+        except self.REFUSALS as exc:
             self.error = str(exc)
             self.setObsolete(True)
 
@@ -62,6 +65,14 @@ class JourneyCommand(QUndoCommand):
 
     def _undo(self) -> None:
         raise NotImplementedError
+
+
+class JourneyCommand(EditCommand):
+    """A structural edit of `journey`."""
+
+    def __init__(self, journey: Journey, text: str):
+        super().__init__(text)
+        self.journey = journey
 
 
 class InsertNodesCommand(JourneyCommand):
@@ -213,155 +224,56 @@ class MoveNodesCommand(JourneyCommand):
         self.journey.set_positions(self.before)
 
 
-class SetConfigCommand(JourneyCommand):
-    """Replaces a node's config; re-creates on undo the edges of ports it removed."""
+#: what a value's write returns: callables that put back what else the write took away
+#: (a step's new settings drop the links of ports it no longer has), or None
+PutBack = Iterable[Callable[[], None]] | None
 
-    def __init__(
-        self,
-        journey: Journey,
-        text: str,
-        node_id: str,
-        before: Mapping[str, Any],
-        after: Mapping[str, Any],
-        merge_key: object = None,
-    ):
-        super().__init__(journey, text)
-        self.node_id = node_id
-        self.before = before
-        self.after = after
-        self.merge_key = merge_key
-        self._dropped: list[Edge] = []
+
+class SetValueCommand(EditCommand, Generic[T]):
+    """Sets the value `what` from `before` to `after` through `write`; undo writes `before`
+    back, then runs the put-backs the redo's write returned (a merged command runs those of
+    every write it merged).
+
+    `written=True`: the value was written (and checked) before the push, so a write that
+    fails never reaches the stack; the push's redo does not write it again.
+    An undo whose write raises `EditRefused` (a store that fails) leaves the value as it
+    is and says why in `error`.
+    """
+
+    def __init__(self, text: str, what: Hashable, write: Callable[[T], PutBack],
+                 before: T, after: T, merge_key: Hashable = None, *, written: bool = False):
+        super().__init__(text)
+        self.what, self.write, self.merge_key = what, write, merge_key
+        self.before, self.after = before, after
+        self._put_back: list[Callable[[], None]] = []
+        self._written = written
 
     def id(self) -> int:
-        return CONFIG_MERGE_ID if self.merge_key is not None else -1
+        return SET_VALUE_MERGE_ID if self.merge_key is not None else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not _mergeable(other, SetConfigCommand) or other.merge_key != self.merge_key:
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt name)
+        # QUndoStack offers a refused (obsolete) command for merging too; its value never
+        # got written, so it must not be merged
+        if (not isinstance(other, SetValueCommand) or other.isObsolete()
+                or other.what != self.what or other.merge_key != self.merge_key):
             return False
         self.after = other.after
-        # edges `other` dropped existed after this command ran: undo must bring them back too
-        self._dropped += other._dropped
-        self.setObsolete(self.after == self.before and not self._dropped)
+        # what `other` took away existed after this command ran: undo must put it back too
+        self._put_back += other._put_back
+        self.setObsolete(self.after == self.before and not self._put_back)
         return True
 
     def _redo(self) -> None:
-        self._dropped = self.journey.set_config(self.node_id, self.after)
+        if self._written:  # the push of a value written already
+            self._written = False
+            return
+        self._put_back = list(self.write(self.after) or ())
 
     def _undo(self) -> None:
-        self.journey.set_config(self.node_id, self.before)
-        for edge in self._dropped:
-            self.journey.connect(*edge)
-
-
-class SetTitleCommand(JourneyCommand):
-    def __init__(self, journey: Journey, text: str, node_id: str, before: str, after: str):
-        super().__init__(journey, text)
-        self.node_id, self.before, self.after = node_id, before, after
-
-    def id(self) -> int:
-        return TITLE_MERGE_ID
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not _mergeable(other, SetTitleCommand) or other.node_id != self.node_id:
-            return False
-        self.after = other.after
-        self.setObsolete(self.after == self.before)
-        return True
-
-    def _redo(self) -> None:
-        self.journey.set_title(self.node_id, self.after)
-
-    def _undo(self) -> None:
-        self.journey.set_title(self.node_id, self.before)
-
-
-class SetSettingsCommand(JourneyCommand):
-    def __init__(
-        self,
-        journey: Journey,
-        text: str,
-        before: JourneySettings,
-        after: JourneySettings,
-        merge_key: object = None,
-    ):
-        super().__init__(journey, text)
-        self.before, self.after, self.merge_key = before, after, merge_key
-
-    def id(self) -> int:
-        return SETTINGS_MERGE_ID if self.merge_key is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not _mergeable(other, SetSettingsCommand) or other.merge_key != self.merge_key:
-            return False
-        self.after = other.after
-        self.setObsolete(self.after == self.before)
-        return True
-
-    def _redo(self) -> None:
-        self.journey.set_settings(self.after)
-
-    def _undo(self) -> None:
-        self.journey.set_settings(self.before)
-
-
-class SetTemplateCommand(JourneyCommand):
-    """Adds, replaces or (with `after` None) removes the email template `key`; undo puts
-    back what was there (`before` None: there was none)."""
-
-    def __init__(
-        self,
-        journey: Journey,
-        text: str,
-        key: str,
-        before: EmailTemplate | None,
-        after: EmailTemplate | None,
-        merge_key: object = None,
-    ):
-        super().__init__(journey, text)
-        self.key, self.before, self.after, self.merge_key = key, before, after, merge_key
-
-    def id(self) -> int:
-        return TEMPLATE_MERGE_ID if self.merge_key is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if (not _mergeable(other, SetTemplateCommand) or other.key != self.key
-                or other.merge_key != self.merge_key):
-            return False
-        self.after = other.after
-        self.setObsolete(self.after == self.before)
-        return True
-
-    def _put(self, template: EmailTemplate | None) -> None:
-        if template is None:
-            self.journey.remove_template(self.key)
-        else:
-            self.journey.set_template(template)
-
-    def _redo(self) -> None:
-        self._put(self.after)
-
-    def _undo(self) -> None:
-        self._put(self.before)
-
-
-class RenameJourneyCommand(JourneyCommand):
-    def __init__(self, journey: Journey, text: str, before: str, after: str,
-                 merge_key: object = None):
-        super().__init__(journey, text)
-        self.before, self.after, self.merge_key = before, after, merge_key
-
-    def id(self) -> int:
-        return RENAME_MERGE_ID if self.merge_key is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:
-        if not _mergeable(other, RenameJourneyCommand) or other.merge_key != self.merge_key:
-            return False
-        self.after = other.after
-        self.setObsolete(self.after == self.before)
-        return True
-
-    def _redo(self) -> None:
-        self.journey.rename(self.after)
-
-    def _undo(self) -> None:
-        self.journey.rename(self.before)
+        try:
+            self.write(self.before)
+        except EditRefused as exc:  # a store that failed: the value stays as it is
+            self.error = str(exc)
+            return
+        for put_back in self._put_back:
+            put_back()

@@ -110,7 +110,7 @@ def test_every_block_edit_is_one_undo_step_of_the_journey(qtbot, shown_window, j
     shown_window.journeys.open_journey(journeys["Welcome series"])
     page = shown_window.editor_page
     document = page.document
-    dialog = page.edit_email("welcome-day-1")
+    dialog = page.emails.edit("welcome-day-1")
     editor = dialog.editor
     stack = document.undo_stack
     first_id = editor.template().blocks.blocks[0].id
@@ -161,7 +161,7 @@ def test_every_block_edit_is_one_undo_step_of_the_journey(qtbot, shown_window, j
 def test_convert_to_code_is_one_undoable_step(qtbot, shown_window, journeys):
     shown_window.journeys.open_journey(journeys["Abandoned cart"])
     document = shown_window.editor_page.document
-    dialog = shown_window.editor_page.edit_email("cart-reminder")
+    dialog = shown_window.editor_page.emails.edit("cart-reminder")
     blocks = document.journey.templates["cart-reminder"]
     code_dialog = dialog.session.convert("markdown")
     converted = document.journey.templates["cart-reminder"]
@@ -183,7 +183,7 @@ def test_the_picker_shows_the_chosen_contacts_values_and_inserts_chips(qtbot, sh
                             attributes={"city": "Lyon"}, created_at=NOW, updated_at=NOW))
     shown_window.journeys.open_journey(journeys["Welcome series"])
     page = shown_window.editor_page
-    dialog = page.edit_email("welcome-day-1")
+    dialog = page.emails.edit("welcome-day-1")
     preview = dialog.preview
     preview.contacts.setCurrentIndex(preview.contacts.findText("Mia Stone <mia@example.com>"))
     picker = dialog.session.open_picker()
@@ -219,7 +219,7 @@ def test_in_code_the_picker_inserts_jinja_with_a_default(qtbot, shown_window, jo
 
     shown_window.journeys.open_journey(journeys["Welcome series"])
     page = shown_window.editor_page
-    dialog = page.edit_email("welcome-day-1").session.convert("markdown")
+    dialog = page.emails.edit("welcome-day-1").session.convert("markdown")
     editor = dialog.editor
     editor.body.setFocus()
     editor.body.moveCursor(editor.body.textCursor().MoveOperation.End)

@@ -52,7 +52,7 @@ def test_a_brand_change_shows_in_the_open_email_and_the_thumbnails(qtbot, shown_
                     timeout=15000)
     before = maker.renders
     shown_window.journeys.open_journey(journey_id)
-    dialog = shown_window.editor_page.edit_email("welcome-day-1")
+    dialog = shown_window.editor_page.emails.edit("welcome-day-1")
     qtbot.waitUntil(lambda: dialog.preview.email() is not None, timeout=10000)
     assert "#7c3aed" not in dialog.preview.email().html.lower()
     shown_window.show_settings("brand")

@@ -177,7 +177,7 @@ def test_live_counts_show_on_the_cards(qtbot, window, db, cart):
     harness.contact("ana@example.com")
     harness.event("ana@example.com", "added_to_cart")
     page.refresh()
-    qtbot.waitUntil(lambda: page.live_counts().get("wait") == (1, 1), timeout=5000)
+    qtbot.waitUntil(lambda: page.live.counts().get("wait") == (1, 1), timeout=5000)
     assert wait.live_counts == (1, 1)
     assert "1 waiting · 1 passed" in wait.toolTip()
     # every step of a live journey says how many are there, none is left out
@@ -198,17 +198,17 @@ def test_walk_through_from_the_editor(qtbot, window, db, cart):
     assert not editor.inspector_panel.isVisibleTo(editor)
     panel.scenario.setCurrentIndex(panel.scenario.findData("never_buys"))
     panel.run_button.click()
-    qtbot.waitUntil(lambda: not page.walkthrough.is_running(), timeout=20_000)
+    qtbot.waitUntil(lambda: not page.walkthrough.runner.is_running(), timeout=20_000)
     path = ["trigger", "wait", "reminder", "day", "discount"]
-    assert page.walkthrough.last_path() == path
+    assert page.walkthrough.runner.last_path() == path
     assert editor.scene.highlighted_path() == path  # the canvas shows the path taken
     assert editor.scene.node_item("reminder").path_step == 3
     emails = [panel.timeline.item(i) for i in range(panel.timeline.count())
               if "Would get the email" in panel.timeline.item(i).text()]
     assert len(emails) == 2
     panel.timeline.itemClicked.emit(emails[0])
-    assert "You left something behind" in page.walkthrough.email_dialog.windowTitle()
-    page.walkthrough.email_dialog.close()
+    assert "You left something behind" in page.walkthrough.runner.email_dialog.windowTitle()
+    page.walkthrough.runner.email_dialog.close()
     assert editor.scene.selected_node_ids() == ["reminder"]  # the row's step, selected
 
     page.header.walkthrough.click()  # closing the panel clears the path, panels come back
@@ -363,9 +363,9 @@ def test_email_edits_go_into_the_journey_as_undoable_edits(qtbot, window, db, qa
 def test_a_new_email_is_an_undoable_edit_and_its_editor_follows(qtbot, window, qapp, cart):
     window.journeys.import_file(cart)
     page = window.editor_page
-    page.new_email()
+    page.emails.new()
     assert "email-3" in page.document.journey.templates and page.dirty()
-    dialog = page.edit_email("email-3")  # already open: the same dialog comes up
+    dialog = page.emails.edit("email-3")  # already open: the same dialog comes up
     assert dialog.isVisible() and dialog.editor.name.text() == "Email 3"
     assert page.document.undo_stack.undoText() == "Add email 'Email 3'"
     dialog.editor.subject.setText("Typed, then undone on the canvas")  # not handed over yet
@@ -385,7 +385,7 @@ def test_clicking_n_waiting_lists_those_contacts(qtbot, window, db, cart):
     harness.event("ana@example.com", "added_to_cart")
     harness.event("bob@example.com", "added_to_cart")
     page.refresh()
-    qtbot.waitUntil(lambda: page.live_counts().get("wait") == (2, 2), timeout=5000)
+    qtbot.waitUntil(lambda: page.live.counts().get("wait") == (2, 2), timeout=5000)
     page.editor.scene.waiting_clicked.emit("wait")  # what a click on "2 waiting" emits
     contacts = window.contacts_page
     assert window.current_page() == "contacts"

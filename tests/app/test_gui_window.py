@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import SIGNAL, QSettings, Qt
 from PySide6.QtWidgets import QMenu
 
-from app.main_window import PAGE_NAMES, MainWindow
+from app.main_window import MainWindow
+from app.window_pages import PAGE_NAMES
 from app.theme import ThemeController
 
 

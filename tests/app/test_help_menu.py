@@ -55,6 +55,6 @@ def test_getting_started_steps_work_in_the_window(window, qtbot):
     guide.buttons["walk"].click()
     assert window.editor_page.header.walkthrough.isChecked()
     guide.buttons["preview"].click()
-    qtbot.waitUntil(lambda: bool(window.editor_page._open_email_dialogs()))
+    qtbot.waitUntil(lambda: bool(window.editor_page.emails.open_dialogs()))
     guide.buttons["publish"].click()
     assert window.current_page() == "settings"

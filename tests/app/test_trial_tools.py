@@ -75,7 +75,7 @@ def test_enter_a_test_contact_runs_the_real_engine(qtbot, qapp, db, tmp_path):
     assert [node for node, _kind in kinds][:3] == ["signed_up", "day_1", "wait_2d"]
     assert message.status == "queued" and message.subject == "Welcome to Trellis Shop!"
     assert "now at “2 days later”" in dialog.result.text()
-    qtbot.waitUntil(lambda: sum(w for w, _p in page.live_counts().values()) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: sum(w for w, _p in page.live.counts().values()) == 1, timeout=5000)
     # once more while still on the way through: said, not done twice
     dialog.enter_button.click()
     qtbot.waitUntil(lambda: "already on their way" in dialog.result.text(), timeout=15_000)
@@ -117,7 +117,7 @@ def test_a_test_event_is_recorded_and_live_counts_move(qtbot, qapp, db, tmp_path
     try:
         assert window.journeys.open_journey(journey_id)
         page = window.editor_page
-        assert page.live_counts() == {} or sum(w for w, _ in page.live_counts().values()) == 0
+        assert page.live.counts() == {} or sum(w for w, _ in page.live.counts().values()) == 0
         page.header.test_event_action.trigger()
         dialog = page.trial.dialog
         assert dialog.name.currentText() == "signed_up"  # the journey's own trigger first
@@ -131,7 +131,7 @@ def test_a_test_event_is_recorded_and_live_counts_move(qtbot, qapp, db, tmp_path
             [event] = session.scalars(select(Event).where(Event.name == "signed_up"))
             assert (event.properties, event.source) == ({"plan": "pro", "seats": 3}, "app-test")
         # the woken engine enrolled Ana; the canvas's counts show her waiting
-        qtbot.waitUntil(lambda: sum(w for w, _p in page.live_counts().values()) == 1,
+        qtbot.waitUntil(lambda: sum(w for w, _p in page.live.counts().values()) == 1,
                         timeout=15_000)
         assert "1 contact in it now" in page.header.info.text()  # the header moves too
     finally:

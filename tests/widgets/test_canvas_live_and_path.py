@@ -128,7 +128,8 @@ def test_an_opened_journey_is_readable_from_its_start(qtbot):
 def test_clicking_n_waiting_asks_for_those_contacts(qtbot):
     from PySide6.QtCore import QPoint, QPointF, Qt
 
-    from widgets.canvas.node_item import SUMMARY_LINE_HEIGHT, SUMMARY_LINES, SUMMARY_TOP
+    from widgets.canvas.node_texts import SUMMARY_LINE_HEIGHT, SUMMARY_TOP
+    from widgets.canvas.style import SUMMARY_LINES
 
     _document, editor = open_example(qtbot)
     editor.resize(1200, 900)

@@ -2,12 +2,14 @@
 the problems below the canvas, and a small toolbar.
 
 Contract:
-- `JourneyEditor(document)` takes an object shaped like `app.journey_document.
-  JourneyDocument` (widgets never import the app layer): `journey`, `bridge`,
-  `undo_stack`, `problems()`, `current_problems()` (the last result, without forcing a
-  pending check), `problems_changed`, `edit_refused`, and the intent methods
-  (`add_node`, `insert_on_link`, `connect_ports`, `delete`, `move_nodes`, `copy`, `cut`, `paste`,
-  `duplicate`, `set_node_config`, `set_node_title`, `set_settings`).
+- `JourneyEditor(document)` takes an `EditorDocument` (widgets/document_protocol.py: the
+  part of `app.journey_document.JourneyDocument` it uses, declared, as widgets never
+  import the app layer): `journey`, `bridge`, `undo_stack`, `problems()`,
+  `current_problems()` (the last result, without forcing a pending check),
+  `problems_changed`, `edit_refused`, and the intent methods (`add_node`,
+  `insert_on_link`, `connect_ports`, `delete`, `move_nodes`, `copy`, `cut`, `paste`,
+  `duplicate`, and the inspector's `set_node_config`, `set_node_title`, `set_settings`,
+  `rename`).
 - It wires the canvas's intents to the document (DESIGN §6) and the document's facts back
   to the canvas, inspector and problems list; it edits nothing itself.
 - For its host: `save_requested()` (Ctrl+S), `node_double_clicked(id)` (e.g. open the
@@ -56,6 +58,7 @@ from widgets.canvas.placement import first_free_port, place_after
 from widgets.canvas.scene import JourneyScene
 from widgets.canvas.view import JourneyView
 from widgets.canvas.view_actions import CanvasActions
+from widgets.document_protocol import EditorDocument
 from widgets.icons import icon
 from widgets.inspector import Inspector
 from widgets.palette import NodePalette
@@ -88,7 +91,7 @@ class JourneyEditor(QWidget):
     panels_changed = Signal(bool, bool)  # palette shown, inspector shown
     results_toggled = Signal(bool)  # the Results overlay switched on or off
 
-    def __init__(self, document, parent=None):
+    def __init__(self, document: EditorDocument, parent=None):
         super().__init__(parent)
         self.setObjectName("journeyEditor")
         self.document = document

@@ -20,10 +20,11 @@ Contract:
   summary and the live counts (widgets/canvas/results_overlay.py says what; None: back to
   the summary). `set_winner(port | None)`: the step's A/B test has a winner: a star before
   that port's label and a tooltip line. `set_path_step(n | None)`: the card is step `n` of
-  a walk-through's path —
-  a thick border in the path colour and its number on the top-left corner.
-- Painting is cheap: texts are laid out once per change (`QStaticText`), pens and fonts
-  come from `canvas_style()`, and zoomed out the card drops detail (level of detail).
+  a walk-through's path — a thick border in the path colour and its number on the
+  top-left corner.
+- Painting is cheap: texts are laid out once per change (`QStaticText`; what they say and
+  where: widgets/canvas/node_texts.py), pens and fonts come from `canvas_style()`, and
+  zoomed out the card drops detail (level of detail).
 - Edges attached to the card are kept on it (`out_edges` by port, `in_edges`), so moving
   a card re-routes exactly its edges, without searching the scene.
 """
@@ -34,10 +35,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QStaticText, QTextLayout, QTextOption
+from PySide6.QtGui import QPainter, QPainterPath, QStaticText
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from engine.nodes import Category, Port
+from widgets.canvas.node_texts import (
+    LIVE_TEXT_X,
+    SUMMARY_LINE_HEIGHT,
+    SUMMARY_TOP,
+    TITLE_X,
+    card_texts,
+    live_text,
+    static_text,
+)
 from widgets.canvas.port_item import PortItem
 from widgets.canvas.style import (
     BADGE_RADIUS,
@@ -52,7 +62,6 @@ from widgets.canvas.style import (
     PATH_FAR_ZOOM,
     RADIUS,
     STRIP,
-    PORT_BAND,
     SUMMARY_LINES,
     CanvasStyle,
     Flow,
@@ -66,17 +75,6 @@ from widgets.canvas.style import (
 if TYPE_CHECKING:
     from widgets.canvas.edge_item import EdgeItem
 
-TITLE_X = PADDING + ICON_TILE + 10
-SUMMARY_TOP = HEADER_HEIGHT + 1
-SUMMARY_LINE_HEIGHT = 17.0
-#: the live counts' text starts after their dot
-LIVE_TEXT_X = 12.0
-
-
-def live_text(waiting: int, passed: int) -> str:
-    """(12, 1340) -> "12 waiting · 1,340 passed"."""
-    return f"{waiting:,} waiting · {passed:,} passed"
-
 
 @dataclass(frozen=True)
 class NodeContent:
@@ -87,13 +85,6 @@ class NodeContent:
     description: str
     ports: tuple[Port, ...]
     has_input: bool
-
-
-def _static(text: str) -> QStaticText:
-    static = QStaticText(text)
-    static.setTextFormat(Qt.TextFormat.PlainText)
-    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-    return static
 
 
 def _rounded(rect: QRectF) -> QPainterPath:
@@ -112,28 +103,6 @@ def _top_strip() -> QPainterPath:
 _STRIP = _top_strip()
 
 
-def wrap_lines(text: str, style: CanvasStyle, width: float, limit: int) -> list[str]:
-    """`text` wrapped to `width` in the summary font; the last allowed line is elided."""
-    layout = QTextLayout(text, style.summary_font)
-    option = QTextOption()
-    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-    layout.setTextOption(option)
-    starts = []
-    layout.beginLayout()
-    while True:
-        line = layout.createLine()
-        if not line.isValid():
-            break
-        line.setLineWidth(width)
-        starts.append((line.textStart(), line.textLength()))
-    layout.endLayout()
-    lines = [text[start:start + length].rstrip() for start, length in starts[:limit]]
-    if len(starts) > limit:
-        rest = text[starts[limit - 1][0]:]
-        lines[-1] = style.summary_metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
-    return lines
-
-
 class NodeItem(QGraphicsItem):
     def __init__(self, node_id: str, content: NodeContent, flow: Flow = "right"):
         super().__init__()
@@ -150,7 +119,7 @@ class NodeItem(QGraphicsItem):
         self._hovered = False
         self._height = BODY_HEIGHT
         self._card_path = _rounded(self.card_rect())
-        self._title = _static("")
+        self._title = static_text("")
         self._summary: list[QStaticText] = []
         self.live_counts: tuple[int, int] | None = None
         self._live: QStaticText | None = None
@@ -235,40 +204,8 @@ class NodeItem(QGraphicsItem):
             item.setParentItem(None)
 
     def _layout_texts(self) -> None:
-        style = canvas_style()
-        content = self.content
-        title_width = NODE_WIDTH - TITLE_X - PADDING - BADGE_RADIUS
-        self._title = _static(
-            style.title_metrics.elidedText(content.title, Qt.TextElideMode.ElideRight, title_width)
-        )
-        live = self.live_counts is not None and self.results is None
-        if self.results is not None:  # the Results overlay: figures in place of the summary
-            self._summary = [_static(style.summary_metrics.elidedText(
-                line, Qt.TextElideMode.ElideRight, NODE_WIDTH - 2 * PADDING))
-                for line in self.results[:SUMMARY_LINES]]
-        else:
-            lines = wrap_lines(content.summary, style, NODE_WIDTH - 2 * PADDING,
-                               SUMMARY_LINES - 1 if live else SUMMARY_LINES)
-            self._summary = [_static(line) for line in lines]
-        self._live = _static(live_text(*self.live_counts)) if live else None
-        self._port_labels = []
-        count = len(content.ports)
-        if count > 1:
-            metrics = style.port_metrics
-            # right: a row per port, label beside its dot; down: labels in a band, each
-            # centred over its dot
-            width = NODE_WIDTH - 2 * PADDING - 8 if self.flow == "right" else NODE_WIDTH / count - 10
-            for index, port in enumerate(content.ports):
-                label = f"★ {port.label}" if port.key == self.winner else port.label
-                text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, width)
-                advance = metrics.horizontalAdvance(text)
-                x, y = output_port_pos(index, count, self.flow)
-                if self.flow == "right":
-                    point = QPointF(x - PADDING - 4 - advance, y - metrics.height() / 2)
-                else:
-                    band_y = BODY_HEIGHT + (PORT_BAND - metrics.height()) / 2 - 2
-                    point = QPointF(x - advance / 2, band_y)
-                self._port_labels.append((_static(text), point))
+        self._title, self._summary, self._live, self._port_labels = card_texts(
+            self.content, self.flow, self.live_counts, self.results, self.winner)
 
     def set_problems(self, severity: str | None, messages: tuple[str, ...] = ()) -> None:
         if (severity, messages) == (self.problem_severity, self._problem_messages):
@@ -296,6 +233,7 @@ class NodeItem(QGraphicsItem):
         self._layout_texts()
         self._update_tooltip()
         self.update()
+
     def set_winner(self, port: str | None) -> None:
         """The winning port of this step's A/B test (a star before its label), or None."""
         if port != self.winner:

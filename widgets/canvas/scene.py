@@ -3,8 +3,9 @@
 Contract:
 - `JourneyScene(journey, bridge)` reads the journey (queries only) to build one `NodeItem`
   per step and one `EdgeItem` per link, then follows the bridge's signals (`node_added`,
-  `edge_removed`, `nodes_moved`, `reset`…; see app/journey_bridge.py) to update exactly
-  the items concerned, through one O(1) map id -> item (and (source, port) -> edge).
+  `edge_removed`, `nodes_moved`, `reset`…: `JourneyFacts`, widgets/document_protocol.py)
+  to update exactly the items concerned, through one O(1) map id -> item (and
+  (source, port) -> edge).
 - Gestures never edit: they emit intents — `node_add_requested(type_id, pos)`,
   `linked_node_add_requested(type_id, pos, source, port)`,
   `add_step_requested(source, port, target, pos)` (a "+" on a link or beside an unwired
@@ -47,6 +48,7 @@ from widgets.canvas.node_item import NodeContent, NodeItem
 from widgets.canvas.port_item import PortItem
 from widgets.canvas.results_overlay import card_lines, link_flows, link_width
 from widgets.canvas.style import PATH_DIM_OPACITY, Flow, snap
+from widgets.document_protocol import JourneyFacts
 
 #: the canvas is practically unbounded; the view pans freely inside this
 SCENE_EXTENT = 100_000.0
@@ -69,7 +71,7 @@ class JourneyScene(QGraphicsScene):
     waiting_clicked = Signal(str)
     content_changed = Signal()
 
-    def __init__(self, journey: Journey, bridge: QObject, parent: QObject | None = None):
+    def __init__(self, journey: Journey, bridge: JourneyFacts, parent: QObject | None = None):
         super().__init__(parent)
         self.journey = journey
         self.flow: Flow = DEFAULT_FLOW

@@ -1,11 +1,11 @@
 """`Inspector`: the settings of what is selected on the canvas, as a form.
 
 Contract:
-- `Inspector(document)` works with any object shaped like `app.journey_document.
-  JourneyDocument` (widgets never import the app layer): `journey`, `bridge` (its Qt
-  signals), `problems()`, `problems_changed`, and the intent methods `set_node_config`,
-  `set_node_title`, `set_settings` and `rename`, which return "" or the reason an edit
-  was refused.
+- `Inspector(document)` takes an `InspectorDocument` (widgets/document_protocol.py: the
+  part of `app.journey_document.JourneyDocument` it uses, declared, as widgets never
+  import the app layer): `journey`, `bridge` (its Qt signals), `problems()`,
+  `problems_changed`, and the intent methods `set_node_config`, `set_node_title`,
+  `set_settings` and `rename`, which return "" or the reason an edit was refused.
 - `show_nodes(ids)` (connected to the scene's `node_selection_changed`): one step shows
   its header (icon, type, description), its name, its problems, and its settings form
   (`ModelForm`, one cached per node type); several steps show a short note; nothing
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from engine.nodes import NodeSpec
 from widgets.canvas.style import ICON_SIZE, canvas_style, icon_pixmap
+from widgets.document_protocol import InspectorDocument
 from widgets.experiment_results import ExperimentResults
 from widgets.inspector.form import ModelForm
 from widgets.inspector.settings_form import settings_form
@@ -97,7 +98,7 @@ class _Header(QWidget):
 
 
 class Inspector(QWidget):
-    def __init__(self, document, parent=None):
+    def __init__(self, document: InspectorDocument, parent=None):
         super().__init__(parent)
         self.setObjectName("inspector")
         self.document = document
