@@ -123,14 +123,14 @@ class MainWindow(PagesWindowParts, ResultsWindowParts, SendingWindowParts, Links
         with self._db.session() as session:
             return query(session, *args, **kwargs)
 
-    def _list_journeys(self, archived: bool = False):
-        rows = self._read(overview.list_journeys, archived=archived)
+    def _journeys_page_rows(self, archived: bool = False):
+        rows = self._read(overview.journeys_page_rows, archived=archived)
         if not archived:
             self.spike_status.show(rows)  # the list and the status bar say the same
         return rows
 
     def _build_pages(self) -> None:
-        self.journeys_page = JourneysPage(self._list_journeys)
+        self.journeys_page = JourneysPage(self._journeys_page_rows)
         self.contacts = ContactsWorkspace(self._db, self, self.engine_host)
         self.contacts_page = self.contacts.page
         self.templates_page = TemplatesPage(lambda: self.templates.load())

@@ -56,8 +56,8 @@ class DatabaseLocation:
     path: Path | None
 
 
-def list_journeys(session: Session, archived: bool = False,
-                  today: date | None = None) -> list[JourneySummary]:
+def journeys_page_rows(session: Session, archived: bool = False,
+                       today: date | None = None) -> list[JourneySummary]:
     """The journeys page's rows: every journey except archived ones (with `archived`: only
     those), most recently edited first, with its figures of the 30 days ending `today`
     (default: today, UTC) and its spike warnings, read from the analytics rollups.

@@ -3,7 +3,7 @@
 Contract: `SpikeStatus(window, database)` puts a label in the window's status bar (hidden
 while no journey spikes) and `refresh()` re-reads engine.analytics.spikes for every
 journey not archived — on start, every `INTERVAL_MS` and whenever the journeys list is
-read (`show(rows)` takes the rows of app.overview.list_journeys, so the list and the bar
+read (`show(rows)` takes the rows of app.overview.journeys_page_rows, so the list and the bar
 never disagree). A click on the label opens the first such journey's Results.
 `text()` is what it says.
 """

@@ -92,7 +92,7 @@ def add_template(db, key: str, name: str, subject: str) -> None:
 # ---- queries -------------------------------------------------------------------------------
 
 
-def test_list_journeys_counts_only_active_enrollments(db):
+def test_journeys_page_rows_count_only_active_enrollments(db):
     add_contacts(db, 10)
     add_journey(
         db, "Welcome", "live", version=3, enrollments={"active": 4, "completed": 2, "exited": 1}
@@ -100,7 +100,7 @@ def test_list_journeys_counts_only_active_enrollments(db):
     add_journey(db, "Draft idea", updated_at=NOW + timedelta(hours=1))
     add_journey(db, "Old", "archived")
     with db.session() as session:
-        journeys = overview.list_journeys(session)
+        journeys = overview.journeys_page_rows(session)
     assert [(j.name, j.status, j.live_version, j.active_contacts) for j in journeys] == [
         ("Draft idea", "draft", None, 0),
         ("Welcome", "live", 3, 4),
@@ -109,7 +109,7 @@ def test_list_journeys_counts_only_active_enrollments(db):
 
 def test_engine_list_journeys_filters_and_orders_without_figures(db):
     # the one query under both the CLI's `journeys list` (every journey, by name) and the
-    # journeys page (app.overview.list_journeys adds the 30-day figures on top)
+    # journeys page (app.overview.journeys_page_rows adds the 30-day figures on top)
     from engine.journey.store import list_journeys
 
     add_contacts(db, 3)

@@ -21,7 +21,7 @@ with the catch-up (`catch_up_s`) and prints ONE JSON line:
   `results_view_plain_ms` (raw_report plus entered and sent per day by plain SQL);
   `dashboard_view_ms` (engine.analytics.home.home_dashboard, 30 days, with list growth)
   against `dashboard_view_plain_ms` (the plain dashboard above plus contacts per day);
-  `list_columns_ms` (app.overview.list_journeys: 30-day figures and spike warnings of
+  `list_columns_ms` (app.overview.journeys_page_rows: 30-day figures and spike warnings of
   every journey) against `list_columns_plain_ms` (entered and converted in 30 days per
   journey from step_log and enrollment, and each journey's last 200 sends with their
   unsubscribes and complaints from message and event);
@@ -213,7 +213,7 @@ PLAIN_LAST_SENDS = """
 
 def gui_reads(session, settings) -> dict:
     """The reads behind the Results view, the dashboard and the journeys list."""
-    from app.overview import list_journeys
+    from app.overview import journeys_page_rows
 
     today = (T0 + timedelta(days=92)).date()
     period = Period(today - timedelta(days=29), today)
@@ -227,7 +227,7 @@ def gui_reads(session, settings) -> dict:
         "dashboard_view_ms": median_ms(lambda: home_dashboard(session, period, today)),
         "dashboard_view_plain_ms": once_ms(lambda: (q(PLAIN_DASHBOARD), q(PLAIN_SENT),
                                                     q(PLAIN_GROWTH))),
-        "list_columns_ms": median_ms(lambda: list_journeys(session, today=today)),
+        "list_columns_ms": median_ms(lambda: journeys_page_rows(session, today=today)),
         "list_columns_plain_ms": once_ms(lambda: (q(PLAIN_LIST), [
             q(PLAIN_LAST_SENDS, j=j) for j in range(1, JOURNEYS + 1)])),
     }
