@@ -62,7 +62,7 @@ from engine.db.database import Database
 from engine.db.models import JourneyStatus
 from engine.journey.data import EmailTemplate
 from engine.journey.drafts import JourneyInfo, journey_info, store_draft
-from engine.messaging.display import in_words
+from engine.templating.display import in_words
 from widgets.canvas.editor_widget import JourneyEditor
 from widgets.editor_header import EditorHeader
 from widgets.publish_dialog import PublishDialog

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from engine.blocks.brand import BrandKit
+from engine.clock import zone
 from engine.db.models import Setting
 from engine.journey.data import QuietHours
 from engine.nodes.common import Duration
@@ -51,8 +52,6 @@ class AppSettings(BaseModel):
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from engine.runtime.schedule import zone
-
         zone(value)  # raises ValueError for an unknown zone
         return value
 

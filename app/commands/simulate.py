@@ -51,7 +51,7 @@ def _setup(args: argparse.Namespace):
     from engine.journey.data import QuietHours
     from engine.errors import InputError
     from engine.messaging.lint import lint_template
-    from engine.runtime.schedule import zone
+    from engine.clock import zone
     from engine.settings import FrequencyCap
     from engine.simulation.simulate import UNSET, SimulationSetup, parse_start, parse_until
 

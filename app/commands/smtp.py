@@ -171,7 +171,7 @@ def run_send_test(args: argparse.Namespace) -> int:
     from engine.db import open_database
     from engine.delivery.transport import DeliveryError
     from engine.delivery.trial_send import send_test
-    from engine.messaging.templates import RenderError
+    from engine.templating.templates import RenderError
 
     database = open_database(args.db)
     try:

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from engine.clock import zone
 from engine.db.models import ContactStatus
 from engine.journey.data import QuietHours
 from engine.runtime.outcomes import Hold, Skip
-from engine.runtime.schedule import next_time_of_day, quiet_hours_end, zone
+from engine.runtime.schedule import next_time_of_day, quiet_hours_end
 
 
 def contact_zone(contact: dict, default_timezone: str):

@@ -213,7 +213,7 @@ def _email_steps(session: Session, document: JourneyData, now: datetime
     return found
 
 def _subject(session: Session, template, now: datetime) -> str:
-    from engine.messaging.templates import RenderError
+    from engine.templating.templates import RenderError
     from engine.messaging.preview import render_preview
 
     try:

@@ -23,7 +23,7 @@ from engine.messaging.lint import lint_template
 from engine.messaging.preview import render_preview
 from engine.messaging.render import render_email
 from engine.messaging.sample import SampleData, sample_context
-from engine.messaging.values import ProductItem
+from engine.templating.values import ProductItem
 from tests.blocks_samples import block_template
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

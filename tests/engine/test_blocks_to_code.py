@@ -6,7 +6,7 @@ import pytest
 
 from engine.blocks import BlockDocument, Place, insert_block, new_block
 from engine.blocks.to_code import code_warning, to_code
-from engine.messaging.display import in_words
+from engine.templating.display import in_words
 from engine.messaging.lint import lint_template
 from engine.messaging.render import render_email
 from engine.messaging.sample import sample_context
