@@ -31,7 +31,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from engine.db.models import Contact, ContactStatus, Message
-from engine.delivery.trial_send import is_test_key
+from engine.messaging.tokens import is_test_key
 from engine.http import pages
 from engine.http.bodies import read_body
 from engine.http.context import MAX_FORM_BYTES, HttpContext, http_context

@@ -15,6 +15,8 @@ Modules, each with one job:
 - `context`       `RenderContext`: everything one email may show, behind a `DataProvider`
 - `cart`, `recommendations`, `coupons`, `providers`, `inserts`   that data, from the database
 - `sample`        a sample contact and data, for previews and lint
+- `chip_fields`   the fields a block email's chip can show, with samples (merge-field picker)
+- `starter_emails` the six starter block designs (resources/email/starters/)
 - `body`, `layouts`, `inline`, `text`   from sources to compiled templates
 - `render`        `render_email`, with the compile cache
 - `compose`       `RenderedEmail`, CSS inlining, `build_mime`

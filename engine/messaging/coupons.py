@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Coupon
-from engine.messaging.inserts import insert_if_absent
+from engine.db.inserts import insert_if_absent
 from engine.templating.templates import RenderError
 from engine.templating.values import CouponView
 

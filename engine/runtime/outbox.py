@@ -38,8 +38,8 @@ from engine.messaging.providers import (
 from engine.messaging.recommendations import Catalog
 from engine.messaging.render import template_sources
 from engine.templating.templates import TEXT, RenderError, compile_template, render
-from engine.messaging.tokens import get_or_create_secret
-from engine.messaging.tracking import unsubscribe_address
+from engine.credentials.link_secret import get_or_create_secret
+from engine.mailbox.settings import unsubscribe_address
 from engine.templating.values import Record
 from engine.runtime.pooled_renders import RENDERING, BatchRenders
 from engine.runtime.render_job import LinkSpec, link_builder, render_message

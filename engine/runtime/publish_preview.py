@@ -38,7 +38,7 @@ from engine.journey.data import JourneyData, NodeData
 from engine.nodes import TriggerMatch, spec_of, trigger_match
 from engine.words import duration_words, plural
 from engine.settings import AppSettings, load_settings
-from engine.simulation.timeline_words import step_title
+from engine.journey.step_words import step_title
 
 EVENT_WINDOW = timedelta(days=7)
 NO_POSTAL_ADDRESS = ("Add your postal address in Settings ▸ Sending: the law (CAN-SPAM) "

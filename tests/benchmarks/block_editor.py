@@ -74,7 +74,7 @@ def main() -> None:
     from app.saved_template_document import SavedTemplateDocument
     from app.template_library import create_template
     from engine.blocks import compile as block_compile
-    from engine.blocks.starters import starter_design
+    from engine.messaging.starter_emails import starter_design
     from engine.db import open_database
     from engine.journey.drafts import store_template
     from engine.messaging import render as message_render

@@ -15,7 +15,7 @@ from engine.journey.model import Journey
 from engine.runtime.entry import in_canary
 from engine.runtime.publish import PublishRefused
 from engine.runtime.release import release_state
-from engine.simulation.timeline_words import explain
+from engine.journey.step_words import explain
 from tests.engine.harness import Harness
 
 D = timedelta(days=1)

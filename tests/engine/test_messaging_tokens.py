@@ -15,11 +15,11 @@ from engine.messaging.tokens import (
     VIEW,
     LinkBuilder,
     find_unsubscribe_token,
-    get_or_create_secret,
     rewrite_links,
     sign,
     verify,
 )
+from engine.credentials.link_secret import get_or_create_secret
 
 SECRET = b"s" * 32
 PUBLIC = "https://trellis.example.com"
