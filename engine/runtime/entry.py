@@ -31,9 +31,10 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import JourneyRelease, StepLog
 from engine.nodes.common import Condition
-from engine.runtime.batch import Batch, chunks
+from engine.runtime.batch import Batch
+from engine.db.fastbulk import chunks
 from engine.runtime.compiled import CompiledJourney, VersionCache
-from engine.runtime.conditions import condition_holds
+from engine.conditions.evaluate import condition_holds
 from engine.settings import load_settings
 
 GUARD_REASON = "entry_guard"

@@ -38,9 +38,10 @@ from engine.db.models import (
 )
 from engine.nodes import TriggerMatch
 from engine.runtime.advance import end_run
-from engine.runtime.batch import Batch, Run, chunks
+from engine.runtime.batch import Batch, Run
+from engine.db.fastbulk import chunks
 from engine.runtime.compiled import CompiledJourney, VersionCache
-from engine.runtime.conditions import MISSING, event_matches, filters_match, get_path
+from engine.conditions.evaluate import MISSING, event_matches, filters_match, get_path
 from engine.runtime.enroll import re_entry_allows
 from engine.runtime.entry import EntryGate
 from engine.settings import load_settings
