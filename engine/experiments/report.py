@@ -20,7 +20,7 @@ from engine.db.models import Event, ExperimentResult, JourneyRow, JourneyVersion
 from engine.experiments.ab_tests import as_json, evaluate, tests_of
 from engine.experiments.holdout import holdout_report
 from engine.journey.data import JourneyData
-from engine.runtime.compiled import compile_document
+from engine.journey.compiled import compile_document
 
 
 def latest_moment(session: Session) -> datetime | None:

@@ -33,7 +33,7 @@ from engine.db.models import JourneyRelease, StepLog
 from engine.nodes.common import Condition
 from engine.runtime.batch import Batch
 from engine.db.fastbulk import chunks
-from engine.runtime.compiled import CompiledJourney, VersionCache
+from engine.journey.compiled import CompiledJourney, VersionCache
 from engine.conditions.evaluate import condition_holds
 from engine.settings import load_settings
 

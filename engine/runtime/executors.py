@@ -20,7 +20,7 @@ from engine.db.models import EnrollmentStatus
 from engine.experiments import assign
 from engine.runtime import guards
 from engine.runtime.batch import Batch, Run
-from engine.runtime.compiled import CompiledJourney
+from engine.journey.compiled import CompiledJourney
 from engine.conditions.evaluate import condition_holds
 from engine.runtime.outbox import describe_email
 from engine.runtime.outcomes import End, Go, Outcome, Park, Skip

@@ -40,7 +40,7 @@ from engine.nodes import TriggerMatch
 from engine.runtime.advance import end_run
 from engine.runtime.batch import Batch, Run
 from engine.db.fastbulk import chunks
-from engine.runtime.compiled import CompiledJourney, VersionCache
+from engine.journey.compiled import CompiledJourney, VersionCache
 from engine.conditions.evaluate import MISSING, event_matches, filters_match, get_path
 from engine.runtime.enroll import re_entry_allows
 from engine.runtime.entry import EntryGate

@@ -31,7 +31,7 @@ from engine.db.models import Contact, ContactStatus, Enrollment, Setting
 from engine.nodes.common import parse_time_of_day
 from engine.runtime.batch import Batch
 from engine.conditions.facts import CONTACT_COLUMNS
-from engine.runtime.compiled import CompiledJourney, VersionCache
+from engine.journey.compiled import CompiledJourney, VersionCache
 from engine.conditions.evaluate import condition_holds, contact_field
 from engine.nodes import TriggerMatch
 from engine.runtime.enroll import enroll

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 from app.cli import main
-from engine.analytics.report import has_data, reports
+from engine.analytics.report import has_data
+from engine.reports.journey_reports import reports
 from engine.analytics.settings import AnalyticsSettings, save_analytics_settings
 from engine.db.models import Contact, Enrollment, Event, Message, StepLog
 from tests.engine.analytics_data import T0, journeys

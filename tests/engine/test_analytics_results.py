@@ -8,7 +8,8 @@ from datetime import date, timedelta
 import pytest
 
 from engine.analytics.catchup import catch_up
-from engine.analytics.results import Period, journey_results, main_path, period_for
+from engine.analytics.results import Period, main_path, period_for
+from engine.reports.results_view import journey_results
 from engine.db.models import JourneyRow
 from tests.engine.analytics_data import T0
 from tests.engine.test_analytics_report import Shop

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.analytics.report import reports
+from engine.reports.journey_reports import reports
 from engine.db.models import Contact, Enrollment
 from engine.experiments.stats import rate_difference
 from engine.intake.events import parse_event, record_contact_upsert, record_events

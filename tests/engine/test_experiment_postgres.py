@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from engine.analytics.report import reports
+from engine.reports.journey_reports import reports
 from engine.clock import VirtualClock
 from engine.db import open_database
 from engine.db.models import ExperimentResult
