@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.blocks.brand import BrandKit
 from engine.clock import zone
-from engine.db.models import Setting
+from engine.db.setting_rows import load_row, save_row
 from engine.journey.data import QuietHours
 from engine.nodes.common import Duration
 
@@ -57,14 +57,8 @@ class AppSettings(BaseModel):
 
 
 def load_settings(session: Session) -> AppSettings:
-    row = session.get(Setting, KEY)
-    return AppSettings.model_validate(row.value if row else {})
+    return load_row(session, KEY, AppSettings, AppSettings())
 
 
 def save_settings(session: Session, settings: AppSettings) -> None:
-    value = AppSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from engine.credentials import keychain
 from engine.credentials.keychain import NoKeychain
-from engine.db.models import Setting
+from engine.db.setting_rows import load_row, save_row
 from engine.errors import TrellisError
 from engine.settings import AppSettings
 
@@ -56,8 +56,7 @@ class MailboxSettings(BaseModel):
 
 
 def load_mailbox_settings(session: Session) -> MailboxSettings | None:
-    row = session.get(Setting, KEY)
-    return MailboxSettings.model_validate(row.value) if row and row.value else None
+    return load_row(session, KEY, MailboxSettings, None)
 
 
 def unsubscribe_address(session: Session, settings: AppSettings) -> str:
@@ -67,12 +66,7 @@ def unsubscribe_address(session: Session, settings: AppSettings) -> str:
 
 
 def save_mailbox_settings(session: Session, settings: MailboxSettings) -> None:
-    value = MailboxSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)
 
 
 def _entry(settings: MailboxSettings) -> str:

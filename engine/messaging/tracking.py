@@ -38,7 +38,7 @@ from urllib.parse import quote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine.db.models import Setting
+from engine.db.setting_rows import load_row, save_row
 from engine.errors import TrellisError
 
 KEY = "tracking"
@@ -171,19 +171,13 @@ def decide(url: str | None, test: SelfTest | None) -> TrackingMode:
 
 
 def load_tracking_settings(session: Session) -> TrackingSettings:
-    row = session.get(Setting, KEY)
-    return TrackingSettings.model_validate(row.value if row and row.value else {})
+    return load_row(session, KEY, TrackingSettings, TrackingSettings())
 
 
 def save_tracking_settings(session: Session, settings: TrackingSettings) -> None:
     if settings.public_url:
         settings = settings.model_copy(update={"public_url": normalise_url(settings.public_url)})
-    value = TrackingSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)
 
 
 def resolve(session_factory, secret: bytes, explicit_url: str | None = None) -> TrackingMode:
