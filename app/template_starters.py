@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.blocks import BlockDocument, HeadingBlock, TextBlock
-from engine.messaging import starter_emails
 from engine.journey.data import EmailTemplate
+from engine.messaging import starter_emails
 
 
 @dataclass(frozen=True)

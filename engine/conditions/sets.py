@@ -20,6 +20,16 @@ from typing import Callable
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from engine.conditions.evaluate import (
+    ENGAGEMENT_EVENTS,
+    _number,
+    compare,
+    contact_field,
+    filters_match,
+    get_path,
+    summable,
+    within,
+)
 from engine.conditions.facts import segment_conditions
 from engine.db.models import Consent, Contact, ContactList, Event, ListMembership
 from engine.nodes.common import (
@@ -31,16 +41,6 @@ from engine.nodes.common import (
     ListRule,
     SegmentRule,
     StatusRule,
-)
-from engine.conditions.evaluate import (
-    ENGAGEMENT_EVENTS,
-    _number,
-    compare,
-    contact_field,
-    filters_match,
-    get_path,
-    summable,
-    within,
 )
 
 #: contact columns a field rule can name (the others are custom attributes)

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Protocol, Sequence
 
-from engine.templating.templates import RenderError
 from engine.messaging.tokens import LinkBuilder
+from engine.templating.templates import RenderError
 from engine.templating.values import Cart, ContactInfo, CouponView, ProductItem, Record, ShopInfo
 
 MAX_RECOMMENDATIONS = 12

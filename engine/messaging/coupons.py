@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
-from engine.db.models import Coupon
 from engine.db.inserts import insert_if_absent
+from engine.db.models import Coupon
 from engine.templating.templates import RenderError
 from engine.templating.values import CouponView
 

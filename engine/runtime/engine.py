@@ -29,12 +29,12 @@ from engine.clock import Clock
 from engine.db.database import Database
 from engine.db.models import Contact, Enrollment, JourneyStatus
 from engine.errors import TrellisError
+from engine.journey.compiled import VersionCache
 from engine.journey.store import find_journey
 from engine.runtime import canary as canaries
 from engine.runtime import publish as publishing
 from engine.runtime import release
 from engine.runtime.advance import Stopped, advance
-from engine.journey.compiled import VersionCache
 from engine.runtime.enroll import enroll
 from engine.runtime.entry import EntryGate
 from engine.runtime.matching import process_events

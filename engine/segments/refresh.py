@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from engine.conditions.sets import SetFacts, matching_ids
 from engine.db.fastbulk import insert_rows
+from engine.db.fastbulk import chunks
 from engine.db.models import Event, Segment, SegmentMember, SegmentSize, Setting
 from engine.nodes.common import Condition
-from engine.db.fastbulk import chunks
-from engine.conditions.sets import SetFacts, matching_ids
 from engine.segments.store import segment_row
 
 ENTERED, EXITED = "segment_entered", "segment_exited"

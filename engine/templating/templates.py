@@ -47,8 +47,8 @@ from engine.templating.bounds import (
     charge, charge_output, charged, check_binop, check_size, email_budget, part_budget,
     text_size,
 )
-from engine.templating.syntax_words import plain_syntax_error
 from engine.templating.filters import TESTS, FilterError, make_filters
+from engine.templating.syntax_words import plain_syntax_error
 from engine.templating.values import DATA_TYPES, Record, record_path
 
 #: nesting of brackets, tags and operators a template may have (Jinja's parser and Python's

@@ -139,9 +139,9 @@ def _baseline(n: int) -> float:
 
     from engine.messaging.compose import inline_css
     from engine.messaging.layouts import layout_source
-    from engine.templating.templates import HTML
     from engine.messaging.text import html_to_text
     from engine.messaging.tokens import rewrite_links
+    from engine.templating.templates import HTML
 
     email, layout = template(), layout_source("basic")
     start = time.perf_counter()

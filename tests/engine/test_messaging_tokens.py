@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from engine.credentials.link_secret import get_or_create_secret
 from engine.messaging.tokens import (
     CLICK,
     OPEN,
@@ -19,7 +20,6 @@ from engine.messaging.tokens import (
     sign,
     verify,
 )
-from engine.credentials.link_secret import get_or_create_secret
 
 SECRET = b"s" * 32
 PUBLIC = "https://trellis.example.com"
