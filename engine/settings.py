@@ -3,6 +3,9 @@
 Contract: `load_settings(session)` always returns a complete, valid `AppSettings` (stored
 values over defaults); `save_settings` validates before writing. Journey settings can
 override quiet hours; the simulate command can override cap, quiet hours and timezone.
+
+May import: clock, db and the value types it is made of (nodes, blocks, journey) — only
+its row and its types; never the runtime or anything that reads the settings.
 """
 
 from __future__ import annotations
