@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject
 
 from app.email_session import edit_journey_email
 from engine.journey.data import EmailTemplate
-from engine.messaging.display import in_words
+from engine.templating.display import in_words
 
 NEW_EMAIL_BODY = "Hi {{ contact.first_name | default('there') }},\n\n"
 

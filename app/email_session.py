@@ -57,7 +57,7 @@ from engine.errors import InputError
 from engine.journey.drafts import load_template, store_template
 from engine.messaging.fields import custom_fields_seen
 from engine.messaging.lint import lint_template
-from engine.messaging.templates import RenderError
+from engine.templating.templates import RenderError
 from engine.messaging.preview import render_preview
 from engine.blocks.to_code import to_code
 from engine.settings import load_settings

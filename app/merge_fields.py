@@ -23,7 +23,7 @@ from engine.db.models import Contact
 from engine.messaging.fields import custom_fields_seen
 from engine.messaging.providers import DatabaseData, load_shop
 from engine.messaging.sample import SAMPLE_CONTACT, SampleData
-from engine.messaging.values import ContactInfo
+from engine.templating.values import ContactInfo
 
 CONTACT, SHOP, COMMERCE = "Contact", "Shop", "Products and offers"
 STANDARD = (("first_name", "First name"), ("last_name", "Last name"),

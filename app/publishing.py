@@ -32,7 +32,7 @@ from engine.journey.drafts import journey_info, live_document
 from engine.messaging.fields import linter_for
 from engine.runtime.engine import Engine
 from engine.runtime.publish_preview import forecast_publish
-from engine.simulation.timeline_words import step_title
+from engine.journey.step_words import step_title
 from engine.journey.validation import ERROR, Problem
 from engine.runtime.release import release_state
 from widgets.publish_dialog import PublishChoice, PublishPlan

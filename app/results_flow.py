@@ -3,7 +3,7 @@ thread, reached from the journeys list and the editor.
 
 Contract: `results_loader(database, today)` returns the `load(journey_id, period)` the
 view runs on a worker thread: it brings the rollups up to date (the catch-up; a database
-opened read-only is read as it is) and reads engine.analytics.results.journey_results;
+opened read-only is read as it is) and reads engine.reports.results_view.journey_results;
 `dashboard_loader(database, today)` the `load(period)` of the Dashboard page
 (engine.analytics.home.home_dashboard), the same way.
 `ResultsWindowParts` (a MainWindow mix-in) adds `results_view` (made on first use, the
@@ -37,7 +37,7 @@ def _caught_up(database: Database) -> None:
 
 def results_loader(database: Database, today: Callable[[], date] = utc_today):
     def load(journey_id: int, period):
-        from engine.analytics.results import journey_results
+        from engine.reports.results_view import journey_results
 
         _caught_up(database)
         with database.session() as session:

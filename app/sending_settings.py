@@ -28,7 +28,7 @@ from engine.clock import SystemClock
 from engine.contacts.test_contacts import test_contacts
 from engine.db.database import Database
 from engine.db.models import Contact, JourneyRow, Template
-from engine.messaging.display import in_words
+from engine.templating.display import in_words
 from engine.delivery.connection_check import ConnectionCheck, check_connection
 from engine.delivery.password import smtp_password
 from engine.delivery.sending_setup import (

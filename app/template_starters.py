@@ -2,7 +2,7 @@
 
 Contract: `starter_designs()` → `StarterDesign(name, description, template)` in the order
 the dialog lists them: a blank block email first, then the engine's starter designs
-(`engine.blocks.starters`: welcome, cart reminder, discount, recommendations, feedback
+(`engine.messaging.starter_emails`: welcome, cart reminder, discount, recommendations, feedback
 request, newsletter), each a whole email with no check errors.
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.blocks import BlockDocument, HeadingBlock, TextBlock
-from engine.blocks import starters
 from engine.journey.data import EmailTemplate
+from engine.messaging import starter_emails
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def blank_email(name: str = "Blank email") -> EmailTemplate:
 def starter_designs() -> list[StarterDesign]:
     designs = [StarterDesign("Blank email", "A heading, a paragraph and the footer.",
                              blank_email())]
-    for template in starters.starter_designs():
+    for template in starter_emails.starter_designs():
         designs.append(StarterDesign(template.name, DESCRIPTIONS.get(template.key, ""),
                                      template))
     return designs

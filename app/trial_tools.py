@@ -36,8 +36,8 @@ from engine.errors import InputError
 from engine.intake.events import parse_event, record_events
 from engine.journey.data import JourneyData
 from engine.journey.drafts import journey_info, live_document
+from engine.journey.step_words import step_title
 from engine.runtime.release import release_state
-from engine.simulation.timeline_words import step_title
 from widgets.trial_contact_dialog import TestContactDialog
 from widgets.trial_event_dialog import TestEventDialog
 

@@ -1,13 +1,16 @@
 """Injectable clocks: the engine never calls `datetime.now()` or sleeps on its own.
 
 `SystemClock` reads the wall clock; `VirtualClock` is moved by hand (tests, simulation).
-All times are timezone-aware UTC datetimes.
+All times are timezone-aware UTC datetimes. `zone(name)` is the one way to turn a timezone
+name into a `ZoneInfo` (ValueError, in words, for an unknown name).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Protocol
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Clock(Protocol):
@@ -44,3 +47,11 @@ class VirtualClock:
     def advance(self, delta: timedelta) -> datetime:
         self.set(self._now + delta)
         return self._now
+
+
+@lru_cache(maxsize=1024)
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown timezone {name!r}") from None

@@ -3,6 +3,9 @@
 Contract: `load_settings(session)` always returns a complete, valid `AppSettings` (stored
 values over defaults); `save_settings` validates before writing. Journey settings can
 override quiet hours; the simulate command can override cap, quiet hours and timezone.
+
+May import: clock, db and the value types it is made of (nodes, blocks, journey) — only
+its row and its types; never the runtime or anything that reads the settings.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from engine.blocks.brand import BrandKit
-from engine.db.models import Setting
+from engine.clock import zone
+from engine.db.setting_rows import load_row, save_row
 from engine.journey.data import QuietHours
 from engine.nodes.common import Duration
 
@@ -51,21 +55,13 @@ class AppSettings(BaseModel):
     @field_validator("default_timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from engine.runtime.schedule import zone
-
         zone(value)  # raises ValueError for an unknown zone
         return value
 
 
 def load_settings(session: Session) -> AppSettings:
-    row = session.get(Setting, KEY)
-    return AppSettings.model_validate(row.value if row else {})
+    return load_row(session, KEY, AppSettings, AppSettings())
 
 
 def save_settings(session: Session, settings: AppSettings) -> None:
-    value = AppSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)

@@ -2,7 +2,7 @@
 
 Contract: `SECTIONS` is a list of factories (no arguments) of `Section`s; the view makes
 one of each and hands every result to all of them (`show_results(results)`, the dict of
-engine.analytics.results.journey_results). One more section is one more line, e.g.
+engine.reports.results_view.journey_results). One more section is one more line, e.g.
 `TableSection("Experiments", "experiments", COLUMNS, lambda r: r["report"].get("experiments", []))`.
 A section keeps its tables (`tables`, name → FigureTable) and charts (`charts`, name →
 ChartBox), so the view and tests reach every export. Sections never read the database.

@@ -3,7 +3,7 @@ tables per email, path, step and cohort (widgets/results_sections.py), for a per
 
 Contract:
 - `ResultsView(load, today)`: `load(journey_id, period)` returns the dict of
-  engine.analytics.results.journey_results (it runs on a worker thread: it must not touch
+  engine.reports.results_view.journey_results (it runs on a worker thread: it must not touch
   Qt); `today()` is the day periods end on.
 - `show_journey(journey_id, name)` shows that journey (its name at once, figures when
   read); `set_period(choice, first=None, last=None)` with a choice of

@@ -88,7 +88,7 @@ def _stored(database):
 
 
 def run_set(args: argparse.Namespace) -> int:
-    from engine.delivery.password import NoKeychain
+    from engine.credentials.keychain import NoKeychain
     from engine.mailbox.setup import MailboxSetup
 
     settings = parse_imap_url(args.url).model_copy(update={

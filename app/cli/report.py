@@ -53,7 +53,7 @@ def parse_time(text: str | None, option: str) -> datetime | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from engine.analytics.report import reports
+    from engine.reports.journey_reports import reports
     from engine.analytics.report_output import report_text, write_csv
     from engine.db import open_database
 

@@ -55,7 +55,7 @@ def parse_quiet(text: str):
 
 
 def parse_zone(text: str) -> str:
-    from engine.runtime.schedule import zone
+    from engine.clock import zone
 
     try:
         zone(text)

@@ -123,7 +123,8 @@ def run_count(args: argparse.Namespace) -> int:
     from engine.segments.cycles import describe_cycle, find_cycle
     from engine.segments.file_format import SegmentFileError, read_segment_file
     from engine.segments.queries import count_condition
-    from engine.segments.store import SegmentNotFound, get_segment, segment_conditions
+    from engine.segments.store import SegmentNotFound, get_segment
+    from engine.conditions.facts import segment_conditions
 
     now = _now()
     with open_db(args).session() as session:
@@ -149,7 +150,7 @@ def run_count(args: argparse.Namespace) -> int:
 
 def run_members(args: argparse.Namespace) -> int:
     from engine.db.models import Contact
-    from engine.runtime.condition_sets import matching_ids
+    from engine.conditions.sets import matching_ids
     from engine.segments.store import SegmentNotFound, get_segment
     from sqlalchemy import select
 

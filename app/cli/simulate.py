@@ -46,7 +46,7 @@ def register(commands) -> None:
 def _setup(args: argparse.Namespace):
     from engine.errors import InputError
     from engine.messaging.lint import lint_template
-    from engine.runtime.schedule import zone
+    from engine.clock import zone
     from engine.simulation.simulate import UNSET, SimulationSetup, parse_start, parse_until
 
     for path in [*args.journeys, args.contacts, args.events, args.products]:

@@ -75,7 +75,8 @@ def _server(database, url: str | None):
 
 def run_set(args: argparse.Namespace) -> int:
     from engine.db import open_database
-    from engine.delivery.password import NoKeychain, store_smtp_password
+    from engine.delivery.password import store_smtp_password
+    from engine.credentials.keychain import NoKeychain
     from engine.delivery.smtp_settings import SmtpUrlError, parse_smtp_url, save_smtp_settings
 
     try:
@@ -171,7 +172,7 @@ def run_send_test(args: argparse.Namespace) -> int:
     from engine.db import open_database
     from engine.delivery.transport import DeliveryError
     from engine.delivery.trial_send import send_test
-    from engine.messaging.templates import RenderError
+    from engine.templating.templates import RenderError
 
     database = open_database(args.db)
     try:

@@ -32,10 +32,11 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.analytics.cohorts import fold_orders
 from engine.analytics.deltas import Deltas
-from engine.analytics.fold_messages import EMAIL, TEST_KEY_PREFIX
+from engine.analytics.fold_messages import EMAIL
 from engine.analytics.fold_steps import JOURNEY, PATH, day_of, path_members, test_contacts
 from engine.analytics.settings import AnalyticsSettings
 from engine.db.models import AnalyticsMessage, Event, Message
+from engine.messaging.tokens import TEST_KEY_PREFIX
 
 OPENED, CLICKED = "email_opened", "email_clicked"
 TOUCHES = (OPENED, CLICKED)

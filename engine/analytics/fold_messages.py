@@ -26,9 +26,10 @@ from sqlalchemy.orm import Session
 from engine.analytics.deltas import Deltas
 from engine.analytics.fold_steps import day_of, test_contacts
 from engine.db.models import AnalyticsEmailDay, AnalyticsMessage, AnalyticsPending, Message
+from engine.messaging.tokens import TEST_KEY_PREFIX
 
 EMAIL = AnalyticsEmailDay.__table__
-TEST_KEY_PREFIX = "test:"  # engine.delivery.trial_send.TEST_KEY_PREFIX (not imported: smtp deps)
+
 COUNTED = ("sent", "bounced")
 COUNTED_SIMULATED = ("queued", "sending", "sent", "bounced", "uncertain")
 UNSETTLED = ("queued", "sending")

@@ -7,11 +7,8 @@ of `report --json`: {"journey", "from", "to", "entered", "in_progress", "convert
 (inclusive; None: no bound; "from"/"to" echo them as ISO 8601 or null). Rates are
 fractions 0–1 and 0 when their denominator is 0 (never a division error); money is a
 number rounded to cents. `in_progress` and each step's `waiting` are now, whatever the
-period. `reports(database, journey=None, start=None, end=None)` first runs the catch-up
-(so a report is always current) and returns one report per journey (all journeys by
-name when `journey` is None); an unknown journey raises LookupError naming it. With
-`cohorts=True` each report also has "cohorts" (engine/analytics/cohorts.py). Each report
-from `reports` has "experiments" and "holdout" (engine/experiments/report.py).
+period. The reports of `report` and `simulate`, with the A/B tests and the holdout, are
+engine/reports/journey_reports.py's `reports` (above analytics and experiments).
 `has_data(report)` tells "no data yet" apart from zeros.
 
 Tracking (docs/tracking.md): each email row has "untracked", how many of its sent emails
@@ -30,8 +27,6 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.analytics.catchup import catch_up
-from engine.db.database import Database
 from engine.db.models import (
     AnalyticsEmailDay, AnalyticsJourneyDay, AnalyticsPathDay, AnalyticsStepDay, Contact, Enrollment,
     EnrollmentStatus, JourneyRow,
@@ -147,31 +142,3 @@ def tracking_note(report: dict) -> str | None:
 
 def has_data(report: dict) -> bool:
     return bool(report["entered"] or report["in_progress"] or report["emails"] or report["steps"])
-
-
-def reports(database: Database, journey: str | None = None, start: datetime | None = None,
-            end: datetime | None = None, *, simulated: bool = False,
-            refresh: bool = True, cohorts: bool = False) -> list[dict]:
-    if start is not None and end is not None and end < start:
-        raise ValueError(f"the period ends ({end.isoformat()}) before it starts "
-                         f"({start.isoformat()})")
-    if refresh:
-        catch_up(database, simulated=simulated)
-    with database.session() as session:
-        query = select(JourneyRow.id, JourneyRow.name).order_by(JourneyRow.name)
-        if journey is not None:
-            query = query.where(JourneyRow.name == journey)
-        rows = session.execute(query).all()
-        if journey is not None and not rows:
-            raise LookupError(f"there is no journey {journey!r}")
-        found = [journey_report(session, jid, name, start, end) for jid, name in rows]
-        from engine.experiments.report import experiment_parts  # A/B tests and the holdout
-
-        for (jid, _), report in zip(rows, found):
-            report.update(experiment_parts(session, jid, start, end))
-        if cohorts:
-            from engine.analytics.cohorts import cohort_rows
-
-            for (jid, _), report in zip(rows, found):
-                report["cohorts"] = cohort_rows(session, jid, start, end)
-        return found

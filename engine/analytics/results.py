@@ -6,7 +6,7 @@ Contract:
   the last N days ending today; "all": no bounds; "custom": `first`..`last`, ValueError
   when they are missing or reversed). `Period.previous()` is the period of the same
   length just before it (None for all time); `Period.words()` names it.
-- `journey_results(session, journey_id, period, today) -> dict`: {"journey_id",
+- `journey_figures(session, journey_id, period, today) -> dict`: {"journey_id",
   "journey", "period" (words), "report" (engine.analytics.report.journey_report over the
   period), "previous" (the same report over `period.previous()`, or None), "kpis" ([{"key",
   "label", "value", "previous", "kind"}] kind: count/rate/money — the change is worked out
@@ -19,16 +19,14 @@ Contract:
   "spikes" ([words] from engine.analytics.spikes), "tracking_note" (words or None),
   "currency" (shop_currency: the catalog's, else USD),
   "has_data" (anything happened in the period: else the view says "no data yet")}. Figures are the rollups' (the caller runs the catch-up on its schedule).
-- `SECTION_DATA`: extra readers `(key, function(session, journey_id, period))` whose
-  answers land in the result under `key` — one line adds data for one more section of
-  the Results view.
+The Results view reads engine/reports/results_view.py's `journey_results`: these
+figures plus the sections that need more than analytics (the A/B tests and holdout).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -40,16 +38,6 @@ from engine.db.models import AnalyticsEmailDay, AnalyticsJourneyDay, JourneyRow,
 
 PERIODS = {"7": "Last 7 days", "30": "Last 30 days", "90": "Last 90 days", "all": "All time",
            "custom": "Custom…"}
-
-
-def _experiments(session: Session, journey_id: int, period: "Period") -> dict:
-    """The A/B tests and the holdout (engine/experiments/report.py), for their section."""
-    from engine.experiments.report import experiment_parts  # experiments read analytics
-
-    return experiment_parts(session, journey_id, *period.bounds())
-
-
-SECTION_DATA: list[tuple[str, Callable]] = [("experiments", _experiments)]
 
 
 def _at(day: date | None) -> datetime | None:
@@ -202,7 +190,7 @@ def shop_currency(session: Session) -> str:
     return found or "USD"
 
 
-def journey_results(session: Session, journey_id: int, period: Period, today: date) -> dict:
+def journey_figures(session: Session, journey_id: int, period: Period, today: date) -> dict:
     name, draft = _draft(session, journey_id)
     titles = _titles(draft)
     start, end = period.bounds()
@@ -223,6 +211,4 @@ def journey_results(session: Session, journey_id: int, period: Period, today: da
         "has_data": bool(report["entered"] or report["emails"] or report["steps"]
                          or report["revenue"]),
     }
-    for key, read in SECTION_DATA:
-        result[key] = read(session, journey_id, period)
     return result

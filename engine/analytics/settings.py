@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine.db.models import Setting
+from engine.db.setting_rows import load_row, save_row
 
 KEY = "analytics"
 
@@ -26,14 +26,8 @@ class AnalyticsSettings(BaseModel):
 
 
 def load_analytics_settings(session: Session) -> AnalyticsSettings:
-    row = session.get(Setting, KEY)
-    return AnalyticsSettings.model_validate(row.value if row else {})
+    return load_row(session, KEY, AnalyticsSettings, AnalyticsSettings())
 
 
 def save_analytics_settings(session: Session, settings: AnalyticsSettings) -> None:
-    value = AnalyticsSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)

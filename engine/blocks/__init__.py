@@ -11,16 +11,19 @@ Contract (the editor and the sending path build on it; change its shape with car
 - `edits`   pure edit functions (insert, move, remove, update, duplicate) returning a new
             document, raising `BlockEditError` with a reason and changing nothing.
 - `brand`   the brand kit every block email is drawn with (`with_changes` edits it).
-- `fields`  the fields a chip can show, with samples (the merge-field picker).
 Beyond the model (import them where needed; they load Jinja and MJML):
 - `compile`  blocks → a Jinja HTML page (MJML) and text part, cached; render.py sends them
 - `checks`   the checks of a block email, each with its place (lint shows them)
 - `to_code`  blocks → Markdown or HTML, one way, and the warning to show first
-- `starters` the six starter designs (resources/email/starters/)
 
 A template is a block email when its `format` is "blocks"; its `blocks` field holds the
 `BlockDocument`, and its subject, preheader and from name are text with chips (no
-template code). Nothing here imports Qt.
+template code). The fields a chip can show (engine/messaging/chip_fields.py) and the
+starter designs (engine/messaging/starter_emails.py) sit in messaging: they need its
+samples and the `EmailTemplate` of a journey. Nothing here imports Qt.
+
+May import: engine.errors, engine.templating (and nothing above them); see
+tests/engine/test_import_layers.py for the layer order.
 """
 
 from engine.blocks.brand import BrandKit

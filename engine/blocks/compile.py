@@ -29,7 +29,7 @@ from engine.blocks.inline import parse_chips
 from engine.blocks.mjml_source import HOLE, mjml_source
 from engine.blocks.model import BlockDocument
 from engine.blocks.text_source import line, text_source
-from engine.messaging.templates import RenderError
+from engine.templating.templates import RenderError
 
 _HOLE = re.compile(HOLE.format(r"(\d+)"))
 _OPENER = re.compile(r"\{(?=[{%#])")

@@ -4,7 +4,7 @@ Contract: `load_profile(session, contact_id, event_limit=500)` returns a `Contac
 (or None for an unknown id) with the fields, custom fields, status, lead score, consent
 records with their evidence, lists and segments, the latest events, every journey the contact was in
 with each step in plain words — every hold, skip and exit with its reason, worded by
-`engine.simulation.timeline_words` — and every email received with its opens and clicks
+`engine.journey.step_words` — and every email received with its opens and clicks
 (tracking events carry the message's key). Each part is one indexed query on the contact,
 so opening a profile does not depend on how many contacts there are.
 """
@@ -23,7 +23,7 @@ from engine.db.models import (
     ListMembership, Message, Segment, SegmentMember, StepLog,
 )
 from engine.journey.data import NodeData
-from engine.simulation.timeline_words import explain, step_title
+from engine.journey.step_words import explain, step_title
 
 OPENED, CLICKED = "email_opened", "email_clicked"
 

@@ -5,15 +5,22 @@ Keychain, Windows Credential Locker, Secret Service…); headless Linux servers 
 none, and `keyring` then falls back to a backend that fails on every call. `get_secret`,
 `set_secret` and `delete_secret` use the service name "Trellis"; `get_secret` returns None
 when there is no keychain or no such entry. Callers decide where a secret goes when there
-is no keychain (the SMTP password: an environment variable; the API key: a 0600 file).
+is no keychain (the SMTP password: an environment variable; the API key: a 0600 file);
+`NoKeychain` is what they raise when a secret must go in a keychain and there is none.
 """
 
 from __future__ import annotations
 
 import logging
 
+from engine.errors import TrellisError
+
 SERVICE = "Trellis"
 log = logging.getLogger("trellis.keychain")
+
+
+class NoKeychain(TrellisError):
+    """A secret must be kept in the keychain and this machine has none."""
 
 
 def _backend():

@@ -9,6 +9,7 @@ own insert here; a batch repeats the same timestamp thousands of times, so conve
 are memoised. Other databases go through SQLAlchemy Core unchanged.
 `read_rows(session, table, columns, sql_tail, params)` is the reading counterpart for
 SQLite (`SELECT columns FROM table <sql_tail>`), decoding times and JSON the same way.
+`chunks(items, size)` cuts a list of ids into slices an `IN (...)` can bind.
 """
 
 from __future__ import annotations
@@ -187,3 +188,9 @@ def add_to_column(session: Session, table: Table, column: str, deltas: dict[int,
     session.connection().exec_driver_sql(
         f"UPDATE {table.name} SET {sets} WHERE id = ?",
         [(delta, *fixed, key) for key, delta in deltas.items()])
+
+
+def chunks(items: list, size: int):
+    """Slices of at most `size` (SQLite allows ~32k bound variables; we stay well below)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

@@ -15,4 +15,8 @@ Modules, each with one job:
 - `pacing`         the rate limit
 - `worker`, `service`   the drain, and the thread that runs it
 - `trial_send`     "send a test to me"
+
+May import: only engine packages below it in the layer order of
+tests/engine/test_import_layers.py (today: errors, clock, db, credentials, journey,
+settings, messaging, contacts, intake, mailbox); never the runtime (which starts it).
 """

@@ -8,8 +8,8 @@ Contract (the states are DESIGN.md §5's):
   never share a message; SQLite runs each statement under its write lock). They become
   `sending`, `attempts` grows by one, and `retry_at` holds the claim's lease (below). The
   caller COMMITS before talking to SMTP, so a crash mid-send leaves `sending` rows behind.
-  Messages whose contact became suppressed since they were queued (the guards of
-  runtime/guards.py, asked again) become `suppressed` with the reason instead, in the
+  Messages whose contact became suppressed since they were queued (the rules of
+  contacts/sendable.py, asked again) become `suppressed` with the reason instead, in the
   same transaction.
 - `settle(session, results)` writes what happened to claimed messages: `sent` (sent_at),
   `failed` with the next retry time or for good (results.py decides), `bounced` (and an
@@ -32,12 +32,12 @@ from typing import Sequence
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
+from engine.contacts.sendable import consent_reason, suppression_reason
 from engine.db.models import Consent, Contact, Message, MessageStatus
 from engine.delivery.mime import Outgoing
 from engine.delivery.results import SendResult, retry_delay
 from engine.errors import TrellisError
 from engine.intake.events import EMAIL_BOUNCED, EventInput, record_events
-from engine.runtime.guards import check_consent, check_suppression
 from engine.settings import AppSettings
 
 _message = Message.__table__
@@ -135,11 +135,11 @@ def _blocked(session: Session, claimed: list[Outgoing], settings: AppSettings) -
         if message.contact_id not in status:
             continue  # the contact was deleted; the row keeps its address
         transactional = message.category == "transactional"
-        skip = check_suppression({"status": status[message.contact_id]}, transactional)
-        if skip is None and not transactional:
-            skip = check_consent(latest.get(message.contact_id), settings.consent_required)
-        if skip is not None:
-            blocked[message.id] = f"not sent: the contact is {skip.reason.replace('_', ' ')} " \
+        reason = suppression_reason(status[message.contact_id], transactional)
+        if reason is None and not transactional:
+            reason = consent_reason(latest.get(message.contact_id), settings.consent_required)
+        if reason is not None:
+            blocked[message.id] = f"not sent: the contact is {reason.replace('_', ' ')} " \
                                   "since the email was queued"
     return blocked
 

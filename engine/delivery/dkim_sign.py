@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from engine.credentials import keychain
-from engine.db.models import Setting
+from engine.db.setting_rows import load_row, save_row
 from engine.errors import TrellisError
 
 KEY = "dkim"
@@ -116,17 +116,11 @@ def private_key(settings: DkimSettings) -> bytes | None:
 
 
 def load_dkim_settings(session: Session) -> DkimSettings | None:
-    row = session.get(Setting, KEY)
-    return DkimSettings.model_validate(row.value) if row and row.value else None
+    return load_row(session, KEY, DkimSettings, None)
 
 
 def save_dkim_settings(session: Session, settings: DkimSettings) -> None:
-    value = DkimSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)
 
 
 def load_signer(session: Session) -> DkimSigner | None:

@@ -13,14 +13,11 @@ from __future__ import annotations
 import os
 
 from engine.credentials import keychain
+from engine.credentials.keychain import NoKeychain
 from engine.delivery.smtp_settings import SmtpSettings
 from engine.errors import TrellisError
 
 ENV = "TRELLIS_SMTP_PASSWORD"
-
-
-class NoKeychain(TrellisError):
-    pass
 
 
 def _entry(settings: SmtpSettings) -> str:

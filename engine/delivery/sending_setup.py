@@ -29,8 +29,9 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from engine.contacts.emails import normalise_email
+from engine.credentials.keychain import NoKeychain
 from engine.db.models import Setting
-from engine.delivery.password import NoKeychain, store_smtp_password
+from engine.delivery.password import store_smtp_password
 from engine.delivery.smtp_settings import (
     KEY as SMTP_KEY,
 )

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
-from engine.db.models import Setting
+from engine.db.setting_rows import load_row, save_row
 from engine.errors import TrellisError
 
 KEY = "smtp"
@@ -99,14 +99,8 @@ def parse_smtp_url(url: str) -> tuple[SmtpSettings, str | None]:
 
 
 def load_smtp_settings(session: Session) -> SmtpSettings | None:
-    row = session.get(Setting, KEY)
-    return SmtpSettings.model_validate(row.value) if row and row.value else None
+    return load_row(session, KEY, SmtpSettings, None)
 
 
 def save_smtp_settings(session: Session, settings: SmtpSettings) -> None:
-    value = SmtpSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)

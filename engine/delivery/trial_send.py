@@ -32,11 +32,11 @@ from engine.errors import InputError
 from engine.messaging.compose import build_mime, message_id
 from engine.messaging.providers import build_render_context
 from engine.messaging.render import render_email
-from engine.messaging.tokens import LinkBuilder, get_or_create_secret
-from engine.messaging.tracking import unsubscribe_address
+from engine.messaging.tokens import TEST_KEY_PREFIX, LinkBuilder
+from engine.credentials.link_secret import get_or_create_secret
+from engine.mailbox.settings import unsubscribe_address
 from engine.settings import load_settings
 
-TEST_KEY_PREFIX = "test:"
 MAX_RECIPIENTS = 10
 TEST_HEADER = "X-Trellis-Test"
 
@@ -61,10 +61,6 @@ def parse_recipients(text: str) -> list[str]:
         raise InputError(f"a test goes to at most {MAX_RECIPIENTS} addresses, "
                          f"not {len(found)}")
     return found
-
-
-def is_test_key(message_key: str) -> bool:
-    return message_key.startswith(TEST_KEY_PREFIX)
 
 
 def send_test(database: Database, clock: Clock, smtp: SmtpSettings, template: EmailTemplate,

@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session
 
 from engine.analytics.fold_events import parse_revenue
 from engine.analytics.settings import load_analytics_settings
+from engine.conditions.evaluate import event_matches
 from engine.db.models import Contact, Enrollment, Event
 from engine.nodes.common import EventMatcher
-from engine.runtime.conditions import event_matches
 
 HOLDOUT = "holdout"
 HORIZONS = (30, 60, 90)

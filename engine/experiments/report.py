@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from engine.db.models import Event, ExperimentResult, JourneyRow, JourneyVersion, StepLog
 from engine.experiments.ab_tests import as_json, evaluate, tests_of
 from engine.experiments.holdout import holdout_report
+from engine.journey.compiled import compile_document
 from engine.journey.data import JourneyData
-from engine.runtime.compiled import compile_document
 
 
 def latest_moment(session: Session) -> datetime | None:

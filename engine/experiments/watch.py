@@ -9,8 +9,8 @@ its figures fresh). A test whose journey logged no step and for which no event a
 since its last evaluation (the ids are kept with its figures) is not read again. Each call also records a `journey_notice` ("experiment_winner") for
 the app to show. Returns the notices' details. With `auto_winner`, the executors send
 later entrants down the winner's path (engine/runtime/executors.py, `Batch.winner_of`).
-`watch_guardrails(session, cache, now, simulated=False)` judges every live journey's recent
-sends and pauses it (or rolls its canary back) when a guardrail trips; returns the notices.
+Guardrails are judged by engine/runtime/guardrail_watch.py (it may roll a canary back,
+which is the runtime's to do).
 """
 
 from __future__ import annotations
@@ -68,39 +68,3 @@ def watch_tests(session: Session, cache, now: datetime) -> list[dict]:
                                       at=now, detail=detail))
             notices.append(detail)
     return notices
-
-
-def watch_guardrails(session: Session, cache, now: datetime, *, simulated: bool = False
-                     ) -> list[dict]:
-    """Judge every live journey (its canary first, when one runs): a canary that trips is
-    rolled back, a journey that trips is paused (engine/experiments/guardrails.py)."""
-    from engine.db.models import JourneyRow, JourneyStatus
-    from engine.experiments import guardrails
-    from engine.runtime import canary as canaries
-    from engine.runtime.release import canary_version_id
-
-    found = []
-    rows = session.scalars(select(JourneyRow).where(
-        JourneyRow.status == JourneyStatus.LIVE, JourneyRow.live_version_id.is_not(None))).all()
-    for row in rows:
-        since = guardrails.last_resume(session, row.id)
-        canary = canary_version_id(session, row.id)
-        if canary is not None:
-            settings = cache.get(session, canary).settings
-            trip = guardrails.judge(session, row.id, settings.guardrails, since,
-                                    version_id=canary, simulated=simulated)
-            if trip is not None:
-                canaries.rollback_canary(session, row, now=now,
-                                         reason=f"guardrail: {trip.reason}")
-                detail = {"journey": row.name, "reason": trip.reason,
-                          "figures": trip.figures, "action": "rolled_back"}
-                session.add(JourneyNotice(journey_id=row.id, kind=guardrails.PAUSED_NOTICE,
-                                          at=now, detail=detail))
-                found.append(detail)
-                continue
-        settings = cache.get(session, row.live_version_id).settings
-        trip = guardrails.judge(session, row.id, settings.guardrails, since,
-                                simulated=simulated)
-        if trip is not None:
-            found.append(guardrails.trip(session, row, trip, now, settings.owner_email))
-    return found

@@ -12,4 +12,8 @@ Modules, each with one job:
 - `bodies`          bounded body reading and strict JSON
 - `context`, `schemas`, `pages`   shared state, the OpenAPI bodies, the HTML pages
 - `server`          uvicorn in a thread
+
+May import: only engine packages below it in the layer order of
+tests/engine/test_import_layers.py (today: errors, clock, files, db, credentials,
+messaging, intake); never the runtime (which starts it).
 """

@@ -38,8 +38,8 @@ from sqlalchemy.orm import Session
 
 from engine.credentials import keychain
 from engine.db.database import APP_NAME, Database
+from engine.db.inserts import insert_if_absent
 from engine.db.models import Setting
-from engine.messaging.inserts import insert_if_absent
 
 SETTING_KEY = "api_key"
 PREFIX = "trk_"

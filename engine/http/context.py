@@ -20,10 +20,10 @@ from typing import Callable
 from fastapi import Request
 
 from engine.clock import Clock
+from engine.credentials.link_secret import get_or_create_secret
 from engine.db.database import Database
 from engine.http.api_key import ApiKeyCheck
 from engine.http.event_writer import EventWriter
-from engine.messaging.tokens import get_or_create_secret
 
 log = logging.getLogger("trellis.http")
 MAX_BODY_BYTES = 5 * 1024 * 1024

@@ -31,7 +31,6 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from engine.db.models import Contact, ContactStatus, Message
-from engine.delivery.trial_send import is_test_key
 from engine.http import pages
 from engine.http.bodies import read_body
 from engine.http.context import MAX_FORM_BYTES, HttpContext, http_context
@@ -39,6 +38,7 @@ from engine.http.schemas import NOT_FOUND
 from engine.intake.events import UNSUBSCRIBED, EventInput, record_events
 from engine.messaging import tokens
 from engine.messaging.providers import load_shop
+from engine.messaging.tokens import is_test_key
 
 router = APIRouter(tags=["links"])
 SOURCE = "tracking"

@@ -36,14 +36,14 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.clock import Clock
 from engine.contacts.emails import normalise_email
+from engine.credentials.link_secret import get_or_create_secret
 from engine.db.database import Database
 from engine.db.models import Contact, ContactStatus, MailboxMessage, Setting
-from engine.delivery.trial_send import is_test_key
 from engine.errors import InputError, TrellisError
 from engine.intake.events import EMAIL_BOUNCED, SPAM_COMPLAINT, UNSUBSCRIBED, EventInput, record_events
 from engine.mailbox import classify as kinds
 from engine.mailbox.settings import MailboxSettings
-from engine.messaging.tokens import get_or_create_secret
+from engine.messaging.tokens import is_test_key
 
 log = logging.getLogger("trellis.mailbox")
 STATE_KEY = "mailbox_state"

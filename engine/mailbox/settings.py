@@ -11,6 +11,8 @@ Contract:
 - `mailbox_password(settings)`: the keychain entry `imap:<user>@<host>:<port>`, else the
   environment variable `TRELLIS_IMAP_PASSWORD`; `store_mailbox_password` puts it in the
   keychain or raises `NoKeychain` (as for SMTP, it is never written to a file).
+- `unsubscribe_address(session, app_settings)`: where mailto unsubscribes go — the
+  mailbox's `address`, else the sender address of the app settings.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from engine.credentials import keychain
-from engine.db.models import Setting
-from engine.delivery.password import NoKeychain
+from engine.credentials.keychain import NoKeychain
+from engine.db.setting_rows import load_row, save_row
 from engine.errors import TrellisError
+from engine.settings import AppSettings
 
 KEY = "mailbox"
 ENV = "TRELLIS_IMAP_PASSWORD"
@@ -53,17 +56,17 @@ class MailboxSettings(BaseModel):
 
 
 def load_mailbox_settings(session: Session) -> MailboxSettings | None:
-    row = session.get(Setting, KEY)
-    return MailboxSettings.model_validate(row.value) if row and row.value else None
+    return load_row(session, KEY, MailboxSettings, None)
+
+
+def unsubscribe_address(session: Session, settings: AppSettings) -> str:
+    """Where mailto unsubscribes go: the mailbox Trellis reads, else the sender address."""
+    mailbox = load_mailbox_settings(session)
+    return (mailbox.address if mailbox and mailbox.address else None) or settings.sender_email
 
 
 def save_mailbox_settings(session: Session, settings: MailboxSettings) -> None:
-    value = MailboxSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)
 
 
 def _entry(settings: MailboxSettings) -> str:

@@ -16,7 +16,7 @@ import re
 
 import markdown
 
-from engine.messaging.jinja_source import PLACEHOLDER, PLACEHOLDER_PREFIX, protect
+from engine.templating.jinja_source import PLACEHOLDER, PLACEHOLDER_PREFIX, protect
 
 MARKDOWN_EXTENSIONS = ["tables", "sane_lists"]
 

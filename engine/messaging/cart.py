@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Iterable, Iterator, Mapping
 
-from engine.messaging.values import Cart, CartItem, ProductItem, to_amount
+from engine.templating.values import Cart, CartItem, ProductItem, to_amount
 
 ADDED_TO_CART = "added_to_cart"
 REMOVED_FROM_CART = "removed_from_cart"

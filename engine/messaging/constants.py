@@ -14,7 +14,7 @@ from typing import Iterator
 
 from jinja2 import nodes
 
-from engine.messaging.templates import TEXT, RenderError, compile_tree, render
+from engine.templating.templates import TEXT, RenderError, compile_tree, render
 
 #: nodes an expression may contain and still be the same for every contact
 _CONSTANT = (nodes.Const, nodes.List, nodes.Tuple, nodes.Dict, nodes.Pair, nodes.BinExpr,

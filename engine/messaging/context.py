@@ -34,9 +34,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping, Protocol, Sequence
 
-from engine.messaging.templates import RenderError
 from engine.messaging.tokens import LinkBuilder
-from engine.messaging.values import Cart, ContactInfo, CouponView, ProductItem, Record, ShopInfo
+from engine.templating.templates import RenderError
+from engine.templating.values import Cart, ContactInfo, CouponView, ProductItem, Record, ShopInfo
 
 MAX_RECOMMENDATIONS = 12
 #: the names a template may use without defining them

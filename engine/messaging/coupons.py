@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from engine.db.inserts import insert_if_absent
 from engine.db.models import Coupon
-from engine.messaging.inserts import insert_if_absent
-from engine.messaging.templates import RenderError
-from engine.messaging.values import CouponView
+from engine.templating.templates import RenderError
+from engine.templating.values import CouponView
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 GROUPS, GROUP_LENGTH = 3, 4

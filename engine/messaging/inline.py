@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 
 from engine.messaging.compose import inline_css
-from engine.messaging.jinja_source import PLACEHOLDER, Protected, protect
+from engine.templating.jinja_source import PLACEHOLDER, Protected, protect
 
 BODY_SLOT = "{{ body }}"
 _START, _END = "{% trellis_body %}", "{% end_trellis_body %}"

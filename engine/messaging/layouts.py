@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import resources
-from engine.messaging.templates import RenderError
+from engine.templating.templates import RenderError
 
 NO_LAYOUT = "none"
 DEFAULT_LAYOUTS_DIR = Path(resources.__file__).parent / "email" / "layouts"

@@ -42,7 +42,6 @@ from jinja2.meta import find_undeclared_variables
 from engine.blocks.checks import all_chips, check_blocks, event_properties
 from engine.journey.data import EmailTemplate
 from engine.messaging.body import body_html_source
-from engine.messaging.bounds import TOO_LARGE, TOO_SLOW
 from engine.messaging.constants import check_constant_parts
 from engine.messaging.context import VARIABLES
 from engine.messaging.fields import STANDARD_FIELDS, suggestion
@@ -50,8 +49,9 @@ from engine.messaging.layouts import NO_LAYOUT, layout_names
 from engine.messaging.lint_html import check_links_and_images
 from engine.messaging.render import BODY, FROM_NAME, PREHEADER, SUBJECT, TEXT_PART, render_email
 from engine.messaging.sample import SAMPLE_SHOP, sample_context, sample_value
-from engine.messaging.templates import TEXT, RenderError, compile_template, parse_template
-from engine.messaging.values import SHOP_FIELDS
+from engine.templating.bounds import TOO_LARGE, TOO_SLOW
+from engine.templating.templates import TEXT, RenderError, compile_template, parse_template
+from engine.templating.values import SHOP_FIELDS
 
 ERROR, WARNING = "error", "warning"
 SUBJECT_LIMIT = 78

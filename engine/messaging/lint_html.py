@@ -14,7 +14,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from engine.messaging.jinja_source import PLACEHOLDER, protect
+from engine.templating.jinja_source import PLACEHOLDER, protect
 
 ERROR, WARNING = "error", "warning"
 

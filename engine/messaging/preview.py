@@ -33,7 +33,7 @@ from engine.messaging.sample import (
     sample_context,
     sample_value,
 )
-from engine.messaging.values import ContactInfo, CouponView, ProductItem
+from engine.templating.values import ContactInfo, CouponView, ProductItem
 
 _EVENT_KEY = re.compile(r"\bevent\.([A-Za-z_]\w*)")
 _CONTACT_KEY = re.compile(r"\bcontact\.(?:attributes\.)?([A-Za-z_]\w*)")

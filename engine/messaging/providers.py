@@ -27,8 +27,8 @@ from engine.messaging.context import RenderContext
 from engine.messaging.coupons import issue_coupon
 from engine.messaging.recommendations import Catalog, alternatives, product_item, recommend
 from engine.messaging.tokens import LinkBuilder
-from engine.messaging.values import Cart, ContactInfo, CouponView, ProductItem, ShopInfo
 from engine.settings import load_settings
+from engine.templating.values import Cart, ContactInfo, CouponView, ProductItem, ShopInfo
 
 T = TypeVar("T")
 
@@ -144,9 +144,9 @@ class DatabaseData:
         return self._products[sku]
 
     def in_segment(self, name: str) -> bool:
-        from engine.messaging.templates import RenderError
         from engine.segments.membership import is_member
         from engine.segments.store import SegmentNotFound
+        from engine.templating.templates import RenderError
 
         try:
             return is_member(self.session, self.contact_id, name, self.now)

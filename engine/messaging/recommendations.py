@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from engine.db.models import Product
 from engine.messaging.order_index import count_orders, order_counts
-from engine.messaging.values import ProductItem
+from engine.templating.values import ProductItem
 
 
 class Catalog:

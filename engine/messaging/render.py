@@ -42,10 +42,10 @@ from engine.messaging.body import body_html_source
 from engine.messaging.compose import RenderedEmail, inline_css
 from engine.messaging.context import RenderContext
 from engine.messaging.inline import inline_template
-from engine.messaging.jinja_source import line_map
+from engine.templating.jinja_source import line_map
 from engine.messaging.layouts import NO_LAYOUT, layout_source
-from engine.messaging.bounds import Limit, email_budget
-from engine.messaging.templates import HTML, TEXT, RenderError, compile_template, parse_template, render
+from engine.templating.bounds import Limit, email_budget
+from engine.templating.templates import HTML, TEXT, RenderError, compile_template, parse_template, render
 from engine.messaging.text import close_gaps, html_to_text, text_source
 from engine.messaging.tokens import rewrite_links
 

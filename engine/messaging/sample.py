@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from engine.messaging.context import RenderContext
-from engine.messaging.values import Cart, CartItem, ContactInfo, CouponView, ProductItem, ShopInfo
+from engine.templating.values import Cart, CartItem, ContactInfo, CouponView, ProductItem, ShopInfo
 
 SAMPLE_CONTACT = ContactInfo(
     id=None, email="alex.rivera@example.com", first_name="Alex", last_name="Rivera",

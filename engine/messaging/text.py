@@ -30,7 +30,7 @@ from inscriptis.model.config import ParserConfig
 from inscriptis.model.html_document_state import HtmlDocumentState
 from inscriptis.model.tag import CustomHtmlTagHandlerMapping
 
-from engine.messaging.jinja_source import PLACEHOLDER, PLACEHOLDER_PREFIX, protect
+from engine.templating.jinja_source import PLACEHOLDER, PLACEHOLDER_PREFIX, protect
 
 # a placeholder is shown too: when a text form is made, it stands for a {{ … }} URL
 _SHOWN_LINK = re.compile(rf"^(https?://|mailto:|{PLACEHOLDER_PREFIX})", re.IGNORECASE)

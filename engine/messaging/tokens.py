@@ -23,8 +23,9 @@ Contract:
   (HTML as `render_email` makes it: serialized by css-inline, attribute values in double
   quotes) at the click redirect and adds the open pixel. Links to our own server (unsubscribe,
   view in browser) and non-web links (mailto:, tel:) are left as they are.
-- `get_or_create_secret(session)` returns the signing secret, made on first use and kept
-  in the `setting` table (two processes racing on first run agree on one secret).
+- `TEST_KEY_PREFIX` starts the message key of a test send; `is_test_key(key)` says whether
+  a token's `m` is one (its opens, clicks and unsubscribes count nothing).
+The signing secret itself is engine/credentials/link_secret.py's (`get_or_create_secret`).
 """
 
 from __future__ import annotations
@@ -36,22 +37,20 @@ import hmac
 import html as html_lib
 import json
 import re
-import secrets
 from json.encoder import encode_basestring_ascii as _json_string
 from typing import Any
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
 OPEN, CLICK, UNSUBSCRIBE, VIEW = "open", "click", "unsubscribe", "view"
-SECRET_KEY = "link_secret"
-
+#: the message key of a test send starts with this (engine/delivery/trial_send.py)
+TEST_KEY_PREFIX = "test:"
 _JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)  # ASCII: safe in a URL
 # Rendered emails are serialized by css-inline (html5ever): lower-case tags and attributes,
 # values in double quotes. That lets a case-sensitive pattern find links quickly.
 _HREF = re.compile(r'(<a\s[^>]*?\bhref=")([^"]*)"')
+
+
+def is_test_key(message_key: str) -> bool:
+    return message_key.startswith(TEST_KEY_PREFIX)
 
 
 def _b64(data: bytes) -> str:
@@ -169,20 +168,3 @@ def rewrite_links(html: str, message_key: str, links: LinkBuilder) -> str:
     html = _HREF.sub(track, html)
     end = html.rfind("</body>")
     return f"{html[:end]}{pixel}{html[end:]}" if end >= 0 else html + pixel
-
-
-def get_or_create_secret(session: "Session") -> bytes:
-    """The link-signing secret; created (32 random bytes) the first time it is asked for."""
-    # imported here: render workers sign links but never touch the database, and leaving
-    # SQLAlchemy out of them keeps each one tens of megabytes smaller
-    from sqlalchemy import select
-
-    from engine.db.models import Setting
-    from engine.messaging.inserts import insert_if_absent
-
-    stored = session.scalar(select(Setting.value).where(Setting.key == SECRET_KEY))
-    if stored is None:
-        insert_if_absent(session, Setting, key=SECRET_KEY, value=_b64(secrets.token_bytes(32)))
-        # whoever won a first-run race, everyone reads the one stored value
-        stored = session.scalar(select(Setting.value).where(Setting.key == SECRET_KEY))
-    return _unb64(stored)

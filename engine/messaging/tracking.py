@@ -18,9 +18,9 @@ Contract:
 - `self_test(url, secret)` → `SelfTest(passed, answer)`, `answer` in plain words.
 - `decide(url, test)` → `TrackingMode(tracked, public_url, reason, warning)`.
 - `load_tracking_settings` / `save_tracking_settings` (setting key `tracking`: the public
-  URL and the last self-test's answer, for Settings ▸ Tracking). `unsubscribe_address`:
-  where mailto unsubscribes go (the mailbox's address, else the sender's). `TrackingSetup(database)`
-  bundles load, save and test for Settings ▸ Tracking.
+  URL and the last self-test's answer, for Settings ▸ Tracking). `TrackingSetup(database)`
+  bundles load, save and test for Settings ▸ Tracking. (Where mailto unsubscribes go is
+  engine/mailbox/settings.py's `unsubscribe_address`.)
 """
 
 from __future__ import annotations
@@ -38,9 +38,8 @@ from urllib.parse import quote, urlsplit
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from engine.db.models import Setting
+from engine.db.setting_rows import load_row, save_row
 from engine.errors import TrellisError
-from engine.settings import AppSettings
 
 KEY = "tracking"
 PUBLIC, LOOPBACK, PRIVATE, LOCAL = "public", "loopback", "private", "local"
@@ -172,19 +171,13 @@ def decide(url: str | None, test: SelfTest | None) -> TrackingMode:
 
 
 def load_tracking_settings(session: Session) -> TrackingSettings:
-    row = session.get(Setting, KEY)
-    return TrackingSettings.model_validate(row.value if row and row.value else {})
+    return load_row(session, KEY, TrackingSettings, TrackingSettings())
 
 
 def save_tracking_settings(session: Session, settings: TrackingSettings) -> None:
     if settings.public_url:
         settings = settings.model_copy(update={"public_url": normalise_url(settings.public_url)})
-    value = TrackingSettings.model_validate(settings.model_dump()).model_dump(mode="json")
-    row = session.get(Setting, KEY)
-    if row is None:
-        session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    save_row(session, KEY, settings)
 
 
 def resolve(session_factory, secret: bytes, explicit_url: str | None = None) -> TrackingMode:
@@ -198,14 +191,6 @@ def resolve(session_factory, secret: bytes, explicit_url: str | None = None) -> 
             save_tracking_settings(session, stored.model_copy(update={
                 "last_test": test.answer, "last_test_passed": test.passed}))
     return decide(url, test)
-
-
-def unsubscribe_address(session: Session, settings: AppSettings) -> str:
-    """Where mailto unsubscribes go: the mailbox Trellis reads, else the sender address."""
-    from engine.mailbox.settings import load_mailbox_settings
-
-    mailbox = load_mailbox_settings(session)
-    return (mailbox.address if mailbox and mailbox.address else None) or settings.sender_email
 
 
 class TrackingSetup:
@@ -231,7 +216,7 @@ class TrackingSetup:
 
     def test(self, public_url: str) -> TrackingMode:
         """Self-test `public_url` (runs on any thread) and remember the answer when stored."""
-        from engine.messaging.tokens import get_or_create_secret
+        from engine.credentials.link_secret import get_or_create_secret
 
         with self.database.session() as session:
             secret = get_or_create_secret(session)

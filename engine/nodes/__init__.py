@@ -5,6 +5,10 @@ resolves current and legacy ids; `REGISTRY.by_category()` feeds the palette in o
 `active_registry()` is the registry in use: `REGISTRY`, unless code runs inside
 `using_registry(other)` (a test's made-up type, say) — everything that resolves a type id
 without being handed a registry asks `active_registry()`, never a module-level list.
+
+May import: only engine packages below it in the layer order of
+tests/engine/test_import_layers.py (today: errors, words, templating); never journey, the
+runtime (executors are named as strings and resolved there).
 """
 
 from __future__ import annotations

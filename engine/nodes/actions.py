@@ -74,7 +74,7 @@ def _send_summary(config: SendEmailConfig, templates) -> str:
     subject = templates.get(config.template)
     if subject is None:
         return f"Send: {config.template}"
-    from engine.messaging.display import in_words  # the registry loads no template code
+    from engine.templating.display import in_words  # the registry loads no template code
 
     # the subject without template code: "Welcome to «shop name»!"
     text = f"Send: {in_words(subject) or config.template}"

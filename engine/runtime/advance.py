@@ -31,8 +31,8 @@ from engine.db.fastbulk import read_rows
 from engine.db.models import Enrollment, EnrollmentStatus
 from engine.errors import TrellisError
 from engine.experiments.guardrails import GUARDRAIL, paused_by_guardrail
+from engine.journey.compiled import VersionCache
 from engine.runtime.batch import Batch, Run
-from engine.runtime.compiled import VersionCache
 from engine.runtime.executors import Step, executor_for
 from engine.runtime.outbox import abandon_renders, finish_renders
 from engine.runtime.outcomes import End, Go, Hold, Park, Skip

@@ -16,7 +16,8 @@ from typing import Any, Iterable
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from engine.db.fastbulk import add_to_column, insert_rows, read_rows, update_rows
+from engine.conditions.facts import CONTACT_COLUMNS, CONTACT_NAMES, ContactFacts
+from engine.db.fastbulk import add_to_column, chunks, insert_rows, read_rows, update_rows
 from engine.db.models import (
     AudienceMember,
     Consent,
@@ -30,16 +31,8 @@ from engine.db.models import (
     StepLog,
     WebhookCall,
 )
-from engine.nodes.common import Condition, PropertyFilter
-from engine.runtime.conditions import filters_match, get_path, summable
 from engine.settings import AppSettings
 
-CONTACT_COLUMNS = (
-    Contact.id, Contact.email, Contact.first_name, Contact.last_name, Contact.timezone,
-    Contact.locale, Contact.country, Contact.status, Contact.lead_score, Contact.attributes,
-    Contact.created_at, Contact.last_activity_at,
-)
-CONTACT_NAMES = [column.key for column in CONTACT_COLUMNS]
 UPDATABLE = ("first_name", "last_name", "timezone", "locale", "country", "status")
 
 
@@ -74,10 +67,11 @@ class Run:
         }
 
 
-class Batch:
+class Batch(ContactFacts):
+    """The facts conditions read (ContactFacts), the engine's own reads, buffered writes."""
+
     def __init__(self, session: Session, now: datetime, settings: AppSettings):
-        self.session = session
-        self.now = now
+        super().__init__(session, now)
         self.settings = settings
         self.contacts: dict[int, dict[str, Any]] = {}
         self.step_logs: list[dict[str, Any]] = []
@@ -88,11 +82,9 @@ class Batch:
         self.audience_adds: set[tuple[str, int]] = set()
         self.contact_changes: dict[int, dict[str, Any]] = {}
         self.score_deltas: dict[int, int] = {}
-        self._lists: dict[int, set[str]] = {}
         self._consents: dict[int, bool] | None = None
         self._cap_times: dict[int, list[datetime]] | None = None
         self._cap_since: datetime | None = None
-        self._segments: dict[str, Condition] | None = None
         self._winners: dict[tuple[int, str], str] | None = None
         #: enrollments held by a guardrail pause: {"id", "paused_due_at"}
         self.pause_holds: list[dict[str, Any]] = []
@@ -113,54 +105,6 @@ class Batch:
                 contact = dict(row)
                 contact["attributes"] = dict(contact["attributes"] or {})
                 self.contacts[contact["id"]] = contact
-
-    def lists_of(self, contact_id: int) -> set[str]:
-        if contact_id not in self._lists:
-            names = self.session.scalars(
-                select(ContactList.name)
-                .join(ListMembership, ListMembership.list_id == ContactList.id)
-                .where(ListMembership.contact_id == contact_id)
-            ).all()
-            self._lists[contact_id] = set(names)
-        return self._lists[contact_id]
-
-    def count_events(
-        self, contact_id: int, names: tuple[str, ...], since: datetime | None,
-        filters: list[PropertyFilter],
-    ) -> int:
-        query = select(Event.properties).where(
-            Event.contact_id == contact_id, Event.name.in_(names), Event.occurred_at <= self.now
-        )
-        if since is not None:
-            query = query.where(Event.occurred_at > since)
-        if not filters:
-            return self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        return sum(1 for props in self.session.scalars(query) if filters_match(props or {}, filters))
-
-    def sum_events(
-        self, contact_id: int, names: tuple[str, ...], since: datetime | None,
-        filters: list[PropertyFilter], prop: str,
-    ) -> float:
-        query = select(Event.properties).where(
-            Event.contact_id == contact_id, Event.name.in_(names), Event.occurred_at <= self.now
-        )
-        if since is not None:
-            query = query.where(Event.occurred_at > since)
-        return sum(summable(get_path(props or {}, prop)) for props in self.session.scalars(query)
-                   if filters_match(props or {}, filters))
-
-    def consent_granted(self, contact_id: int, purpose: str) -> bool | None:
-        return self.session.scalar(
-            select(Consent.granted).where(Consent.contact_id == contact_id,
-                                          Consent.purpose == purpose)
-            .order_by(Consent.recorded_at.desc(), Consent.id.desc()).limit(1))
-
-    def segment_condition(self, name: str) -> Condition | None:
-        from engine.segments.store import segment_conditions  # the segments package reads rules
-
-        if self._segments is None:
-            self._segments = segment_conditions(self.session)
-        return self._segments.get(name)
 
     def winner_of(self, journey_id: int, node_id: str) -> str | None:
         """The winning variant of the A/B test at this step, if one was called; every
@@ -325,9 +269,3 @@ class Batch:
             if not add and (list_id, contact_id) in present:
                 self.session.execute(delete(table).where(
                     (table.c.list_id == list_id) & (table.c.contact_id == contact_id)))
-
-
-def chunks(items: list, size: int):
-    """Slices of at most `size` (SQLite allows ~32k bound variables; we stay well below)."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]

@@ -8,7 +8,8 @@ costs a couple of indexed queries. Manual enrollment and the management verbs (p
 also as a canary; `promote` and `rollback_canary`; the entry guard; pause, resume) are
 here too, so the CLI, the GUI and the HTTP server share one API.
 After advancing, at most once per `watch_interval` of clock time, `watch()` calls A/B
-test winners and judges guardrails (engine/experiments/watch.py); a failure there is
+test winners (engine/experiments/watch.py) and judges guardrails
+(engine/runtime/guardrail_watch.py); a failure there is
 logged and tried again later, never raised from `tick()`.
 `request_stop()` (safe from any thread) makes a tick in progress give up its current
 batch before the next enrollment (advance.Stopped, rolled back, run again at the next
@@ -28,12 +29,12 @@ from engine.clock import Clock
 from engine.db.database import Database
 from engine.db.models import Contact, Enrollment, JourneyStatus
 from engine.errors import TrellisError
+from engine.journey.compiled import VersionCache
 from engine.journey.store import find_journey
 from engine.runtime import canary as canaries
 from engine.runtime import publish as publishing
 from engine.runtime import release
 from engine.runtime.advance import Stopped, advance
-from engine.runtime.compiled import VersionCache
 from engine.runtime.enroll import enroll
 from engine.runtime.entry import EntryGate
 from engine.runtime.matching import process_events
@@ -109,7 +110,8 @@ class Engine:
     def watch(self, now: datetime | None = None) -> list[dict]:
         """Look at running A/B tests (call winners) and guardrails (pause journeys) now;
         returns what happened, as recorded in `journey_notice`."""
-        from engine.experiments.watch import watch_guardrails, watch_tests
+        from engine.experiments.watch import watch_tests
+        from engine.runtime.guardrail_watch import watch_guardrails
 
         now = now or self.clock.now()
         with self.database.session() as session:

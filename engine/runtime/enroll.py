@@ -16,7 +16,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.db.models import Enrollment, EnrollmentStatus
-from engine.runtime.compiled import CompiledJourney
+from engine.journey.compiled import CompiledJourney
 from engine.runtime.entry import EntryGate
 
 

@@ -29,11 +29,12 @@ from datetime import datetime
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
+from engine.conditions.evaluate import condition_holds
+from engine.db.fastbulk import chunks
 from engine.db.models import JourneyRelease, StepLog
+from engine.journey.compiled import CompiledJourney, VersionCache
 from engine.nodes.common import Condition
-from engine.runtime.batch import Batch, chunks
-from engine.runtime.compiled import CompiledJourney, VersionCache
-from engine.runtime.conditions import condition_holds
+from engine.runtime.batch import Batch
 from engine.settings import load_settings
 
 GUARD_REASON = "entry_guard"

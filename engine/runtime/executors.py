@@ -20,8 +20,8 @@ from engine.db.models import EnrollmentStatus
 from engine.experiments import assign
 from engine.runtime import guards
 from engine.runtime.batch import Batch, Run
-from engine.runtime.compiled import CompiledJourney
-from engine.runtime.conditions import condition_holds
+from engine.journey.compiled import CompiledJourney
+from engine.conditions.evaluate import condition_holds
 from engine.runtime.outbox import describe_email
 from engine.runtime.outcomes import End, Go, Outcome, Park, Skip
 from engine.runtime.schedule import next_time_of_day

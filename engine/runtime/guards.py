@@ -11,7 +11,8 @@
    over it, the step is postponed until a slot frees or skipped (node option). Within a
    tick, higher-priority journeys run first, so they get the slot.
 
-Transactional emails pass 3–5 untouched. Each returns None (pass) or a Hold/Skip outcome;
+Transactional emails pass 3–5 untouched. The rules of 1 and 2 are engine/contacts/sendable.py's
+(delivery checks them again before sending). Each returns None (pass) or a Hold/Skip outcome;
 the caller logs it with its reason.
 """
 
@@ -19,10 +20,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from engine.db.models import ContactStatus
+from engine.clock import zone
+from engine.contacts.sendable import consent_reason, suppression_reason
 from engine.journey.data import QuietHours
 from engine.runtime.outcomes import Hold, Skip
-from engine.runtime.schedule import next_time_of_day, quiet_hours_end, zone
+from engine.runtime.schedule import next_time_of_day, quiet_hours_end
 
 
 def contact_zone(contact: dict, default_timezone: str):
@@ -33,19 +35,14 @@ def contact_zone(contact: dict, default_timezone: str):
 
 
 def check_suppression(contact: dict, transactional: bool) -> Skip | None:
-    status = contact["status"]
-    if status == ContactStatus.BOUNCED:
-        return Skip("bounced")
-    if not transactional and status in ContactStatus.SUPPRESSED:
-        return Skip(status)
-    return None
+    reason = suppression_reason(contact["status"], transactional)
+    return None if reason is None else Skip(reason)
 
 
 def check_consent(latest: bool | None, required: bool) -> Skip | None:
     """`latest`: the contact's latest email-marketing consent (None: none recorded)."""
-    if latest is False or (latest is None and required):
-        return Skip("no_consent")
-    return None
+    reason = consent_reason(latest, required)
+    return None if reason is None else Skip(reason)
 
 
 def check_catch_up(policy: str, was_due_at: datetime | None, now: datetime, grace: timedelta,

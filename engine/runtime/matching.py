@@ -27,8 +27,10 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.conditions.evaluate import MISSING, event_matches, filters_match, get_path
 from engine.db.database import Database
 from engine.db.fastbulk import insert_rows, update_rows
+from engine.db.fastbulk import chunks
 from engine.db.models import (
     Enrollment,
     EnrollmentStatus,
@@ -36,11 +38,10 @@ from engine.db.models import (
     JourneyRow,
     JourneyStatus,
 )
+from engine.journey.compiled import CompiledJourney, VersionCache
 from engine.nodes import TriggerMatch
 from engine.runtime.advance import end_run
-from engine.runtime.batch import Batch, Run, chunks
-from engine.runtime.compiled import CompiledJourney, VersionCache
-from engine.runtime.conditions import MISSING, event_matches, filters_match, get_path
+from engine.runtime.batch import Batch, Run
 from engine.runtime.enroll import re_entry_allows
 from engine.runtime.entry import EntryGate
 from engine.settings import load_settings

@@ -30,19 +30,19 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.credentials.link_secret import get_or_create_secret
 from engine.db.models import Event
 from engine.journey.data import EmailTemplate
+from engine.mailbox.settings import unsubscribe_address
 from engine.messaging.providers import (
     CommerceHistory, DatabaseData, in_own_transaction, load_shop,
 )
 from engine.messaging.recommendations import Catalog
 from engine.messaging.render import template_sources
-from engine.messaging.templates import TEXT, RenderError, compile_template, render
-from engine.messaging.tokens import get_or_create_secret
-from engine.messaging.tracking import unsubscribe_address
-from engine.messaging.values import Record
 from engine.runtime.pooled_renders import RENDERING, BatchRenders
 from engine.runtime.render_job import LinkSpec, link_builder, render_message
+from engine.templating.templates import TEXT, RenderError, compile_template, render
+from engine.templating.values import Record
 
 
 #: template words that need the product catalog / the contact's commerce events

@@ -38,7 +38,7 @@ from engine.journey.data import JourneyData, NodeData
 from engine.nodes import TriggerMatch, spec_of, trigger_match
 from engine.words import duration_words, plural
 from engine.settings import AppSettings, load_settings
-from engine.simulation.timeline_words import step_title
+from engine.journey.step_words import step_title
 
 EVENT_WINDOW = timedelta(days=7)
 NO_POSTAL_ADDRESS = ("Add your postal address in Settings ▸ Sending: the law (CAN-SPAM) "
@@ -127,7 +127,7 @@ def _recent_events(session: Session, config, now: datetime) -> tuple[int, int]:
         return tuple(session.execute(
             select(func.count(), func.count(func.distinct(Event.contact_id))).where(*window)
         ).one())
-    from engine.runtime.conditions import filters_match
+    from engine.conditions.evaluate import filters_match
 
     people: set[int] = set()
     events = 0
@@ -140,8 +140,9 @@ def _recent_events(session: Session, config, now: datetime) -> tuple[int, int]:
 
 def _segment_size(session: Session, condition, now: datetime) -> int:
     # the same test the segment scan applies (engine/runtime/scans.py)
-    from engine.runtime.batch import CONTACT_COLUMNS, Batch
-    from engine.runtime.conditions import condition_holds
+    from engine.runtime.batch import Batch
+    from engine.conditions.facts import CONTACT_COLUMNS
+    from engine.conditions.evaluate import condition_holds
 
     facts = Batch(session, now, load_settings(session))
     return sum(1 for row in session.execute(select(*CONTACT_COLUMNS)).mappings()
@@ -213,7 +214,7 @@ def _email_steps(session: Session, document: JourneyData, now: datetime
     return found
 
 def _subject(session: Session, template, now: datetime) -> str:
-    from engine.messaging.templates import RenderError
+    from engine.templating.templates import RenderError
     from engine.messaging.preview import render_preview
 
     try:

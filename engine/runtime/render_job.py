@@ -29,9 +29,9 @@ from typing import Any, Mapping
 from engine.journey.data import EmailTemplate
 from engine.messaging.context import RenderContext
 from engine.messaging.render import render_email
-from engine.messaging.templates import RenderError
 from engine.messaging.tokens import LinkBuilder
-from engine.messaging.values import ContactInfo, ShopInfo
+from engine.templating.templates import RenderError
+from engine.templating.values import ContactInfo, ShopInfo
 
 #: a data call: ("coupon", 10, 7), ("cart",), ("in_segment", "VIP")…
 Call = tuple

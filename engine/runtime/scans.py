@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 from engine.db.database import Database
 from engine.db.models import Contact, ContactStatus, Enrollment, Setting
 from engine.nodes.common import parse_time_of_day
-from engine.runtime.batch import CONTACT_COLUMNS, Batch
-from engine.runtime.compiled import CompiledJourney, VersionCache
-from engine.runtime.conditions import condition_holds, contact_field
+from engine.runtime.batch import Batch
+from engine.conditions.facts import CONTACT_COLUMNS
+from engine.journey.compiled import CompiledJourney, VersionCache
+from engine.conditions.evaluate import condition_holds, contact_field
 from engine.nodes import TriggerMatch
 from engine.runtime.enroll import enroll
 from engine.runtime.entry import EntryGate

@@ -9,18 +9,9 @@ after it; an ambiguous one (fall back) takes its first occurrence.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from engine.nodes.common import WEEKDAYS, parse_time_of_day
-
-
-@lru_cache(maxsize=1024)
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown timezone {name!r}") from None
 
 
 def at_local(day: date, at: time, tz: ZoneInfo) -> datetime:

@@ -15,9 +15,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.journey.compiled import CompiledJourney
 from engine.journey.data import EmailTemplate, QuietHours
 from engine.runtime import outbox
-from engine.runtime.compiled import CompiledJourney
 from engine.settings import AppSettings, FrequencyCap
 
 #: "no override": use the settings

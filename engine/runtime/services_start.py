@@ -179,7 +179,7 @@ class TrackingWatch:
         self._thread.join(15)
 
     def test_once(self) -> TrackingMode:
-        from engine.messaging.tokens import get_or_create_secret
+        from engine.credentials.link_secret import get_or_create_secret
         from engine.messaging.tracking import TrackingMode, resolve
 
         try:

@@ -7,4 +7,8 @@
 - `starter`: the starter segments;
 - `queries`: what the GUI and the contacts workspace ask (counts, members, suggestions,
   journeys that use a segment).
+
+May import: only engine packages below it in the layer order of
+tests/engine/test_import_layers.py (today: errors, db, nodes, journey, conditions); never
+messaging and the runtime (which use it).
 """

@@ -19,9 +19,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engine.conditions.sets import matching_ids
 from engine.db.models import Contact, Event, JourneyRow, JourneyVersion, Segment, SegmentMember
 from engine.nodes.common import Condition
-from engine.runtime.condition_sets import matching_ids
 from engine.segments.store import segment_row
 
 

@@ -1,7 +1,7 @@
 """Keeping segment membership current: who entered, who left, the size per day.
 
 Contract: `refresh_segment(session, name, now)` computes the segment's members with the
-set-based rules (engine/runtime/condition_sets.py), stores the difference with what was
+set-based rules (engine/conditions/sets.py), stores the difference with what was
 stored, and records one reserved event per change — `segment_entered` /
 `segment_exited` with `{"segment": name}` — unprocessed, so the event matching enrolls
 contacts into journeys triggered by "entered segment" (once per entry). The first
@@ -20,11 +20,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from engine.conditions.sets import SetFacts, matching_ids
 from engine.db.fastbulk import insert_rows
+from engine.db.fastbulk import chunks
 from engine.db.models import Event, Segment, SegmentMember, SegmentSize, Setting
 from engine.nodes.common import Condition
-from engine.runtime.batch import chunks
-from engine.runtime.condition_sets import SetFacts, matching_ids
 from engine.segments.store import segment_row
 
 ENTERED, EXITED = "segment_entered", "segment_exited"

@@ -3,8 +3,8 @@
 Contract: `save_segment(session, name, description, condition, now)` creates or replaces
 the segment named `name`; a condition with no rules, or one that would make segments
 refer to themselves (directly or through others), is refused with `SegmentError` naming
-the cycle, and nothing is written. `segment_conditions(session)` maps every name to its
-parsed condition (what the rule `{"kind": "segment"}` reads). Unknown names raise
+the cycle, and nothing is written (every segment's parsed condition, what the rule
+`{"kind": "segment"}` reads, is engine/conditions/facts.py's `segment_conditions`). Unknown names raise
 `SegmentNotFound` (a `LookupError`).
 """
 
@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from engine.conditions.facts import segment_conditions
 from engine.db.models import Segment
 from engine.errors import TrellisError
 from engine.nodes.common import Condition
@@ -43,11 +44,6 @@ class SegmentInfo:
 def _info(row: Segment) -> SegmentInfo:
     return SegmentInfo(row.id, row.name, row.description, Condition.model_validate(row.condition),
                        row.size, row.computed_at)
-
-
-def segment_conditions(session: Session) -> dict[str, Condition]:
-    return {name: Condition.model_validate(data)
-            for name, data in session.execute(select(Segment.name, Segment.condition))}
 
 
 def list_segments(session: Session) -> list[SegmentInfo]:

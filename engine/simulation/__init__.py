@@ -1,3 +1,5 @@
-"""Running journeys without sending: `simulate` (scripted contacts on a virtual clock), the
-walk-through of one contact, and the plain words of their timelines.
+"""Running journeys without sending: `simulate` (scripted contacts on a virtual clock) and
+the walk-through of one contact. The words of their timelines are engine/journey/step_words.py.
+
+May import: everything below it (the runtime included); only engine.demo sits above.
 """

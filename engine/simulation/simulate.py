@@ -142,7 +142,7 @@ def simulate(setup: SimulationSetup) -> list[dict[str, Any]]:
         timeline = list(_run(database, setup, documents, events,
                              sources=[str(path) for path in setup.journeys]))
         if setup.report:
-            from engine.analytics.report import reports
+            from engine.reports.journey_reports import reports
 
             timeline += [{**report, "report": True} for report in reports(
                 database, start=setup.start, end=setup.until, simulated=True)]

@@ -9,7 +9,7 @@ Contract:
   (`at`, `node`, `kind`, … and `html` for emails) and one line per scripted event that
   happened (`kind` "event", `name`, `properties`), each with `offset` (seconds since
   `start`), `title` (the step as the canvas names it) and `explanation` (plain words, see
-  `engine.simulation.timeline_words`). A contact who never entered gets one closing line saying so.
+  `engine.journey.step_words`). A contact who never entered gets one closing line saying so.
 - A script line is `{"name": event, "properties": {...}}` with either `"at"` (a duration
   after the start: "0m", "2h") or `"after"` (a duration after the previous line). With
   `"following": "email"` the `after` counts from the first email the contact gets after
@@ -41,7 +41,7 @@ from engine.nodes import TriggerMatch, spec_of, trigger_match
 from engine.nodes.common import Duration, PropertyFilter
 from engine.settings import AppSettings
 from engine.simulation.simulate import Scenario, run_scenario
-from engine.simulation.timeline_words import event_words, explain, never_entered, step_title
+from engine.journey.step_words import event_words, explain, never_entered, step_title
 
 BUYS, NEVER_BUYS = "buys_after_first_email", "never_buys"
 UNSUBSCRIBES, OPENS_ONLY = "unsubscribes_after_first_email", "opens_without_clicking"

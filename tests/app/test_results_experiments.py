@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from engine.analytics.catchup import catch_up
 from engine.db.models import JourneyRow
-from engine.analytics.results import Period, journey_results
+from engine.analytics.results import Period
+from engine.reports.results_view import journey_results
 from tests.engine.harness import Harness
 from tests.engine.test_experiment_runtime import sign_up, split_journey
 from widgets.results_sections import SECTIONS, ExperimentSection

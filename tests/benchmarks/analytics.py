@@ -16,7 +16,7 @@ with the catch-up (`catch_up_s`) and prints ONE JSON line:
   `canvas_overlay_plain_ms`: per step reached from step_log and per email sent/opens/
   clicks from message and event by plain SQL (one run);
 - the GUI's reads (each the median of 7, beside its plain-SQL way, one run):
-  `results_view_ms` (engine.analytics.results.journey_results of one journey, the last
+  `results_view_ms` (engine.reports.results_view.journey_results of one journey, the last
   30 days: two reports, daily series, funnel, cohorts, spikes) against
   `results_view_plain_ms` (raw_report plus entered and sent per day by plain SQL);
   `dashboard_view_ms` (engine.analytics.home.home_dashboard, 30 days, with list growth)
@@ -52,7 +52,8 @@ from engine.analytics.dashboard import canvas_figures, dashboard_totals
 from engine.analytics.raw import raw_report
 from engine.analytics.home import home_dashboard
 from engine.analytics.report import journey_report
-from engine.analytics.results import Period, journey_results
+from engine.analytics.results import Period
+from engine.reports.results_view import journey_results
 from engine.analytics.settings import AnalyticsSettings
 from engine.db import open_database
 from engine.intake.events import EventInput, record_events

@@ -74,12 +74,12 @@ def main() -> None:
     from app.saved_template_document import SavedTemplateDocument
     from app.template_library import create_template
     from engine.blocks import compile as block_compile
-    from engine.blocks.starters import starter_design
     from engine.db import open_database
     from engine.journey.drafts import store_template
     from engine.messaging import render as message_render
     from engine.messaging.lint import lint_template
     from engine.messaging.preview import render_preview
+    from engine.messaging.starter_emails import starter_design
     from widgets.block_editor.editor import BlockEditor
     from widgets.email_preview import EmailPreview
 

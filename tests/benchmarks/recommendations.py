@@ -33,7 +33,7 @@ from engine.db import open_database
 from engine.db.fastbulk import insert_rows
 from engine.db.models import Contact, Event, Product
 from engine.messaging.recommendations import Catalog, recommend
-from engine.messaging.values import ProductItem
+from engine.templating.values import ProductItem
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 PRODUCTS, CATEGORIES, BASELINE_CONTACTS, LATE_ORDERS = 2000, 20, 40, 1000

@@ -67,7 +67,7 @@ class MemoryData:
 
     def __init__(self, i: int):
         from engine.messaging.sample import SAMPLE_PRODUCTS
-        from engine.messaging.values import Cart, CartItem, CouponView
+        from engine.templating.values import Cart, CartItem, CouponView
 
         products = SAMPLE_PRODUCTS
         a, b = products[i % 3], products[3 + i % 2]
@@ -96,7 +96,7 @@ def contexts(n: int):
     from engine.messaging.context import RenderContext
     from engine.messaging.sample import SAMPLE_SHOP
     from engine.messaging.tokens import LinkBuilder
-    from engine.messaging.values import ContactInfo
+    from engine.templating.values import ContactInfo
 
     links = LinkBuilder("https://trellis.example.com", b"s" * 32)
     for i in range(n):
@@ -139,9 +139,9 @@ def _baseline(n: int) -> float:
 
     from engine.messaging.compose import inline_css
     from engine.messaging.layouts import layout_source
-    from engine.messaging.templates import HTML
     from engine.messaging.text import html_to_text
     from engine.messaging.tokens import rewrite_links
+    from engine.templating.templates import HTML
 
     email, layout = template(), layout_source("basic")
     start = time.perf_counter()

@@ -29,11 +29,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine.conditions.evaluate import condition_holds
+from engine.conditions.facts import CONTACT_COLUMNS
+from engine.conditions.sets import matching_ids
 from engine.db import open_database
 from engine.nodes.common import Condition
-from engine.runtime.batch import CONTACT_COLUMNS, Batch
-from engine.runtime.condition_sets import matching_ids
-from engine.runtime.conditions import condition_holds
+from engine.runtime.batch import Batch
 from engine.segments.refresh import refresh_all
 from engine.segments.starter import add_starter_segments
 from engine.settings import load_settings

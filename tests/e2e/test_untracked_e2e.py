@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from engine.db.models import Message
 from engine.journey.model import Journey
-from engine.messaging.tokens import UNSUBSCRIBE, find_unsubscribe_token, get_or_create_secret, verify
+from engine.messaging.tokens import UNSUBSCRIBE, find_unsubscribe_token, verify
+from engine.credentials.link_secret import get_or_create_secret
 from tests.e2e.test_email_e2e import SENDER, prepare, start_runner, stop_runner, wait_until
 from tests.smtp_sink import SmtpSink, free_port
 

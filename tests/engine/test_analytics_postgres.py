@@ -12,8 +12,9 @@ from engine.analytics.catchup import catch_up
 from engine.analytics.home import home_dashboard
 from engine.analytics.list_figures import list_figures
 from engine.analytics.report import journey_report
-from engine.analytics.results import journey_results, period_for
+from engine.analytics.results import period_for
 from engine.analytics.spikes import spike_warnings
+from engine.reports.results_view import journey_results
 from tests.engine.analytics_data import T0, Maker, journeys, populate
 from tests.postgres_server import skip_reason, start_postgres
 

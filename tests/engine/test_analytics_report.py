@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 
 from app.cli import main
-from engine.analytics.report import has_data, reports
+from engine.analytics.report import has_data
 from engine.analytics.settings import AnalyticsSettings, save_analytics_settings
 from engine.db.models import Contact, Enrollment, Event, Message, StepLog
+from engine.reports.journey_reports import reports
 from tests.engine.analytics_data import T0, journeys
 from tests.engine.test_simulate import CART, write_inputs
 

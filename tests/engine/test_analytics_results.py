@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import pytest
 
 from engine.analytics.catchup import catch_up
-from engine.analytics.results import Period, journey_results, main_path, period_for
+from engine.analytics.results import Period, main_path, period_for
 from engine.db.models import JourneyRow
+from engine.reports.results_view import journey_results
 from tests.engine.analytics_data import T0
 from tests.engine.test_analytics_report import Shop
 

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 
 from engine.analytics.catchup import catch_up
-from engine.analytics.report import reports, tracking_note
+from engine.analytics.report import tracking_note
 from engine.analytics.report_output import report_text
 from engine.analytics.spikes import spike_warnings
 from engine.db.models import Contact, Enrollment, Event, Message
+from engine.reports.journey_reports import reports
 from tests.engine.analytics_data import T0, journeys
 
 

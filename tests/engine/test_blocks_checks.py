@@ -91,9 +91,9 @@ def test_lint_adds_the_sample_render_and_gmail_clip():
 
 
 def test_every_starter_design_is_a_whole_email_without_problems():
-    from engine.blocks.starters import ORDER, starter_design, starter_designs
     from engine.messaging.render import render_email
     from engine.messaging.sample import sample_context
+    from engine.messaging.starter_emails import ORDER, starter_design, starter_designs
     from datetime import datetime, timezone
 
     assert [d.key for d in starter_designs()] == list(ORDER)

@@ -10,7 +10,7 @@ from engine.blocks import BlockDocument, BrandKit, Place, insert_block, new_bloc
 from engine.blocks.compile import compile_blocks
 from engine.messaging.render import render_email
 from engine.messaging.sample import SAMPLE_CONTACT, SAMPLE_SHOP, sample_context
-from engine.messaging.templates import RenderError
+from engine.templating.templates import RenderError
 from tests.blocks_samples import block_template, every_kind_document
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

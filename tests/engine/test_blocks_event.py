@@ -14,16 +14,16 @@ from engine.blocks import (
     BlockDocument, BlockEditError, Place, ProductsBlock, insert_block, new_block,
 )
 from engine.blocks.checks import check_blocks, event_properties
-from engine.blocks.fields import COMMON_EVENT_KEYS, field_choices
 from engine.blocks.inline import check_markup
 from engine.blocks.to_code import to_code
 from engine.journey.model import Journey
 from engine.journey.validation import WARNING, validate_journey
+from engine.messaging.chip_fields import COMMON_EVENT_KEYS, field_choices
 from engine.messaging.lint import lint_template
 from engine.messaging.preview import render_preview
 from engine.messaging.render import render_email
 from engine.messaging.sample import SampleData, sample_context
-from engine.messaging.values import ProductItem
+from engine.templating.values import ProductItem
 from tests.blocks_samples import block_template
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

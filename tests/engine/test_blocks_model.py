@@ -137,8 +137,8 @@ def test_a_template_stores_blocks_in_files_and_rows():
 
 
 def test_the_merge_field_picker_lists_fields_with_samples():
-    from engine.blocks.fields import field_choices
-    from engine.messaging.values import ContactInfo
+    from engine.messaging.chip_fields import field_choices
+    from engine.templating.values import ContactInfo
 
     choices = {c.field: c for c in field_choices(custom_fields=["plan", "first_name", "bad-name"],
                                                  event_keys=["order_id"])}

@@ -6,10 +6,10 @@ import pytest
 
 from engine.blocks import BlockDocument, Place, insert_block, new_block
 from engine.blocks.to_code import code_warning, to_code
-from engine.messaging.display import in_words
 from engine.messaging.lint import lint_template
 from engine.messaging.render import render_email
 from engine.messaging.sample import sample_context
+from engine.templating.display import in_words
 from tests.blocks_samples import block_template
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

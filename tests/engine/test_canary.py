@@ -12,10 +12,10 @@ from engine.db.models import Contact, Enrollment, JourneyVersion, StepLog
 from engine.errors import TrellisError
 from engine.intake.events import parse_event, record_contact_upsert, record_events
 from engine.journey.model import Journey
+from engine.journey.step_words import explain
 from engine.runtime.entry import in_canary
 from engine.runtime.publish import PublishRefused
 from engine.runtime.release import release_state
-from engine.simulation.timeline_words import explain
 from tests.engine.harness import Harness
 
 D = timedelta(days=1)

@@ -15,7 +15,7 @@ from sqlalchemy import func, insert, select
 from engine.db.models import Contact, Coupon, JourneyRow
 from engine.messaging import coupons
 from engine.messaging.coupons import ALPHABET, GROUP_LENGTH, GROUPS, issue_coupon, new_code
-from engine.messaging.templates import RenderError
+from engine.templating.templates import RenderError
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 CONTACTS = 40

@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine.analytics.report import reports
 from engine.db.models import Contact, Enrollment
 from engine.experiments.stats import rate_difference
 from engine.intake.events import parse_event, record_contact_upsert, record_events
 from engine.journey.model import Journey
+from engine.reports.journey_reports import reports
 from tests.engine.harness import Harness
 from tests.engine.test_experiment_runtime import sign_up, split_journey
 

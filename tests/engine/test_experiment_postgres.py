@@ -8,10 +8,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from engine.analytics.report import reports
 from engine.clock import VirtualClock
 from engine.db import open_database
 from engine.db.models import ExperimentResult
+from engine.reports.journey_reports import reports
 from tests.engine.harness import Harness
 from tests.engine.test_experiment_runtime import sign_up, split_journey
 from tests.postgres_server import skip_reason, start_postgres

@@ -12,7 +12,7 @@ from engine.db.models import Contact, ExperimentResult, JourneyNotice, StepLog
 from engine.experiments.figures import split_takers, successes, variant_stats
 from engine.intake.events import parse_event, record_contact_upsert, record_events
 from engine.journey.model import Journey
-from engine.simulation.timeline_words import explain
+from engine.journey.step_words import explain
 from tests.engine.harness import Harness
 
 M = timedelta(minutes=1)

@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from engine.credentials.link_secret import get_or_create_secret
 from engine.db.models import Consent, Contact, Event
 from engine.http.link_routes import PIXEL
-from engine.messaging.tokens import CLICK, OPEN, UNSUBSCRIBE, VIEW, get_or_create_secret, sign
+from engine.messaging.tokens import CLICK, OPEN, UNSUBSCRIBE, VIEW, sign
 from tests.engine.http_harness import live_server
 from tests.engine.mail_harness import email_journey, mail_harness, queue_emails
 

@@ -12,12 +12,12 @@ import pytest
 from imapclient import IMAPClient
 from sqlalchemy import func, select
 
+from engine.credentials.link_secret import get_or_create_secret
 from engine.db.models import Contact, Event, MailboxMessage
 from engine.mailbox import classify as kinds
 from engine.mailbox.reader import MailboxError, MailboxReader, check_mailbox
 from engine.mailbox.service import WARNING, MailboxService, mailbox_warning
 from engine.mailbox.settings import MailboxSettings, load_mailbox_settings, save_mailbox_settings
-from engine.messaging.tokens import get_or_create_secret
 from engine.runtime.services import EngineServices
 from tests.engine import mailbox_mail as mail
 from tests.engine.harness import Harness

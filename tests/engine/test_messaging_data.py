@@ -15,7 +15,7 @@ from engine.messaging.coupons import ALPHABET, issue_coupon, new_code
 from engine.messaging.providers import CommerceHistory, build_render_context
 from engine.messaging.recommendations import Catalog, recommend
 from engine.messaging.tokens import LinkBuilder
-from engine.messaging.values import ProductItem, ShopInfo
+from engine.templating.values import ProductItem, ShopInfo
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

@@ -14,7 +14,7 @@ from engine.messaging.compose import inline_css
 from engine.messaging.layouts import NO_LAYOUT, layout_names
 from engine.messaging.render import compile_email, render_email
 from engine.messaging.sample import SAMPLE_SHOP, sample_context
-from engine.messaging.templates import HTML, RenderError, compile_template, render
+from engine.templating.templates import HTML, RenderError, compile_template, render
 from engine.messaging.body import body_html_source
 from engine.messaging.layouts import layout_source
 from engine.messaging.text import html_to_text

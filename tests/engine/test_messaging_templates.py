@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from engine.messaging import bounds, templates
-from engine.messaging.templates import HTML, TEXT, RenderError, compile_template, render
-from engine.messaging.values import ContactInfo, CouponView, ShopInfo
+from engine.templating import bounds, templates
+from engine.templating.templates import HTML, TEXT, RenderError, compile_template, render
+from engine.templating.values import ContactInfo, CouponView, ShopInfo
 
 CONTACT = ContactInfo(
     id=7, email="ann@example.com", first_name="Ann", last_name="Lee", timezone="Asia/Tokyo",

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from engine.credentials.link_secret import get_or_create_secret
 from engine.messaging.tokens import (
     CLICK,
     OPEN,
@@ -15,7 +16,6 @@ from engine.messaging.tokens import (
     VIEW,
     LinkBuilder,
     find_unsubscribe_token,
-    get_or_create_secret,
     rewrite_links,
     sign,
     verify,

@@ -121,8 +121,8 @@ def test_the_engine_runs_it_on_a_tick(registry, db, clock):
 
 
 def test_simulate_runs_it_and_words_its_ports(registry, clock):
+    from engine.journey.step_words import explain
     from engine.simulation.simulate import Scenario, run_scenario
-    from engine.simulation.timeline_words import explain
 
     start = clock.now()
     lines = run_scenario(Scenario(

@@ -14,9 +14,9 @@ from engine.db.models import Contact, Event, Product
 from engine.messaging.order_index import order_counts
 from engine.messaging.providers import build_render_context
 from engine.messaging.recommendations import Catalog, alternatives, recommend
-from engine.messaging.templates import RenderError
 from engine.messaging.tokens import LinkBuilder
-from engine.messaging.values import ProductItem, ShopInfo
+from engine.templating.templates import RenderError
+from engine.templating.values import ProductItem, ShopInfo
 from tests.benchmarks.recommendations import naive_recommend
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)

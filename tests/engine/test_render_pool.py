@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from engine.db.models import Coupon, Message, Setting, StepLog
 from engine.journey.model import Journey
 from engine.journey.data import EmailTemplate
-from engine.messaging.values import ShopInfo
+from engine.templating.values import ShopInfo
 from engine.runtime.render_job import LinkSpec, RenderJob
 from engine.runtime.render_pool import RenderPool
 from engine.runtime.services import EngineServices

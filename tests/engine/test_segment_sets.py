@@ -7,10 +7,11 @@ import random
 import pytest
 from sqlalchemy import select
 
+from engine.conditions.evaluate import condition_holds
+from engine.conditions.facts import CONTACT_COLUMNS
+from engine.conditions.sets import matching_ids
 from engine.nodes.common import Condition
-from engine.runtime.batch import CONTACT_COLUMNS, Batch
-from engine.runtime.condition_sets import matching_ids
-from engine.runtime.conditions import condition_holds
+from engine.runtime.batch import Batch
 from engine.segments.store import save_segment
 from engine.settings import load_settings
 from tests.engine.segments_data import EVENTS, fill

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from engine.credentials.keychain import NoKeychain
 from engine.delivery.connection_check import check_connection, explain
-from engine.delivery.password import NoKeychain
 from engine.delivery.sending_setup import (
     SendingForm,
     SendingFormError,

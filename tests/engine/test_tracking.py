@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from engine.credentials.link_secret import get_or_create_secret
 from engine.db import open_database
-from engine.messaging.tokens import get_or_create_secret
 from engine.messaging.tracking import (
     LOCAL,
     LOOPBACK,

@@ -3,8 +3,9 @@ and a running server follows the new secret without a restart."""
 
 from __future__ import annotations
 
+from engine.credentials.link_secret import get_or_create_secret
 from engine.http.context import SECRET_TTL_SECONDS, HttpContext
-from engine.messaging.tokens import UNSUBSCRIBE, get_or_create_secret, sign
+from engine.messaging.tokens import UNSUBSCRIBE, sign
 from tests.engine.http_harness import live_server
 
 

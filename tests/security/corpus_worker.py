@@ -19,7 +19,7 @@ from engine.journey.data import EmailTemplate
 from engine.messaging.lint import lint_template
 from engine.messaging.render import _compile, render_email
 from engine.messaging.sample import sample_context
-from engine.messaging.templates import RenderError
+from engine.templating.templates import RenderError
 from tests.security.corpus import CORPUS
 
 NOW = datetime(2026, 1, 15, 10, 0, tzinfo=timezone.utc)

@@ -1,12 +1,12 @@
-"""The render bounds of engine/messaging/bounds.py, one by one: the watchdog, check points
+"""The render bounds of engine/templating/bounds.py, one by one: the watchdog, check points
 between C-level comparisons, number and text sizes checked before they are made."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine.messaging import bounds
-from engine.messaging.templates import TEXT, RenderError, compile_template, render
+from engine.templating import bounds
+from engine.templating.templates import TEXT, RenderError, compile_template, render
 
 
 def fails(source: str, **variables) -> RenderError:

@@ -65,8 +65,8 @@ def test_a_block_email_never_scrolls_sideways(qtbot, width):
 
 @pytest.mark.parametrize("width", [320, 600])
 def test_no_starter_design_or_starter_journey_email_scrolls_sideways(qtbot, width):
-    from engine.blocks.starters import starter_designs
     from engine.journey.file_format import read_journey_file
+    from engine.messaging.starter_emails import starter_designs
     from tests.engine.test_starter_journeys import JOURNEYS
 
     emails = list(starter_designs())

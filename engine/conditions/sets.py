@@ -1,4 +1,4 @@
-"""The rules of engine/runtime/conditions.py answered for every contact at once.
+"""The rules of engine/conditions/evaluate.py answered for every contact at once.
 
 Contract: `matching_ids(session, condition, now)` returns the ids of the contacts for whom
 `condition_holds` would say yes — the same rules, answered set by set: each rule becomes
@@ -6,7 +6,7 @@ one query (grouped and counted in SQL where it can, e.g. "did order 2+ times in 
 and its set of contact ids; `all` intersects the sets, `any` joins them, a negative rule
 ("did not", "not in") is everyone minus the positive set. Where the exact rule needs the
 Python semantics (property filters, comparisons on text and attributes), the query fetches
-only the rows the rule reads and applies the very functions of `conditions.py`, so one
+only the rows the rule reads and applies the very functions of `evaluate.py`, so one
 copy of each rule's meaning exists. Cost: a few queries per rule, whatever the number of
 contacts, instead of a few queries per contact.
 """
@@ -20,6 +20,17 @@ from typing import Callable
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from engine.conditions.evaluate import (
+    ENGAGEMENT_EVENTS,
+    _number,
+    compare,
+    contact_field,
+    filters_match,
+    get_path,
+    summable,
+    within,
+)
+from engine.conditions.facts import segment_conditions
 from engine.db.models import Consent, Contact, ContactList, Event, ListMembership
 from engine.nodes.common import (
     Condition,
@@ -30,16 +41,6 @@ from engine.nodes.common import (
     ListRule,
     SegmentRule,
     StatusRule,
-)
-from engine.runtime.conditions import (
-    ENGAGEMENT_EVENTS,
-    _number,
-    compare,
-    contact_field,
-    filters_match,
-    get_path,
-    summable,
-    within,
 )
 
 #: contact columns a field rule can name (the others are custom attributes)
@@ -73,8 +74,6 @@ class SetFacts:
 
     def segment_condition(self, name: str) -> Condition | None:
         if self._segments is None:
-            from engine.segments.store import segment_conditions
-
             conditions = segment_conditions(self.session)
             self._segments = conditions.get
         return self._segments(name)

@@ -1,10 +1,11 @@
-"""Plain words for a simulation timeline: what happened at each step, and why.
+"""Plain words for a journey's steps and timelines: what happened at each step, and why.
 
 Contract: pure functions of a timeline line (see docs/simulate.md) and the step's
 `NodeData` (or None), returning one short sentence a marketer reads without knowing the
 engine's reason codes. `step_title(node)` is the step's name as the canvas shows it (its
 own title, else its type's title). Unknown kinds and reasons fall back to the raw code
-rather than to nothing.
+rather than to nothing. Used by simulations, walk-throughs, contact profiles and the
+publish preview, so it lives with the journey (below all of them).
 """
 
 from __future__ import annotations

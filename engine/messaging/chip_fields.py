@@ -22,7 +22,7 @@ from typing import Iterable
 
 from engine.blocks.inline import CHIP_FIELD_PATTERN, chip_token
 from engine.messaging.sample import SAMPLE_CONTACT, SAMPLE_PRODUCTS, SAMPLE_SHOP, sample_value
-from engine.messaging.values import ContactInfo, ProductItem, ShopInfo
+from engine.templating.values import ContactInfo, ProductItem, ShopInfo
 
 #: (field, label, may be empty, suggested fallback)
 CONTACT_FIELDS = (

@@ -41,15 +41,15 @@ from jinja2.utils import missing
 from jinja2.visitor import NodeTransformer
 
 from engine.errors import TrellisError
-from engine.messaging import bounds
-from engine.messaging.bounds import (
+from engine.templating import bounds
+from engine.templating.bounds import (
     MAX_OUTPUT_CHARS, TOO_LARGE, Limit, bounded_concat, bounded_join, bounded_urlencode, build,
     charge, charge_output, charged, check_binop, check_size, email_budget, part_budget,
     text_size,
 )
-from engine.messaging.syntax_words import plain_syntax_error
-from engine.messaging.filters import TESTS, FilterError, make_filters
-from engine.messaging.values import DATA_TYPES, Record, record_path
+from engine.templating.filters import TESTS, FilterError, make_filters
+from engine.templating.syntax_words import plain_syntax_error
+from engine.templating.values import DATA_TYPES, Record, record_path
 
 #: nesting of brackets, tags and operators a template may have (Jinja's parser and Python's
 #: compiler recurse once per level; legitimate emails stay far below)

@@ -98,7 +98,7 @@ def _suggest(word: str, choices) -> str:
 
 
 def _suggest_filter(name: str) -> str:
-    from engine.messaging.filters import make_filters
+    from engine.templating.filters import make_filters
 
     names = sorted(n for n in make_filters(lambda v: v) if not n.startswith("_"))
     return _suggest(name, names) + f" (filters: {', '.join(names)})"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.messaging.templates import TEXT
+from engine.templating.templates import TEXT
 
 PLACEHOLDER_PREFIX = "trellisjinja"
 PLACEHOLDER = re.compile(PLACEHOLDER_PREFIX + r"(\d+)x")

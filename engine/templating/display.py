@@ -16,8 +16,8 @@ import re
 
 from jinja2 import TemplateSyntaxError, nodes
 
-from engine.messaging.jinja_source import PLACEHOLDER, protect
-from engine.messaging.templates import TEXT
+from engine.templating.jinja_source import PLACEHOLDER, protect
+from engine.templating.templates import TEXT
 
 _SPACES = re.compile(r"\s+")
 _LEFTOVER = re.compile(r"\{[{%#].*?[}%#]\}|[{}]")

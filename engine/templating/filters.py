@@ -22,7 +22,7 @@ from jinja2 import pass_context
 from jinja2 import tests as jt
 from jinja2.runtime import Context, Undefined
 
-from engine.messaging.values import Record, to_amount
+from engine.templating.values import Record, to_amount
 
 CURRENCY_SYMBOLS = {
     "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CNY": "¥", "INR": "₹", "KRW": "₩",

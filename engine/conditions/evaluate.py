@@ -11,7 +11,7 @@ A field `within` a duration is a date (a datetime column or an ISO text) in the 
 `(now - duration, now]`; `not_within` is its opposite (older, later or not set). An event sum adds the numeric values (numbers, not text) of the
 property over the counted events. An unknown segment has no members.
 
-`engine/runtime/condition_sets.py` answers the same rules for all contacts at once (the
+`engine/conditions/sets.py` answers the same rules for all contacts at once (the
 segment counts); a test on random data holds the two to the same answers.
 """
 
