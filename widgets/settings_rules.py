@@ -185,11 +185,7 @@ class SendingRulesCard(Card):
 
     def set_values(self, values: dict) -> None:
         for name in FIELDS:
-            editor = self.editors[name]
-            if isinstance(editor, OptionalEditor):
-                # switched off, the greyed editor still shows a sensible value to switch on
-                editor.inner.set_value(values.get(name) or editor.default)
-            editor.set_value(values.get(name))
+            self.editors[name].set_value(values.get(name))
 
     def values(self) -> dict:
         return {name: self.editors[name].value() for name in FIELDS}

@@ -184,3 +184,30 @@ def test_the_inspector_lists_the_selected_steps_problems(qtbot):
     select(editor, email)
     text = editor.inspector.problems.text()
     assert "Choose the email to send" in text and "No contact can reach this step" in text
+
+
+def test_every_form_fits_the_panel_without_being_cut_off(qtbot):
+    """The inspector never scrolls sideways (its bar is off): a form wider than the panel
+    is cut off at the right edge. Journey settings and every step type's form must fit
+    the panel at its narrowest default width; long check box sentences wrap."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from app.theme import stylesheet
+    from engine.nodes import REGISTRY
+
+    document, editor = open_example(qtbot, size=(1280, 800))
+    editor.setStyleSheet(stylesheet("light"))  # sizes as the app draws them (day buttons…)
+    inspector = editor.inspector
+    scroll = inspector.findChild(QScrollArea)
+
+    def overflow() -> int:
+        return scroll.widget().minimumSizeHint().width() - scroll.viewport().width()
+
+    editor.scene.clearSelection()
+    assert inspector.current_page() is inspector.settings_page
+    assert overflow() <= 0, f"journey settings are {overflow()} px too wide"
+    for spec in REGISTRY:
+        node_id = document.add_node(spec.type_id, (2000, 2000))
+        editor.scene.select_nodes([node_id])
+        assert inspector.node_id == node_id
+        assert overflow() <= 0, f"the form of {spec.type_id} is {overflow()} px too wide"

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -186,12 +187,20 @@ class NumberEditor(FieldEditor):
 
 
 class BoolEditor(FieldEditor):
+    """A check box whose words wrap: a long sentence never makes the panel wider than it is
+    (a QCheckBox's own text does not wrap). Clicking the words ticks the box."""
+
     def __init__(self, text: str, parent=None):
         super().__init__(parent)
-        self.box = QCheckBox(text)
+        self.box = QCheckBox()
+        self.box.setAccessibleName(text)
+        self.words = _ClickableLabel(text, self.box)
         self.box.toggled.connect(self._picked)
-        self.setLayout(_row(self.box, stretch_last=True))
+        self.setLayout(_row(self.box, self.words, stretch_last=True))
         self.setFocusProxy(self.box)
+
+    def text(self) -> str:
+        return self.words.text()
 
     def value(self) -> bool:
         return self.box.isChecked()
@@ -199,6 +208,18 @@ class BoolEditor(FieldEditor):
     def set_value(self, value: Any) -> None:
         with QSignalBlocker(self.box):
             self.box.setChecked(bool(value))
+
+
+class _ClickableLabel(QLabel):
+    def __init__(self, text: str, box: QCheckBox):
+        super().__init__(text, wordWrap=True)
+        self._box = box
+        self.setBuddy(box)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._box.isEnabled():
+            self._box.click()
+        super().mouseReleaseEvent(event)
 
 
 class ChoiceEditor(FieldEditor):
@@ -298,8 +319,10 @@ class OptionalEditor(FieldEditor):
         with QSignalBlocker(self.box):
             self.box.setChecked(value is not None)
         self.inner.setEnabled(value is not None)
-        if value is not None:
-            self.inner.set_value(value)
+        # switched off, the greyed editor shows the default, not an empty "00:00"
+        shown = value if value is not None else self.default
+        if shown is not None:
+            self.inner.set_value(shown)
 
 
 class WeekdaysEditor(FieldEditor):

@@ -104,7 +104,7 @@ def settings_form(apply: Apply) -> ModelForm:
         "quiet_hours": (
             "Quiet hours",
             "No marketing email at night in the contact's own time zone. Unticked, the "
-            "app-wide quiet hours apply.",
+            "app-wide quiet hours apply (Settings ▸ Sending rules).",
             OptionalEditor(QuietHoursEditor(), "", {"start": "21:00", "end": "08:00"}),
         ),
         "catch_up": (
