@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QListWidget, QListWidgetItem
 
 from widgets import formatting
@@ -29,7 +30,10 @@ class ContactsSidebar(QListWidget):
         self._sources = sources
         self.setObjectName("contactsSidebar")
         self.setFixedWidth(220)
-        self.setSpacing(2)
+        # a long segment name is cut short with "…" (its tooltip has it whole), never
+        # scrolled to sideways
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.currentItemChanged.connect(self._chosen)
 
     def refresh(self) -> None:
@@ -41,8 +45,9 @@ class ContactsSidebar(QListWidget):
         chosen = None
         for source in self._sources():
             if source.kind != section and source.kind in SECTION_TITLES:
-                header = QListWidgetItem(SECTION_TITLES[source.kind])
+                header = QListWidgetItem(SECTION_TITLES[source.kind].upper())
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
+                header.setFont(_header_font(self.font()))
                 self.addItem(header)
             section = source.kind
             if source.count is None:  # a segment the engine has not computed yet
@@ -81,3 +86,12 @@ class ContactsSidebar(QListWidget):
     def _chosen(self, item: QListWidgetItem | None, _previous) -> None:
         if item is not None and item.data(QUERY_ROLE) is not None:
             self.source_chosen.emit(item.data(QUERY_ROLE))
+
+
+def _header_font(base: QFont) -> QFont:
+    """A group title: small capitals' weight, like the inspector's section titles."""
+    font = QFont(base)
+    font.setPointSizeF(max(base.pointSizeF() - 1.5, 7.0))
+    font.setWeight(QFont.Weight.DemiBold)
+    font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 106)
+    return font

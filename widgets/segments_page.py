@@ -15,7 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout
+from PySide6.QtWidgets import (
+    QFrame, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QScrollArea, QVBoxLayout,
+)
 
 from widgets.page_parts import Card, Page
 from widgets.segment_builder import SegmentBuilder
@@ -27,7 +29,7 @@ class SegmentsPage(Page):
                          parent)
         self.source = source
         self._segments: dict[str, dict] = {}
-        self.list = QListWidget()
+        self.list = QListWidget(objectName="segmentList")
         self.list.setMinimumWidth(240)
         self.new = QPushButton("New segment")
         self.starters = QPushButton("Add the starter segments")
@@ -37,6 +39,8 @@ class SegmentsPage(Page):
         left.addWidget(self.starters)
         left.addWidget(self.list, 1)
         scroll = QScrollArea(widgetResizable=True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)  # the card is the frame
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.builder)
         card = Card()
         card.body.addWidget(scroll)
