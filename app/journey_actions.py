@@ -38,7 +38,7 @@ from engine.errors import JourneyEditError
 from engine.journey.model import Journey
 from engine.journey.drafts import load_draft, store_draft, unique_name
 from engine.journey.file_format import SUFFIX, write_journey_file
-from engine.messaging.fields import linter_for
+from engine.messaging.lint import linter_for
 from widgets.new_journey_dialog import NewJourneyDialog
 
 FILTER = f"Trellis journeys (*{SUFFIX})"

@@ -29,7 +29,7 @@ from engine.db.database import Database
 from engine.db.models import JourneyVersion
 from engine.journey.data import JourneyData
 from engine.journey.drafts import journey_info, live_document
-from engine.messaging.fields import linter_for
+from engine.messaging.lint import linter_for
 from engine.runtime.engine import Engine
 from engine.runtime.publish_preview import forecast_publish
 from engine.journey.step_words import step_title

@@ -224,7 +224,7 @@ def _engine(args):
 
 def run_publish(args: argparse.Namespace) -> int:
     from engine.errors import TrellisError
-    from engine.messaging.fields import linter_for
+    from engine.messaging.lint import linter_for
     from engine.runtime.publish import PublishRefused
 
     moves = _parse_moves(args.move)

@@ -4,17 +4,13 @@ Contract:
 - `STANDARD_FIELDS`: the fields every contact has (values.ContactInfo).
 - `custom_fields_seen(session)`: the custom attribute names at least one stored contact
   has (the keys of `contact.attributes`), read with one query on SQLite or PostgreSQL.
-- `linter_for(database)`: `lint_template` with those names and the brand kit, for the
-  places that have a database (publish, the email editor): a field no contact has is then
-  an error.
 - `suggestion(name, known)`: " — did you mean 'first_name'?" or "".
 """
 
 from __future__ import annotations
 
 import difflib
-from functools import partial
-from typing import Callable, Collection
+from typing import Collection
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -35,17 +31,6 @@ def custom_fields_seen(session: Session) -> frozenset[str]:
     if query is None:
         return frozenset()
     return frozenset(str(key) for (key,) in session.execute(text(query)))
-
-
-def linter_for(database) -> Callable:
-    """`lint_template` knowing the database's custom fields and brand kit (read once, now)."""
-    from engine.messaging.lint import lint_template
-    from engine.settings import load_settings
-
-    with database.session() as session:
-        seen = custom_fields_seen(session)
-        brand = load_settings(session).brand
-    return partial(lint_template, known_fields=seen, brand=brand)
 
 
 def suggestion(name: str, known: Collection[str]) -> str:

@@ -8,7 +8,7 @@ It finds:
 - unknown variables and unknown `shop` fields (errors); names the template sets itself
   (`{% set %}`, loop variables, macros) are known;
 - unknown contact fields (errors): when `known_fields` (the custom fields contacts have,
-  fields.linter_for) is given, a field no contact has and no fallback covers is "Unknown
+  `linter_for`) is given, a field no contact has and no fallback covers is "Unknown
   field 'fist_name' — did you mean 'first_name'?"; without it, only a field close to a
   standard one is taken for a typo;
 - work or size past the render bounds ("too slow", "too large": errors), found by
@@ -25,6 +25,9 @@ It finds:
   failure may come from the sample values it had to guess for custom fields and event
   properties), and a sample over 102 KB of HTML, where Gmail clips the email (warning).
   The sample is rendered only when no variable or field is unknown, as that would fail it.
+`linter_for(database)` is `lint_template` with the custom fields stored contacts have and
+the brand kit (read once, now), for the places that have a database (publish, the email
+editor): a field no contact has is then an error.
 A block email (format "blocks") gets the checks of engine/blocks/checks.py, each with its
 place ("Block 3 (Image): …"), and the sample render; `brand` is the brand kit to draw it
 with (the default one when None).
@@ -34,7 +37,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timezone
-from typing import Collection, Iterator
+from functools import partial
+from typing import Callable, Collection, Iterator
 
 from jinja2 import nodes
 from jinja2.meta import find_undeclared_variables
@@ -44,11 +48,12 @@ from engine.journey.data import EmailTemplate
 from engine.messaging.body import body_html_source
 from engine.messaging.constants import check_constant_parts
 from engine.messaging.context import VARIABLES
-from engine.messaging.fields import STANDARD_FIELDS, suggestion
+from engine.messaging.fields import STANDARD_FIELDS, custom_fields_seen, suggestion
 from engine.messaging.layouts import NO_LAYOUT, layout_names
 from engine.messaging.lint_html import check_links_and_images
 from engine.messaging.render import BODY, FROM_NAME, PREHEADER, SUBJECT, TEXT_PART, render_email
 from engine.messaging.sample import SAMPLE_SHOP, sample_context, sample_value
+from engine.settings import load_settings
 from engine.templating.bounds import TOO_LARGE, TOO_SLOW
 from engine.templating.templates import TEXT, RenderError, compile_template, parse_template
 from engine.templating.values import SHOP_FIELDS
@@ -63,6 +68,14 @@ MAY_BE_EMPTY = frozenset({"first_name", "last_name", "full_name", "timezone", "c
 FALLBACK_FILTERS = frozenset({"default", "d"})
 _LIMIT_WORDS = {TOO_SLOW: "This email is too slow to make: ",
                 TOO_LARGE: "This email is too large to make: "}
+
+
+def linter_for(database) -> Callable:
+    """`lint_template` knowing the database's custom fields and brand kit (read once, now)."""
+    with database.session() as session:
+        seen = custom_fields_seen(session)
+        brand = load_settings(session).brand
+    return partial(lint_template, known_fields=seen, brand=brand)
 
 
 def lint_template(template: EmailTemplate, *, known_fields: Collection[str] | None = None,

@@ -324,7 +324,7 @@ def test_a_linter_that_fails_is_shown_as_an_error(qapp):
 
 
 def test_with_the_apps_linter_a_field_no_contact_has_is_an_error(qapp, db):
-    from engine.messaging.fields import linter_for
+    from engine.messaging.lint import linter_for
 
     doc, _ = JourneyDocument.from_file(EXAMPLE)
     try:
