@@ -19,8 +19,8 @@ from engine.journey.data import EmailTemplate
 from engine.journey.model import Journey
 from engine.journey.file_format import read_journey_file
 from engine.journey.store import save_draft
-from engine.messaging.fields import custom_fields_seen, linter_for
-from engine.messaging.lint import lint_template
+from engine.messaging.fields import custom_fields_seen
+from engine.messaging.lint import lint_template, linter_for
 from engine.runtime.engine import Engine
 from engine.runtime.publish import PublishRefused
 
