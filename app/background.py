@@ -11,6 +11,8 @@ Contract:
   finally `finished()`. So every slot runs on the GUI thread.
 - `reason` is the error's own message for engine errors (they are written for people),
   else "<ExceptionType>: message", and the traceback goes to the log.
+- `SerialRead`: one `Task` at a time for a view that refreshes often; a refresh asked
+  while one runs becomes one more read after it (see its docstring).
 """
 
 from __future__ import annotations
@@ -106,3 +108,44 @@ class Task(QObject):
         else:
             self.cancelled.emit()
         self.finished.emit()
+
+
+class SerialRead(QObject):
+    """Reads off the GUI thread, one at a time, for a view that refreshes often.
+
+    `SerialRead(parent, name, answer, again=None)`: `run(work)` starts `work(progress,
+    cancelled)` as a `Task` whose result goes to `answer(result)`, unless a read is already
+    running: then the request is remembered and, when the running read is done,
+    `again()` is called once (the owner asks anew with what is current then: never a
+    queue of stale questions). Without `again`, a request while reading is dropped.
+    `is_reading()` says whether a read runs. A failed read is logged by `Task` and shows
+    nothing: the next refresh tries again.
+    """
+
+    def __init__(self, parent: QObject, name: str, answer: Callable[[Any], None],
+                 again: Callable[[], None] | None = None):
+        super().__init__(parent)
+        self._name, self._answer, self._again = name, answer, again
+        self._task: Task | None = None
+        self._asked_again = False
+
+    def is_reading(self) -> bool:
+        return self._task is not None
+
+    def run(self, work: Work) -> bool:
+        """Start `work`; False when a read already runs (then `again` follows it)."""
+        if self._task is not None:
+            self._asked_again = self._again is not None
+            return False
+        self._task = Task(work, self, name=self._name)
+        self._task.succeeded.connect(self._answer)
+        self._task.finished.connect(self._finished)
+        self._task.start()
+        return True
+
+    def _finished(self) -> None:
+        self._task.deleteLater()
+        self._task = None
+        if self._asked_again:
+            self._asked_again = False
+            self._again()

@@ -5,7 +5,7 @@ Contract: `CanvasResults(page, database, today=utc_today)` follows the editor pa
 journeys: `attach(editor, journey_id)` after a journey opened (the overlay stays on from
 one journey to the next: it is the marketer's choice of view), `detach()` before it goes.
 While the toggle is on it reads engine.analytics.dashboard.canvas_figures of the last
-`DAYS` days (with the shop's currency on the figures) in an `app.background.Task` and
+`DAYS` days (with the shop's currency on the figures) in an `app.background.SerialRead` and
 hands them to the editor; an answer for a journey no longer open is dropped. `refresh()`
 reads again (after engine ticks the page calls it). `shown`, `reading` and `figures` (the
 last figures handed over) are for the page and tests.
@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import QObject
 
-from app.background import Task
+from app.background import SerialRead
 from app.results_flow import utc_today
 from engine.db.database import Database
 
@@ -32,12 +32,12 @@ class CanvasResults(QObject):
         self.journey_id: int | None = None
         self.shown = False
         self.figures: dict | None = None
-        self._task: Task | None = None
-        self._again = False
+        self._reading = SerialRead(self, "trellis-canvas-results", self._answered,
+                                   again=self.refresh)
 
     @property
     def reading(self) -> bool:
-        return self._task is not None
+        return self._reading.is_reading()
 
     def attach(self, editor, journey_id: int) -> None:
         self.editor, self.journey_id, self.figures = editor, journey_id, None
@@ -59,9 +59,6 @@ class CanvasResults(QObject):
     def refresh(self) -> None:
         if not self.shown or self.journey_id is None:
             return
-        if self._task is not None:
-            self._again = True  # one more read once this one is done
-            return
         journey_id, database = self.journey_id, self.database
         first = self._today() - timedelta(days=DAYS - 1)
 
@@ -79,10 +76,7 @@ class CanvasResults(QObject):
                 node["currency"] = currency
             return journey_id, figures
 
-        self._task = Task(work, self, name="trellis-canvas-results")
-        self._task.succeeded.connect(self._answered)
-        self._task.finished.connect(self._finished)
-        self._task.start()
+        self._reading.run(work)  # while one runs: once more when it is done
 
     def _answered(self, answer) -> None:
         journey_id, figures = answer
@@ -90,10 +84,3 @@ class CanvasResults(QObject):
             return  # the journey changed or the overlay went off meanwhile
         self.figures = figures
         self.editor.set_results(figures)
-
-    def _finished(self) -> None:
-        self._task.deleteLater()
-        self._task = None
-        if self._again:
-            self._again = False
-            self.refresh()

@@ -18,7 +18,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy import select
 
-from app.background import Task
+from app.background import SerialRead
 from engine.words import plural as _count
 
 
@@ -64,8 +64,7 @@ class ExperimentControls(QObject):
         super().__init__(page)
         self.page = page
         self._tests: dict[str, dict] = {}
-        self._reading: Task | None = None
-        self._again = False
+        self._reading = SerialRead(self, "trellis-experiments", self._show, again=self.refresh)
         self._known: dict[str, str | None] | None = None  # step -> winner, as last seen
 
     def experiments(self) -> dict[str, dict]:
@@ -80,15 +79,8 @@ class ExperimentControls(QObject):
         if journey_id is None:
             self.clear()
             return
-        if self._reading is not None:
-            self._again = True
-            return
         database = self.page.database
-        self._reading = Task(lambda _p, _c: read_experiment_view(database, journey_id), self,
-                             name="trellis-experiments")
-        self._reading.succeeded.connect(self._show)
-        self._reading.finished.connect(self._read_done)
-        self._reading.start()
+        self._reading.run(lambda _p, _c: read_experiment_view(database, journey_id))
 
     def _show(self, result) -> None:
         journey_id, tests, guardrail = result
@@ -108,12 +100,5 @@ class ExperimentControls(QObject):
                     self.winner_said.emit(f"A/B test “{step}”: {label} wins")
         self._known = winners
 
-    def _read_done(self) -> None:
-        self._reading.deleteLater()
-        self._reading = None
-        if self._again:
-            self._again = False
-            self.refresh()
-
     def is_reading(self) -> bool:
-        return self._reading is not None
+        return self._reading.is_reading()

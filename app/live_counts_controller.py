@@ -7,7 +7,7 @@ Contract:
 - `refresh()` (the page re-read the journey): reads the counts when the journey is live
   or paused, else clears the cards' counts. After engine ticks (`page.host.ticked`) it
   reads again, throttled to at most one read every `LIVE_REFRESH_MS`.
-- A read runs off the GUI thread (`app.background.Task`, one at a time):
+- A read runs off the GUI thread (`app.background.SerialRead`, one at a time):
   `engine.analytics.live_counts.node_counts`, the journey's info (`journey_info`) and
   its spike warnings (`engine.analytics.spikes`). Its result updates the header (status,
   "N contacts in it now", warnings), the release line and the A/B tests, then the
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer
 
-from app.background import Task
+from app.background import SerialRead
 from engine.analytics.live_counts import node_counts
 from engine.analytics.spikes import spike_warnings
 from engine.journey.drafts import journey_info
@@ -35,7 +35,8 @@ class LiveCountsController(QObject):
         super().__init__(page)
         self.page = page
         self._counts: dict[str, tuple[int, int]] = {}
-        self._task: Task | None = None
+        # a read asked while one runs is dropped: the next tick asks again
+        self._reading = SerialRead(self, "trellis-live-counts", self._read_done)
         self._timer = QTimer(self, singleShot=True, interval=LIVE_REFRESH_MS)
         self._timer.timeout.connect(self.read)
         page.host.ticked.connect(self._ticked)
@@ -44,7 +45,7 @@ class LiveCountsController(QObject):
         return dict(self._counts)
 
     def is_reading(self) -> bool:
-        return self._task is not None
+        return self._reading.is_reading()
 
     def stop(self) -> None:
         self._timer.stop()
@@ -62,7 +63,7 @@ class LiveCountsController(QObject):
 
     def read(self) -> None:
         self.page.canvas_results.refresh()  # the overlay's figures move with the live counts
-        if not self.page.is_live() or self._task is not None:
+        if not self.page.is_live():
             return
         database, journey_id = self.page.database, self.page.journey_id
 
@@ -72,14 +73,7 @@ class LiveCountsController(QObject):
                 return (node_counts(session, journey_id), journey_info(session, journey_id),
                         [spike.words() for spike in spikes])
 
-        self._task = Task(work, self, name="trellis-live-counts")
-        self._task.succeeded.connect(self._read_done)
-        self._task.finished.connect(self._finished)
-        self._task.start()
-
-    def _finished(self) -> None:
-        self._task.deleteLater()
-        self._task = None
+        self._reading.run(work)
 
     def _read_done(self, result) -> None:
         counts, info, warnings = result

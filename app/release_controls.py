@@ -16,7 +16,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox
 
-from app.background import Task
+from app.background import SerialRead, Task
 from engine.runtime.release import ReleaseState, release_state
 from widgets.canary_end_dialog import PROMOTE, ROLLBACK, CanaryEndDialog
 
@@ -28,8 +28,7 @@ class ReleaseControls(QObject):
         self.bar = page.header.release
         self.state: ReleaseState | None = None
         self.end_dialog: CanaryEndDialog | None = None
-        self._reading: Task | None = None
-        self._again = False
+        self._reading = SerialRead(self, "trellis-release-state", self._show, again=self.refresh)
         self.bar.promote_requested.connect(lambda: self._ask(PROMOTE))
         self.bar.rollback_requested.connect(lambda: self._ask(ROLLBACK))
         self.bar.widen_requested.connect(self.widen)
@@ -45,19 +44,13 @@ class ReleaseControls(QObject):
         if journey_id is None:
             self.clear()
             return
-        if self._reading is not None:
-            self._again = True  # read once more when this one is done
-            return
         database = self.page.database
 
         def work(_progress, _cancelled):
             with database.session() as session:
                 return journey_id, release_state(session, journey_id)
 
-        self._reading = Task(work, self, name="trellis-release-state")
-        self._reading.succeeded.connect(self._show)
-        self._reading.finished.connect(self._read_done)
-        self._reading.start()
+        self._reading.run(work)
 
     def _show(self, result) -> None:
         journey_id, state = result
@@ -65,15 +58,8 @@ class ReleaseControls(QObject):
             self.state = state
             self.bar.set_state(state)
 
-    def _read_done(self) -> None:
-        self._reading.deleteLater()
-        self._reading = None
-        if self._again:
-            self._again = False
-            self.refresh()
-
     def is_reading(self) -> bool:
-        return self._reading is not None
+        return self._reading.is_reading()
 
     # ---- verbs -----------------------------------------------------------------------------
 
