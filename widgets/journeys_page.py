@@ -13,9 +13,12 @@ Contract:
   `journey_action_requested(verb, journey_id)` with verb one of `VERBS`; the app does it
   (asking to confirm a delete) and refreshes the page.
 - Columns: name (⚠ and the words in its tooltip when the journey has spike warnings),
-  status, live version, contacts active, entered, conversion rate and revenue over the
-  last 30 days, last edited. A click on a column's title sorts by it (`sort_by(title,
-  order)` does the same); the order stays when the list is refreshed.
+  status, live version ("Live"), contacts active ("Active"), entered, conversion rate
+  and revenue over the last 30 days (the subtitle says so), last edited. Short titles,
+  each with a tooltip saying its full meaning; every column but the name is as wide as
+  its title or widest cell and the name takes the rest and elides, so the window's
+  default size shows them all without scrolling sideways. A click on a column's title
+  sorts by it (`sort_by(title, order)` does the same); the order stays on refresh.
 - An empty list shows an explanatory empty state instead of the table.
 - `journey_open_requested(journey_id)` is emitted when a row is activated (double-click
   or Enter): the journey editor opens it.
@@ -66,6 +69,12 @@ def _name_tooltip(j) -> str:
     return "\n".join([j.name, *getattr(j, "warnings", ())])
 
 
+ENTERED_TIP = "Contacts who entered in the last 30 days"
+CONVERSION_TIP = "Of those who entered in the last 30 days, the share who reached the goal"
+REVENUE_TIP = "Orders credited to this journey's emails in the last 30 days"
+
+# short titles, so the list fits the window without scrolling sideways; each title's
+# tooltip says what it means in full, and the page's subtitle names the 30 days
 COLUMNS = [
     Column("Journey", _name, tooltip=_name_tooltip, emphasis=True,
            sort_key=lambda j: j.name.casefold()),
@@ -75,23 +84,25 @@ COLUMNS = [
         tone=lambda j: STATUS_TONES.get(j.status, "neutral"),
     ),
     Column(
-        "Live version",
+        "Live",
         lambda j: f"v{j.live_version}" if j.live_version else formatting.EMPTY,
         muted=True,
+        title_tooltip="The published version contacts enter now",
     ),
-    Column("Contacts active", lambda j: formatting.count(j.active_contacts), align=RIGHT,
-           sort_key=lambda j: j.active_contacts),
+    Column("Active", lambda j: formatting.count(j.active_contacts), align=RIGHT,
+           sort_key=lambda j: j.active_contacts,
+           title_tooltip="Contacts in this journey now: on a step or waiting"),
     # the last 30 days, from the analytics rollups (docs/analytics.md)
-    Column("Entered, 30 d", lambda j: formatting.count(j.entered_30), align=RIGHT,
-           tooltip=lambda j: "Contacts who entered in the last 30 days",
-           sort_key=lambda j: j.entered_30),
+    Column("Entered", lambda j: formatting.count(j.entered_30), align=RIGHT,
+           tooltip=lambda j: ENTERED_TIP, sort_key=lambda j: j.entered_30,
+           title_tooltip=ENTERED_TIP),
     Column("Conversion", lambda j: formatting.percent(j.conversion_rate_30) if j.entered_30
            else formatting.EMPTY, align=RIGHT,
-           tooltip=lambda j: "Of those who entered in the last 30 days, the share who "
-           "reached the goal", sort_key=lambda j: j.conversion_rate_30),
-    Column("Revenue, 30 d", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
-           tooltip=lambda j: "Orders credited to this journey's emails in the last 30 days",
-           sort_key=lambda j: j.revenue_30),
+           tooltip=lambda j: CONVERSION_TIP, sort_key=lambda j: j.conversion_rate_30,
+           title_tooltip=CONVERSION_TIP),
+    Column("Revenue", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
+           tooltip=lambda j: REVENUE_TIP, sort_key=lambda j: j.revenue_30,
+           title_tooltip=REVENUE_TIP),
     Column(
         "Last edited",
         lambda j: formatting.relative(j.updated_at),
@@ -131,6 +142,8 @@ def verbs_for(status: str, live_version: int | None) -> list[str]:
     return verbs
 
 
+#: one line beside the header's buttons at the default window size
+SUBTITLE = "Figures: the last 30 days"
 EMPTY_TITLE = "No journeys yet — start from a proven playbook or a blank canvas"
 EMPTY_BODY = (
     "A journey is a path your contacts travel on their own: a trigger such as "
@@ -163,7 +176,7 @@ class JourneysPage(Page):
     def __init__(self, load: Callable[[], Sequence[Any]], parent=None):
         super().__init__(
             "Journeys",
-            "Automated paths for your contacts: welcome series, re-engagement, abandoned carts.",
+            SUBTITLE,
             parent,
         )
         self._load = load
@@ -192,8 +205,9 @@ class JourneysPage(Page):
         self.model = RowsModel(COLUMNS, self)
         self.table = DataTable()
         self.table.setModel(self.model)
-        self.table.set_column_widths(0, {1: 96, 2: 120, 3: 140, 4: 132, 5: 110, 6: 140, 7: 120},
-                                     minimum=180)
+        # the figures' columns as wide as their titles and numbers: the name takes the rest
+        # and elides, so the default window shows every column without scrolling sideways
+        self.table.fit_columns_to_contents(0, minimum=180)
         # a click on a column's title sorts by it (again: the other way); kept on refresh
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
