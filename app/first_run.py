@@ -12,8 +12,8 @@ Contract:
   as long as the database stays empty.
 - "Explore": `engine.demo.shop.create_demo(database, 500, now=SystemClock().now())` runs off
   the GUI thread (`app.background.Task`) with a busy bar on the card; then the choice is
-  remembered, the card goes, the pages are re-read and the status bar says what the
-  shop holds (`demo_created(summary)`). `DemoRefused` (the database got data meanwhile)
+  remembered, the pages are re-read, the card goes once the Journeys page lists the
+  shop's journeys, and the status bar says what the shop holds (`demo_created(summary)`). `DemoRefused` (the database got data meanwhile)
   is explained in a message box and the card goes; any other failure is said on the
   card, whose buttons work again.
 - "Start empty": the choice is remembered and the card gives way to the usual empty list
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from app.background import Task
@@ -109,8 +109,11 @@ class FirstRun(QObject):
 
     def _created(self, summary) -> None:
         self._remember(DEMO)
-        self.page.set_welcome(False)
         self.window.refresh_pages()
+        # the card goes when the shop's journeys are listed (read off the GUI thread), so
+        # no empty list shows in between
+        self.page.loaded.connect(lambda _rows: self.page.set_welcome(False),
+                                 Qt.ConnectionType.SingleShotConnection)
         from engine.demo.shop import SHOP_SETTINGS
 
         self.window.statusBar().showMessage(

@@ -4,9 +4,14 @@ Contract:
 - `JourneysPage(load)` where `load(archived)` returns journey summaries with `id`, `name`,
   `status`, `live_version` (int | None), `active_contacts`, `updated_at`, `entered_30`,
   `conversion_rate_30`, `revenue_30`, `currency` and `warnings`
-  (see `engine.journey.store.JourneySummary`) — the archived ones only when `archived`;
-  `refresh()` calls it again. The "Archived" toggle in the header (`show_archived(bool)`)
-  switches between the journeys in use and the archived ones.
+  (see `engine.journey.store.JourneySummary`) — the archived ones only when `archived`.
+  `load` runs on a worker thread (`widgets.background_call.BackgroundCall`: it must not
+  touch Qt). `refresh()` reads again: the rows on screen stay until the answer arrives
+  (no flicker to empty), an answer overtaken by a later `refresh()` is dropped, and
+  `loading` says a read is under way. Each answer shown emits `loaded(rows)`; a read
+  that fails keeps the rows and says so beside the count. The "Archived" toggle in the
+  header (`show_archived(bool)`) switches between the journeys in use and the archived
+  ones.
 - Each row has a context menu and keyboard shortcuts (table focused): Open (Enter),
   Results (Ctrl+Shift+R), Rename (F2), Duplicate (Ctrl+D), Export (Ctrl+E), Archive / Restore (Ctrl+Shift+A),
   Delete (Del; offered for drafts never published and archived journeys). Each emits
@@ -31,7 +36,8 @@ Contract:
   (widgets/journeys_csv.py); `export_done(path, count)` is emitted after, and a file that
   cannot be written is said in a message box.
 - `selected_journey_id()` is the highlighted row's journey (None without one), for
-  File ▸ Export.
+  File ▸ Export. The selection is kept across a refresh; `select_journey(id)` of a
+  journey not listed yet while a read is under way selects it when the answer comes.
 - First run: `set_welcome(True)` shows the `WelcomeCard` (`welcome`) in place of the
   empty state while the list is empty — "Explore the demo shop" emits `demo_requested()`,
   "Start empty" `start_empty_requested()`; `set_welcome(False)` goes back.
@@ -47,6 +53,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageB
 
 from engine.db.models import JourneyStatus
 from widgets import formatting
+from widgets.background_call import BackgroundCall
 from widgets.empty_state import EmptyState
 from widgets.icons import icon
 from widgets.journeys_csv import write_journeys_csv
@@ -172,6 +179,7 @@ class JourneysPage(Page):
     demo_requested = Signal()
     start_empty_requested = Signal()
     export_done = Signal(str, int)
+    loaded = Signal(object)  # the rows just shown (a list): each answer to refresh()
 
     def __init__(self, load: Callable[[], Sequence[Any]], parent=None):
         super().__init__(
@@ -181,6 +189,9 @@ class JourneysPage(Page):
         )
         self._load = load
         self.archived = False
+        self.loading = False
+        self._asked = 0  # reads asked for: an answer to an earlier one is dropped
+        self._select_after: int | None = None  # to select once the answer lists it
         self.count_label = QLabel(objectName="countLabel")
         self.header.add_widget(self.count_label)
         self.archive_toggle = QPushButton(icon("archive"), " Archived")
@@ -234,12 +245,37 @@ class JourneysPage(Page):
         self.content.addStretch(0)
 
     def refresh(self) -> None:
-        selected = self.selected_journey_id()  # kept across the reload when still listed
-        rows = list(self._load(self.archived))
+        """Read the list again off the GUI thread; the rows shown stay until the answer."""
+        self._asked += 1
+        asked, archived, load = self._asked, self.archived, self._load
+        self.loading = True
+        call = BackgroundCall(lambda: list(load(archived)), self)
+        call.succeeded.connect(lambda rows: self._answered(asked, rows))
+        call.failed.connect(lambda reason: self._failed(asked, reason))
+        for signal in (call.succeeded, call.failed):
+            signal.connect(call.deleteLater)  # answered: one QObject less per read
+        call.start()
+
+    def _answered(self, asked: int, rows: list) -> None:
+        if asked != self._asked:
+            return  # a later refresh was asked for: this answer is out of date
+        self.loading = False
+        # kept across the reload when still listed (or the one asked for meanwhile)
+        selected = self._select_after or self.selected_journey_id()
+        self._select_after = None
         self.model.set_rows(rows)
         self._show(bool(rows))
         if selected is not None:
             self.select_journey(selected)
+        self.loaded.emit(rows)
+
+    def _failed(self, asked: int, reason: str) -> None:
+        if asked != self._asked:
+            return
+        self.loading = False
+        self._select_after = None
+        self.count_label.setText("The list could not be read")
+        self.count_label.setToolTip(reason)
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
         selected = self.selected_journey_id()
@@ -280,12 +316,16 @@ class JourneysPage(Page):
         self.refresh()
 
     def select_journey(self, journey_id: int) -> bool:
+        """Select the journey's row; False when it is not listed (while a read is under
+        way it is selected when the answer lists it)."""
         for row in range(self.model.rowCount()):
             index = self.model.index(row, 0)
             if index.data(ROW_ROLE).id == journey_id:
                 self.table.setCurrentIndex(index)
                 self.table.selectRow(row)
                 return True
+        if self.loading:
+            self._select_after = journey_id
         return False
 
     # ---- the verbs on a row ----------------------------------------------------------------
@@ -349,6 +389,7 @@ class JourneysPage(Page):
         rows = self.model.rowCount()
         noun = "archived journey" if self.archived else "journey"
         self.count_label.setText(formatting.plural(rows, noun) if has_rows else "")
+        self.count_label.setToolTip("")
         self.empty.set_text(*((ARCHIVED_TITLE, ARCHIVED_BODY) if self.archived
                               else (EMPTY_TITLE, EMPTY_BODY)))
         empty = self.welcome if self._welcome and not self.archived else self.empty

@@ -16,6 +16,7 @@ from app import first_run
 from app.main_window import MainWindow
 from app.theme import ThemeController
 from engine.db.models import Contact, JourneyRow
+from tests.app.journeys_list import journeys_read
 from tests.engine.harness import Harness
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +60,7 @@ def test_explore_the_demo_shop_off_the_gui_thread_and_only_once(qtbot, make_wind
     assert page.welcome.progress.isVisibleTo(page)
     qtbot.waitUntil(lambda: not window.first_run.is_running(), timeout=30_000)
     assert count(db, Contact.id) == 25 and count(db, JourneyRow.id) == 6
+    journeys_read(qtbot, window)
     assert page.model.rowCount() == 6 and not page.welcome_shown()  # the pages were re-read
     assert "Demo shop “Juniper & Oak” is ready" in window.statusBar().currentMessage()
     assert window.first_run.choice() == first_run.DEMO
