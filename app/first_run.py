@@ -7,7 +7,8 @@ Contract:
   and no choice was made for this database yet (QSettings `firstRun/<database id>`); it
   returns whether it did. `expect()` is its quick forecast for the window's first paint
   (no choice made and no journey listed), without loading the engine's demo module;
-  `offer()` then confirms or takes the card back. A choice is remembered, so it is not
+  while the Journeys page's first read is on its way, the card shows when that answer
+  is empty. `offer()` then confirms or takes the card back. A choice is remembered, so it is not
   offered again for that database; while no choice is made it is offered at every start,
   as long as the database stays empty.
 - "Explore": `engine.demo.shop.create_demo(database, 500, now=SystemClock().now())` runs off
@@ -52,6 +53,7 @@ class FirstRun(QObject):
         super().__init__(window)
         self.window, self.database, self.settings, self.page = window, database, settings, page
         self._task: Task | None = None
+        self._forecast = False  # expect() waits for the list's first answer
         page.demo_requested.connect(self.explore)
         page.start_empty_requested.connect(self.start_empty)
 
@@ -65,10 +67,23 @@ class FirstRun(QObject):
 
     def expect(self) -> bool:
         shown = self.choice() is None and self.page.model.rowCount() == 0
-        self.page.set_welcome(shown)
+        if shown and self.page.loading:
+            # the list is on its way (read off the GUI thread): the card comes with an
+            # empty answer, so a database with journeys never flashes it
+            self._forecast = True
+            self.page.loaded.connect(self._forecast_answered,
+                                     Qt.ConnectionType.SingleShotConnection)
+        else:
+            self.page.set_welcome(shown)
         return shown
 
+    def _forecast_answered(self, rows) -> None:
+        if self._forecast and not rows:
+            self.page.set_welcome(True)
+        self._forecast = False
+
     def offer(self) -> bool:
+        self._forecast = False  # the offer decides from here on
         # journeys listed: not empty, and no need to load the demo module to know it
         shown = self.choice() is None and self.page.model.rowCount() == 0
         if shown:
