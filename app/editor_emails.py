@@ -10,7 +10,8 @@ Contract:
   (`app.email_session.edit_journey_email`), or brings up the one already open on it; its
   edits go into the journey as undoable edits (`JourneyDocument.set_template`, one undo
   step per field typed in). `step_double_clicked(node_id)` does it for a step that
-  sends an email the journey has.
+  sends an email the journey has. The preview's Profile button emits the page's
+  `contact_profile_requested(contact_id)` (the window opens the profile).
 - `new()` adds "Email N" (an undoable edit too), opens it and says so in the status bar.
 - `flush()` hands the keystrokes still in an editor's typing pause to the journey (the
   page does it before saving, closing and publishing); `close_all()` closes every editor
@@ -57,7 +58,8 @@ class EditorEmails(QObject):
                 dialog.activateWindow()
                 return dialog
         dialog = edit_journey_email(page, page.database, page.document, key,
-                                    page.host.public_url)
+                                    page.host.public_url,
+                                    open_profile=page.contact_profile_requested.emit)
         self._dialogs.append(dialog)
         return dialog
 

@@ -30,7 +30,8 @@ Contract:
   says whether a background read is under way.
 - The header's Results button emits `results_requested(journey_id)`.
 - Signals: `waiting_contacts_requested(journey_id, node_id, label)` when a step's
-  "N waiting" is clicked, `contact_profile_requested(contact_id)` from the walk-through,
+  "N waiting" is clicked, `contact_profile_requested(contact_id)` from the walk-through
+  and the email editors' previews (their Profile button),
   `journeys_changed()` after anything that changes the journeys list,
   `back_requested()`, `status_message(str)` for the status bar, `file_saved(path)`.
 """

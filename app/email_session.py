@@ -2,8 +2,8 @@
 lives, and "send test to me".
 
 Contract:
-- `EmailSession(dialog, database, store, public_url, journey=None)` drives an
-  `EmailEditorDialog`. `store(template) -> str` keeps a saved template where it belongs
+- `EmailSession(dialog, database, store, public_url, journey=None, open_profile=None)`
+  drives an `EmailEditorDialog`. `store(template) -> str` keeps a saved template where it belongs
   (the `template` table) and returns "" or the reason it could not.
 - With `journey` (an `app.journey_document.JourneyDocument` that holds the email), there is
   no Save: every valid edit goes into the journey at once through
@@ -29,7 +29,9 @@ Contract:
   nothing is written). The latest edit wins: one made while a check runs is checked
   right after. Results go to the dialog on the GUI thread.
 - The contact chooser lists the sample contact and the newest contacts; its search reads
-  contacts by email or name (keyset query on the GUI thread: a page of 30).
+  contacts by email or name (keyset query on the GUI thread: a page of 30). The
+  preview's "Profile" button calls `open_profile(contact_id)` (the window's
+  `contacts.open_profile`); without `open_profile` the button is not shown.
 - "Send test" exists only when delivery is set up (stored SMTP settings): it sends the
   email made for the chosen contact to each address in "Send test to" (the sender address
   of the app settings at first; `trial_send.parse_recipients` checks them) with
@@ -91,7 +93,7 @@ def smtp_ready(database: Database):
 class EmailSession(QObject):
     def __init__(self, dialog: EmailEditorDialog, database: Database,
                  store: Callable[[EmailTemplate], str] | None, public_url: str | None,
-                 journey=None):
+                 journey=None, open_profile: Callable[[int], object] | None = None):
         super().__init__(dialog)
         self.dialog, self.database, self._store = dialog, database, store
         self._public_url = public_url
@@ -108,6 +110,11 @@ class EmailSession(QObject):
             journey.bridge.templates_changed.connect(self._journey_changed)
         dialog.preview.contact_changed.connect(lambda _id: self.check(self._template))
         dialog.preview.set_contact_search(self._search_contacts)
+        self._open_profile = open_profile
+        if open_profile is None:
+            dialog.preview.profile_button.hide()  # nobody would open it
+        else:
+            dialog.preview.profile_requested.connect(open_profile)
         dialog.save_requested.connect(self._save)
         dialog.send_test_requested.connect(self._send_test)
         self.picker = None
@@ -277,7 +284,8 @@ class EmailSession(QObject):
         parent, journey = self.dialog.parentWidget(), self.journey
         self.dialog.close()
         self.replacement = open_email_editor(parent, self.database, code, None,
-                                             self._public_url, journey)
+                                             self._public_url, journey,
+                                             open_profile=self._open_profile)
         return self.replacement
 
     # ---- saving and testing --------------------------------------------------------------------
@@ -321,9 +329,11 @@ class EmailSession(QObject):
 
 def open_email_editor(parent, database: Database, template: EmailTemplate,
                       store: Callable[[EmailTemplate], str] | None, public_url: str | None,
-                      journey=None) -> EmailEditorDialog:
+                      journey=None, *, open_profile: Callable[[int], object] | None = None
+                      ) -> EmailEditorDialog:
     """Show the email editor for `template` (non-modal); it deletes itself when closed.
-    With `journey`, the email is one of that journey document's and edits go into it."""
+    With `journey`, the email is one of that journey document's and edits go into it;
+    `open_profile(contact_id)` backs the preview's Profile button."""
     send_test = smtp_ready(database) is not None
     if template.format == "blocks":
         from widgets.block_editor.dialog import BlockEditorDialog
@@ -334,7 +344,7 @@ def open_email_editor(parent, database: Database, template: EmailTemplate,
     with database.session() as session:
         dialog.set_test_recipients(load_settings(session).sender_email)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.session = EmailSession(dialog, database, store, public_url, journey)
+    dialog.session = EmailSession(dialog, database, store, public_url, journey, open_profile)
     if journey is not None and hasattr(dialog, "set_undo_stack"):
         dialog.set_undo_stack(journey.undo_stack)
     dialog.show()
@@ -342,14 +352,18 @@ def open_email_editor(parent, database: Database, template: EmailTemplate,
 
 
 def edit_journey_email(parent, database: Database, journey, key: str,
-                       public_url: str | None) -> EmailEditorDialog:
+                       public_url: str | None, *,
+                       open_profile: Callable[[int], object] | None = None
+                       ) -> EmailEditorDialog:
     """The email editor for the email `key` of the open journey document `journey`."""
     return open_email_editor(parent, database, journey.journey.templates[key], None,
-                             public_url, journey)
+                             public_url, journey, open_profile=open_profile)
 
 
 def edit_stored_template(parent, database: Database, template_id: int,
-                         on_saved: Callable[[], None], public_url: str | None) -> EmailEditorDialog:
+                         on_saved: Callable[[], None], public_url: str | None, *,
+                         open_profile: Callable[[int], object] | None = None
+                         ) -> EmailEditorDialog:
     """The email editor for a template of the Templates page; saving writes its row."""
     with database.session() as session:
         template = load_template(session, template_id)
@@ -358,7 +372,8 @@ def edit_stored_template(parent, database: Database, template_id: int,
         from app.saved_template_document import SavedTemplateDocument
 
         document = SavedTemplateDocument(database, template_id, template, on_saved)
-        dialog = open_email_editor(parent, database, template, None, public_url, document)
+        dialog = open_email_editor(parent, database, template, None, public_url, document,
+                                   open_profile=open_profile)
         document.setParent(dialog)
         dialog.session.saved_note()
         return dialog
@@ -369,4 +384,5 @@ def edit_stored_template(parent, database: Database, template_id: int,
         on_saved()
         return ""
 
-    return open_email_editor(parent, database, template, store, public_url)
+    return open_email_editor(parent, database, template, store, public_url,
+                             open_profile=open_profile)

@@ -7,13 +7,14 @@ Contract:
   and no choice was made for this database yet (QSettings `firstRun/<database id>`); it
   returns whether it did. `expect()` is its quick forecast for the window's first paint
   (no choice made and no journey listed), without loading the engine's demo module;
-  `offer()` then confirms or takes the card back. A choice is remembered, so it is not
+  while the Journeys page's first read is on its way, the card shows when that answer
+  is empty. `offer()` then confirms or takes the card back. A choice is remembered, so it is not
   offered again for that database; while no choice is made it is offered at every start,
   as long as the database stays empty.
 - "Explore": `engine.demo.shop.create_demo(database, 500, now=SystemClock().now())` runs off
   the GUI thread (`app.background.Task`) with a busy bar on the card; then the choice is
-  remembered, the card goes, the pages are re-read and the status bar says what the
-  shop holds (`demo_created(summary)`). `DemoRefused` (the database got data meanwhile)
+  remembered, the pages are re-read, the card goes once the Journeys page lists the
+  shop's journeys, and the status bar says what the shop holds (`demo_created(summary)`). `DemoRefused` (the database got data meanwhile)
   is explained in a message box and the card goes; any other failure is said on the
   card, whose buttons work again.
 - "Start empty": the choice is remembered and the card gives way to the usual empty list
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QMessageBox
 
 from app.background import Task
@@ -52,6 +53,7 @@ class FirstRun(QObject):
         super().__init__(window)
         self.window, self.database, self.settings, self.page = window, database, settings, page
         self._task: Task | None = None
+        self._forecast = False  # expect() waits for the list's first answer
         page.demo_requested.connect(self.explore)
         page.start_empty_requested.connect(self.start_empty)
 
@@ -65,10 +67,23 @@ class FirstRun(QObject):
 
     def expect(self) -> bool:
         shown = self.choice() is None and self.page.model.rowCount() == 0
-        self.page.set_welcome(shown)
+        if shown and self.page.loading:
+            # the list is on its way (read off the GUI thread): the card comes with an
+            # empty answer, so a database with journeys never flashes it
+            self._forecast = True
+            self.page.loaded.connect(self._forecast_answered,
+                                     Qt.ConnectionType.SingleShotConnection)
+        else:
+            self.page.set_welcome(shown)
         return shown
 
+    def _forecast_answered(self, rows) -> None:
+        if self._forecast and not rows:
+            self.page.set_welcome(True)
+        self._forecast = False
+
     def offer(self) -> bool:
+        self._forecast = False  # the offer decides from here on
         # journeys listed: not empty, and no need to load the demo module to know it
         shown = self.choice() is None and self.page.model.rowCount() == 0
         if shown:
@@ -109,8 +124,11 @@ class FirstRun(QObject):
 
     def _created(self, summary) -> None:
         self._remember(DEMO)
-        self.page.set_welcome(False)
         self.window.refresh_pages()
+        # the card goes when the shop's journeys are listed (read off the GUI thread), so
+        # no empty list shows in between
+        self.page.loaded.connect(lambda _rows: self.page.set_welcome(False),
+                                 Qt.ConnectionType.SingleShotConnection)
         from engine.demo.shop import SHOP_SETTINGS
 
         self.window.statusBar().showMessage(

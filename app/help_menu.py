@@ -168,7 +168,11 @@ class HelpMenu(QObject):
         self._update_guide()
 
     def _open_starting_journey(self) -> bool:
-        rows = self.window.journeys_page.model.rows
+        # read here, not taken from the Journeys page, whose rows may still be on their way
+        from engine.journey.store import list_journeys
+
+        with self.window.database.session() as session:
+            rows = list_journeys(session, archived=False, recently_edited_first=True)
         chosen = next((r for r in rows if r.name == STARTING_JOURNEY), None)
         chosen = chosen or (rows[0] if rows else None)
         return chosen is not None and self.window.journeys.open_journey(chosen.id)

@@ -39,6 +39,8 @@ Contract:
   (figures across journeys, `dashboard_page`; a row of its revenue table opens them). The status bar
   says when a journey's unsubscribes or complaints spike (`spike_status`,
   app/spike_status.py; a click opens its Results).
+- The Journeys page's rows (`app.overview.journeys_page_rows`) are read on the page's
+  worker thread; each list shown (not the archived one) updates `spike_status` too.
 """
 
 from __future__ import annotations
@@ -124,13 +126,16 @@ class MainWindow(PagesWindowParts, ResultsWindowParts, SendingWindowParts, Links
             return query(session, *args, **kwargs)
 
     def _journeys_page_rows(self, archived: bool = False):
-        rows = self._read(overview.journeys_page_rows, archived=archived)
-        if not archived:
+        """The Journeys page's read: on the page's worker thread, so no Qt here."""
+        return self._read(overview.journeys_page_rows, archived=archived)
+
+    def _journeys_listed(self, rows) -> None:
+        if not self.journeys_page.archived:
             self.spike_status.show(rows)  # the list and the status bar say the same
-        return rows
 
     def _build_pages(self) -> None:
         self.journeys_page = JourneysPage(self._journeys_page_rows)
+        self.journeys_page.loaded.connect(self._journeys_listed)
         self.contacts = ContactsWorkspace(self._db, self, self.engine_host)
         self.contacts_page = self.contacts.page
         self.templates_page = TemplatesPage(lambda: self.templates.load())

@@ -100,6 +100,8 @@ def _page_busy(window, page: str):
         return window.templates.thumbnails.busy
     if page == "dashboard":
         return lambda: window.dashboard_page.loading
+    if page == "journeys":
+        return lambda: window.journeys_page.loading
     return None
 
 

@@ -2,10 +2,12 @@
 
 Contract: `SpikeStatus(window, database)` puts a label in the window's status bar (hidden
 while no journey spikes) and `refresh()` re-reads engine.analytics.spikes for every
-journey not archived — on start, every `INTERVAL_MS` and whenever the journeys list is
-read (`show(rows)` takes the rows of app.overview.journeys_page_rows, so the list and the bar
-never disagree). A click on the label opens the first such journey's Results.
-`text()` is what it says.
+journey not archived, off the GUI thread (`app.background.Task`) — every `INTERVAL_MS`
+— and whenever the journeys list is read (`show(rows)` takes the rows of
+app.overview.journeys_page_rows, so the list and the bar never disagree). An answer
+overtaken by a later `refresh()` or `show()` is dropped; `is_reading()` says one is on
+its way. A click on the label opens the first such journey's Results. `text()` is what
+it says.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
+from app.background import Task
 from engine.db.database import Database
 from engine.db.models import JourneyRow, JourneyStatus
 
@@ -39,6 +42,8 @@ class SpikeStatus(QObject):
         super().__init__(window)
         self.window, self.database = window, database
         self.first: int | None = None
+        self._asked = 0  # reads and shows: an answer to an earlier read is dropped
+        self._task: Task | None = None
         self.label = _Label(self._open)
         self.label.setStyleSheet("color: #b45309; padding: 0 8px")
         self.label.hide()
@@ -51,20 +56,29 @@ class SpikeStatus(QObject):
         return self.label.text() if self.label.isVisible() or self.label.text() else ""
 
     def refresh(self) -> None:
-        from engine.analytics.spikes import spike_warnings
+        """Read the spike warnings again, off the GUI thread."""
+        self._asked += 1
+        asked, database = self._asked, self.database
+        task = Task(lambda _progress, _cancelled: _read_spikes(database), self,
+                    name="trellis-spike-status")
+        task.succeeded.connect(lambda found: asked == self._asked and self._say(found))
+        # a status line never stops the app: a failed read leaves the line as it was
+        task.failed.connect(lambda reason: log.warning(
+            "spike warnings could not be read: %s", reason))
+        task.finished.connect(lambda: self._done(task))
+        self._task = task
+        task.start()
 
-        try:
-            with self.database.session() as session:
-                names = dict(session.execute(select(JourneyRow.id, JourneyRow.name).where(
-                    JourneyRow.status != JourneyStatus.ARCHIVED)).all())
-                spikes = spike_warnings(session, list(names))
-        except Exception as error:  # noqa: BLE001 — a status line never stops the app
-            log.warning("spike warnings could not be read: %s", error)
-            return
-        self._say([(jid, names[jid], [s.words() for s in found])
-                   for jid, found in sorted(spikes.items(), key=lambda kv: names[kv[0]])])
+    def is_reading(self) -> bool:
+        return self._task is not None
+
+    def _done(self, task: Task) -> None:
+        if self._task is task:
+            self._task = None
+        task.deleteLater()
 
     def show(self, rows) -> None:
+        self._asked += 1  # newer than any read still on its way
         self._say([(r.id, r.name, list(r.warnings)) for r in rows
                    if r.warnings and r.status != JourneyStatus.ARCHIVED])
 
@@ -84,3 +98,16 @@ class SpikeStatus(QObject):
     def _open(self) -> None:
         if self.first is not None:
             self.window.show_results(self.first)
+
+
+def _read_spikes(database: Database) -> list[tuple[int, str, list[str]]]:
+    """(journey id, name, warnings in words) of each spiking journey not archived, by
+    name. Runs on a worker thread: no Qt here."""
+    from engine.analytics.spikes import spike_warnings
+
+    with database.session() as session:
+        names = dict(session.execute(select(JourneyRow.id, JourneyRow.name).where(
+            JourneyRow.status != JourneyStatus.ARCHIVED)).all())
+        spikes = spike_warnings(session, list(names))
+    return [(jid, names[jid], [s.words() for s in found])
+            for jid, found in sorted(spikes.items(), key=lambda kv: names[kv[0]])]

@@ -7,7 +7,8 @@ Contract:
   `app.template_library`, the dialogs here. Every verb that changes the library refreshes
   the page and selects what it made; a refusal (a template still used by journeys) is
   shown with its reason and changes nothing.
-- Open: a saved template in the email editor (`app.email_session.edit_stored_template`);
+- Open: a saved template in the email editor (`app.email_session.edit_stored_template`,
+  its preview's Profile button opening the window's `contacts.open_profile`);
   a journey's email by opening its journey in the editor and then the email there, so
   its edits are undoable in the journey.
 - Use in a journey: the marketer picks a journey; it opens in the editor and the email is
@@ -15,7 +16,7 @@ Contract:
   keeps its key (that is how the library knows who uses it); a journey's email gets a
   key the target journey does not use yet.
 - Thumbnails come from `ThumbnailMaker` (off the GUI thread, cached by content).
-- The window it needs: `journeys` (open_journey), `editor_page`, `show_page`,
+- The window it needs: `journeys` (open_journey), `editor_page`, `show_page`, `contacts`,
   `statusBar()`, `engine_host.public_url`.
 """
 
@@ -100,7 +101,8 @@ class TemplatesController(QObject):
 
             self.last_dialog = edit_stored_template(
                 self.window, self.database, entry.template_id, self.page.refresh,
-                self.window.engine_host.public_url)
+                self.window.engine_host.public_url,
+                open_profile=self.window.contacts.open_profile)
             return
         if self.window.journeys.open_journey(entry.journey_id):
             self.last_dialog = self.window.editor_page.emails.edit(entry.key)

@@ -12,6 +12,9 @@ Contract:
   and the owner renders again. `set_contact_search(callback)` adds a search field whose
   text (debounced) is passed to the callback, which answers with `set_contacts()`. With
   `choose_contact=False` there is no chooser (an email already made for someone).
+- The "Profile" button beside the chooser (`profile_button`; disabled for the sample
+  contact, who has no profile) emits `profile_requested(contact_id)`; the owner opens
+  that contact's profile window.
 - Without QtWebEngine (not installed, or `TRELLIS_NO_WEBENGINE=1`) the panel says so and
   shows the HTML in a QTextBrowser, which understands only simple HTML and has no dark
   mode; `uses_web_engine` tells which one is in use.
@@ -98,6 +101,7 @@ def _browser_view(parent: QWidget) -> QWidget | None:
 
 class EmailPreview(QWidget):
     contact_changed = Signal(object)  # contact id, or None for the sample contact
+    profile_requested = Signal(int)  # contact id: the owner opens the profile window
 
     def __init__(self, parent=None, *, choose_contact: bool = True):
         super().__init__(parent)
@@ -107,7 +111,12 @@ class EmailPreview(QWidget):
         self.contacts = QComboBox()
         self.contacts.setMinimumWidth(240)
         self.contacts.currentIndexChanged.connect(self._contact_picked)
+        self.profile_button = QPushButton("Profile")
+        self.profile_button.setToolTip("Open this contact's profile: fields, events, journeys")
+        self.profile_button.setEnabled(False)  # the sample contact (the first) has none
+        self.profile_button.clicked.connect(self._profile_clicked)
         self.search = QLineEdit(placeholderText="Find a contact…", clearButtonEnabled=True)
+        self.search.setMinimumWidth(120)  # room for its placeholder beside the chooser
         self.search.hide()
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(lambda: self._search(self.search.text()))
@@ -126,10 +135,11 @@ class EmailPreview(QWidget):
         for_label = QLabel("Preview for", objectName="fieldLabel")
         bar.addWidget(for_label)
         bar.addWidget(self.contacts)
+        bar.addWidget(self.profile_button)
         bar.addWidget(self.search)
         bar.addStretch(1)
-        for_label.setVisible(choose_contact)
-        self.contacts.setVisible(choose_contact)
+        for widget in (for_label, self.contacts, self.profile_button):
+            widget.setVisible(choose_contact)
         for button in (self.desktop, self.mobile, self.dark):
             bar.addWidget(button)
 
@@ -185,6 +195,7 @@ class EmailPreview(QWidget):
         index = self.contacts.findData(current)
         self.contacts.setCurrentIndex(max(index, 0))
         self.contacts.blockSignals(False)
+        self._update_profile_button()
         if self.contact_id() != current:
             self.contact_changed.emit(self.contact_id())
 
@@ -196,7 +207,16 @@ class EmailPreview(QWidget):
         return self.contacts.currentData()
 
     def _contact_picked(self) -> None:
+        self._update_profile_button()
         self.contact_changed.emit(self.contact_id())
+
+    def _update_profile_button(self) -> None:
+        self.profile_button.setEnabled(self.contact_id() is not None)
+
+    def _profile_clicked(self) -> None:
+        contact_id = self.contact_id()
+        if contact_id is not None:
+            self.profile_requested.emit(contact_id)
 
     # ---- what ----------------------------------------------------------------------------
 

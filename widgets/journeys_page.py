@@ -4,18 +4,26 @@ Contract:
 - `JourneysPage(load)` where `load(archived)` returns journey summaries with `id`, `name`,
   `status`, `live_version` (int | None), `active_contacts`, `updated_at`, `entered_30`,
   `conversion_rate_30`, `revenue_30`, `currency` and `warnings`
-  (see `engine.journey.store.JourneySummary`) — the archived ones only when `archived`;
-  `refresh()` calls it again. The "Archived" toggle in the header (`show_archived(bool)`)
-  switches between the journeys in use and the archived ones.
+  (see `engine.journey.store.JourneySummary`) — the archived ones only when `archived`.
+  `load` runs on a worker thread (`widgets.background_call.BackgroundCall`: it must not
+  touch Qt). `refresh()` reads again: the rows on screen stay until the answer arrives
+  (no flicker to empty), an answer overtaken by a later `refresh()` is dropped, and
+  `loading` says a read is under way. Each answer shown emits `loaded(rows)`; a read
+  that fails keeps the rows and says so beside the count. The "Archived" toggle in the
+  header (`show_archived(bool)`) switches between the journeys in use and the archived
+  ones.
 - Each row has a context menu and keyboard shortcuts (table focused): Open (Enter),
   Results (Ctrl+Shift+R), Rename (F2), Duplicate (Ctrl+D), Export (Ctrl+E), Archive / Restore (Ctrl+Shift+A),
   Delete (Del; offered for drafts never published and archived journeys). Each emits
   `journey_action_requested(verb, journey_id)` with verb one of `VERBS`; the app does it
   (asking to confirm a delete) and refreshes the page.
 - Columns: name (⚠ and the words in its tooltip when the journey has spike warnings),
-  status, live version, contacts active, entered, conversion rate and revenue over the
-  last 30 days, last edited. A click on a column's title sorts by it (`sort_by(title,
-  order)` does the same); the order stays when the list is refreshed.
+  status, live version ("Live"), contacts active ("Active"), entered, conversion rate
+  and revenue over the last 30 days (the subtitle says so), last edited. Short titles,
+  each with a tooltip saying its full meaning; every column but the name is as wide as
+  its title or widest cell and the name takes the rest and elides, so the window's
+  default size shows them all without scrolling sideways. A click on a column's title
+  sorts by it (`sort_by(title, order)` does the same); the order stays on refresh.
 - An empty list shows an explanatory empty state instead of the table.
 - `journey_open_requested(journey_id)` is emitted when a row is activated (double-click
   or Enter): the journey editor opens it.
@@ -28,7 +36,8 @@ Contract:
   (widgets/journeys_csv.py); `export_done(path, count)` is emitted after, and a file that
   cannot be written is said in a message box.
 - `selected_journey_id()` is the highlighted row's journey (None without one), for
-  File ▸ Export.
+  File ▸ Export. The selection is kept across a refresh; `select_journey(id)` of a
+  journey not listed yet while a read is under way selects it when the answer comes.
 - First run: `set_welcome(True)` shows the `WelcomeCard` (`welcome`) in place of the
   empty state while the list is empty — "Explore the demo shop" emits `demo_requested()`,
   "Start empty" `start_empty_requested()`; `set_welcome(False)` goes back.
@@ -44,6 +53,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageB
 
 from engine.db.models import JourneyStatus
 from widgets import formatting
+from widgets.background_call import BackgroundCall
 from widgets.empty_state import EmptyState
 from widgets.icons import icon
 from widgets.journeys_csv import write_journeys_csv
@@ -66,6 +76,12 @@ def _name_tooltip(j) -> str:
     return "\n".join([j.name, *getattr(j, "warnings", ())])
 
 
+ENTERED_TIP = "Contacts who entered in the last 30 days"
+CONVERSION_TIP = "Of those who entered in the last 30 days, the share who reached the goal"
+REVENUE_TIP = "Orders credited to this journey's emails in the last 30 days"
+
+# short titles, so the list fits the window without scrolling sideways; each title's
+# tooltip says what it means in full, and the page's subtitle names the 30 days
 COLUMNS = [
     Column("Journey", _name, tooltip=_name_tooltip, emphasis=True,
            sort_key=lambda j: j.name.casefold()),
@@ -75,23 +91,25 @@ COLUMNS = [
         tone=lambda j: STATUS_TONES.get(j.status, "neutral"),
     ),
     Column(
-        "Live version",
+        "Live",
         lambda j: f"v{j.live_version}" if j.live_version else formatting.EMPTY,
         muted=True,
+        title_tooltip="The published version contacts enter now",
     ),
-    Column("Contacts active", lambda j: formatting.count(j.active_contacts), align=RIGHT,
-           sort_key=lambda j: j.active_contacts),
+    Column("Active", lambda j: formatting.count(j.active_contacts), align=RIGHT,
+           sort_key=lambda j: j.active_contacts,
+           title_tooltip="Contacts in this journey now: on a step or waiting"),
     # the last 30 days, from the analytics rollups (docs/analytics.md)
-    Column("Entered, 30 d", lambda j: formatting.count(j.entered_30), align=RIGHT,
-           tooltip=lambda j: "Contacts who entered in the last 30 days",
-           sort_key=lambda j: j.entered_30),
+    Column("Entered", lambda j: formatting.count(j.entered_30), align=RIGHT,
+           tooltip=lambda j: ENTERED_TIP, sort_key=lambda j: j.entered_30,
+           title_tooltip=ENTERED_TIP),
     Column("Conversion", lambda j: formatting.percent(j.conversion_rate_30) if j.entered_30
            else formatting.EMPTY, align=RIGHT,
-           tooltip=lambda j: "Of those who entered in the last 30 days, the share who "
-           "reached the goal", sort_key=lambda j: j.conversion_rate_30),
-    Column("Revenue, 30 d", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
-           tooltip=lambda j: "Orders credited to this journey's emails in the last 30 days",
-           sort_key=lambda j: j.revenue_30),
+           tooltip=lambda j: CONVERSION_TIP, sort_key=lambda j: j.conversion_rate_30,
+           title_tooltip=CONVERSION_TIP),
+    Column("Revenue", lambda j: formatting.money(j.revenue_30, j.currency), align=RIGHT,
+           tooltip=lambda j: REVENUE_TIP, sort_key=lambda j: j.revenue_30,
+           title_tooltip=REVENUE_TIP),
     Column(
         "Last edited",
         lambda j: formatting.relative(j.updated_at),
@@ -131,6 +149,8 @@ def verbs_for(status: str, live_version: int | None) -> list[str]:
     return verbs
 
 
+#: one line beside the header's buttons at the default window size
+SUBTITLE = "Figures: the last 30 days"
 EMPTY_TITLE = "No journeys yet — start from a proven playbook or a blank canvas"
 EMPTY_BODY = (
     "A journey is a path your contacts travel on their own: a trigger such as "
@@ -159,15 +179,19 @@ class JourneysPage(Page):
     demo_requested = Signal()
     start_empty_requested = Signal()
     export_done = Signal(str, int)
+    loaded = Signal(object)  # the rows just shown (a list): each answer to refresh()
 
     def __init__(self, load: Callable[[], Sequence[Any]], parent=None):
         super().__init__(
             "Journeys",
-            "Automated paths for your contacts: welcome series, re-engagement, abandoned carts.",
+            SUBTITLE,
             parent,
         )
         self._load = load
         self.archived = False
+        self.loading = False
+        self._asked = 0  # reads asked for: an answer to an earlier one is dropped
+        self._select_after: int | None = None  # to select once the answer lists it
         self.count_label = QLabel(objectName="countLabel")
         self.header.add_widget(self.count_label)
         self.archive_toggle = QPushButton(icon("archive"), " Archived")
@@ -192,8 +216,9 @@ class JourneysPage(Page):
         self.model = RowsModel(COLUMNS, self)
         self.table = DataTable()
         self.table.setModel(self.model)
-        self.table.set_column_widths(0, {1: 96, 2: 120, 3: 140, 4: 132, 5: 110, 6: 140, 7: 120},
-                                     minimum=180)
+        # the figures' columns as wide as their titles and numbers: the name takes the rest
+        # and elides, so the default window shows every column without scrolling sideways
+        self.table.fit_columns_to_contents(0, minimum=180)
         # a click on a column's title sorts by it (again: the other way); kept on refresh
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
@@ -220,12 +245,37 @@ class JourneysPage(Page):
         self.content.addStretch(0)
 
     def refresh(self) -> None:
-        selected = self.selected_journey_id()  # kept across the reload when still listed
-        rows = list(self._load(self.archived))
+        """Read the list again off the GUI thread; the rows shown stay until the answer."""
+        self._asked += 1
+        asked, archived, load = self._asked, self.archived, self._load
+        self.loading = True
+        call = BackgroundCall(lambda: list(load(archived)), self)
+        call.succeeded.connect(lambda rows: self._answered(asked, rows))
+        call.failed.connect(lambda reason: self._failed(asked, reason))
+        for signal in (call.succeeded, call.failed):
+            signal.connect(call.deleteLater)  # answered: one QObject less per read
+        call.start()
+
+    def _answered(self, asked: int, rows: list) -> None:
+        if asked != self._asked:
+            return  # a later refresh was asked for: this answer is out of date
+        self.loading = False
+        # kept across the reload when still listed (or the one asked for meanwhile)
+        selected = self._select_after or self.selected_journey_id()
+        self._select_after = None
         self.model.set_rows(rows)
         self._show(bool(rows))
         if selected is not None:
             self.select_journey(selected)
+        self.loaded.emit(rows)
+
+    def _failed(self, asked: int, reason: str) -> None:
+        if asked != self._asked:
+            return
+        self.loading = False
+        self._select_after = None
+        self.count_label.setText("The list could not be read")
+        self.count_label.setToolTip(reason)
 
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
         selected = self.selected_journey_id()
@@ -266,12 +316,16 @@ class JourneysPage(Page):
         self.refresh()
 
     def select_journey(self, journey_id: int) -> bool:
+        """Select the journey's row; False when it is not listed (while a read is under
+        way it is selected when the answer lists it)."""
         for row in range(self.model.rowCount()):
             index = self.model.index(row, 0)
             if index.data(ROW_ROLE).id == journey_id:
                 self.table.setCurrentIndex(index)
                 self.table.selectRow(row)
                 return True
+        if self.loading:
+            self._select_after = journey_id
         return False
 
     # ---- the verbs on a row ----------------------------------------------------------------
@@ -335,6 +389,7 @@ class JourneysPage(Page):
         rows = self.model.rowCount()
         noun = "archived journey" if self.archived else "journey"
         self.count_label.setText(formatting.plural(rows, noun) if has_rows else "")
+        self.count_label.setToolTip("")
         self.empty.set_text(*((ARCHIVED_TITLE, ARCHIVED_BODY) if self.archived
                               else (EMPTY_TITLE, EMPTY_BODY)))
         empty = self.welcome if self._welcome and not self.archived else self.empty

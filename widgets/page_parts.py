@@ -7,12 +7,14 @@ Contract:
   shows a table or, in its place, one of the page's empty states.
 - `DataTable` is a QTableView set up the way every list in Trellis looks and behaves:
   whole-row selection, no grid, no editing, fixed row height (fast for 100,000 rows),
-  row separators and status pills drawn by `TableDelegate`.
+  row separators and status pills drawn by `TableDelegate`. Its columns are either set
+  (`set_column_widths`) or sized to their titles and cells (`fit_columns_to_contents`),
+  one column taking the room left either way.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,6 +30,9 @@ from PySide6.QtWidgets import (
 from widgets.table_delegate import TableDelegate
 
 ROW_HEIGHT = 44
+#: the room the sort arrow takes in the sorted column's title (Qt would reserve a whole
+#: title height in every column, whether sorted or not)
+SORT_ARROW_WIDTH = 18
 QWIDGETSIZE_MAX = (1 << 24) - 1
 PAGE_MARGINS = (36, 28, 36, 28)
 
@@ -120,6 +125,7 @@ class DataTable(QTableView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._stretch: tuple[int, int] | None = None
+        self._fit_contents = False
         #: the row under the mouse, highlighted whole by TableDelegate (-1: none)
         self.hovered_row = -1
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -161,6 +167,41 @@ class DataTable(QTableView):
         for column, width in widths.items():
             self.setColumnWidth(column, width)
         self._fit_stretch_column()
+
+    def fit_columns_to_contents(self, stretch: int, minimum: int = 240) -> None:
+        """Every column but `stretch` as wide as its title or its widest cell (again on each
+        change of rows or sort); `stretch` takes the rest, at least `minimum`, and elides."""
+        self._stretch = (stretch, minimum)
+        if not self._fit_contents:
+            self._fit_contents = True
+            model = self.model()
+            for signal in (model.modelReset, model.layoutChanged, model.rowsInserted,
+                           model.rowsRemoved, model.dataChanged):
+                signal.connect(self._fit_to_contents)
+            self.horizontalHeader().sortIndicatorChanged.connect(self._fit_to_contents)
+        self._fit_to_contents()
+
+    def _fit_to_contents(self, *_args) -> None:
+        model, header = self.model(), self.horizontalHeader()
+        stretch = self._stretch[0]
+        sorting = header.isSortIndicatorShown()
+        # the titles' own width: without the arrow's room Qt adds to every title
+        header.setSortIndicatorShown(False)
+        titles = {c: header.sectionSizeHint(c) for c in range(model.columnCount())}
+        header.setSortIndicatorShown(sorting)
+        sorted_column = header.sortIndicatorSection() if sorting else -1
+        for column, title in titles.items():
+            if column != stretch:
+                arrow = SORT_ARROW_WIDTH if column == sorted_column else 0
+                self.setColumnWidth(column, max(title + arrow, self.sizeHintForColumn(column)))
+        self._fit_stretch_column()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        # a theme or font change changes the titles' and cells' widths
+        if self._fit_contents and event.type() in (QEvent.Type.StyleChange,
+                                                   QEvent.Type.FontChange):
+            self._fit_to_contents()
 
     def mouseMoveEvent(self, event) -> None:
         super().mouseMoveEvent(event)

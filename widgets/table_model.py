@@ -2,7 +2,8 @@
 
 Contract:
 - `Column` says how one column shows a row: its text, alignment, optional tooltip, an
-  optional pill tone (drawn by `TableDelegate`), and emphasis or muted text.
+  optional pill tone (drawn by `TableDelegate`), and emphasis or muted text; its title
+  may have a tooltip of its own (`title_tooltip`: the full meaning of a short title).
 - `RowsModel(columns)` shows `rows` (any objects the column functions understand);
   `set_rows()` replaces them wholesale. `ROW_ROLE` returns the row object itself, so views
   hand whole rows (ids included) to whoever acts on a click.
@@ -43,6 +44,8 @@ class Column:
     muted: bool = False
     #: what the column sorts by (numbers sort as numbers); None: its text
     sort_key: Callable[[Any], Any] | None = None
+    #: shown over the column's title: what a short title means in full
+    title_tooltip: str | None = None
 
 
 class RowsModel(QAbstractTableModel):
@@ -81,6 +84,8 @@ class RowsModel(QAbstractTableModel):
             return self.columns[section].title
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self.columns[section].align
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.columns[section].title_tooltip
         return None
 
     def data(self, index: Index, role=Qt.ItemDataRole.DisplayRole):

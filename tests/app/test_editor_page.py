@@ -22,6 +22,7 @@ from engine.db.models import JourneyRow
 from engine.journey.drafts import load_draft
 from engine.journey.file_format import read_journey_file
 from engine.settings import load_settings
+from tests.app.journeys_list import journeys_read
 from tests.engine.harness import Harness
 from widgets.email_preview import prepare_web_engine
 
@@ -60,7 +61,7 @@ def names(db) -> list[str]:
         return list(session.scalars(select(JourneyRow.name).order_by(JourneyRow.id)))
 
 
-def test_new_blank_and_starter_journeys_are_stored_and_opened(window, db):
+def test_new_blank_and_starter_journeys_are_stored_and_opened(qtbot, window, db):
     assert window.journeys.new_journey(name="Spring sale")
     assert window.current_page() == "editor"
     page = window.editor_page
@@ -71,7 +72,7 @@ def test_new_blank_and_starter_journeys_are_stored_and_opened(window, db):
     assert window.journeys.new_journey(starter, starter.name)  # a second copy
     assert names(db) == ["Spring sale", starter.name, f"{starter.name} (2)"]
     assert len(page.document.journey.node_ids()) == starter.steps
-    assert window.journeys_page.model.rowCount() == 3
+    assert journeys_read(qtbot, window).model.rowCount() == 3
 
 
 def test_save_stores_the_draft_and_the_file_it_came_from(window, db, cart):
@@ -113,14 +114,14 @@ def test_a_bad_file_is_explained_and_nothing_opens(window, db, tmp_path, monkeyp
     assert names(db) == [] and window.current_page() == "journeys"
 
 
-def test_export_writes_the_open_or_selected_journey(window, db, tmp_path, cart):
+def test_export_writes_the_open_or_selected_journey(qtbot, window, db, tmp_path, cart):
     window.journeys.import_file(cart)
     out = tmp_path / "exported"
     assert window.journeys.export_journey(out)  # the suffix is added
     assert read_journey_file(tmp_path / "exported.journey.json").document.name == "Abandoned cart"
     window.show_page("journeys")
     assert not window.export_action.isEnabled()  # nothing selected
-    window.journeys_page.table.selectRow(0)
+    journeys_read(qtbot, window).table.selectRow(0)
     assert window.export_action.isEnabled()
     assert window.journeys.export_journey(tmp_path / "again.journey.json")
 
@@ -136,14 +137,15 @@ def test_dropping_a_journey_file_imports_it(qtbot, window, db, cart):
     assert names(db) == ["Abandoned cart"] and window.current_page() == "editor"
 
 
-def test_opening_from_the_list_and_asking_before_dropping_changes(window, db, monkeypatch):
+def test_opening_from_the_list_and_asking_before_dropping_changes(qtbot, window, db,
+                                                                 monkeypatch):
     window.journeys.new_journey(name="First")
     window.journeys.new_journey(name="Second")
     page = window.editor_page
     page.document.add_node("trigger.event", (0.0, 0.0))
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *args, **kwargs: QMessageBox.StandardButton.Cancel)
-    first = window.journeys_page.model.rows[-1].id  # most recently edited first
+    first = journeys_read(qtbot, window).model.rows[-1].id  # most recently edited first
     assert not window.journeys.open_journey(first)
     assert page.header.name.text() == "Second"
     monkeypatch.setattr(QMessageBox, "question",
@@ -223,12 +225,12 @@ def test_walk_through_from_the_editor(qtbot, window, db, cart):
     page.header.walkthrough.click()
 
 
-def test_side_panels_are_remembered(window, settings, cart):
+def test_side_panels_are_remembered(qtbot, window, settings, cart):
     window.journeys.import_file(cart)
     editor = window.editor_page.editor
     editor.show_palette(False)
     assert settings.value("editor/panels") == "0,1"
-    window.journeys.open_journey(window.journeys_page.model.rows[0].id)  # the same journey
+    window.journeys.open_journey(journeys_read(qtbot, window).model.rows[0].id)  # the same one
     window.journeys.new_journey(name="Another")
     assert not window.editor_page.editor.palette_panel.isVisibleTo(window.editor_page.editor)
     window.editor_page.editor.show_palette(True)

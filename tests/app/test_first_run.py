@@ -16,6 +16,7 @@ from app import first_run
 from app.main_window import MainWindow
 from app.theme import ThemeController
 from engine.db.models import Contact, JourneyRow
+from tests.app.journeys_list import journeys_read
 from tests.engine.harness import Harness
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,6 +60,7 @@ def test_explore_the_demo_shop_off_the_gui_thread_and_only_once(qtbot, make_wind
     assert page.welcome.progress.isVisibleTo(page)
     qtbot.waitUntil(lambda: not window.first_run.is_running(), timeout=30_000)
     assert count(db, Contact.id) == 25 and count(db, JourneyRow.id) == 6
+    journeys_read(qtbot, window)
     assert page.model.rowCount() == 6 and not page.welcome_shown()  # the pages were re-read
     assert "Demo shop “Juniper & Oak” is ready" in window.statusBar().currentMessage()
     assert window.first_run.choice() == first_run.DEMO
@@ -99,6 +101,32 @@ def test_the_forecast_needs_no_query_and_offer_confirms_it(make_window, db, cloc
     Harness(db, clock).contact("ana@example.com")
     assert not window.offer_first_run()  # the database is not empty: taken back
     assert not window.journeys_page.welcome_shown()
+
+
+def test_the_forecast_shows_the_card_with_the_lists_empty_answer(make_window, qtbot):
+    window = make_window()
+    page = window.journeys_page
+    assert page.loading  # the window's first read of the list is on its way
+    assert window.first_run.expect()
+    journeys_read(qtbot, window)
+    assert page.welcome_shown()
+
+
+def test_a_database_with_journeys_never_flashes_the_card(make_window, db, qtbot):
+    from datetime import datetime, timezone
+
+    from engine.journey.data import JourneyData
+    from engine.journey.store import save_draft
+
+    with db.session() as session:  # made with the CLI, say: no first-run choice stored
+        save_draft(session, JourneyData(name="From the CLI"), now=datetime.now(timezone.utc))
+    window = make_window()
+    page = window.journeys_page
+    window.first_run.expect()  # no choice was made for this database yet
+    assert not page.welcome_shown()
+    journeys_read(qtbot, window)
+    assert page.model.rowCount() == 1 and not page.welcome_shown()
+    assert page.card.current_widget() is page.table
 
 
 def test_after_first_paint_runs_once_the_window_has_painted(qtbot):

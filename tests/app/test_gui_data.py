@@ -20,6 +20,7 @@ from engine.db.models import (
     JourneyVersion,
     Template,
 )
+from tests.app.journeys_list import journeys_read
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
@@ -207,11 +208,11 @@ def window(qtbot, qapp, db, tmp_path):
     return win
 
 
-def test_journeys_page_shows_inserted_journey(db, window):
+def test_journeys_page_shows_inserted_journey(db, window, qtbot):
     add_contacts(db, 5)
     add_journey(db, "Abandoned cart", "live", version=2, enrollments={"active": 5})
     window.show_page("journeys")
-    page = window.journeys_page
+    page = journeys_read(qtbot, window)
     model = page.model
     assert page.card.current_widget() is page.table
     assert [model.index(0, c).data() for c in range(4)] == ["Abandoned cart", "Live", "v2", "5"]

@@ -19,6 +19,7 @@ from engine.journey.library import (
     delete_journey,
     rename_journey,
 )
+from tests.app.journeys_list import journeys_read
 from widgets.email_preview import prepare_web_engine
 
 prepare_web_engine()
@@ -35,23 +36,24 @@ def rows(db) -> dict[str, str]:
         return {r.name: r.status for r in session.scalars(select(JourneyRow))}
 
 
-def listed(window) -> list[str]:
-    model = window.journeys_page.model
+def listed(qtbot, window) -> list[str]:
+    model = journeys_read(qtbot, window).model
     return [model.rows[i].name for i in range(model.rowCount())]
 
 
-def two_journeys(window) -> tuple[int, int]:
+def two_journeys(qtbot, window) -> tuple[int, int]:
     first, second = list_starters()[:2]
     assert window.journeys.new_journey(first, first.name)
     one = window.editor_page.journey_id
     assert window.journeys.new_journey(second, second.name)
     two = window.editor_page.journey_id
     window.show_page("journeys")
+    journeys_read(qtbot, window)
     return one, two
 
 
-def test_context_menu_offers_what_the_state_allows(window):
-    one, _two = two_journeys(window)
+def test_context_menu_offers_what_the_state_allows(qtbot, window):
+    one, _two = two_journeys(qtbot, window)
     page = window.journeys_page
     assert page.select_journey(one)
     menu = page.context_menu_for(page.selected_row())
@@ -61,7 +63,7 @@ def test_context_menu_offers_what_the_state_allows(window):
 
 
 def test_rename_duplicate_archive_restore_delete_from_the_list(window, db, qtbot):
-    one, two = two_journeys(window)
+    one, two = two_journeys(qtbot, window)
     page = window.journeys_page
     name_one = rows(db)
     assert window.library.do("rename", one, name="Spring cart")
@@ -69,20 +71,21 @@ def test_rename_duplicate_archive_restore_delete_from_the_list(window, db, qtbot
     with db.session() as session:
         assert load_draft(session, one).name == "Spring cart"  # the draft follows
     assert window.library.do("duplicate", one)
-    assert "Spring cart (2)" in rows(db) and "Spring cart (2)" in listed(window)
+    assert "Spring cart (2)" in rows(db) and "Spring cart (2)" in listed(qtbot, window)
     assert page.selected_row().name == "Spring cart (2)"
     # keyboard: Ctrl+Shift+A archives the selected row
     page.table.setFocus()
     assert page.request("archive")
     assert rows(db)["Spring cart (2)"] == JourneyStatus.ARCHIVED
-    assert "Spring cart (2)" not in listed(window)
+    assert "Spring cart (2)" not in listed(qtbot, window)
     page.show_archived(True)
-    assert listed(window) == ["Spring cart (2)"]
+    assert listed(qtbot, window) == ["Spring cart (2)"]
     assert page.archive_toggle.isChecked()
     assert page.select_journey(page.model.rows[0].id)
     assert page.request("archive")  # the same shortcut restores here
     assert rows(db)["Spring cart (2)"] == JourneyStatus.DRAFT
     page.show_archived(False)
+    journeys_read(qtbot, window)
     copy_id = next(r.id for r in page.model.rows if r.name == "Spring cart (2)")
     assert not window.library.do("delete", copy_id, confirm=False)  # cancelled: kept
     assert window.library.do("delete", copy_id, confirm=True)
@@ -90,8 +93,8 @@ def test_rename_duplicate_archive_restore_delete_from_the_list(window, db, qtbot
     assert len(rows(db)) == len(name_one)
 
 
-def test_renaming_the_open_journey_goes_through_the_editor(window, db):
-    one, two = two_journeys(window)
+def test_renaming_the_open_journey_goes_through_the_editor(qtbot, window, db):
+    one, two = two_journeys(qtbot, window)
     editor = window.editor_page
     assert window.journeys.open_journey(two)
     assert window.library.do("rename", two, name="Renamed while open")
@@ -104,8 +107,8 @@ def test_renaming_the_open_journey_goes_through_the_editor(window, db):
     assert editor.save()  # nothing left unsaved for the window's close
 
 
-def test_a_taken_name_is_refused_and_nothing_changes(window, db, monkeypatch):
-    one, two = two_journeys(window)
+def test_a_taken_name_is_refused_and_nothing_changes(qtbot, window, db, monkeypatch):
+    one, two = two_journeys(qtbot, window)
     before = rows(db)
     said = []
     monkeypatch.setattr("app.journey_library.QMessageBox.warning",

@@ -17,6 +17,7 @@ from app.results_flow import utc_today
 from engine.analytics.catchup import catch_up
 from engine.db.models import JourneyRow
 from tests.engine.test_analytics_report import Shop
+from tests.app.journeys_list import journeys_read
 from widgets import journeys_page as page_module
 from widgets.journeys_csv import HEADER
 
@@ -67,8 +68,9 @@ def test_export_the_list_as_shown_then_sorted_again_then_archived(
     window.show_page("journeys")
     page = window.journeys_page
     page.refresh()
+    journeys_read(qtbot, window)
     assert page.export_button.isVisibleTo(window)
-    page.sort_by("Entered, 30 d")
+    page.sort_by("Entered")
     asked: list[str] = []
     out = tmp_path / "list.csv"
     _export_to(monkeypatch, out, asked)
@@ -89,6 +91,7 @@ def test_export_the_list_as_shown_then_sorted_again_then_archived(
     assert [line[0] for line in _read(out)[1:]] == ["'=HYPERLINK(1)", "journey 0"]
 
     page.show_archived(True)
+    journeys_read(qtbot, window)
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     assert asked[-1] == "archived-journeys.csv"
     assert [line[:2] for line in _read(out)[1:]] == [["old promo", "archived"]]
@@ -99,6 +102,7 @@ def test_a_folder_that_cannot_be_written_is_said_and_nothing_is_written(
     page = shown_window.journeys_page
     shown_window.show_page("journeys")
     page.refresh()
+    journeys_read(qtbot, shown_window)
     missing = tmp_path / "gone" / "list.csv"
     _export_to(monkeypatch, missing, [])
     said = []

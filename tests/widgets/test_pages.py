@@ -87,16 +87,22 @@ def cell(model, row, column, role=Qt.ItemDataRole.DisplayRole):
     return model.index(row, column).data(role)
 
 
+def refreshed(qtbot, page) -> None:
+    """Refresh the Journeys page and wait for its rows (they are read off the GUI thread)."""
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.refresh()
+
+
 def test_journeys_page_empty_state_then_rows(qtbot):
     rows = []
     page = JourneysPage(lambda archived=False: [] if archived else rows)
     qtbot.addWidget(page)
-    page.refresh()
+    refreshed(qtbot, page)
     assert page.card.current_widget() is page.empty
     assert "No journeys yet" in page.empty.title.text()
 
     rows.append(Journey(7, "Welcome series", "live", 3, 1234, NOW - timedelta(days=30)))
-    page.refresh()
+    refreshed(qtbot, page)
     assert page.card.current_widget() is page.table
     assert [cell(page.model, 0, c) for c in range(8)] == [
         "Welcome series",
@@ -119,14 +125,14 @@ def test_journeys_list_sorts_by_its_30_day_figures_and_keeps_the_order(qtbot):
             Journey(3, "Gamma", "draft", None, 0, NOW)]
     page = JourneysPage(lambda archived=False: list(rows))
     qtbot.addWidget(page)
-    page.refresh()
+    refreshed(qtbot, page)
     names = lambda: [page.model.rows[i].name for i in range(page.model.rowCount())]  # noqa: E731
     assert [cell(page.model, 1, c) for c in (0, 4, 5, 6)] == [
         "beta  ⚠", "300", "5.0 %", "$80.00"]
     assert "spiking" in cell(page.model, 1, 0, Qt.ItemDataRole.ToolTipRole)
-    page.sort_by("Revenue, 30 d")
+    page.sort_by("Revenue")
     assert names() == ["Alpha", "beta", "Gamma"]
-    page.sort_by("Entered, 30 d")
+    page.sort_by("Entered")
     assert names() == ["beta", "Alpha", "Gamma"]
     page.sort_by("Conversion", Qt.SortOrder.AscendingOrder)
     assert names() == ["Gamma", "beta", "Alpha"]
@@ -135,17 +141,79 @@ def test_journeys_list_sorts_by_its_30_day_figures_and_keeps_the_order(qtbot):
     assert names() == ["Alpha", "beta", "Gamma"]  # by name, whatever the case
     assert page.selected_journey_id() == 2  # the selection follows its row
     rows.reverse()
-    page.refresh()
+    refreshed(qtbot, page)
     assert names() == ["Alpha", "beta", "Gamma"]  # a refresh keeps the order chosen
 
 
 def test_activating_a_journey_requests_opening_it(qtbot):
     page = JourneysPage(lambda archived=False: [Journey(7, "Welcome", "draft", None, 0, NOW)])
     qtbot.addWidget(page)
-    page.refresh()
+    refreshed(qtbot, page)
     with qtbot.waitSignal(page.journey_open_requested) as signal:
         page.table.activated.emit(page.model.index(0, 0))
     assert signal.args == [7]
+
+
+def test_journeys_are_read_off_the_gui_thread_keeping_the_rows_shown(qtbot):
+    import threading
+
+    gui_thread = threading.current_thread()
+    readers, release = [], threading.Event()
+    first = [Journey(1, "Welcome", "live", 1, 5, NOW)]
+
+    def load(archived=False):
+        readers.append(threading.current_thread())
+        if len(readers) > 1:
+            release.wait(5)
+        return list(first) + [Journey(2, f"Read {len(readers)}", "draft", None, 0, NOW)]
+
+    page = JourneysPage(load)
+    qtbot.addWidget(page)
+    refreshed(qtbot, page)
+    assert readers[0] is not gui_thread
+    assert [r.name for r in page.model.rows] == ["Welcome", "Read 1"]
+    page.select_journey(1)
+    page.refresh()  # held until released: the rows and selection stay meanwhile
+    assert page.loading and page.model.rowCount() == 2
+    assert page.card.current_widget() is page.table
+    page.refresh()  # overtakes the one before: its answer is dropped
+    with qtbot.waitSignal(page.loaded, timeout=5000) as shown:
+        release.set()
+    assert [r.name for r in shown.args[0]] == ["Welcome", "Read 3"]
+    qtbot.wait(100)  # the overtaken answer, had it been shown, would be here by now
+    assert [r.name for r in page.model.rows] == ["Welcome", "Read 3"]
+    assert not page.loading and page.selected_journey_id() == 1
+
+
+def test_a_journey_selected_before_it_is_listed_is_selected_with_the_answer(qtbot):
+    rows = [Journey(1, "Welcome", "draft", None, 0, NOW)]
+    page = JourneysPage(lambda archived=False: list(rows))
+    qtbot.addWidget(page)
+    refreshed(qtbot, page)
+    rows.append(Journey(9, "Welcome (2)", "draft", None, 0, NOW))
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.refresh()
+        assert not page.select_journey(9)  # not listed yet: selected when it is
+    assert page.selected_journey_id() == 9
+
+
+def test_a_list_that_cannot_be_read_keeps_its_rows_and_says_so(qtbot):
+    rows = [Journey(1, "Welcome", "draft", None, 0, NOW)]
+
+    def load(archived=False):
+        if not rows:
+            raise OSError("database is locked")
+        return list(rows)
+
+    page = JourneysPage(load)
+    qtbot.addWidget(page)
+    refreshed(qtbot, page)
+    rows.clear()
+    page.refresh()
+    qtbot.waitUntil(lambda: not page.loading, timeout=5000)
+    assert page.model.rowCount() == 1
+    assert page.count_label.text() == "The list could not be read"
+    assert "database is locked" in page.count_label.toolTip()
 
 
 def test_templates_page(qtbot):
@@ -298,7 +366,7 @@ def test_hover_highlights_the_whole_row(qtbot, light_theme):
     qtbot.addWidget(page)
     page.resize(900, 500)
     page.show()
-    page.refresh()
+    refreshed(qtbot, page)
     table = page.table
     second_row = table.visualRect(page.model.index(1, 1)).center()
     qtbot.mouseMove(table.viewport(), second_row)
@@ -307,6 +375,9 @@ def test_hover_highlights_the_whole_row(qtbot, light_theme):
     y = second_row.y()
     # the same highlight under every column of the row, not only the cell under the mouse
     left = image.pixelColor(8, y)
-    right = image.pixelColor(table.viewport().width() - 8, y)
+    # in the last column's padding (columns fit their text, so its text may reach the edge)
+    last = page.model.columnCount() - 1
+    right = image.pixelColor(table.columnViewportPosition(last) + 4, y)
+    assert table.columnViewportPosition(last) + 4 < table.viewport().width()
     assert left == right
     assert left != image.pixelColor(8, table.visualRect(page.model.index(0, 0)).center().y())
