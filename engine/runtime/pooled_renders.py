@@ -24,6 +24,9 @@ RENDERING = "rendering"
 CHUNK = 48
 #: while the workers are full, look again for room and answers after this many emails
 LOOK_EVERY = 16
+#: while the workers are full at the end of a batch, the engine renders this many of its
+#: buffer between two looks at the pool
+RENDER_HERE = 4
 
 
 @dataclass
@@ -71,7 +74,10 @@ class BatchRenders:
             if self.chunks:
                 self._handle(self.pool.collect(self.chunks, timeout=0))
             if self._buffer and self.pool.busy():
-                self._render_here(self._buffer.pop())
+                # a few at a time: a look at the pool costs a selector over every pipe,
+                # and a worker's chunk takes far longer than these renders
+                for _ in range(min(RENDER_HERE, len(self._buffer))):
+                    self._render_here(self._buffer.pop())
             elif self.chunks and not self._buffer:
                 self._handle(self.pool.collect(self.chunks))
 

@@ -348,11 +348,13 @@ def render(template: Template, variables: dict[str, Any], part: str) -> str:
             try:
                 # what Template.generate does, minus a generator layer per output chunk;
                 # the context is what new_context(variables, shared=True) makes (there
-                # are no globals to merge the variables with), without its two wrappers
+                # are no globals to merge the variables with), without its two wrappers;
+                # empty globals are passed as None: the same context, without a set()
+                # made of an empty ChainMap for every part
                 environment = template.environment
                 return _collect(template.root_render_func(environment.context_class(
                     environment, variables, template.name, template.blocks,
-                    globals=template.globals)))
+                    globals=template.globals or None)))
             except Exception:
                 template.environment.handle_exception()  # re-raises, with template lines
     except RenderError as exc:
