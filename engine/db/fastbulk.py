@@ -91,6 +91,9 @@ def read_rows(session: Session, table: Table, columns: list[str], sql_tail: str,
 
 #: what json.dumps(value, separators=(",", ":")) uses, made once instead of per value
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
+#: the C encoder `_ENCODER.encode` makes for each value, called without its two Python
+#: layers (every step log, header and context is one value); None where C is missing
+_C_ENCODER = getattr(json.encoder, "c_make_encoder", None)
 
 
 def _json(value: Any) -> str | None:
@@ -98,7 +101,12 @@ def _json(value: Any) -> str | None:
         return None
     if not value:
         return "{}" if isinstance(value, dict) else "[]"
-    return _ENCODER.encode(value)
+    if _C_ENCODER is None or isinstance(value, str):
+        return _ENCODER.encode(value)
+    # the same arguments as JSONEncoder.iterencode(value, _one_shot=True): a fresh dict of
+    # markers (circular values still raise ValueError), ASCII strings, no indent
+    return "".join(_C_ENCODER({}, _ENCODER.default, json.encoder.encode_basestring_ascii,
+                              None, ":", ",", False, False, True)(value, 0))
 
 
 def _converters(table: Table, columns: list[str]) -> list[Callable[[Any], Any] | None]:

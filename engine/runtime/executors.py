@@ -184,13 +184,16 @@ def email_guards(step: Step, transactional: bool, when_capped: str) -> Outcome |
                                        batch.settings.consent_required)
     if outcome is not None or transactional:
         return outcome
-    tz = step.zone
     grace = timedelta(minutes=batch.settings.catch_up_grace_minutes)
-    outcome = guards.check_catch_up(step.journey.settings.catch_up, step.run.was_due_at, now,
-                                    grace, tz)
+    due = step.run.was_due_at
+    # the contact's timezone is looked up only when a guard needs it: most steps are on
+    # time and most journeys have no quiet hours
+    overdue = due is not None and now - due > grace
+    outcome = guards.check_catch_up(step.journey.settings.catch_up, due, now, grace,
+                                    step.zone if overdue else None)
     if outcome is None:
         quiet = step.services.quiet_hours(step.journey, batch.settings)
-        outcome = guards.check_quiet_hours(quiet, now, tz)
+        outcome = guards.check_quiet_hours(quiet, now, step.zone if quiet is not None else None)
     cap = step.services.frequency_cap(batch.settings)
     if outcome is None and cap is not None:
         within = cap.within.to_timedelta()

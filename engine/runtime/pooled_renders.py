@@ -22,6 +22,11 @@ from engine.runtime.render_job import RenderJob, answer_call, link_builder, rend
 
 RENDERING = "rendering"
 CHUNK = 48
+#: while the workers are full, look again for room and answers after this many emails
+LOOK_EVERY = 16
+#: while the workers are full at the end of a batch, the engine renders this many of its
+#: buffer between two looks at the pool
+RENDER_HERE = 4
 
 
 @dataclass
@@ -47,7 +52,10 @@ class BatchRenders:
         job = RenderJob(self._count, template, contact, event, key)
         self.pending[job.id] = _Pending(job, row, make_data)
         self._buffer.append(job)
-        if len(self._buffer) >= CHUNK:
+        # a look at the pool (a poll of every worker's pipe) every LOOK_EVERY emails once a
+        # chunk is whole, not at every email while the workers are full
+        waiting = len(self._buffer)
+        if waiting >= CHUNK and waiting % LOOK_EVERY == 0:
             self._feed()
             if self.chunks:  # answers already in: take them now, never wait here
                 self._handle(self.pool.collect(self.chunks, timeout=0))
@@ -66,7 +74,10 @@ class BatchRenders:
             if self.chunks:
                 self._handle(self.pool.collect(self.chunks, timeout=0))
             if self._buffer and self.pool.busy():
-                self._render_here(self._buffer.pop())
+                # a few at a time: a look at the pool costs a selector over every pipe,
+                # and a worker's chunk takes far longer than these renders
+                for _ in range(min(RENDER_HERE, len(self._buffer))):
+                    self._render_here(self._buffer.pop())
             elif self.chunks and not self._buffer:
                 self._handle(self.pool.collect(self.chunks))
 

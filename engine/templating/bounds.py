@@ -26,11 +26,10 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from jinja2 import pass_eval_context
 from jinja2.filters import do_urlencode, make_attrgetter
@@ -58,14 +57,14 @@ def too_slow() -> Limit:
     return Limit(f"the template took longer than {MAX_SECONDS:g} s to render", TOO_SLOW)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Work:
     fuel: int
     built: int
     deadline: float
 
 
-@dataclass
+@dataclass(slots=True)
 class _Part:
     output: int
 
@@ -74,26 +73,33 @@ _WORK: ContextVar[_Work | None] = ContextVar("trellis_render_work", default=None
 _PART: ContextVar[_Part | None] = ContextVar("trellis_render_part", default=None)
 
 
-@contextmanager
-def email_budget() -> Iterator[None]:
-    """One budget for everything rendered inside; nested uses share the outer one."""
-    if _WORK.get() is not None:
-        yield
-        return
-    token = _WORK.set(_Work(MAX_FUEL, MAX_BUILT_UNITS, time.perf_counter() + MAX_SECONDS))
-    try:
-        yield
-    finally:
-        _WORK.reset(token)
+class email_budget:  # noqa: N801  used as a function: `with email_budget():`
+    """One budget for everything rendered inside; nested uses share the outer one.
+
+    A class, not a @contextmanager generator: it is entered twice per email part, and a
+    generator-based manager costs several calls more each time."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = None if _WORK.get() is not None else _WORK.set(
+            _Work(MAX_FUEL, MAX_BUILT_UNITS, time.perf_counter() + MAX_SECONDS))
+
+    def __exit__(self, *_exc) -> None:
+        if self._token is not None:
+            _WORK.reset(self._token)
 
 
-@contextmanager
-def part_budget() -> Iterator[None]:
-    token = _PART.set(_Part(MAX_OUTPUT_CHARS))
-    try:
-        yield
-    finally:
-        _PART.reset(token)
+class part_budget:  # noqa: N801  used as a function: `with part_budget():`
+    """The output count of one part (MAX_OUTPUT_CHARS), inside the email's budget."""
+
+    __slots__ = ("_token",)
+
+    def __enter__(self) -> None:
+        self._token = _PART.set(_Part(MAX_OUTPUT_CHARS))
+
+    def __exit__(self, *_exc) -> None:
+        _PART.reset(self._token)
 
 
 def charge(units: int = 1) -> None:

@@ -347,9 +347,14 @@ def render(template: Template, variables: dict[str, Any], part: str) -> str:
         with email_budget(), part_budget():
             try:
                 # what Template.generate does, minus a generator layer per output chunk;
-                # shared: there are no globals to merge the variables with
-                return _collect(template.root_render_func(
-                    template.new_context(variables, shared=True)))
+                # the context is what new_context(variables, shared=True) makes (there
+                # are no globals to merge the variables with), without its two wrappers;
+                # empty globals are passed as None: the same context, without a set()
+                # made of an empty ChainMap for every part
+                environment = template.environment
+                return _collect(template.root_render_func(environment.context_class(
+                    environment, variables, template.name, template.blocks,
+                    globals=template.globals or None)))
             except Exception:
                 template.environment.handle_exception()  # re-raises, with template lines
     except RenderError as exc:
@@ -360,13 +365,13 @@ def render(template: Template, variables: dict[str, Any], part: str) -> str:
 
 
 def _collect(chunks: Iterable[str]) -> str:
-    parts, size = [], 0
+    parts: list[str] = []
+    append, size, most = parts.append, 0, bounds.MAX_OUTPUT_CHARS  # locals: once per chunk
     for chunk in chunks:
         size += len(chunk)
-        if size > bounds.MAX_OUTPUT_CHARS:
-            raise Limit(f"the email is longer than {bounds.MAX_OUTPUT_CHARS:,} characters",
-                        TOO_LARGE)
-        parts.append(chunk)
+        if size > most:
+            raise Limit(f"the email is longer than {most:,} characters", TOO_LARGE)
+        append(chunk)
     return "".join(parts)
 
 
