@@ -1,4 +1,5 @@
-"""Shared fixtures of the app tests: a shown main window on the test database."""
+"""Shared fixtures of the app tests: a shown main window on the test database, and two
+starter journeys stored as drafts (`journeys`: name -> journey id)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,20 @@ def shown_window(qtbot, qapp, db, tmp_path):
         widget.close()
         widget.deleteLater()
     qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def journeys(db):
+    """The Abandoned cart and Welcome series starters as drafts: {name: journey id}."""
+    from datetime import datetime, timezone
+
+    from app.starters import STARTERS, load_starter
+    from engine.journey.drafts import store_draft
+
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    ids = {}
+    with db.session() as session:
+        for file in ("abandoned-cart", "welcome-series"):
+            document = load_starter(STARTERS / f"{file}.journey.json")
+            ids[document.name] = store_draft(session, document, now)
+    return ids

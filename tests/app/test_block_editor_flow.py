@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import pytest
 from PySide6.QtCore import Qt
 
-from app.starters import STARTERS, load_starter
 from app.template_starters import starter_designs
 from engine.blocks import Place
 from engine.db.models import Template
 from engine.journey.data import EmailTemplate
-from engine.journey.drafts import store_draft
 from widgets.block_editor.dialog import BlockEditorDialog
 from widgets.email_editor import EmailEditorDialog
 from widgets.email_preview import prepare_web_engine
@@ -22,16 +19,6 @@ from widgets.email_preview import prepare_web_engine
 prepare_web_engine()
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def journeys(db):
-    ids = {}
-    with db.session() as session:
-        for file in ("abandoned-cart", "welcome-series"):
-            document = load_starter(STARTERS / f"{file}.journey.json")
-            ids[document.name] = store_draft(session, document, NOW)
-    return ids
 
 
 def settle(window) -> None:

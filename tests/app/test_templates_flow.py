@@ -3,31 +3,14 @@ a starter design, duplicate, rename, use in a journey, delete refused while used
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
-import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from app.starters import STARTERS, load_starter
 from app.template_starters import starter_designs
-from engine.journey.drafts import store_draft
 from widgets.email_editor import EmailEditorDialog
 from widgets.email_preview import prepare_web_engine
 from widgets.template_grid import IMAGE_ROLE
 
 prepare_web_engine()  # before the QApplication: the email editor previews in QtWebEngine
-
-NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
-
-
-@pytest.fixture
-def journeys(db):
-    ids = {}
-    with db.session() as session:
-        for file in ("abandoned-cart", "welcome-series"):
-            document = load_starter(STARTERS / f"{file}.journey.json")
-            ids[document.name] = store_draft(session, document, NOW)
-    return ids
 
 
 def _page(window):

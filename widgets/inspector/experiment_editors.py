@@ -3,8 +3,8 @@ and guardrails. Values are the journey format's plain data; rates are typed as p
 and stored as fractions.
 
 - `ExperimentEditor(metrics)`: measure, contacts per variant, confidence (%), and "send
-  everyone after the winner's way"; `experiment_editor(metrics)` wraps it in an
-  `OptionalBlock` ("Run as an A/B test"), so unticked the step only splits.
+  everyone after the winner's way"; `experiment_editor(metrics)` wraps it in
+  an `OptionalEditor` block ("Run as an A/B test"), so unticked the step only splits.
 - `EmailVariantRow` / `email_variants_editor(templates)`: one version of an email — label,
   share, another email or only another subject.
 - `GuardrailsEditor`: on/off, the window of sends and the three rates.
@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSignalBlocker
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QLabel
 
 from widgets.inspector.field_editors import (
     BoolEditor,
     ChoiceEditor,
     FieldEditor,
     NumberEditor,
+    OptionalEditor,
     TextEditor,
 )
 from widgets.inspector.row_editors import RowsEditor, unused_key
@@ -74,44 +74,9 @@ class ExperimentEditor(_Grid):
         p["auto_winner"].set_value(value["auto_winner"])
 
 
-class OptionalBlock(FieldEditor):
-    """A value that may be left out, as a block: a check box above its editor, the editor
-    shown only while the box is ticked (None when it is not)."""
-
-    def __init__(self, inner: FieldEditor, text: str, default: Any, parent=None):
-        super().__init__(parent)
-        self.inner, self.default = inner, default
-        self.box = QCheckBox(text)
-        self.box.toggled.connect(self._toggled)
-        inner.edited.connect(self.edited)
-        inner.finished.connect(self.finished)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(8)
-        column.addWidget(self.box)
-        column.addWidget(inner)
-        self.set_value(None)
-
-    def _toggled(self, on: bool) -> None:
-        self.inner.setVisible(on)
-        if on:
-            self.inner.set_value(self.default)
-        self._picked()
-
-    def value(self) -> Any:
-        return self.inner.value() if self.box.isChecked() else None
-
-    def set_value(self, value: Any) -> None:
-        with QSignalBlocker(self.box):
-            self.box.setChecked(value is not None)
-        self.inner.setVisible(value is not None)
-        if value is not None:
-            self.inner.set_value(value)
-
-
-def experiment_editor(metrics: tuple[str, ...]) -> OptionalBlock:
-    return OptionalBlock(ExperimentEditor(metrics), "Run as an A/B test with a winner",
-                         {**DEFAULT_TEST, "metric": metrics[0]})
+def experiment_editor(metrics: tuple[str, ...]) -> OptionalEditor:
+    return OptionalEditor(ExperimentEditor(metrics), "Run as an A/B test with a winner",
+                          {**DEFAULT_TEST, "metric": metrics[0]}, block=True)
 
 
 class EmailVariantRow(_Grid):

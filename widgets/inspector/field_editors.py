@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QTimeEdit,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -292,22 +293,40 @@ class TimeEditor(FieldEditor):
 
 
 class OptionalEditor(FieldEditor):
-    """A value that may be left out: a check box turns the inner editor on or off."""
+    """A value that may be left out: a check box turns the inner editor on or off.
 
-    def __init__(self, inner: FieldEditor, text: str, default: Any, parent=None):
+    In a row, the switched-off editor stays in place, greyed, showing its default; with
+    `block=True` the box stands above the editor, which is shown only while ticked."""
+
+    def __init__(self, inner: FieldEditor, text: str, default: Any, parent=None, *,
+                 block: bool = False):
         super().__init__(parent)
         self.inner = inner
         self.default = default
+        self._block = block
         self.box = QCheckBox(text)
         self.box.toggled.connect(self._toggled)
         inner.edited.connect(self.edited)
         inner.finished.connect(self.finished)
-        layout = _row(self.box, inner, stretch_last=True)
+        if block:
+            layout = QVBoxLayout()
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.setSpacing(8)
+            layout.addWidget(self.box)
+            layout.addWidget(inner)
+        else:
+            layout = _row(self.box, inner, stretch_last=True)
         self.setLayout(layout)
         self.set_value(None)
 
+    def _switch(self, on: bool) -> None:
+        if self._block:
+            self.inner.setVisible(on)
+        else:
+            self.inner.setEnabled(on)
+
     def _toggled(self, on: bool) -> None:
-        self.inner.setEnabled(on)
+        self._switch(on)
         if on and self.default is not None:
             self.inner.set_value(self.default)
         self._picked()
@@ -318,7 +337,7 @@ class OptionalEditor(FieldEditor):
     def set_value(self, value: Any) -> None:
         with QSignalBlocker(self.box):
             self.box.setChecked(value is not None)
-        self.inner.setEnabled(value is not None)
+        self._switch(value is not None)
         # switched off, the greyed editor shows the default, not an empty "00:00"
         shown = value if value is not None else self.default
         if shown is not None:
