@@ -6,8 +6,11 @@ Contract:
   threads). `start()` starts them now (else the first `submit` does); `close()` stops
   them (idempotent; workers are daemons, so they also end with the engine process).
 - `submit(jobs, common)` hands a chunk of `render_job.RenderJob`s to the least busy
-  worker and returns the chunk's id; it never blocks on a busy worker (each worker has
-  its own task queue, fed by a thread) and a worker answers on its own pipe.
+  worker and returns the chunk's id. Each worker reads its chunks from its own pipe,
+  written here directly (no feeder thread: a thread would wait for the engine's GIL, up
+  to a switch interval per chunk, while the worker idles); the pipe is widened so that
+  MAX_QUEUED chunks fit without blocking (a chunk of 48 plain emails pickles to ~8 KB,
+  so they fit a default 64 KB pipe too), and a worker answers on a pipe of its own.
 - `collect(wanted)` waits until at least one of the `wanted` chunks is answered and
   returns `{chunk_id: [(job_id, answer), ...]}` for those answered; other chunks' answers
   wait for their own `collect`, and those of chunks no longer wanted (`forget`) are
@@ -89,11 +92,14 @@ class RenderPool:
     def _spawn(self) -> _Worker:
         receive, send = self._context.Pipe(duplex=False)
         _widen(receive)
-        tasks = self._context.Queue()
-        process = self._context.Process(target=render_worker.serve, args=(tasks, send),
+        task_receive, tasks = self._context.Pipe(duplex=False)
+        _widen(tasks)
+        process = self._context.Process(target=render_worker.serve,
+                                        args=(task_receive, send),
                                         name="trellis-render", daemon=True)
         process.start()
         send.close()  # the worker holds the sending end: EOF here means it is gone
+        task_receive.close()
         return _Worker(process, tasks, receive)
 
     def close(self) -> None:
@@ -102,8 +108,8 @@ class RenderPool:
         self._closed = True
         for worker in self._workers:
             try:
-                worker.tasks.put(None)
-            except (OSError, ValueError):
+                worker.tasks.send(None)
+            except (OSError, ValueError):  # already gone
                 pass
         for worker in self._workers:
             self._drain(worker, timeout=5)
@@ -112,7 +118,6 @@ class RenderPool:
                 worker.process.terminate()
                 worker.process.join(timeout=5)
             worker.tasks.close()
-            worker.tasks.join_thread()
             worker.results.close()
         self._workers = []
 
@@ -142,7 +147,12 @@ class RenderPool:
         chunk_id = next(self._ids)
         worker = min(self._workers, key=lambda w: len(w.chunks))
         worker.chunks[chunk_id] = [job.id for job in jobs]
-        worker.tasks.put((chunk_id, common, jobs))
+        try:
+            worker.tasks.send((chunk_id, common, jobs))
+        except OSError:
+            # the worker is gone (its end of the pipe closed): the chunk stays on its
+            # books, and the next collect sees the process end and answers it "crashed"
+            pass
         return chunk_id
 
     def busy(self) -> bool:
@@ -200,7 +210,6 @@ class RenderPool:
         for chunk_id, job_ids in list(worker.chunks.items()):
             self._answered(worker, chunk_id, [(job_id, ("crashed", reason))
                                               for job_id in job_ids])
-        worker.tasks.cancel_join_thread()  # its queue may hold chunks no one will read
         worker.tasks.close()
         worker.results.close()
         index = self._workers.index(worker)

@@ -1,7 +1,7 @@
 """The main function of one render worker process (started by render_pool.RenderPool).
 
 Contract: `serve(tasks, results)` takes chunks `(chunk_id, (shop, now, links), jobs)`
-from its own task queue until it gets None, renders every job with
+from its own pipe until it gets None, renders every job with
 `render_job.render_job` and sends `(chunk_id, [(job_id, answer), ...], peak_rss_mb)`
 back on its own pipe. It touches no database and keeps nothing between chunks but the
 compiled-template caches, so a worker can die at any moment and lose only its chunk.
@@ -11,7 +11,6 @@ A worker whose engine process died (even by kill -9) exits within a second.
 from __future__ import annotations
 
 import multiprocessing
-import queue
 import sys
 
 try:
@@ -47,11 +46,13 @@ def serve(tasks, results) -> None:
     parent = multiprocessing.parent_process()
     while True:
         try:
-            item = tasks.get(timeout=PARENT_CHECK_SECONDS)
-        except queue.Empty:
-            if parent is not None and not parent.is_alive():
-                return  # the engine was killed (kill -9): nobody will read our answers
-            continue
+            if not tasks.poll(PARENT_CHECK_SECONDS):
+                if parent is not None and not parent.is_alive():
+                    return  # the engine was killed (kill -9): nobody will read our answers
+                continue
+            item = tasks.recv()
+        except (EOFError, OSError):
+            return  # the engine closed our pipe: it is gone or stopping
         if item is None:
             break
         chunk_id, (shop, now, links), jobs = item
