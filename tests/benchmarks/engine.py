@@ -9,7 +9,9 @@ with each other, not with another run's):
 - `emails_per_s`: send-email steps rendered into the outbox (guards, Jinja, layout, CSS
   inlining, text part, tracked links) with the render pool of `render_workers` processes
   (the default of `main.py run`: one per core); `emails_per_s_single`: the same, rendered
-  in the engine process (`render_workers` 1);
+  in the engine process (`render_workers` 1); `emails_per_s_render_free`: the same with
+  every render answered at once (engine_parts.RenderFreePool), the engine process alone:
+  the ceiling that no number of render workers can pass on this database;
 - `naive_jobs_per_s`: the design a Python developer reaches for first, measured here in the
   same run: one APScheduler job per contact step in a `SQLAlchemyJobStore` (SQLite), only
   *scheduling* them (running them would cost more still);
@@ -50,7 +52,7 @@ def main() -> None:
     from engine.runtime.render_pool import RenderPool
     from engine.runtime.render_worker import peak_rss_mb
     from tests.benchmarks.engine_parts import (
-        measure_emails, measure_naive_jobs, measure_split_steps, measure_steps,
+        RenderFreePool, measure_emails, measure_naive_jobs, measure_split_steps, measure_steps,
         measure_welcome_series,
     )
 
@@ -76,6 +78,8 @@ def main() -> None:
                 "steps_per_s_split": round(measure_split_steps(folder, n)),
                 "emails_per_s": round(measure_emails(folder, min(n, 50_000), pool)),
                 "emails_per_s_single": round(measure_emails(folder, min(n, 50_000), None)),
+                "emails_per_s_render_free": round(measure_emails(
+                    folder, min(n, 50_000), RenderFreePool())),
                 "naive_jobs_per_s": round(measure_naive_jobs(folder, min(n, args.naive_jobs))),
                 "welcome_series_s": round(measure_welcome_series(folder, n, pool), 1),
                 "welcome_series_s_single": round(measure_welcome_series(folder, n, None), 1),

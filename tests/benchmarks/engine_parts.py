@@ -131,7 +131,39 @@ def measure_split_steps(folder: Path, n: int) -> float:
     return steps / seconds
 
 
-def measure_emails(folder: Path, n: int, pool: RenderPool | None) -> float:
+class RenderFreePool:
+    """A stand-in for RenderPool whose renders cost nothing: every job is answered at
+    once with the first job's real render (rendered once, here). `measure_emails` with it
+    times the engine process alone (claims, guards, outbox rows, step logs, bulk writes,
+    commits): the ceiling a pool of render workers can approach, however many cores."""
+
+    size = 1
+
+    def __init__(self):
+        self._answers: dict[int, list] = {}
+        self._answer = None
+
+    def submit(self, jobs: list, common: tuple) -> int:
+        from engine.runtime.render_job import render_job
+
+        if self._answer is None and jobs:
+            shop, now, links = common
+            self._answer = render_job(jobs[0], shop=shop, now=now, links=links)
+        chunk_id = len(self._answers) + 1
+        self._answers[chunk_id] = [(job.id, self._answer) for job in jobs]
+        return chunk_id
+
+    def busy(self) -> bool:
+        return False
+
+    def collect(self, wanted, timeout: float | None = None) -> dict[int, list]:
+        return {chunk: self._answers[chunk] for chunk in wanted}
+
+    def forget(self, chunk_ids) -> None:
+        pass
+
+
+def measure_emails(folder: Path, n: int, pool: RenderPool | RenderFreePool | None) -> float:
     database = open_database(f"sqlite:///{folder / f'emails-{id(pool)}.db'}")
     clock = VirtualClock(START)
     engine = Engine(database, clock, services=EngineServices(render_pool=pool))
