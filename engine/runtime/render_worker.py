@@ -5,12 +5,15 @@ from its own pipe until it gets None, renders every job with
 `render_job.render_job` and sends `(chunk_id, [(job_id, answer), ...], peak_rss_mb)`
 back on its own pipe. It touches no database and keeps nothing between chunks but the
 compiled-template caches, so a worker can die at any moment and lose only its chunk.
-A worker whose engine process died (even by kill -9) exits within a second.
+A worker whose engine process died (even by kill -9) exits within a second. Ctrl+C in a
+terminal interrupts the whole process group, workers included: a worker ignores it and
+ends when the engine, which does handle it, closes the pool (no traceback per worker).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 
 try:
@@ -43,6 +46,8 @@ def peak_rss_mb() -> float:
 
 
 def serve(tasks, results) -> None:
+    # the engine decides when to stop (it sends None or closes the pipe), not Ctrl+C
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     while True:
         try:

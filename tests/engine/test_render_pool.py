@@ -175,6 +175,26 @@ def test_a_killed_worker_fails_only_its_chunk_and_is_replaced():
         pool.close()
 
 
+def test_ctrl_c_leaves_the_workers_to_the_engine():
+    """Ctrl+C in a terminal reaches every process of the group: a worker must not die of
+    it (a traceback each, their chunks failed) but go on until the engine closes the pool."""
+    from datetime import datetime, timezone
+
+    common = (COMMON[0], datetime(2026, 3, 2, tzinfo=timezone.utc), COMMON[2])
+    pool = RenderPool(1).start()
+    try:
+        chunk = pool.submit([_job(1)], common)  # answered: the worker is serving
+        assert pool.collect([chunk])[chunk][0][1][0] == "done"
+        (worker,) = pool.pids
+        os.kill(worker, signal.SIGINT)
+        chunk = pool.submit([_job(2)], common)
+        ((job_id, (kind, fields)),) = pool.collect([chunk])[chunk]
+        assert (job_id, kind, fields["subject"]) == (2, "done", "S J2")
+        assert pool.replaced == 0 and pool.pids == [worker]
+    finally:
+        pool.close()
+
+
 def test_killing_a_worker_mid_tick_loses_nothing_and_sends_nothing_twice(db, clock):
     pool = RenderPool(2).start()
     try:
