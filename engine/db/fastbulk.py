@@ -6,7 +6,11 @@ Core would write — a test reads the rows back through the models to prove it �
 SQLite they convert values with a per-column converter and hand plain tuples to the
 driver's `executemany`. SQLAlchemy's generic bind processing costs more than SQLite's
 own insert here; a batch repeats the same timestamp thousands of times, so conversions
-are memoised. Other databases go through SQLAlchemy Core unchanged.
+are memoised. On PostgreSQL with psycopg 3, `insert_rows` streams the rows with `COPY
+… FROM STDIN` (values converted by the columns' own SQLAlchemy bind processors, so
+the stored values are Core's): one statement for a batch's thousands of rows instead
+of one per row, which made inserts two thirds of an email step there. Other
+databases and drivers, and updates, go through SQLAlchemy Core unchanged.
 `read_rows(session, table, columns, sql_tail, params)` is the reading counterpart for
 SQLite (`SELECT columns FROM table <sql_tail>`), decoding times and JSON the same way.
 `chunks(items, size)` cuts a list of ids into slices an `IN (...)` can bind.
@@ -19,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable
 
 from sqlalchemy import JSON, Table, bindparam, insert, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from engine.db.models import UtcDateTime
@@ -146,10 +151,13 @@ def _defaults(table: Table, sample: dict[str, Any]) -> dict[str, Any]:
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT every row (all rows have the same keys), Python-side defaults applied."""
     if not rows:
         return
-    if session.get_bind().dialect.name != "sqlite":
-        session.execute(insert(table), rows)
+    dialect = session.get_bind().dialect.name
+    if dialect != "sqlite":
+        if not (dialect == "postgresql" and _copy_rows(session, table, rows)):
+            session.execute(insert(table), rows)
         return
     defaults = _defaults(table, rows[0])
     if defaults:
@@ -158,6 +166,39 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
     session.connection().exec_driver_sql(sql, _tuples(rows, columns, _converters(table, columns)))
+
+
+def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> bool:
+    """PostgreSQL: the rows through `COPY table (columns) FROM STDIN`, inside the session's
+    transaction; False (nothing written) when the driver has no COPY (not psycopg 3)."""
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    cursor = raw.cursor()
+    if not hasattr(cursor, "copy"):
+        cursor.close()
+        return False
+    defaults = _defaults(table, rows[0])
+    if defaults:
+        rows = [{**defaults, **row} for row in rows]
+    columns = list(rows[0])
+    dialect = connection.dialect
+    # what Core would bind: naive UTC datetimes, psycopg's Jsonb for JSON columns
+    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+    converting = [(i, p) for i, p in enumerate(processors) if p is not None]
+    quote = dialect.identifier_preparer
+    sql = (f"COPY {quote.format_table(table)} "
+           f"({', '.join(quote.quote(name) for name in columns)}) FROM STDIN")
+    try:
+        with cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                values = [row[name] for name in columns]
+                for i, process in converting:
+                    values[i] = process(values[i])
+                copy.write_row(values)
+    except dialect.loaded_dbapi.Error as error:
+        # the error Core would raise (IntegrityError for a duplicate key, and so on)
+        raise DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error) from error
+    return True
 
 
 def update_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
