@@ -1,4 +1,6 @@
-"""Shared fixtures: a fresh migrated SQLite database per test, virtual clocks."""
+"""Shared fixtures: a fresh migrated SQLite database per test, virtual clocks, and a
+PostgreSQL server per test module that asks for `pg_url` (tests/postgres_server.py; such
+modules skip themselves with its `skip_reason()` where PostgreSQL is not installed)."""
 
 from __future__ import annotations
 
@@ -32,3 +34,13 @@ def clock():
     from engine.clock import VirtualClock
 
     return VirtualClock(datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    """A PostgreSQL server of the test module's own, in a temporary folder."""
+    from tests.postgres_server import start_postgres
+
+    url, stop = start_postgres()
+    yield url
+    stop()

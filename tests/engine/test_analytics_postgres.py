@@ -16,7 +16,7 @@ from engine.analytics.results import period_for
 from engine.analytics.spikes import spike_warnings
 from engine.reports.results_view import journey_results
 from tests.engine.analytics_data import T0, Maker, journeys, populate
-from tests.postgres_server import skip_reason, start_postgres
+from tests.postgres_server import skip_reason
 
 pytestmark = [
     pytest.mark.postgres,
@@ -25,14 +25,12 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def pg():
+def pg(pg_url):
     from engine.db import open_database
 
-    url, stop = start_postgres()
-    database = open_database(url)
+    database = open_database(pg_url)
     yield database
     database.dispose()
-    stop()
 
 
 def _fill_and_report(database) -> list[dict]:

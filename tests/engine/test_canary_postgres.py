@@ -10,7 +10,7 @@ import pytest
 from engine.clock import VirtualClock
 from tests.engine.harness import Harness
 from tests.engine.test_canary import D, NAME, release_state_of, scores, sign_up, version_of, welcome
-from tests.postgres_server import skip_reason, start_postgres
+from tests.postgres_server import skip_reason
 
 pytestmark = [
     pytest.mark.postgres,
@@ -19,14 +19,12 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def pg():
+def pg(pg_url):
     from engine.db import open_database
 
-    url, stop = start_postgres()
-    database = open_database(url)
+    database = open_database(pg_url)
     yield database
     database.dispose()
-    stop()
 
 
 def test_canary_guard_and_rollback_on_postgres(pg, clock):

@@ -9,20 +9,13 @@ import pytest
 from sqlalchemy import select, text
 
 from engine.db.models import Consent, Contact, Event
-from tests.postgres_server import skip_reason, start_postgres
+from tests.postgres_server import skip_reason
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or ""),
 ]
 T0 = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    url, stop = start_postgres()
-    yield url
-    stop()
 
 
 @pytest.fixture

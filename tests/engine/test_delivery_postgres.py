@@ -14,7 +14,7 @@ from engine.db.models import Message
 from engine.delivery import claims
 from engine.settings import AppSettings, load_settings, save_settings
 from tests.engine.mail_harness import worker_for
-from tests.postgres_server import skip_reason, start_postgres
+from tests.postgres_server import skip_reason
 from tests.smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.postgres,
@@ -23,14 +23,12 @@ COUNT = 120
 
 
 @pytest.fixture(scope="module")
-def database():
+def database(pg_url):
     from engine.db import open_database
 
-    url, stop = start_postgres()
-    database = open_database(url)
+    database = open_database(pg_url)
     yield database
     database.dispose()
-    stop()
 
 
 def queue(database, count: int, clock) -> None:

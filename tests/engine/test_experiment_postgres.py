@@ -14,16 +14,9 @@ from engine.db.models import ExperimentResult
 from engine.reports.journey_reports import reports
 from tests.engine.harness import Harness
 from tests.engine.test_experiment_runtime import sign_up, split_journey
-from tests.postgres_server import skip_reason, start_postgres
+from tests.postgres_server import skip_reason
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    url, stop = start_postgres()
-    yield url
-    stop()
 
 
 def test_winner_and_holdout_on_postgres(pg_url):

@@ -9,19 +9,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import insert, select, text
 
-from tests.postgres_server import skip_reason, start_postgres
+from tests.postgres_server import skip_reason
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 NOW = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=timezone.utc)
 #: what COPY's text format must escape: tabs, newlines, backslashes, \N, quotes
 AWKWARD = 'Zoë\t"tab"\nline\\N \\ back\\slash \r end'
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    url, stop = start_postgres()
-    yield url
-    stop()
 
 
 @pytest.fixture

@@ -12,18 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, insert, select
 
-from tests.postgres_server import skip_reason, start_postgres
+from tests.postgres_server import skip_reason
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = 3000
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    url, stop = start_postgres()
-    yield url
-    stop()
 
 
 def test_models_and_migrations_agree_on_postgres(pg_url):
