@@ -32,6 +32,10 @@ Contract:
   writes, engine/experiments/notices.py) are read on the scheduler thread at the first tick
   and after each tick that reported some, each handed out once, and emitted on the GUI
   thread as `notices_arrived(list[dict])`.
+- Figures: the runner's analytics catch-up runs at start and every 30 s; after one that
+  folded new rows (engine/analytics/catchup.py `on_folded`, scheduler thread, queued the
+  same way) the host emits `figures_updated()` on the GUI thread, so the pages that show
+  rollups re-read them.
 - The master switch: `set_sending_paused(bool)` stores `AppSettings.sending_paused`
   (delivery holds queued email while it is on) and emits `status_changed`;
   `sending_paused()` reads the stored value.
@@ -110,6 +114,7 @@ class EngineHost(QObject):
     ticked = Signal(object)  # TickReport
     status_changed = Signal(object)  # EngineStatus
     notices_arrived = Signal(list)  # [notice dict] (engine/experiments/notices.py)
+    figures_updated = Signal()  # the analytics rollups changed
 
     def __init__(self, database: Database, *, interval: float = 2.0, deliver: bool = False,
                  http_bind: tuple[str, int] | None = None, parent: QObject | None = None):
@@ -178,7 +183,8 @@ class EngineHost(QObject):
         from engine.runtime.runner import EngineRunner, RunnerLocked
 
         self._runner = EngineRunner(self.engine, interval=self._interval, on_tick=self._on_tick,
-                                    extra_jobs=[catch_up_job(self.engine.database)])
+                                    extra_jobs=[catch_up_job(self.engine.database,
+                                                             self._figures_folded)])
         try:
             self._runner.start()
         except RunnerLocked as locked:
@@ -312,6 +318,9 @@ class EngineHost(QObject):
             self._notices_first = False
             self._inbox.put(("notices", self._take_notices()))
 
+    def _figures_folded(self) -> None:  # scheduler thread: no Qt here
+        self._inbox.put(("figures", None))
+
     def _take_notices(self) -> list[dict]:
         """Notices not yet shown (scheduler thread): each is handed out once."""
         from engine.experiments.notices import take_notices
@@ -338,7 +347,8 @@ class EngineHost(QObject):
         if self._status.state == RUNNING:
             changes["next_tick"] = self._runner.next_tick_at()
         notices = [n for kind, found in reports if kind == "notices" for n in found]
-        reports = [(r, q) for r, q in reports if r != "notices"]
+        figures = any(kind == "figures" for kind, _ in reports)
+        reports = [(r, q) for r, q in reports if r not in ("notices", "figures")]
         counts = [queued for _report, queued in reports if queued is not None]
         if counts:
             changes["queued"], changes["uncertain"] = counts[-1]
@@ -348,6 +358,8 @@ class EngineHost(QObject):
                 self.ticked.emit(report)
         if notices:
             self.notices_arrived.emit(notices)
+        if figures:
+            self.figures_updated.emit()
 
     def _set_status(self, **changes) -> None:
         status = replace(self._status, **changes)

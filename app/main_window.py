@@ -40,7 +40,9 @@ Contract:
   says when a journey's unsubscribes or complaints spike (`spike_status`,
   app/spike_status.py; a click opens its Results).
 - The Journeys page's rows (`app.overview.journeys_page_rows`) are read on the page's
-  worker thread; each list shown (not the archived one) updates `spike_status` too.
+  worker thread; each list shown (not the archived one) updates `spike_status` too. The
+  Journeys and Dashboard pages, when on screen, re-read their figures after each
+  analytics catch-up that folded new rows (`EngineHost.figures_updated`).
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ from widgets.journeys_page import JourneysPage
 from widgets.segments_page import SegmentsPage
 from widgets.settings_page import THEME_LABELS, SettingsPage
 from widgets.templates_page import TemplatesPage
+
+#: pages that show analytics rollups: re-read when the catch-up folded new rows
+FIGURE_PAGES = ("journeys", "dashboard")
 
 THEME_ICONS = {"light": "sun", "dark": "moon", "system": "monitor"}
 DEFAULT_SIZE = (1280, 820)
@@ -263,6 +268,12 @@ class MainWindow(PagesWindowParts, ResultsWindowParts, SendingWindowParts, Links
         if words:
             self.statusBar().showMessage(" · ".join(w for w in words if w), 15000)
 
+    def _figures_updated(self) -> None:
+        """New rollups: the page on screen re-reads them if it shows any (its selection
+        and scroll stay); other pages read them when they are next shown."""
+        if self.current_page() in FIGURE_PAGES:
+            self.page(self.current_page()).refresh()
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
@@ -286,6 +297,7 @@ class MainWindow(PagesWindowParts, ResultsWindowParts, SendingWindowParts, Links
         self.set_engine_status("Engine: not running")
         self.engine_host.status_changed.connect(self._show_engine_status)
         self.engine_host.notices_arrived.connect(self._show_notices)
+        self.engine_host.figures_updated.connect(self._figures_updated)
         # the countdown to the next tick moves even when nothing else changes
         self._engine_timer = QTimer(self, interval=1000)
         self._engine_timer.timeout.connect(self._show_engine_status)

@@ -15,13 +15,16 @@ do costs a few reads. The engine's write paths are not touched.
 
 Outbox rows go first (events find the email they count for among the counted ones), then
 step logs (orders credit the paths an enrollment took), then events.
-`catch_up_job(database)` is the runner's extra job: a failure is logged, never raised.
+`catch_up_job(database, on_folded=None)` is the runner's extra job: a failure is logged,
+never raised; `on_folded()` is called (on the runner's thread) after a catch-up that
+folded something, so a window can re-read the figures it shows.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -48,6 +51,12 @@ class CatchUpReport:
     message_chunks: int = 0
     step_log_chunks: int = 0
     event_chunks: int = 0
+
+    @property
+    def folded(self) -> bool:
+        """Whether the rollups changed (rows folded or pending emails settled)."""
+        return bool(self.settled or self.message_chunks or self.step_log_chunks
+                    or self.event_chunks)
 
 
 def _lock_watermark(session: Session) -> dict:
@@ -110,11 +119,14 @@ def catch_up(database: Database, *, simulated: bool = False, chunk: int = 20_000
     return report
 
 
-def catch_up_job(database: Database):
+def catch_up_job(database: Database, on_folded: Callable[[], None] | None = None):
     """The runner's extra job (engine/runtime/runner.py `extra_jobs`)."""
     def job() -> None:
         try:
-            catch_up(database)
+            report = catch_up(database)
         except Exception:  # the next run repeats the same work; the engine goes on
             log.exception("analytics catch-up failed; retrying on the next run")
+            return
+        if report.folded and on_folded is not None:
+            on_folded()
     return job, INTERVAL

@@ -12,6 +12,8 @@ Contract:
   PostgreSQL needs no lock: workers share the queue with `FOR UPDATE SKIP LOCKED`.
 - A failing tick is logged and retried on the next beat; `last_error` keeps it for the UI.
 - Queued webhooks are sent by a second job, so a slow endpoint never delays a tick.
+- `extra_jobs` [(job, seconds)] (the analytics catch-up) run at start, then every
+  `seconds`, each with the tick's coalescing.
 """
 
 from __future__ import annotations
@@ -184,9 +186,12 @@ class EngineRunner:
         scheduler.add_job(self._tick, "interval", seconds=self.interval, id=JOB_ID,
                           coalesce=True, max_instances=1, misfire_grace_time=None,
                           next_run_time=self.engine.clock.now())
+        # extra jobs run at start too: the analytics catch-up must not leave a window
+        # opened after a headless run showing 0 entered beside 500 active for its interval
         for index, (job, seconds) in enumerate(self.extra_jobs):
             scheduler.add_job(job, "interval", seconds=seconds, id=f"trellis-job-{index}",
-                              coalesce=True, max_instances=1, misfire_grace_time=None)
+                              coalesce=True, max_instances=1, misfire_grace_time=None,
+                              next_run_time=self.engine.clock.now())
         # Webhooks leave the process, so they run in their own job, never inside a tick.
         scheduler.add_job(self._send_webhooks, "interval", seconds=max(self.interval, 5),
                           id="trellis-webhooks", coalesce=True, max_instances=1,

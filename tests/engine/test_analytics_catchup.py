@@ -68,3 +68,31 @@ def test_the_runner_job_logs_failures_and_catches_up_later(db, caplog):
     job()  # the next run does the work the failed one rolled back
     report = _report(db, ids)[0]
     assert report["entered"] > 0 and report["steps"]
+
+
+def test_the_runner_job_says_when_it_folded_something(db):
+    """The app re-reads its figures after a catch-up that changed them, not after each."""
+    folded = []
+    job, _seconds = catch_up_job(db, on_folded=lambda: folded.append(True))
+    job()
+    assert folded == []  # an empty database: nothing to fold
+    with db.session() as session:
+        populate(session, Maker(session, 3, journeys(session, 1)), 0, 20)
+    job()
+    assert folded == [True]
+    job()
+    assert folded == [True]  # nothing new since
+
+
+def test_the_runner_runs_its_extra_jobs_at_start(db, clock):
+    """A window opened after a headless run must not wait a whole interval for figures."""
+    from engine.runtime.engine import Engine
+    from engine.runtime.runner import EngineRunner
+
+    ran = threading.Event()
+    runner = EngineRunner(Engine(db, clock), interval=3600, extra_jobs=[(ran.set, 3600)])
+    runner.start()
+    try:
+        assert ran.wait(10)
+    finally:
+        runner.stop()
