@@ -19,7 +19,7 @@ Contract:
   `emails` (the header's email menu, the email editors, "New email";
   app/editor_emails.py), `trial` (the header's Test menu, app/trial_tools.py), `release`
   (the canary and entry guard line, app/release_controls.py), `canvas_results` (the
-  canvas's Results toggle, app/canvas_results.py), `experiments` (A/B tests' live
+  canvas's Step figures toggle, app/canvas_results.py), `experiments` (A/B tests' live
   results, a guardrail pause, a newly called winner said in the status bar;
   app/experiment_controls.py), `live` (the cards' "N waiting" counts and spike warnings
   while the journey is live or paused, read in the background on open and after engine

@@ -73,7 +73,7 @@ def test_overlay_on_open_another_journey_off(shown_window, qtbot):
     editor = page.editor
     trigger = next(n for n in journey_a.node_ids() if journey_a.spec(n).is_trigger)
     assert editor.scene.node_item(trigger).results is None
-    editor.results_toggle.trigger()  # the toolbar's Results
+    editor.results_toggle.trigger()  # the toolbar's Step figures
     qtbot.waitUntil(lambda: page.canvas_results.figures is not None, timeout=10_000)
     assert editor.scene.node_item(trigger).results[-1] == "3 reached · 0.0 % dropped"
     # one of the three left at the second step

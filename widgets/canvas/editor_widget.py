@@ -28,7 +28,7 @@ Contract:
   frame=False)` marks the path a walk-through took (steps numbered, links between
   consecutive steps in the path colour, the rest faded; `frame` brings it into view);
   `highlight_path([])` clears it.
-- The toolbar's "Results" toggle emits `results_toggled(bool)`; the host reads the
+- The toolbar's "Step figures" toggle emits `results_toggled(bool)`; the host reads the
   figures (off the GUI thread) and hands them to `set_results(figures | None)`: each card
   shows its figures and links are drawn thicker where more contacts flowed (see
   JourneyScene.set_results). `results_shown()` says whether the toggle is on.
@@ -187,7 +187,8 @@ class JourneyEditor(QWidget):
         bar.addSeparator()
         bar.addAction(actions.delete)
         bar.addSeparator()
-        self.results_toggle = QAction(icon("chart"), "Results", self, checkable=True)
+        # not "Results": the header's Results button opens the Results page beside it
+        self.results_toggle = QAction(icon("chart"), "Step figures", self, checkable=True)
         self.results_toggle.setToolTip("Show each step's figures of the last 30 days on its "
                                        "card, and links as thick as the contacts who took them")
         self.results_toggle.toggled.connect(self.results_toggled)
