@@ -19,6 +19,9 @@ Contract:
   beside the live version and the guard on entry, with their verbs.
 - `set_guardrail(text | None)`: a banner under the verbs when a guardrail paused the
   journey — the reason and figures, and Resume (`resume_requested()`).
+- In a narrow window the verbs fold to their icons (label in the tooltip and the
+  accessible name), as few as needed for the journey's texts to show whole, "Journeys"
+  and Test first, Publish never (`folded()`, `is_compact()`, `label_of(button)`).
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ PILLS = {JourneyStatus.DRAFT: ("Draft", "neutral"), JourneyStatus.LIVE: ("Live",
          JourneyStatus.PAUSED: ("Paused", "warning"), JourneyStatus.ARCHIVED: ("Archived", "neutral")}
 
 
-COMPACT_BELOW = 1180  # px of header width; below it the verbs show their icons only
+#: px between the header's parts (its row's spacing) and around them (its margins)
+ROW_SPACING, SIDE_MARGIN = 10, 16
 
 
 class EditorHeader(QWidget):
@@ -110,7 +114,7 @@ class EditorHeader(QWidget):
         texts.addLayout(line)
 
         row = QHBoxLayout()
-        row.setSpacing(10)
+        row.setSpacing(ROW_SPACING)
         row.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
         for button in (self.results, self.walkthrough, self.emails, self.test, self.pause,
@@ -133,22 +137,28 @@ class EditorHeader(QWidget):
         banner.addWidget(self.guardrail_resume)
         self.guardrail.hide()
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 10, 16, 10)
+        outer.setContentsMargins(SIDE_MARGIN, 10, SIDE_MARGIN, 10)
         outer.setSpacing(6)
         outer.addLayout(row)
         outer.addWidget(self.guardrail)
         outer.addWidget(self.release)
         outer.addWidget(self.warning)
-        self._compact = False
+        self._folded: tuple[QPushButton, ...] = ()
         self.set_emails([])
 
-    # ---- narrow windows: the verbs fold to their icons so the journey's name stays readable
+    # ---- narrow windows: the verbs fold to their icons so the journey's texts stay whole
 
     def _folding(self) -> tuple[QPushButton, ...]:
-        return (self.back, self.results, self.walkthrough, self.emails, self.test, self.pause)
+        """The verbs that may show their icon only, the first to fold first (Publish, the
+        main verb, keeps its word; "Journeys" is also in the navigation rail)."""
+        return (self.back, self.test, self.emails, self.pause, self.walkthrough, self.results)
 
     def is_compact(self) -> bool:
-        return self._compact
+        """Whether some verbs show their icons only."""
+        return bool(self._folded)
+
+    def folded(self) -> tuple[QPushButton, ...]:
+        return self._folded
 
     @staticmethod
     def label_of(button: QPushButton) -> str:
@@ -158,18 +168,48 @@ class EditorHeader(QWidget):
     def _set_label(self, button: QPushButton, text: str) -> None:
         """Set a button's label, kept for wide windows while it shows its icon only."""
         button.setProperty("fullText", text)
-        button.setText("" if self._compact else text)
+        button.setText("" if button in self._folded else text)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        compact = event.size().width() < COMPACT_BELOW
-        if compact != self._compact:
-            self._compact = compact
-            for button in self._folding():
-                full = button.property("fullText") or button.text()
-                button.setProperty("fullText", full)
-                button.setText("" if compact else full)
-                button.setAccessibleName(full.strip())
+        self._fit(event.size().width())
+
+    def _fit(self, width: int | None = None) -> None:
+        """Fold as few verbs as make the header fit with its texts whole, in `_folding`
+        order, and unfold them as the header widens. Measured, not a fixed width: the
+        same window fits a draft's header and not a live one's (one verb more, Pause,
+        and a longer line)."""
+        width = self.width() if width is None else width
+        shown = [b for b in self._folding() if not b.isHidden()]
+        labels = [b.fontMetrics().horizontalAdvance(self.label_of(b)) for b in shown]
+        spare = width - self._unfolded_width()
+        folding = 0
+        while spare < 0 and folding < len(shown):
+            spare += labels[folding]
+            folding += 1
+        folded = tuple(shown[:folding])
+        if folded == self._folded:
+            return
+        self._folded = folded
+        for button in self._folding():
+            full = self.label_of(button)
+            button.setProperty("fullText", full)
+            button.setText("" if button in folded else full)
+            button.setAccessibleName(full.strip())
+
+    def _unfolded_width(self) -> int:
+        """The width the header needs with every label shown: its visible buttons, and
+        the wider of its two text lines (name and pill; the state and saved lines)."""
+        buttons = [b for b in (*self._folding(), self.publish) if not b.isHidden()]
+        width = 0
+        for button in buttons:
+            width += button.sizeHint().width()
+            if not button.text():  # folded now: add the label it would show
+                width += button.fontMetrics().horizontalAdvance(self.label_of(button))
+        title = self.name.sizeHint().width() + ROW_SPACING + self.pill.sizeHint().width()
+        line = self.info.sizeHint().width() + self.saved.sizeHint().width()
+        texts = max(title, line) + ROW_SPACING  # the line layout's own spacing, roughly
+        return width + texts + ROW_SPACING * len(buttons) + 2 * SIDE_MARGIN
 
     def set_journey(self, name: str, status: str, live_version: int | None, active: int) -> None:
         self._status = status
@@ -193,6 +233,7 @@ class EditorHeader(QWidget):
         self.pause.setToolTip("Let contacts move on again; timers pick up where they stopped"
                               if paused else "Hold every contact where they are; nothing is "
                               "sent from this journey until you resume")
+        self._fit()
 
     def set_guardrail(self, text: str | None) -> None:
         """Why a guardrail paused the journey (with its figures), or None: no banner."""
@@ -222,6 +263,7 @@ class EditorHeader(QWidget):
     def set_saved(self, saved: bool, where: str = "") -> None:
         self.saved.setText(("· All changes saved" + (f" ({where})" if where else ""))
                            if saved else "· Unsaved changes")
+        self._fit()
 
     def set_emails(self, emails: list[tuple[str, str, str]]) -> None:
         self.email_menu.clear()

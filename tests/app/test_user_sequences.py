@@ -118,15 +118,49 @@ def test_sequences_on_a_real_x_server(tmp_path):
 
 
 def test_a_narrow_window_folds_the_header_verbs_to_icons(window, qtbot):
+    from app.main_window import MINIMUM_SIZE
+
     starter = list_starters()[0]
     assert window.journeys.new_journey(starter, starter.name)
     header = window.editor_page.header
-    window.resize(1000, 800)
+    header.set_journey("Spring sale for returning customers", "draft", None, 0)
+    window.resize(*MINIMUM_SIZE)
     qtbot.waitUntil(header.is_compact)
-    assert header.walkthrough.text() == "" and not header.walkthrough.icon().isNull()
-    assert header.label_of(header.walkthrough).strip() == "Walk through"
+    shown = [button for button in header._folding() if not button.isHidden()]
+    folded = header.folded()
+    assert list(folded) == shown[:len(folded)]  # the least needed verbs fold first
+    assert folded[0] is header.back  # "Journeys" is in the navigation rail too
+    for button in folded:
+        assert button.text() == "" and not button.icon().isNull()
+        assert header.label_of(button).strip() and button.accessibleName()
     assert header.publish.text().strip() == "Publish"  # the main verb keeps its word
     qtbot.waitUntil(lambda: header.name.width() >= header.name.sizeHint().width())  # whole name
-    window.resize(1500, 900)
+    window.resize(2400, 900)
     qtbot.waitUntil(lambda: not header.is_compact())
     assert header.walkthrough.text().strip() == "Walk through"
+
+
+def test_a_live_journey_header_shows_its_whole_state_at_the_default_size(window, qtbot):
+    """A live journey has one verb more (Pause) and a longer state line: at the window's
+    default size the line showed "0 contacts i · All change" — now the fewest verbs fold
+    that let it show whole, and they unfold again when the window widens."""
+    from app.main_window import DEFAULT_SIZE
+
+    starter = list_starters()[0]
+    assert window.journeys.new_journey(starter, starter.name)
+    header = window.editor_page.header
+    window.resize(*DEFAULT_SIZE)
+    header.set_journey(starter.name, "live", 3, 1234)
+    header.set_saved(True)
+
+    def whole(label):
+        return label.width() >= label.sizeHint().width()
+
+    qtbot.waitUntil(lambda: whole(header.info) and whole(header.saved) and whole(header.name))
+    assert "1,234 contacts in it now" in header.info.text()
+    assert header.publish.text().strip() == "Publish"
+    for button in header.folded():  # folded verbs still say what they are
+        assert button.text() == "" and header.label_of(button).strip()
+    window.resize(2400, 900)
+    qtbot.waitUntil(lambda: not header.is_compact())
+    assert header.pause.text().strip() == "Pause"
