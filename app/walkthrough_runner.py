@@ -65,7 +65,7 @@ class WalkthroughRunner(QObject):
     def set_document(self, document) -> None:
         self.cancel()
         self.document = document
-        self.panel.show_timeline([])
+        self.panel.clear()
         self.path_changed.emit([])
         if document is not None:
             self._offer_contacts()

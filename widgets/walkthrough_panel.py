@@ -5,7 +5,8 @@ Contract:
   `set_contacts([(label, contact_id or None)])` fills the contact chooser (None: an
   invented contact). "Walk through" emits `run_requested(preset_key, contact_id or None)`;
   the owner runs it off the GUI thread and calls `set_running(True)`, `set_progress(f)`,
-  then `show_timeline(lines)` or `show_error(reason)` (both end the run). While running,
+  then `show_timeline(lines)` or `show_error(reason)` (both end the run); `clear()` is
+  the state before any run (another journey opened), inviting one. While running,
   "Stop" emits `cancel_requested()`. "Profile" beside a real contact emits
   `profile_requested(contact_id)` (the owner opens the contact's profile).
 - The timeline is `engine.simulation.walkthrough.walk_through`'s lines: one row per line, with the
@@ -55,6 +56,9 @@ KIND_ICONS = {
     "note": ("warning", "warning"),
 }
 NOTHING_SENT = "A walk-through runs on a copy: nothing is sent and your contacts are not touched."
+#: before the first walk-through of a journey (not "0 steps reached": nothing ran yet)
+INVITATION = ("Pick how the contact behaves and who they are, then Walk through "
+              "to see each step they reach and every email, with its timing. ")
 
 
 def since_start(seconds: float) -> str:
@@ -118,7 +122,7 @@ class WalkthroughPanel(QWidget):
         buttons.addWidget(self.stop_button)
         buttons.addWidget(self.run_button)
 
-        self.summary = QLabel(NOTHING_SENT, objectName="muted", wordWrap=True)
+        self.summary = QLabel(INVITATION + NOTHING_SENT, objectName="muted", wordWrap=True)
         self.timeline = QListWidget(objectName="timeline")
         self.timeline.setWordWrap(True)
         # re-wrap the rows when the panel is resized, instead of eliding them
@@ -163,6 +167,14 @@ class WalkthroughPanel(QWidget):
     def show_error(self, reason: str) -> None:
         self.set_running(False)
         self.summary.setText(f"The walk-through could not run: {reason}")
+
+    def clear(self) -> None:
+        """No walk-through yet (another journey opened): an empty timeline and the
+        invitation to run one."""
+        self.set_running(False)
+        self._lines = []
+        self.timeline.clear()
+        self.summary.setText(INVITATION + NOTHING_SENT)
 
     def show_timeline(self, lines: list[dict]) -> None:
         self.set_running(False)

@@ -195,6 +195,8 @@ def test_walk_through_from_the_editor(qtbot, window, db, cart):
     page.header.walkthrough.click()
     panel = page.walkthrough.panel
     assert panel.isVisibleTo(page)
+    # nothing ran yet: an invitation, not "0 steps reached"
+    assert "then Walk through" in panel.summary.text() and "reached" not in panel.summary.text()
     # the walk-through takes the room of the palette and the inspector
     assert not editor.palette_panel.isVisibleTo(editor)
     assert not editor.inspector_panel.isVisibleTo(editor)
