@@ -101,10 +101,13 @@ class TemplatesPage(Page):
         self.show_choice.currentIndexChanged.connect(self._filter)
         self.buttons: dict[str, QPushButton] = {}
         self.actions: dict[str, QAction] = {}
+        # the verbs on a row of their own, as on the Contacts page: beside them, at the
+        # default window size, the search box kept ~100 px ("Find an e…")
+        verbs = QHBoxLayout()
+        verbs.addStretch(1)
         toolbar = QHBoxLayout()
         toolbar.addWidget(self.search, 1)
         toolbar.addWidget(self.show_choice)
-        toolbar.addSpacing(12)
 
         self.model = TemplatesModel(self)
         self.grid = make_grid()
@@ -118,7 +121,7 @@ class TemplatesPage(Page):
             button = QPushButton(icon(icon_name) if icon_name else icon("pencil"),
                                  " " + text.rstrip("…"))
             button.clicked.connect(lambda _c=False, v=verb: self._request(v, self.selected()))
-            toolbar.addWidget(button)
+            verbs.addWidget(button)
             self.buttons[verb] = button
             action = QAction(text, self.grid)
             if verb != "open":  # Return already opens through `activated`
@@ -127,6 +130,7 @@ class TemplatesPage(Page):
             action.triggered.connect(lambda _c=False, v=verb: self._request(v, self.selected()))
             self.grid.addAction(action)
             self.actions[verb] = action
+        self.content.addLayout(verbs)
         self.content.addLayout(toolbar)
 
         self.empty = EmptyState("templates", EMPTY_TITLE, EMPTY_BODY)

@@ -164,3 +164,15 @@ def test_a_live_journey_header_shows_its_whole_state_at_the_default_size(window,
     window.resize(2400, 900)
     qtbot.waitUntil(lambda: not header.is_compact())
     assert header.pause.text().strip() == "Pause"
+
+
+def test_the_templates_search_box_reads_whole_at_the_default_size(window, qtbot):
+    """Beside five verbs the search box kept ~100 px ("Find an e…"); the verbs now have a
+    row of their own, as on the Contacts page."""
+    from app.main_window import DEFAULT_SIZE
+
+    window.resize(*DEFAULT_SIZE)
+    window.show_page("templates")
+    search = window.templates_page.search
+    needed = search.fontMetrics().horizontalAdvance(search.placeholderText())
+    qtbot.waitUntil(lambda: search.width() > needed)
