@@ -21,7 +21,9 @@ Contract:
   journey — the reason and figures, and Resume (`resume_requested()`).
 - In a narrow window the verbs fold to their icons (label in the tooltip and the
   accessible name), as few as needed for the journey's texts to show whole, "Journeys"
-  and Test first, Publish never (`folded()`, `is_compact()`, `label_of(button)`).
+  and Test first, Publish never (`folded()`, `is_compact()`, `label_of(button)`); when
+  even that is not enough, the name and the state lines end in "…" (whole in their
+  tooltips, widgets/elided_label.py).
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from engine.db.models import JourneyStatus
 from engine.words import plural
+from widgets.elided_label import ElidedLabel
 from widgets.icons import icon
 from widgets.release_bar import ReleaseBar
 
@@ -69,11 +72,11 @@ class EditorHeader(QWidget):
         self.back = QPushButton(icon("journeys"), " Journeys", objectName="flatButton")
         self.back.setToolTip("Back to the list of journeys")
         self.back.clicked.connect(self.back_requested)
-        self.name = QLabel(objectName="editorTitle")
+        self.name = ElidedLabel(objectName="editorTitle")
         self.pill = QLabel(objectName="statusPill")
-        self.info = QLabel(objectName="muted")
-        self.saved = QLabel(objectName="muted")
-        # long names and states give way before the buttons do, in a narrow window (an
+        self.info = ElidedLabel(objectName="muted")
+        self.saved = ElidedLabel(objectName="muted")
+        # once every verb is folded, long names and states give way, ending in "…" (an
         # explicit minimum replaces a label's minimum size hint: its whole text)
         for label in (self.name, self.info, self.saved):
             label.setMinimumWidth(40)
