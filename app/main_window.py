@@ -268,6 +268,11 @@ class MainWindow(PagesWindowParts, ResultsWindowParts, SendingWindowParts, Links
         if words:
             self.statusBar().showMessage(" · ".join(w for w in words if w), 15000)
 
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if hasattr(self, "nav"):  # not before the rail is built
+            self.fold_nav()
+
     def _figures_updated(self) -> None:
         """New rollups: the page on screen re-reads them if it shows any (its selection
         and scroll stay); other pages read them when they are next shown."""

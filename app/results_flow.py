@@ -86,6 +86,6 @@ class ResultsWindowParts:
         view.show_journey(journey_id, name)
         self.stack.setCurrentWidget(view)
         self._current = "results"
-        self.nav.set_compact(False)
+        self.fold_nav()
         self.nav.set_current("journeys")
         self._update_actions()

@@ -10,7 +10,9 @@ window's `_settings` (QSettings), `editor_page`, the View menu (`_view_menu`, wi
   stack, and with `nav` = (icon name, label, tooltip) on the rail too, with a View menu
   action and a Ctrl+N shortcut in rail order.
 - `show_page(name)` refreshes a page and brings it up (ValueError for an unknown name);
-  the editor folds the rail to icons and belongs to the Journeys item. The page on screen
+  the editor folds the rail to icons and belongs to the Journeys item; so does every
+  page while the window is narrower than `NAV_FOLDS_BELOW` (`fold_nav()`, called again
+  as the window is resized), so a page's title and buttons keep their room. The page on screen
   is remembered in the window's QSettings (`PAGE_KEY`); `_restore_page()` brings it back,
   never the editor (no journey is open at start).
 - `refresh()` re-reads the page on screen (View ▸ Refresh), `refresh_pages()` every list.
@@ -27,6 +29,8 @@ from widgets.page_parts import Page
 
 PAGE_NAMES = ("journeys", "contacts", "templates", "segments", "dashboard", "settings")
 PAGE_KEY = "window/page"
+#: px of window width below which the rail shows its icons only on every page
+NAV_FOLDS_BELOW = 1100
 
 
 class PagesWindowParts:
@@ -96,13 +100,18 @@ class PagesWindowParts:
         page.refresh()
         self.stack.setCurrentWidget(page)
         self._current = name
-        self.nav.set_compact(name == "editor")  # the canvas takes the rail's room
+        self.fold_nav()
         if name in self.nav.keys():
             self.nav.set_current(name)
         elif name == "editor":
             self.nav.set_current("journeys")  # the editor belongs to the Journeys section
         self._settings.setValue(PAGE_KEY, name)
         self._update_actions()
+
+    def fold_nav(self) -> None:
+        """Icons only on the rail in the editor (the canvas takes its room) and on any
+        page of a narrow window."""
+        self.nav.set_compact(self._current == "editor" or self.width() < NAV_FOLDS_BELOW)
 
     def refresh(self) -> None:
         """Re-read the page on screen (View ▸ Refresh)."""

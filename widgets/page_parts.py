@@ -35,10 +35,15 @@ ROW_HEIGHT = 44
 SORT_ARROW_WIDTH = 18
 QWIDGETSIZE_MAX = (1 << 24) - 1
 PAGE_MARGINS = (36, 28, 36, 28)
+HEADER_SPACING = 12
+#: the room a page's subtitle keeps beside its controls (it wraps within it)
+MIN_SUBTITLE_WIDTH = 260
 
 
 class PageHeader(QWidget):
-    """Title and subtitle on the left; `add_widget()` puts controls on the right."""
+    """Title and subtitle on the left; `add_widget()` puts controls on the right — or on
+    a row of their own under the texts while the page is too narrow for both side by
+    side (`controls_below()`), rather than squeezing the title and every button."""
 
     def __init__(self, title: str, subtitle: str, parent=None):
         super().__init__(parent)
@@ -49,13 +54,51 @@ class PageHeader(QWidget):
         texts.setSpacing(4)
         texts.addWidget(self.title)
         texts.addWidget(self.subtitle)
-        self._row = QHBoxLayout(self)
-        self._row.setContentsMargins(0, 0, 0, 0)
-        self._row.setSpacing(12)
+        self._controls = QWidget()
+        self._controls_row = QHBoxLayout(self._controls)
+        self._controls_row.setContentsMargins(0, 0, 0, 0)
+        self._controls_row.setSpacing(HEADER_SPACING)
+        self._controls.installEventFilter(self)  # its widgets change size: fit again
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(HEADER_SPACING)
+        self._row = QHBoxLayout()
+        self._row.setSpacing(HEADER_SPACING)
         self._row.addLayout(texts, 1)
+        self._row.addWidget(self._controls, 0, Qt.AlignmentFlag.AlignBottom)
+        self._below = QHBoxLayout()
+        self._below.addStretch(1)
+        outer.addLayout(self._row)
+        outer.addLayout(self._below)
+        self._is_below = False
 
     def add_widget(self, widget: QWidget) -> None:
-        self._row.addWidget(widget, 0, Qt.AlignmentFlag.AlignBottom)
+        self._controls_row.addWidget(widget, 0, Qt.AlignmentFlag.AlignBottom)
+        self._fit()
+
+    def controls_below(self) -> bool:
+        return self._is_below
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+        if watched is self._controls and event.type() == QEvent.Type.LayoutRequest:
+            self._fit()
+        return False
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        texts = max(self.title.sizeHint().width(), MIN_SUBTITLE_WIDTH)
+        below = self.width() < texts + HEADER_SPACING + self._controls.sizeHint().width()
+        if below == self._is_below:
+            return
+        self._is_below = below
+        (self._row if below else self._below).removeWidget(self._controls)
+        if below:
+            self._below.addWidget(self._controls)
+        else:
+            self._row.addWidget(self._controls, 0, Qt.AlignmentFlag.AlignBottom)
 
 
 class Page(QWidget):

@@ -184,3 +184,24 @@ def test_the_templates_search_box_reads_whole_at_the_default_size(window, qtbot)
     search = window.templates_page.search
     needed = search.fontMetrics().horizontalAdvance(search.placeholderText())
     qtbot.waitUntil(lambda: search.width() > needed)
+
+
+def test_the_narrowest_window_keeps_page_titles_and_buttons_whole(window, qtbot):
+    """At the minimum window size the Journeys page read "Journey" beside "Archive",
+    "Result", "Export CS", "New jour": the rail now folds to its icons below
+    NAV_FOLDS_BELOW and a page's buttons take a row of their own when both do not fit."""
+    from app.main_window import MINIMUM_SIZE
+    from app.window_pages import NAV_FOLDS_BELOW
+
+    window.show()
+    window.show_page("journeys")
+    page = window.journeys_page
+    window.resize(*MINIMUM_SIZE)
+    qtbot.waitUntil(lambda: window.nav.is_compact() and page.header.controls_below())
+    title = page.header.title
+    qtbot.waitUntil(lambda: title.width() >= title.sizeHint().width())
+    for button in (page.archive_toggle, page.results_button, page.export_button,
+                   page.import_button, page.new_button):  # once the layout has settled
+        qtbot.waitUntil(lambda button=button: button.width() >= button.sizeHint().width())
+    window.resize(NAV_FOLDS_BELOW + 500, 900)
+    qtbot.waitUntil(lambda: not window.nav.is_compact() and not page.header.controls_below())
