@@ -79,3 +79,17 @@ def start_postgres():
         shutil.rmtree(folder, ignore_errors=True)
 
     return f"postgresql+psycopg://{role}@127.0.0.1:{port}/postgres", stop
+
+
+def emptied_database(url: str, tables: str):
+    """A fixture body: the database at `url` with `tables` (SQL list) truncated, ids
+    restarted, disposed after the test."""
+    from sqlalchemy import text
+
+    from engine.db import open_database
+
+    database = open_database(url)
+    with database.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield database
+    database.dispose()

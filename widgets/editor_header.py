@@ -207,7 +207,7 @@ class EditorHeader(QWidget):
         width = 0
         for button in buttons:
             width += button.sizeHint().width()
-            if not button.text():  # folded now: add the label it would show
+            if button in self._folded:  # add the label it would show
                 width += button.fontMetrics().horizontalAdvance(self.label_of(button))
         title = self.name.sizeHint().width() + ROW_SPACING + self.pill.sizeHint().width()
         line = self.info.sizeHint().width() + self.saved.sizeHint().width()

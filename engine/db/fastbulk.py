@@ -150,6 +150,11 @@ def _defaults(table: Table, sample: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    defaults = _defaults(table, rows[0])
+    return [{**defaults, **row} for row in rows] if defaults else rows
+
+
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT every row (all rows have the same keys), Python-side defaults applied."""
     if not rows:
@@ -159,9 +164,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         if not (dialect == "postgresql" and _copy_rows(session, table, rows)):
             session.execute(insert(table), rows)
         return
-    defaults = _defaults(table, rows[0])
-    if defaults:
-        rows = [{**defaults, **row} for row in rows]
+    rows = _with_defaults(table, rows)
     columns = list(rows[0])
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
            f"VALUES ({', '.join('?' for _ in columns)})")
@@ -177,23 +180,17 @@ def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> bo
     if not hasattr(cursor, "copy"):
         cursor.close()
         return False
-    defaults = _defaults(table, rows[0])
-    if defaults:
-        rows = [{**defaults, **row} for row in rows]
+    rows = _with_defaults(table, rows)
     columns = list(rows[0])
     dialect = connection.dialect
     # what Core would bind: naive UTC datetimes, psycopg's Jsonb for JSON columns
     processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
-    converting = [(i, p) for i, p in enumerate(processors) if p is not None]
     quote = dialect.identifier_preparer
     sql = (f"COPY {quote.format_table(table)} "
            f"({', '.join(quote.quote(name) for name in columns)}) FROM STDIN")
     try:
         with cursor, cursor.copy(sql) as copy:
-            for row in rows:
-                values = [row[name] for name in columns]
-                for i, process in converting:
-                    values[i] = process(values[i])
+            for values in _tuples(rows, columns, processors):
                 copy.write_row(values)
     except dialect.loaded_dbapi.Error as error:
         # the error Core would raise (IntegrityError for a duplicate key, and so on)

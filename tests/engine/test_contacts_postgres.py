@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, text
 
 from engine.db.models import Consent, Contact, Event
-from tests.postgres_server import skip_reason
+from tests.postgres_server import emptied_database, skip_reason
 
 pytestmark = [
     pytest.mark.postgres,
@@ -20,13 +20,7 @@ T0 = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
 
 @pytest.fixture
 def pg(pg_url):
-    from engine.db import open_database
-
-    database = open_database(pg_url)
-    with database.engine.begin() as connection:
-        connection.execute(text("TRUNCATE contact, list RESTART IDENTITY CASCADE"))
-    yield database
-    database.dispose()
+    yield from emptied_database(pg_url, "contact, list")
 
 
 def test_import_update_and_round_trip(pg, clock, tmp_path):

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
-from tests.postgres_server import skip_reason
+from tests.postgres_server import emptied_database, skip_reason
 
 pytestmark = pytest.mark.skipif(skip_reason() is not None, reason=skip_reason() or "")
 NOW = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=timezone.utc)
@@ -19,13 +19,7 @@ AWKWARD = 'Zoë\t"tab"\nline\\N \\ back\\slash \r end'
 
 @pytest.fixture
 def pg(pg_url):
-    from engine.db import open_database
-
-    database = open_database(pg_url)
-    with database.engine.begin() as connection:
-        connection.execute(text("TRUNCATE contact, webhook_call RESTART IDENTITY CASCADE"))
-    yield database
-    database.dispose()
+    yield from emptied_database(pg_url, "contact, webhook_call")
 
 
 def _contacts(prefix: str) -> list[dict]:
