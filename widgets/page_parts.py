@@ -36,7 +36,7 @@ SORT_ARROW_WIDTH = 18
 QWIDGETSIZE_MAX = (1 << 24) - 1
 PAGE_MARGINS = (36, 28, 36, 28)
 HEADER_SPACING = 12
-#: the room a page's subtitle keeps beside its controls (it wraps within it)
+#: the most room a page's subtitle asks for beside its controls (it wraps within it)
 MIN_SUBTITLE_WIDTH = 260
 
 
@@ -89,7 +89,9 @@ class PageHeader(QWidget):
         self._fit()
 
     def _fit(self) -> None:
-        texts = max(self.title.sizeHint().width(), MIN_SUBTITLE_WIDTH)
+        # the subtitle wraps: it needs its one-line width, or MIN_SUBTITLE_WIDTH if longer
+        subtitle = self.subtitle.fontMetrics().horizontalAdvance(self.subtitle.text())
+        texts = max(self.title.sizeHint().width(), min(subtitle, MIN_SUBTITLE_WIDTH))
         below = self.width() < texts + HEADER_SPACING + self._controls.sizeHint().width()
         if below == self._is_below:
             return

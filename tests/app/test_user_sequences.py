@@ -193,6 +193,8 @@ def test_the_narrowest_window_keeps_page_titles_and_buttons_whole(window, qtbot)
     from app.main_window import MINIMUM_SIZE
     from app.window_pages import NAV_FOLDS_BELOW
 
+    starter = list_starters()[0]  # a listed journey: the page shows every button
+    assert window.journeys.new_journey(starter, starter.name)
     window.show()
     window.show_page("journeys")
     page = window.journeys_page
@@ -219,6 +221,11 @@ def test_the_narrowest_window_keeps_page_titles_and_buttons_whole(window, qtbot)
         raise AssertionError(state()) from None
     window.resize(NAV_FOLDS_BELOW + 500, 900)
     qtbot.waitUntil(lambda: not window.nav.is_compact() and not page.header.controls_below())
+    from app.main_window import DEFAULT_SIZE  # the default size keeps them beside the title
+
+    window.resize(*DEFAULT_SIZE)
+    qtbot.waitUntil(lambda: not page.header.controls_below()
+                    and all(whole(b) for b in shown) and whole(title))
 
 
 def test_a_page_header_puts_its_buttons_below_when_they_do_not_fit(qtbot):
