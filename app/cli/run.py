@@ -43,8 +43,8 @@ def register(commands) -> None:
                         help="seconds between engine ticks (default 2)")
     parser.add_argument(
         "--render-workers", type=int, metavar="N",
-        help="processes that render emails (default: $TRELLIS_RENDER_WORKERS, else one per "
-        "core); 1 renders in the engine process")
+        help="processes that render emails, the engine's own included (default: "
+        "$TRELLIS_RENDER_WORKERS, else one per core); 1 renders in the engine process only")
     parser.add_argument(
         "--smtp", metavar="URL",
         help="deliver email through this SMTP server: smtp://HOST:PORT (no encryption), "

@@ -4,9 +4,12 @@ Contract: `EngineServices` turns a send-email step into an outbox row (rendered 
 the outbox holds exactly what will be sent and the simulation can show it), a team alert
 into an internal message row, and answers which quiet hours and frequency cap apply (the
 simulate command overrides them). A template that fails to render for one contact gives
-a `failed` message row carrying the reason; it never fails the batch. With
-`render_workers` > 1 the emails render in a pool of processes (render_pool.py), the
-default of `main.py run` (one per core); `close()` stops it.
+a `failed` message row carrying the reason; it never fails the batch. `render_workers`
+counts the processes that render, the engine's own included: with N > 1 a pool of N − 1
+worker processes (render_pool.py) renders beside the engine, which renders too while
+they are full; the default of `main.py run` and the app is one per core (the engine and
+a worker on each other core: a worker per core would leave the engine process sharing a
+core with one, and measured slower); `close()` stops it.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ MAX_RENDER_WORKERS = 64
 
 
 def configured_render_workers() -> int:
-    """$TRELLIS_RENDER_WORKERS, else one per core; ValueError (naming the variable) if bad."""
+    """$TRELLIS_RENDER_WORKERS, else one per core (the engine process counted among
+    them); ValueError (naming the variable) if bad."""
     configured = os.environ.get(RENDER_WORKERS_ENV, "").strip()
     if not configured:
         return os.cpu_count() or 1
@@ -46,8 +50,9 @@ class EngineServices:
     #: overrides (simulate)
     quiet_hours_override: Any = UNSET
     frequency_cap_override: Any = UNSET
-    #: processes that render emails: 1 renders in the engine process (as the tests and the
-    #: simulation do); more start a render_pool.RenderPool at the first email
+    #: processes that render emails, the engine's own included: 1 renders in the engine
+    #: process only (as the tests and the simulation do); N > 1 starts a
+    #: render_pool.RenderPool of N - 1 workers at the first email
     render_workers: int = 1
     #: a pool to use instead of starting one (shared between engines, e.g. by tests)
     render_pool: Any = None
@@ -58,7 +63,7 @@ class EngineServices:
         if self.render_pool is None and self.render_workers > 1:
             from engine.runtime.render_pool import RenderPool
 
-            self.render_pool = RenderPool(self.render_workers).start()
+            self.render_pool = RenderPool(self.render_workers - 1).start()
             self._owns_pool = True
         return self.render_pool
 

@@ -7,11 +7,15 @@ with each other, not with another run's):
 - `steps_per_s_split`: the same steps behind an A/B test on a random split (sticky hash,
   the winner lookup, the engine's watch evaluating the test as contacts arrive);
 - `emails_per_s`: send-email steps rendered into the outbox (guards, Jinja, layout, CSS
-  inlining, text part, tracked links) with the render pool of `render_workers` processes
-  (the default of `main.py run`: one per core); `emails_per_s_single`: the same, rendered
-  in the engine process (`render_workers` 1); `emails_per_s_render_free`: the same with
+  inlining, text part, tracked links) by `render_workers` processes, the engine's own
+  included (the default of `main.py run`: one per core, so a pool of cores − 1 workers);
+  `emails_per_s_single`: the same, rendered in the engine process (`render_workers` 1); `emails_per_s_render_free`: the same with
   every render answered at once (engine_parts.RenderFreePool), the engine process alone:
   the ceiling that no number of render workers can pass on this database;
+- `emails_cpu_us`: the CPU time one pooled email cost, in µs, in the engine process and in
+  the render workers together (Linux: read from /proc; null elsewhere), and
+  `emails_per_s_cpu_bound`: this machine's cores divided by that time — what a perfect
+  schedule of the same work on every core could give, an upper bound of `emails_per_s`;
 - `naive_jobs_per_s`: the design a Python developer reaches for first, measured here in the
   same run: one APScheduler job per contact step in a `SQLAlchemyJobStore` (SQLite), only
   *scheduling* them (running them would cost more still);
@@ -43,8 +47,9 @@ def main() -> None:
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--naive-jobs", type=int, default=5_000,
                         help="jobs to schedule for the naive baseline (it is slow)")
-    parser.add_argument("--render-workers", type=int, default=os.cpu_count() or 1,
-                        help="render processes of the pooled figures (default: the cores)")
+    parser.add_argument("--render-workers", type=int, default=max(2, os.cpu_count() or 1),
+                        help="processes that render in the pooled figures, the engine's own "
+                        "included (default: the cores, at least 2)")
     parser.add_argument("--postgres", action="store_true",
                         help="measure PostgreSQL with 1 and 2 engine workers instead")
     args = parser.parse_args()
@@ -61,22 +66,25 @@ def main() -> None:
 
         print(json.dumps(postgres_main(args.contacts)))
         return
+    if args.render_workers < 2:
+        parser.error("--render-workers must be at least 2 (1 is the single-process figure)")
     n = args.contacts
     # what `main.py run` does after start-up: what exists by now is never collected
     gc.freeze()
     with tempfile.TemporaryDirectory(prefix="trellis-bench-") as folder:
         folder = Path(folder)
         began = time.perf_counter()
-        pool = RenderPool(args.render_workers).start()
+        pool = RenderPool(args.render_workers - 1).start()  # the engine renders too
         warm_up(pool)
         pool_start = time.perf_counter() - began
         try:
+            cpu: dict = {}
             result = {
                 "contacts": n,
                 "render_workers": args.render_workers,
                 "steps_per_s": round(measure_steps(folder, n)),
                 "steps_per_s_split": round(measure_split_steps(folder, n)),
-                "emails_per_s": round(measure_emails(folder, min(n, 50_000), pool)),
+                "emails_per_s": round(measure_emails(folder, min(n, 50_000), pool, cpu)),
                 "emails_per_s_single": round(measure_emails(folder, min(n, 50_000), None)),
                 "emails_per_s_render_free": round(measure_emails(
                     folder, min(n, 50_000), RenderFreePool())),
@@ -85,12 +93,23 @@ def main() -> None:
                 "welcome_series_s_single": round(measure_welcome_series(folder, n, None), 1),
                 "pool_start_s": round(pool_start, 1),
             }
+            result |= cpu_figures(cpu)
         finally:
             pool.close()  # the workers report their peak memory as they stop
     engine_rss = peak_rss_mb()
     result |= {"peak_rss_mb": round(engine_rss + pool.peak_rss_mb()),
                "engine_rss_mb": round(engine_rss), "workers_rss_mb": round(pool.peak_rss_mb())}
     print(json.dumps(result))
+
+
+def cpu_figures(cpu: dict) -> dict:
+    """`emails_cpu_us` and the bound the cores put on emails/s at that cost."""
+    if cpu.get("workers") is None:
+        return {"emails_cpu_us": None, "emails_per_s_cpu_bound": None}
+    total = cpu["engine"] + cpu["workers"]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"emails_cpu_us": {**cpu, "total": round(total, 1)},
+            "emails_per_s_cpu_bound": round(cores * 1e6 / total)}
 
 
 def warm_up(pool) -> None:

@@ -7,9 +7,15 @@ worker here weighs what a worker of `main.py run` weighs.
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
 
 from sqlalchemy import func, insert, select
 
@@ -163,16 +169,43 @@ class RenderFreePool:
         pass
 
 
-def measure_emails(folder: Path, n: int, pool: RenderPool | RenderFreePool | None) -> float:
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of another process so far; None where /proc is missing."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pids: list[int]) -> tuple[float, float | None]:
+    usage = resource.getrusage(resource.RUSAGE_SELF) if resource else None
+    own = usage.ru_utime + usage.ru_stime if usage else time.process_time()
+    others = [process_cpu_seconds(pid) for pid in pids]
+    return own, None if None in others else sum(others)
+
+
+def measure_emails(folder: Path, n: int, pool: RenderPool | RenderFreePool | None,
+                   cpu: dict | None = None) -> float:
+    """Emails per second; `cpu`, if given, receives the CPU time each email cost, in µs:
+    `engine` (this process) and `workers` (the render pool's, None where not measurable)."""
     database = open_database(f"sqlite:///{folder / f'emails-{id(pool)}.db'}")
     clock = VirtualClock(START)
     engine = Engine(database, clock, services=EngineServices(render_pool=pool))
     add_contacts(database, n, START)
     row = publish(engine, chain("Emails", [("action.send_email", {"template": "hello"})]))
     enroll_all(database, row, n, START)
+    pids = list(getattr(pool, "pids", []))
+    own_before, workers_before = _cpu_seconds(pids)
     began = time.perf_counter()
     engine.tick()
     seconds = time.perf_counter() - began
+    own_after, workers_after = _cpu_seconds(pids)
+    if cpu is not None:
+        cpu["engine"] = round((own_after - own_before) / n * 1e6, 1)
+        cpu["workers"] = (None if workers_before is None or workers_after is None
+                          else round((workers_after - workers_before) / n * 1e6, 1))
     with database.session() as session:
         sent = session.scalar(select(func.count()).select_from(Message)
                               .where(Message.status == "queued"))

@@ -1,5 +1,6 @@
-"""`main.py run --render-workers 2`: emails render in two worker processes, arrive once
-each over real SMTP, and the workers do not outlive an engine killed with SIGKILL."""
+"""`main.py run --render-workers 3`: emails render in the engine and two worker processes,
+arrive once each over real SMTP, and the workers do not outlive an engine killed with
+SIGKILL."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_run_renders_in_workers_that_end_with_it(tmp_path):
     with SmtpSink() as sink:
         runner = subprocess.Popen(
             [sys.executable, "main.py", "--db", db_url, "run", "--interval", "0.2",
-             "--render-workers", "2", "--smtp", f"smtp://127.0.0.1:{sink.port}", "--http", "off"],
+             "--render-workers", "3", "--smtp", f"smtp://127.0.0.1:{sink.port}", "--http", "off"],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             assert sink.wait_for(TOTAL, timeout=120), "the emails did not arrive"

@@ -247,6 +247,18 @@ def test_the_render_workers_setting(monkeypatch):
     assert EngineServices().pool() is None  # the default: in-process, no processes
 
 
+def test_render_workers_count_the_engine_process():
+    """N render workers: the engine renders too, so its pool has N - 1 processes (on two
+    cores, the engine and one worker)."""
+    assert EngineServices(render_workers=1).pool() is None
+    services = EngineServices(render_workers=3)
+    try:
+        assert services.pool().size == 2 and len(services.pool().pids) == 2
+    finally:
+        services.close()
+    assert services.render_pool is None
+
+
 def test_a_batch_given_up_mid_render_runs_again_whole(db, clock, pool):
     """Stopping the engine while the pool renders drops the batch's chunks; the next tick
     runs the batch again and every contact gets one email."""
