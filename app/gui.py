@@ -21,7 +21,9 @@ a running one (app.single_instance) and, when one answers, exits 0 having handed
 leaves the window in the tray where there is one. `files` are imported and opened once the
 window is up (macOS hands double-clicked files over as FileOpen events: the same path).
 SIGTERM and SIGINT quit as the tray's Quit does, without questions; the engine stops when
-the event loop ends.
+the event loop ends. The email preview's browser engine is guarded for the run
+(widgets.web_engine_guard, its file at `preview_guard_marker(settings)`): after it took
+the app down, the next start previews emails in the simplified view and says why.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from widgets import web_engine_guard
+
 APP_NAME = "Trellis"
 #: set in the environment, the app prints SHOWN_LINE once its window is shown, and exits
 EXIT_AFTER_SHOW = "TRELLIS_EXIT_AFTER_SHOW"
@@ -46,6 +50,8 @@ ORGANIZATION = "Trellis"
 HTTP_BIND = ("127.0.0.1", 8787)
 #: start the rest anyway if the window has not painted by then (minimised, no screen)
 FIRST_PAINT_WAIT_MS = 700
+#: see widgets.web_engine_guard
+PREVIEW_GUARD_FILE = "preview-engine-starting"
 
 
 class _AfterFirstPaint(QObject):
@@ -123,6 +129,8 @@ def run_gui(db_url: str | None, files=(), hidden: bool = False) -> int:
 
     app.setWindowIcon(icon("trellis", "accent"))
     settings = QSettings()
+    # the email preview's browser engine: back to the simplified view after it crashed us
+    web_engine_guard.install(preview_guard_marker(settings))
     theme = ThemeController(app, settings)
     theme.apply()
     try:
@@ -185,6 +193,20 @@ def run_gui(db_url: str | None, files=(), hidden: bool = False) -> int:
             window.deleteLater()
             app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         db.dispose()
+        web_engine_guard.release()  # a clean exit, even before the first email settled
+        web_engine_guard.uninstall()
+
+
+def preview_guard_marker(settings: QSettings):
+    """The file widgets.web_engine_guard keeps while the browser engine starts: beside a
+    settings file given as a path (tests, portable set-ups), else in the user data folder."""
+    from pathlib import Path
+
+    if settings.format() == QSettings.Format.IniFormat:
+        return Path(settings.fileName()).resolve().parent / PREVIEW_GUARD_FILE
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / PREVIEW_GUARD_FILE
 
 
 def _close_log(path) -> None:

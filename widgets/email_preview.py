@@ -18,6 +18,10 @@ Contract:
 - Without QtWebEngine (not installed, or `TRELLIS_NO_WEBENGINE=1`) the panel says so and
   shows the HTML in a QTextBrowser, which understands only simple HTML and has no dark
   mode; `uses_web_engine` tells which one is in use.
+- If the browser engine took the app down the last time it started (widgets.
+  web_engine_guard: the first email a run loads arms the guard, its load settles it), the
+  panel uses the simplified view, says why, and offers "Try the exact preview again"
+  (`retry_button`), which switches this panel to the browser engine at once.
 - `prepare_web_engine()` must run before the QApplication exists (app/gui.py does): it
   shares OpenGL contexts as QtWebEngine requires and, when running as root, where
   Chromium refuses its sandbox, turns the sandbox off (QTWEBENGINE_CHROMIUM_FLAGS).
@@ -46,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from engine.messaging.compose import RenderedEmail
+from widgets import web_engine_guard
 
 DESKTOP_WIDTH, MOBILE_WIDTH = 680, 375
 SEARCH_DELAY_MS = 250
@@ -53,6 +58,11 @@ NO_WEB_ENGINE = (
     "This computer has no browser engine for previews (QtWebEngine), so this is a "
     "simplified view: real email apps show more styling. Install PySide6-WebEngine for "
     "the exact preview."
+)
+AFTER_A_CRASH = (
+    "Trellis closed unexpectedly the last time its browser engine (QtWebEngine) started "
+    "showing an email, as happens with some graphics drivers, virtual machines and remote "
+    "desktops — so this is a simplified view: real email apps show more styling."
 )
 
 
@@ -79,7 +89,7 @@ def _web_engine():
 
 def _browser_view(parent: QWidget) -> QWidget | None:
     classes = _web_engine()
-    if classes is None:
+    if classes is None or not web_engine_guard.usable():
         return None
     view_class, page_class, settings_class = classes
 
@@ -146,22 +156,21 @@ class EmailPreview(QWidget):
         self.inbox = QLabel(objectName="inboxLine", wordWrap=True)
         self.inbox.setTextFormat(Qt.TextFormat.RichText)
         self.notice = QLabel(objectName="muted", wordWrap=True)
-        self.notice.hide()
+        self.retry_button = QPushButton("Try the exact preview again")
+        self.retry_button.setToolTip(
+            "Show emails in the browser engine again. If Trellis closes again, the next "
+            "start comes back to the simplified view.")
+        self.retry_button.clicked.connect(self._retry_web_engine)
+        notice_row = QHBoxLayout()
+        notice_row.addWidget(self.notice, 1)
+        notice_row.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignTop)
 
-        self.web = _browser_view(self)
-        self.uses_web_engine = self.web is not None
-        if self.web is None:
-            self.web = QTextBrowser(openExternalLinks=True)
-            self.notice.setText(NO_WEB_ENGINE)
-            self.notice.show()
-            self.dark.setEnabled(False)
-            self.dark.setToolTip("Dark mode needs the browser engine (QtWebEngine)")
         self.frame = QWidget(objectName="emailFrame")
-        frame_row = QHBoxLayout(self.frame)
-        frame_row.setContentsMargins(0, 0, 0, 0)
-        frame_row.addStretch(1)
-        frame_row.addWidget(self.web)
-        frame_row.addStretch(1)
+        self._frame_row = QHBoxLayout(self.frame)
+        self._frame_row.setContentsMargins(0, 0, 0, 0)
+        self._frame_row.addStretch(1)
+        self._frame_row.addStretch(1)
+        self.web: QWidget | None = None
 
         self.error = QLabel(objectName="previewError", wordWrap=True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -178,10 +187,41 @@ class EmailPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(self.notice)
+        layout.addLayout(notice_row)
         layout.addWidget(self.inbox)
         layout.addWidget(self.tabs, 1)
+        self._use_view(_browser_view(self))
+
+    def _use_view(self, browser: QWidget | None) -> None:
+        """Show emails in `browser` (a web view), or in the simplified view when None."""
+        if self.web is not None:
+            self._frame_row.removeWidget(self.web)
+            self.web.deleteLater()
+        self.uses_web_engine = browser is not None
+        self.web = browser if browser is not None else QTextBrowser(openExternalLinks=True)
+        self._frame_row.insertWidget(1, self.web)
+        if self.uses_web_engine:
+            self.web.loadFinished.connect(self._first_load_finished)
+        guarded_off = _web_engine() is not None and web_engine_guard.crashed_last_time()
+        self.notice.setText(AFTER_A_CRASH if guarded_off else NO_WEB_ENGINE)
+        self.notice.setVisible(not self.uses_web_engine)
+        self.retry_button.setVisible(guarded_off)
+        self.dark.setEnabled(self.uses_web_engine)
+        self.dark.setToolTip("" if self.uses_web_engine
+                             else "Dark mode needs the browser engine (QtWebEngine)")
+        if self.uses_web_engine and self.dark.isChecked():
+            self.web.settings().setAttribute(self.web.dark_attribute, True)
         self._apply_width()
+
+    def _retry_web_engine(self) -> None:
+        web_engine_guard.retry()
+        self._use_view(_browser_view(self))
+        if self._email is not None:
+            self.show_email(self._email)
+
+    def _first_load_finished(self, ok: bool) -> None:
+        # the browser engine loaded an email: once it has painted for a while, it works here
+        QTimer.singleShot(web_engine_guard.SETTLE_MS, web_engine_guard.settle)
 
     # ---- who ---------------------------------------------------------------------------
 
@@ -230,6 +270,8 @@ class EmailPreview(QWidget):
         preheader = f" — <span style='font-weight:400'>{_escape(email.preheader)}</span>" \
             if email.preheader else ""
         self.inbox.setText(f"<b>{sender}</b><br>{_escape(email.subject)}{preheader}")
+        if self.uses_web_engine:
+            web_engine_guard.arm()  # the first email of the run: remembered until it settles
         self.web.setHtml(email.html)
         self.text.setPlainText(email.text)
         self.html_stack.setCurrentWidget(self.frame)

@@ -77,3 +77,34 @@ def test_run_gui_opens_journey_files_once_the_window_is_up(qapp, qtbot, db_url, 
     # offscreen Qt has no tray: --hidden still shows the window (it could not be reopened)
     assert run_gui(db_url, files=[str(example)], hidden=True) == 0
     assert seen == ["Abandoned cart", "stopped"]
+
+
+def test_run_gui_guards_the_email_preview_beside_its_settings(qapp, tmp_path, db_url,
+                                                              monkeypatch):
+    """A crash the last run left (a marker whose process is gone) beside the settings file
+    turns the browser engine off for the run; the guard ends with the run."""
+    import subprocess
+    import sys
+
+    from widgets import web_engine_guard
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    marker = tmp_path / "Trellis" / "preview-engine-starting"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{gone}\n")
+    seen = []
+
+    def event_loop():
+        seen.append(web_engine_guard.crashed_last_time())
+        for window in QApplication.topLevelWidgets():
+            if isinstance(window, MainWindow) and window.isVisible():
+                window.close()
+                window.deleteLater()
+        return 0
+
+    monkeypatch.setattr(qapp, "exec", event_loop)
+    assert run_gui(db_url) == 0
+    assert seen == [True]
+    assert marker.exists()  # still there: the next start falls back too, until a retry
+    assert web_engine_guard.usable()  # the run is over: nothing guarded any more
