@@ -125,8 +125,7 @@ class EmailPreview(QWidget):
         self.profile_button.setToolTip("Open this contact's profile: fields, events, journeys")
         self.profile_button.setEnabled(False)  # the sample contact (the first) has none
         self.profile_button.clicked.connect(self._profile_clicked)
-        self.search = QLineEdit(placeholderText="Find a contact…", clearButtonEnabled=True)
-        self.search.setMinimumWidth(120)  # room for its placeholder beside the chooser
+        self.search = _SearchField(placeholderText="Find a contact…", clearButtonEnabled=True)
         self.search.hide()
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(lambda: self._search(self.search.text()))
@@ -301,6 +300,19 @@ class EmailPreview(QWidget):
         self.web.settings().setAttribute(self.web.dark_attribute, dark)
         if self._email is not None:
             self.web.setHtml(self._email.html)  # the setting applies from the next load
+
+
+class _SearchField(QLineEdit):
+    """A search field that asks for room for its whole placeholder, in the font it has
+    when laid out (the app's style sets fonts after widgets are made)."""
+
+    def minimumSizeHint(self):  # noqa: N802 (Qt name)
+        hint = super().minimumSizeHint()
+        # text margins and frame on both sides, and the clear button (as tall as the field)
+        needed = (self.fontMetrics().horizontalAdvance(self.placeholderText())
+                  + 16 + self.sizeHint().height())
+        hint.setWidth(max(hint.width(), needed))
+        return hint
 
 
 def _escape(text: str) -> str:

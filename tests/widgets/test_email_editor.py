@@ -218,3 +218,21 @@ def test_live_editing_has_no_save_and_closes_without_asking(qtbot, monkeypatch):
     dialog.editor.subject.setText("Typed just before closing")
     dialog.reject()
     assert [t.subject for t in edits] == ["Typed just before closing"]
+
+
+def test_the_contact_search_shows_its_whole_placeholder_beside_the_chooser(qtbot):
+    """In the app's larger font the fixed 120 px cut it to "Find a cont…"."""
+    from PySide6.QtGui import QFont
+
+    preview = EmailPreview()
+    qtbot.addWidget(preview)
+    font = QFont(preview.font())
+    font.setPointSize(16)
+    preview.setFont(font)
+    preview.set_contact_search(lambda text: None)
+    preview.resize(preview.minimumSizeHint().width(), 600)
+    preview.show()
+    qtbot.waitExposed(preview)
+    search = preview.search
+    shown = search.width() - search.sizeHint().height() - 16  # less the clear button, margins
+    assert shown >= search.fontMetrics().horizontalAdvance(search.placeholderText())

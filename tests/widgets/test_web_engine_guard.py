@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from PySide6.QtCore import QEvent
 
 # QtWebEngine must be loaded before the QApplication exists (pytest-qt creates it later)
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
@@ -30,6 +31,16 @@ CRASHING_RUN = (
     "web_engine_guard.arm()\n"
     "os.kill(os.getpid(), signal.SIGKILL)\n"
 )
+
+
+@pytest.fixture(autouse=True)
+def _delete_windows(qapp):
+    """Web pages must go before the browser profile does, at the end of the process."""
+    yield
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
