@@ -102,9 +102,7 @@ def _remove() -> None:
 def _left_by_a_crash(marker: Path) -> bool:
     try:
         text = marker.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return False
-    except OSError:
+    except OSError:  # none (the usual case), or unreadable: no crash to remember
         return False
     pid = int(text) if text.isdigit() else None
     return not (pid is not None and pid != os.getpid() and _running(pid))

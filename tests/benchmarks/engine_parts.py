@@ -12,11 +12,6 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-try:
-    import resource
-except ImportError:  # Windows
-    resource = None
-
 from sqlalchemy import func, insert, select
 
 from engine.clock import VirtualClock
@@ -180,10 +175,8 @@ def process_cpu_seconds(pid: int) -> float | None:
 
 
 def _cpu_seconds(pids: list[int]) -> tuple[float, float | None]:
-    usage = resource.getrusage(resource.RUSAGE_SELF) if resource else None
-    own = usage.ru_utime + usage.ru_stime if usage else time.process_time()
     others = [process_cpu_seconds(pid) for pid in pids]
-    return own, None if None in others else sum(others)
+    return time.process_time(), None if None in others else sum(others)
 
 
 def measure_emails(folder: Path, n: int, pool: RenderPool | RenderFreePool | None,

@@ -1,4 +1,5 @@
-"""Fixtures for widget tests: throwaway QSettings and a theme put back after each test."""
+"""Fixtures for widget tests: throwaway QSettings, a theme put back after each test, and
+windows deleted before QtWebEngine goes."""
 
 from __future__ import annotations
 
@@ -22,3 +23,16 @@ def light_theme(qapp):
     yield
     qapp.setPalette(before[0])
     qapp.setStyleSheet(before[1])
+
+
+@pytest.fixture
+def delete_windows(qapp):
+    """Every top-level widget closed and deleted after the test: a web page still alive
+    when the process ends outlives QtWebEngine's profile, and the process segfaults."""
+    from PySide6.QtCore import QEvent
+
+    yield
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -4,7 +4,6 @@ desktop and mobile widths, plain text, lint results that follow each edit, and s
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent
 
 # QtWebEngine must be loaded before the QApplication exists (pytest-qt creates it later)
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
@@ -21,6 +20,7 @@ from widgets.email_preview import (
 )
 
 prepare_web_engine()
+pytestmark = pytest.mark.usefixtures("delete_windows")
 
 CART = EmailTemplate(
     key="cart-reminder", name="Cart reminder", subject="You left something behind",
@@ -128,14 +128,6 @@ def test_without_the_browser_engine_the_panel_says_so(qtbot, monkeypatch):
     assert "Hello Ana" in preview.web.toPlainText()
 
 
-@pytest.fixture(autouse=True)
-def _delete_windows(qapp):
-    """Web pages must go before the browser profile does, at the end of the process."""
-    yield
-    for widget in qapp.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_send_test_to_me_reaches_a_real_smtp_server(qtbot, db, clock):

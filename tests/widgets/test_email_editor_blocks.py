@@ -4,7 +4,6 @@ body stays read-only with a note, while its name, subject and preview text can c
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent
 
 # QtWebEngine must be loaded before the QApplication exists (pytest-qt creates it later)
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
@@ -15,16 +14,10 @@ from widgets.email_editor import BLOCKS_NOTE, EmailEditorDialog
 from widgets.email_preview import prepare_web_engine
 
 prepare_web_engine()
+pytestmark = pytest.mark.usefixtures("delete_windows")
 PICKS = block_template()
 
 
-@pytest.fixture(autouse=True)
-def _delete_windows(qapp):
-    yield
-    for widget in qapp.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def test_a_block_email_is_previewed_checked_and_only_its_lines_edited(qtbot, db):

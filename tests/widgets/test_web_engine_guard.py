@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtCore import QEvent
 
 # QtWebEngine must be loaded before the QApplication exists (pytest-qt creates it later)
 from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
@@ -21,6 +20,7 @@ from widgets import web_engine_guard
 from widgets.email_preview import EmailPreview, prepare_web_engine
 
 prepare_web_engine()
+pytestmark = pytest.mark.usefixtures("delete_windows")
 
 EMAIL = RenderedEmail("Hello", "Good to see you", "Shop", "<p>Hello <b>Ana</b></p>", "Hello Ana")
 # a run that arms the guard and dies the hard way before the first email settles
@@ -33,14 +33,6 @@ CRASHING_RUN = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _delete_windows(qapp):
-    """Web pages must go before the browser profile does, at the end of the process."""
-    yield
-    for widget in qapp.topLevelWidgets():
-        widget.close()
-        widget.deleteLater()
-    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
