@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import nullcontext
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -72,7 +73,9 @@ def enroll_all(database, row: JourneyRow, n: int, now: datetime) -> None:
                  "step_count": 0} for cid in ids[start:start + CHUNK]])
 
 
-def measure_steps(folder: Path, n: int) -> float:
+def measure_steps(folder: Path, n: int, measured=nullcontext) -> float:
+    """Steps per second; `measured()` (a context manager) is entered around the timed part
+    only, as for `measure_emails` (engine_instructions.py counts instructions there)."""
     database = open_database(f"sqlite:///{folder / 'steps.db'}")
     clock = VirtualClock(START)
     engine = Engine(database, clock)
@@ -85,11 +88,12 @@ def measure_steps(folder: Path, n: int) -> float:
         ("flow.goal", {}),
     ]))
     enroll_all(database, row, n, START)
-    began = time.perf_counter()
-    steps = engine.tick().steps
-    clock.advance(timedelta(hours=1))
-    steps += engine.tick().steps
-    seconds = time.perf_counter() - began
+    with measured():
+        began = time.perf_counter()
+        steps = engine.tick().steps
+        clock.advance(timedelta(hours=1))
+        steps += engine.tick().steps
+        seconds = time.perf_counter() - began
     assert steps == 7 * n, steps
     database.dispose()
     return steps / seconds
@@ -180,9 +184,10 @@ def _cpu_seconds(pids: list[int]) -> tuple[float, float | None]:
 
 
 def measure_emails(folder: Path, n: int, pool: RenderPool | RenderFreePool | None,
-                   cpu: dict | None = None) -> float:
+                   cpu: dict | None = None, measured=nullcontext) -> float:
     """Emails per second; `cpu`, if given, receives the CPU time each email cost, in µs:
-    `engine` (this process) and `workers` (the render pool's, None where not measurable)."""
+    `engine` (this process) and `workers` (the render pool's, None where not measurable);
+    `measured` as for `measure_steps`."""
     database = open_database(f"sqlite:///{folder / f'emails-{id(pool)}.db'}")
     clock = VirtualClock(START)
     engine = Engine(database, clock, services=EngineServices(render_pool=pool))
@@ -191,9 +196,10 @@ def measure_emails(folder: Path, n: int, pool: RenderPool | RenderFreePool | Non
     enroll_all(database, row, n, START)
     pids = list(getattr(pool, "pids", []))
     own_before, workers_before = _cpu_seconds(pids)
-    began = time.perf_counter()
-    engine.tick()
-    seconds = time.perf_counter() - began
+    with measured():
+        began = time.perf_counter()
+        engine.tick()
+        seconds = time.perf_counter() - began
     own_after, workers_after = _cpu_seconds(pids)
     if cpu is not None:
         cpu["engine"] = round((own_after - own_before) / n * 1e6, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -29,6 +31,17 @@ def test_sqlite_pragmas(db):
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_none_binds_as_null_through_the_registered_adapter(db):
+    # the adapter only spares the sqlite3 module's failing look-ups (database.py): the
+    # stored value must stay NULL, through Core and through the engine's driver path
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)] is not None
+    with db.engine.connect() as connection:
+        row = connection.execute(text("SELECT :v IS NULL, typeof(:v)"), {"v": None}).one()
+        assert tuple(row) == (1, "null")
+        driver = connection.exec_driver_sql("SELECT ? IS NULL, typeof(?)", (None, None)).one()
+        assert tuple(driver) == (1, "null")
 
 
 def test_reopening_is_idempotent(db_url):
