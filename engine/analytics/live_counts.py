@@ -12,8 +12,7 @@ stay fast at 1,000,000 step logs (see tests/benchmarks/live_counts.py):
   scan of the journey's active enrollments, already grouped by node;
 - passed: `ix_step_log_journey_id_node_id_enrollment_id` — a range scan of the journey's
   rows in (node, enrollment) order, so grouping and DISTINCT need no sort and no temporary
-  table. (`ix_step_log_journey_id_node_id_kind` finds the same rows but lacks the
-  enrollment, which would cost one table lookup per row.)
+  table.
 """
 
 from __future__ import annotations
