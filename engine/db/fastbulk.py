@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from operator import itemgetter
 from typing import Any, Callable
 
 from sqlalchemy import JSON, Table, bindparam, insert, update
@@ -89,9 +90,15 @@ def read_rows(session: Session, table: Table, columns: list[str], sql_tail: str,
         else:
             readers.append(None)
     sql = f"SELECT {', '.join(columns)} FROM {table.name} {sql_tail}"
-    pairs = list(zip(columns, readers))
-    return [{name: (r(v) if r else v) for (name, r), v in zip(pairs, row)}
-            for row in session.connection().exec_driver_sql(sql, params)]
+    # dict(zip()) makes each row in C; only the columns that need it are decoded after
+    reading = [(name, reader) for name, reader in zip(columns, readers) if reader]
+    result = []
+    for row in session.connection().exec_driver_sql(sql, params):
+        values = dict(zip(columns, row))
+        for name, reader in reading:
+            values[name] = reader(values[name])
+        result.append(values)
+    return result
 
 
 #: what json.dumps(value, separators=(",", ":")) uses, made once instead of per value
@@ -128,15 +135,38 @@ def _converters(table: Table, columns: list[str]) -> list[Callable[[Any], Any] |
     return result
 
 
-def _tuples(rows: list[dict[str, Any]], columns: list[str], converters) -> list[tuple]:
+def _tuples(rows: list[dict[str, Any]], columns: list[str], converters,
+            tail: tuple = ()) -> list[tuple]:
+    """Each row's values in `columns` order, converted, followed by `tail` (values shared
+    by every row, converted already). The values are taken with one C call per row
+    (itemgetter) and only the columns that need it are converted: this runs for every row
+    the engine writes."""
+    if not rows:
+        return []
     converting = [(i, c) for i, c in enumerate(converters) if c is not None]
+    get = itemgetter(*columns)
+    if len(columns) == 1:  # itemgetter of one key gives the value itself, not a tuple
+        single = get
+        get = lambda row: (single(row),)  # noqa: E731
+    if not converting:
+        return [get(row) + tail for row in rows] if tail else [get(row) for row in rows]
     result = []
+    append = result.append
     for row in rows:
-        values = [row[name] for name in columns]
+        values = list(get(row))
         for i, convert in converting:
             values[i] = convert(values[i])
-        result.append(tuple(values))
+        append((*values, *tail))
     return result
+
+
+def _shared_defaults(table: Table, sample: dict[str, Any], converters) -> tuple[list[str], tuple]:
+    """The columns the rows leave out that have a Python-side default (as Core applies
+    them) and those defaults, converted once for all rows."""
+    defaults = _defaults(table, sample)
+    values = tuple(convert(value) if convert else value
+                   for value, convert in zip(defaults.values(), converters(list(defaults))))
+    return list(defaults), values
 
 
 def _defaults(table: Table, sample: dict[str, Any]) -> dict[str, Any]:
@@ -150,11 +180,6 @@ def _defaults(table: Table, sample: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    defaults = _defaults(table, rows[0])
-    return [{**defaults, **row} for row in rows] if defaults else rows
-
-
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """INSERT every row (all rows have the same keys), Python-side defaults applied."""
     if not rows:
@@ -164,11 +189,13 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
         if not (dialect == "postgresql" and _copy_rows(session, table, rows)):
             session.execute(insert(table), rows)
         return
-    rows = _with_defaults(table, rows)
     columns = list(rows[0])
-    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
-    session.connection().exec_driver_sql(sql, _tuples(rows, columns, _converters(table, columns)))
+    defaulted, defaults = _shared_defaults(table, rows[0], lambda names: _converters(table, names))
+    every = columns + defaulted
+    sql = (f"INSERT INTO {table.name} ({', '.join(every)}) "
+           f"VALUES ({', '.join('?' for _ in every)})")
+    session.connection().exec_driver_sql(
+        sql, _tuples(rows, columns, _converters(table, columns), defaults))
 
 
 def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> bool:
@@ -180,17 +207,20 @@ def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> bo
     if not hasattr(cursor, "copy"):
         cursor.close()
         return False
-    rows = _with_defaults(table, rows)
     columns = list(rows[0])
     dialect = connection.dialect
-    # what Core would bind: naive UTC datetimes, psycopg's Jsonb for JSON columns
-    processors = [table.c[name].type._cached_bind_processor(dialect) for name in columns]
+
+    def processors(names: list[str]) -> list:
+        # what Core would bind: naive UTC datetimes, psycopg's Jsonb for JSON columns
+        return [table.c[name].type._cached_bind_processor(dialect) for name in names]
+
+    defaulted, defaults = _shared_defaults(table, rows[0], processors)
     quote = dialect.identifier_preparer
     sql = (f"COPY {quote.format_table(table)} "
-           f"({', '.join(quote.quote(name) for name in columns)}) FROM STDIN")
+           f"({', '.join(quote.quote(name) for name in columns + defaulted)}) FROM STDIN")
     try:
         with cursor, cursor.copy(sql) as copy:
-            for values in _tuples(rows, columns, processors):
+            for values in _tuples(rows, columns, processors(columns), defaults):
                 copy.write_row(values)
     except dialect.loaded_dbapi.Error as error:
         # the error Core would raise (IntegrityError for a duplicate key, and so on)
