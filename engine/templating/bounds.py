@@ -4,7 +4,8 @@ Contract:
 - `email_budget()` is a context manager: everything rendered inside it (the parts of one
   email) shares one budget of work (MAX_FUEL), built text (MAX_BUILT_UNITS) and time
   (MAX_SECONDS). `render()` in templates.py opens one when none is open.
-- `part_budget()` opens the per-part output count (MAX_OUTPUT_CHARS) inside it.
+- `part_budget()` opens the per-part output count (MAX_OUTPUT_CHARS) inside it; outside
+  an email budget nothing is counted (`render()` always opens both).
 - Every operation that can make something big is checked BEFORE it runs
   (`check_binop`, `bounded_join`, `bounded_concat`, `bounded_urlencode`), so no single
   step is a long C-level computation: integers stay under MAX_INT_BITS, no value exceeds
@@ -62,15 +63,11 @@ class _Work:
     fuel: int
     built: int
     deadline: float
-
-
-@dataclass(slots=True)
-class _Part:
-    output: int
+    #: output characters left to the part being rendered (see part_budget)
+    output: int = MAX_OUTPUT_CHARS
 
 
 _WORK: ContextVar[_Work | None] = ContextVar("trellis_render_work", default=None)
-_PART: ContextVar[_Part | None] = ContextVar("trellis_render_part", default=None)
 
 
 class email_budget:  # noqa: N801  used as a function: `with email_budget():`
@@ -91,15 +88,23 @@ class email_budget:  # noqa: N801  used as a function: `with email_budget():`
 
 
 class part_budget:  # noqa: N801  used as a function: `with part_budget():`
-    """The output count of one part (MAX_OUTPUT_CHARS), inside the email's budget."""
+    """The output count of one part (MAX_OUTPUT_CHARS), inside the email's budget (outside
+    one, nothing is counted).
 
-    __slots__ = ("_token",)
+    The count is a field of the email's budget, saved on entry and restored on exit (a
+    part inside a part gets its own count, as before), not a context variable of its own:
+    setting and resetting one for each part of each email cost more than the count."""
+
+    __slots__ = ("_work", "_saved")
 
     def __enter__(self) -> None:
-        self._token = _PART.set(_Part(MAX_OUTPUT_CHARS))
+        work = self._work = _WORK.get()
+        if work is not None:
+            self._saved, work.output = work.output, MAX_OUTPUT_CHARS
 
     def __exit__(self, *_exc) -> None:
-        _PART.reset(self._token)
+        if self._work is not None:
+            self._work.output = self._saved
 
 
 def charge(units: int = 1) -> None:
@@ -115,10 +120,10 @@ def charge(units: int = 1) -> None:
 
 
 def charge_output(length: int) -> None:
-    part = _PART.get()
-    if part is not None:
-        part.output -= length
-        if part.output < 0:
+    work = _WORK.get()
+    if work is not None:
+        work.output -= length
+        if work.output < 0:
             raise Limit(f"the email is longer than {MAX_OUTPUT_CHARS:,} characters", TOO_LARGE)
 
 

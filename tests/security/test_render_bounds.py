@@ -74,3 +74,18 @@ def test_nesting_is_refused_with_its_line():
     assert error.reason.startswith("the body, line 3: this is too complex")
     error = fails("a\n{% if x %}" + "{% if x %}" * 100 + "{% endif %}" * 101)
     assert error.reason.startswith("the body, line 2: this is too complex")
+
+
+def test_each_part_of_an_email_counts_its_own_output():
+    """The output bound is per part: the parts of one email may each come near it, and a
+    part inside another gives the outer one its count back."""
+    near = compile_template("{{ 'a' * 600000 }}", TEXT, "the body")
+    with bounds.email_budget():
+        assert len(render(near, {}, "the body")) == 600_000
+        with bounds.part_budget():
+            bounds.charge_output(900_000)
+            assert len(render(near, {}, "the body")) == 600_000  # a fresh count inside
+            with pytest.raises(bounds.Limit):
+                bounds.charge_output(200_000)  # the outer part's count again: 1,100,000
+    error = fails("{{ 'a' * 600000 }}{{ 'b' * 600000 }}")
+    assert error.limit == "too large" and "longer than 1,000,000" in error.reason
