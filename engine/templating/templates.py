@@ -291,7 +291,9 @@ def compile_tree(ast: nodes.Template, env: EmailEnvironment, part: str,
         raise RenderError(f"{part}, line {exc.lineno}: {plain_syntax_error(exc)}") from None
     except (RecursionError, MemoryError, SyntaxError):  # past what MAX_DEPTH lets through
         raise RenderError(f"{part}: {TOO_DEEP}", TOO_LARGE) from None
-    return env.template_class.from_code(env, code, env.make_globals(None), None)
+    template = env.template_class.from_code(env, code, env.make_globals(None), None)
+    template.straight = next(ast.find_all(_REPEATING), None) is None
+    return template
 
 
 def _relocate(ast: nodes.Template, lines: Mapping[int, int]) -> None:
@@ -341,6 +343,11 @@ def _filename(part: str) -> str:
     return f"<{part}>"
 
 
+#: what can print a template's literal text more than once (a block's output reaches the
+#: page only once inline, else through `{{ self.name() }}`, which is counted as printed)
+_REPEATING = (nodes.For, nodes.Macro, nodes.CallBlock, nodes.FilterBlock)
+
+
 def render(template: Template, variables: dict[str, Any], part: str) -> str:
     """Render within the bounds; any failure becomes RenderError(reason with the line)."""
     try:
@@ -352,9 +359,15 @@ def render(template: Template, variables: dict[str, Any], part: str) -> str:
                 # empty globals are passed as None: the same context, without a set()
                 # made of an empty ChainMap for every part
                 environment = template.environment
-                return _collect(template.root_render_func(environment.context_class(
+                chunks = template.root_render_func(environment.context_class(
                     environment, variables, template.name, template.blocks,
-                    globals=template.globals or None)))
+                    globals=template.globals or None))
+                # a template without loops or macros prints its literal text once (at
+                # most MAX_SOURCE_CHARS) and everything else through _finalize, which
+                # counts it: its chunks are joined in C, without a look at each
+                if getattr(template, "straight", False):
+                    return "".join(chunks)
+                return _collect(chunks)
             except Exception:
                 template.environment.handle_exception()  # re-raises, with template lines
     except RenderError as exc:

@@ -76,7 +76,9 @@ def _count(figure: str, n: int) -> int:
              f"--callgrind-out-file={Path(folder) / 'callgrind.out'}",
              sys.executable, "-m", "tests.benchmarks.engine_instructions",
              "--child", figure, str(n)],
-            capture_output=True, text=True, check=False)
+            capture_output=True, text=True, check=False,
+            # the same hash seed each time: dict and set order, and so the work, repeat
+            env={**os.environ, "PYTHONHASHSEED": "0"})
     found = _COLLECTED.findall(done.stderr)
     if done.returncode != 0 or not found:
         raise SystemExit(f"counting {figure} at {n} failed (exit {done.returncode}):\n"

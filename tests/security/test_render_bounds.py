@@ -89,3 +89,14 @@ def test_each_part_of_an_email_counts_its_own_output():
                 bounds.charge_output(200_000)  # the outer part's count again: 1,100,000
     error = fails("{{ 'a' * 600000 }}{{ 'b' * 600000 }}")
     assert error.limit == "too large" and "longer than 1,000,000" in error.reason
+
+
+def test_literal_text_repeated_by_a_loop_is_bounded_and_straight_text_is_joined_whole():
+    # a loop prints its literal text once per round, past _finalize: looked at chunk by chunk
+    assert compile_template("{% for i in n %}x{% endfor %}", TEXT, "b").straight is False
+    error = fails("{% for i in n %}" + "x" * 1000 + "{% endfor %}", n=range(2000))
+    assert error.limit == "too large" and "longer than 1,000,000" in error.reason
+    # without loops or macros, literal text prints once and values go through _finalize
+    straight = compile_template("Hi {{ name }}{% if vip %}!{% endif %}", TEXT, "b")
+    assert straight.straight is True
+    assert render(straight, {"name": "Ann", "vip": True}, "b") == "Hi Ann!"
