@@ -6,21 +6,26 @@ Contract:
   contact's path until it parks at a delay/wait, is held by a guard, or ends, and commits
   the enrollments, step logs, outbox rows and effects in ONE transaction. A crash before
   the commit loses nothing and repeats nothing: the batch simply runs again.
+- With a render pool, two batches may be open at once: while one's emails render, the
+  next one runs its steps (claimed past the first's last enrollment and without its
+  contacts: a contact is never in two open batches), then the first is written and
+  committed. Batches commit one at a time, in claim order (`_Started`).
 - Within a batch, higher-priority journeys run first (they win frequency-cap slots).
 - A path is instantaneous between parks; `MAX_STEPS_PER_RUN` only guards against a
   pathological graph (validation already refuses loops without a pause).
 - Steps of a journey a guardrail paused are not run: each is held as it falls due
   (timeline `hold`, reason `guardrail`) until the journey is resumed.
 - `stopping()` (optional) is asked before each enrollment: when it answers True the
-  batch is given up (`Stopped`): its transaction rolls back and the next start runs it
-  again, as after a crash. So a shutdown waits for at most one enrollment's steps (one
+  batch is given up (`Stopped`), with the one still rendering if any: their transactions
+  roll back and the next start runs them again, as after a crash. So a shutdown waits for at most one enrollment's steps (one
   email render is bounded at a second), not a whole batch.
 """
 
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
+import sys
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 from typing import Callable
 
@@ -34,7 +39,9 @@ from engine.experiments.guardrails import GUARDRAIL, paused_by_guardrail
 from engine.journey.compiled import VersionCache
 from engine.runtime.batch import Batch, Run
 from engine.runtime.executors import Step, executor_for
-from engine.runtime.outbox import abandon_renders, finish_renders
+from engine.runtime.outbox import (
+    abandon_renders, drain_renders, feed_renders, finish_renders, renders_pending,
+)
 from engine.runtime.outcomes import End, Go, Hold, Park, Skip
 from engine.settings import load_settings
 
@@ -52,14 +59,24 @@ CLAIM_COLUMNS = (
 CLAIM_NAMES = [column.key for column in CLAIM_COLUMNS]
 
 
-def claim(session, now: datetime, limit: int, postgres: bool) -> list[Run]:
+def claim(session, now: datetime, limit: int, postgres: bool,
+          after: tuple[datetime, int] | None = None) -> list[Run]:
+    """Up to `limit` enrollments due at `now`, in (due_at, id) order; with `after`, only
+    those past that (due_at, id)."""
     if session.get_bind().dialect.name == "sqlite":
         # the hot path: plain driver rows (one runner per SQLite file, no locking needed)
+        past, params = "", (now, limit)
+        if after is not None:
+            past = "AND (due_at > ? OR (due_at = ? AND id > ?)) "
+            params = (now, after[0], after[0], after[1], limit)
         rows = read_rows(session, Enrollment.__table__, CLAIM_NAMES,
-                         "WHERE due_at <= ? ORDER BY due_at, id LIMIT ?", (now, limit))
+                         f"WHERE due_at <= ? {past}ORDER BY due_at, id LIMIT ?", params)
     else:
         query = (select(*CLAIM_COLUMNS).where(Enrollment.due_at <= now)
                  .order_by(Enrollment.due_at, Enrollment.id).limit(limit))
+        if after is not None:
+            query = query.where((Enrollment.due_at > after[0]) | (
+                (Enrollment.due_at == after[0]) & (Enrollment.id > after[1])))
         if postgres:
             query = query.with_for_update(skip_locked=True, of=Enrollment)
         rows = [row._asdict() for row in session.execute(query)]
@@ -151,33 +168,130 @@ def hold_for_guardrail(run: Run, batch: Batch) -> None:
 def advance(database: Database, now: datetime, cache: VersionCache, services,
             *, batch_size: int = 1000, max_batches: int | None = None,
             stopping: Callable[[], bool] | None = None) -> int:
-    """Run all work due at `now`; returns the number of steps taken."""
-    total = 0
+    """Run all work due at `now`; returns the number of steps taken.
+
+    While a batch's emails render in the pool, the next batch runs its steps (see
+    `_Started`), so the render workers are never idle while the engine writes."""
     postgres = database.engine.dialect.name == "postgresql"
-    batches = 0
-    while max_batches is None or batches < max_batches:
-        with paused_gc(), database.session() as session:
-            runs = claim(session, now, batch_size, postgres)
-            if not runs:
-                break
-            batch = Batch(session, now, load_settings(session))
-            batch.load_contacts(run.contact_id for run in runs)
-            priority = {run.version_id: cache.get(session, run.version_id).settings.priority
-                        for run in runs}
-            runs.sort(key=lambda r: -priority[r.version_id])
-            held = paused_by_guardrail(session)
-            try:
-                for run in runs:
-                    if stopping is not None and stopping():
-                        raise Stopped("the engine is stopping; this batch runs again at the next start")
-                    if run.journey_id in held:
-                        hold_for_guardrail(run, batch)
-                        continue
-                    total += run_enrollment(run, batch, cache, services)
-                finish_renders(batch)  # emails rendering in the pool: wait, fill the rows
-            except BaseException:
-                abandon_renders(batch)
-                raise
-            batch.flush(runs)
-        batches += 1
+    total = batches = 0
+    rendering: _Started | None = None  # a batch whose emails are still out in the pool
+    try:
+        while max_batches is None or batches + (rendering is not None) < max_batches:
+            with paused_gc():
+                started = _start(database, now, cache, services, batch_size, postgres,
+                                 stopping, ahead=rendering)
+                if started is None:  # nothing more is due, past the batch still rendering
+                    if rendering is None:
+                        break
+                    rendering, waiting = None, rendering
+                    waiting.finish()  # then look again from the first due enrollment
+                    batches += 1
+                    continue
+                total += started.steps
+                if rendering is not None:
+                    rendering, waiting = None, rendering
+                    # this batch's emails go out before the engine writes the one ahead
+                    feed_renders(started.batch)
+                    waiting.finish()
+                    batches += 1
+                if started.renders_out():
+                    rendering = started
+                else:
+                    started.finish()
+                    batches += 1
+        if rendering is not None:  # max_batches reached with one still rendering
+            rendering, waiting = None, rendering
+            with paused_gc():
+                waiting.finish()
+    except BaseException:
+        if rendering is not None:
+            rendering.give_up()
+        raise
     return total
+
+
+class _Started:
+    """A batch whose steps ran, in its own open transaction, its writes buffered and its
+    emails perhaps still rendering in the pool; `finish()` waits for the renders, flushes
+    and commits; `give_up()` drops the renders and rolls the transaction back.
+
+    Why two batches at once: the engine writes a batch (SQLite inserts and the commit,
+    about half of its work) only once every email of it is rendered, and a render worker
+    had nothing to do meanwhile. Now the next batch runs its steps before the previous one
+    is written, and the workers render its emails while the engine writes. The next batch
+    is claimed past the last enrollment of this one (its rows are still due in the
+    database) and leaves out every contact of this one: frequency caps, consent, lists and
+    fields read what this batch has not written yet, so a contact is never in two open
+    batches; those enrollments run in a later batch of the same tick. A batch's writes
+    are still one transaction, committed in claim order; renders never write (a coupon
+    or the link secret is committed in a short transaction of its own, as before, and
+    never while a batch holds SQLite's write lock: `finish` flushes and commits at once).
+    """
+
+    def __init__(self, scope: ExitStack, batch: Batch, runs: list[Run], steps: int,
+                 last_key: tuple[datetime, int]):
+        self.scope, self.batch, self.runs, self.steps = scope, batch, runs, steps
+        self.contacts = {run.contact_id for run in runs}
+        #: (due_at, id) of the last enrollment claimed: the next batch is claimed past it
+        self.last_key = last_key
+
+    def renders_out(self) -> bool:
+        return renders_pending(self.batch)
+
+    def finish(self) -> None:
+        self.batch.ahead = None  # written before this one: no chain of batches in memory
+        try:
+            finish_renders(self.batch)  # emails rendering in the pool: wait, fill the rows
+            # while it writes, the engine takes the workers' answers off their pipes: a
+            # worker whose answer pipe is full would stop rendering the next batch
+            self.batch.flush(self.runs, between=lambda: drain_renders(self.batch))
+        except BaseException:
+            self.give_up()
+            raise
+        self.scope.close()  # commits
+
+    def give_up(self) -> None:
+        """Called while an exception is handled: the transaction rolls back."""
+        self.batch.ahead = None
+        abandon_renders(self.batch)
+        self.scope.__exit__(*sys.exc_info())
+
+
+def _start(database: Database, now: datetime, cache: VersionCache, services, batch_size: int,
+           postgres: bool, stopping, *, ahead: _Started | None) -> _Started | None:
+    """Claim a batch (past `ahead`'s enrollments and without its contacts) and run its
+    steps; None when nothing is due there."""
+    scope = ExitStack()
+    session = scope.enter_context(database.session())
+    try:
+        runs = claim(session, now, batch_size, postgres,
+                     after=ahead.last_key if ahead is not None else None)
+        last_key = (runs[-1].was_due_at, runs[-1].id) if runs else None
+        if ahead is not None:
+            runs = [run for run in runs if run.contact_id not in ahead.contacts]
+        if not runs:
+            scope.close()
+            return None
+        batch = Batch(session, now, load_settings(session))
+        batch.ahead = ahead.batch if ahead is not None else None
+        batch.load_contacts(run.contact_id for run in runs)
+        priority = {run.version_id: cache.get(session, run.version_id).settings.priority
+                    for run in runs}
+        runs.sort(key=lambda r: -priority[r.version_id])
+        held = paused_by_guardrail(session)
+        steps = 0
+        try:
+            for run in runs:
+                if stopping is not None and stopping():
+                    raise Stopped("the engine is stopping; this batch runs again at the next start")
+                if run.journey_id in held:
+                    hold_for_guardrail(run, batch)
+                    continue
+                steps += run_enrollment(run, batch, cache, services)
+        except BaseException:
+            abandon_renders(batch)
+            raise
+    except BaseException:
+        scope.__exit__(*sys.exc_info())  # rolls back
+        raise
+    return _Started(scope, batch, runs, steps, last_key)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
@@ -67,6 +67,10 @@ class Run:
         }
 
 
+def _nothing() -> None:
+    pass
+
+
 class Batch(ContactFacts):
     """The facts conditions read (ContactFacts), the engine's own reads, buffered writes."""
 
@@ -88,6 +92,9 @@ class Batch(ContactFacts):
         self._winners: dict[tuple[int, str], str] | None = None
         #: enrollments held by a guardrail pause: {"id", "paused_due_at"}
         self.pause_holds: list[dict[str, Any]] = []
+        #: the batch claimed before this one, while its emails still render (advance.py):
+        #: its jobs go to the render pool before this batch's
+        self.ahead: Batch | None = None
 
     # --- reading ---------------------------------------------------------------------
 
@@ -201,12 +208,18 @@ class Batch(ContactFacts):
 
     # --- writing ---------------------------------------------------------------------
 
-    def flush(self, runs: Iterable[Run]) -> None:
+    def flush(self, runs: Iterable[Run], between: Callable[[], None] | None = None) -> None:
+        """Write everything buffered; `between()`, if given, is called between the large
+        statements (advance.py takes the render workers' answers there)."""
         session = self.session
+        between = between or _nothing
         update_rows(session, Enrollment.__table__, [run.row() for run in runs])
         update_rows(session, Enrollment.__table__, self.pause_holds)
+        between()
         insert_rows(session, StepLog.__table__, self.step_logs)
+        between()
         insert_rows(session, Message.__table__, self.messages)
+        between()
         insert_rows(session, WebhookCall.__table__, self.webhooks)
         self._flush_contacts()
         self._flush_lists()

@@ -96,7 +96,8 @@ def compose_email(step, template: EmailTemplate, category: str, *,
         return row | render_message(template, step.contact, shop=shop, data=data(),
                                     now=batch.now, links=link_builder(links), key=key,
                                     event=event)
-    renders = _batch_cached(batch, "renders", lambda: BatchRenders(pool, shop, batch.now, links))
+    renders = _batch_cached(batch, "renders", lambda: BatchRenders(
+        pool, shop, batch.now, links, ahead=_renders_of(batch.ahead)))
     row.update(status=RENDERING, subject=template.subject)
     # a snapshot: a later step of this batch may change the contact before the chunk goes
     contact = {**step.contact, "attributes": dict(step.contact["attributes"])}
@@ -104,9 +105,33 @@ def compose_email(step, template: EmailTemplate, category: str, *,
     return row
 
 
+def _renders_of(batch) -> BatchRenders | None:
+    return batch.__dict__.get("_outbox_cache", {}).get("renders") if batch is not None else None
+
+
+def renders_pending(batch) -> bool:
+    """Whether some of the batch's emails are still out in the render pool."""
+    renders = _renders_of(batch)
+    return renders is not None and renders.pending_count() > 0
+
+
+def feed_renders(batch) -> None:
+    """Send the batch's waiting emails to the render pool, as far as it has room."""
+    renders = _renders_of(batch)
+    if renders is not None:
+        renders.feed()
+
+
+def drain_renders(batch) -> None:
+    """Take the render pool's answers that are in (for any batch), without waiting."""
+    renders = _renders_of(batch)
+    if renders is not None:
+        renders.pool.drain()
+
+
 def finish_renders(batch) -> None:
     """Wait for the batch's pooled renders (if any) and fill their rows and step logs."""
-    renders = batch.__dict__.get("_outbox_cache", {}).get("renders")
+    renders = _renders_of(batch)
     if renders is not None:
         renders.finish()
     for message, detail in batch.__dict__.pop("_rendering_details", []):
@@ -114,7 +139,7 @@ def finish_renders(batch) -> None:
 
 
 def abandon_renders(batch) -> None:
-    renders = batch.__dict__.get("_outbox_cache", {}).get("renders")
+    renders = _renders_of(batch)
     if renders is not None:
         renders.abandon()
 

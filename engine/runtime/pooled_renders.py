@@ -11,6 +11,10 @@ worker's data call (`("need", call)`) is answered here, in the engine process, w
 row's database provider (`data()`, made on first need), and the job goes back to the
 pool with the answer. `abandon()` drops the batch's chunks (the batch is rolled back).
 After `finish()`, no row is RENDERING: the batch flushes rows that are whole.
+`ahead`: the previous batch's BatchRenders while it still waits for answers (advance.py
+runs the next batch's steps meanwhile): whenever this one sends chunks, that one's waiting
+jobs go first, since its answers are wanted first; `pending_count()` says how many of a
+batch's emails are still out.
 """
 
 from __future__ import annotations
@@ -38,9 +42,12 @@ class _Pending:
 
 
 class BatchRenders:
-    def __init__(self, pool, shop, now, links):
+    def __init__(self, pool, shop, now, links, ahead: BatchRenders | None = None):
         self.pool = pool
         self.common = (shop, now, links)
+        #: the previous batch's renders while they are still out (advance.py runs this
+        #: batch meanwhile): its waiting jobs go to the pool first
+        self.ahead = ahead
         self.pending: dict[int, _Pending] = {}
         self.chunks: set[int] = set()
         self._buffer: list[RenderJob] = []
@@ -56,12 +63,22 @@ class BatchRenders:
         # chunk is whole, not at every email while the workers are full
         waiting = len(self._buffer)
         if waiting >= CHUNK and waiting % LOOK_EVERY == 0:
-            self._feed()
+            self.feed()
             if self.chunks:  # answers already in: take them now, never wait here
                 self._handle(self.pool.collect(self.chunks, timeout=0))
 
-    def _feed(self) -> None:
-        """Send whole chunks while a worker has room; the rest waits in the buffer."""
+    def pending_count(self) -> int:
+        return len(self.pending)
+
+    def feed(self) -> None:
+        """Send the buffer in chunks (the last one perhaps short) while a worker has room;
+        the rest waits in the buffer. The batch ahead, if its jobs still wait, sends
+        first (its answers are wanted first)."""
+        if self.ahead is not None:
+            if self.ahead.pending:
+                self.ahead.feed()
+            else:
+                self.ahead = None
         while self._buffer and not self.pool.busy():
             chunk, self._buffer = self._buffer[:CHUNK], self._buffer[CHUNK:]
             self.chunks.add(self.pool.submit(chunk, self.common))
@@ -69,8 +86,9 @@ class BatchRenders:
     def finish(self) -> None:
         """Every job answered. While the workers are full, the engine process renders
         from the buffer itself rather than wait idle."""
+        self.ahead = None  # batches finish in claim order: the one ahead is written
         while self._buffer or self.chunks:
-            self._feed()
+            self.feed()
             if self.chunks:
                 self._handle(self.pool.collect(self.chunks, timeout=0))
             if self._buffer and self.pool.busy():
@@ -92,6 +110,7 @@ class BatchRenders:
                                           event=job.event))
 
     def abandon(self) -> None:
+        self.ahead = None
         self.pool.forget(self.chunks)
         self.chunks.clear()
         self.pending.clear()

@@ -16,9 +16,14 @@ Contract:
   wait for their own `collect`, and those of chunks no longer wanted (`forget`) are
   dropped.
 - A worker that dies (killed, out of memory, a crash in a C library) is noticed by its
-  process sentinel: what it had already answered counts, every job of its unanswered
-  chunks is answered `("crashed", reason)`, so only its messages fail, with the reason,
-  and a new worker takes its place (`replaced` counts them).
+  process sentinel: what it had already answered counts, every job of the chunk it was
+  rendering (its first unanswered one: a worker takes its chunks in order) is answered
+  `("crashed", reason)`, so only those messages fail, with the reason; a new worker
+  takes its place (`replaced` counts them) and the chunks it had not begun, as sent.
+- A worker's queue holds at most MAX_QUEUED chunks and QUEUED_BYTES of them (more where
+  the pipes could be widened), so a send never blocks: the engine never waits on a worker
+  that waits for the engine to read its answers. `drain()` takes the answers that are
+  in without waiting (the engine calls it while it writes a batch).
 - `peak_rss_mb()`: the sum of every worker's peak resident memory, as last reported
   (add the engine's own to get the footprint of the whole engine).
 
@@ -30,6 +35,7 @@ flushes the batch, so a lost chunk is never half-sent, and a chunk is never answ
 from __future__ import annotations
 
 import itertools
+import pickle
 try:
     import fcntl
 except ImportError:  # Windows
@@ -41,21 +47,27 @@ from typing import Any
 
 from engine.runtime import render_worker
 
-#: at most this many chunks wait in one worker's queue: the rest go to the others
-MAX_QUEUED = 3
-#: room in a worker's answer pipe (Linux): a chunk's answers (~200 KB of HTML) go in one
+#: at most this many chunks wait in one worker's queue (the rest go to the others), and
+#: at most QUEUED_BYTES of them: a send never blocks (a pipe holds that much), so the
+#: engine can never wait on a worker that waits for the engine to read its answers
+MAX_QUEUED, QUEUED_BYTES = 3, 48 << 10
+#: where the pipes could be widened (Linux): a worker's queue holds enough to keep it
+#: rendering while the engine writes a batch (~50 ms: ~25 chunks of 48 emails)
+MAX_QUEUED_WIDE, QUEUED_BYTES_WIDE = 32, 768 << 10
+#: room in a worker's pipes (Linux): a chunk's answers (~200 KB of HTML) go in one
 #: write, instead of the worker and the engine taking turns 64 KB at a time
 PIPE_BYTES = 1 << 20
 
 
-def _widen(connection) -> None:
+def _widen(connection) -> bool:
     setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
     if setsize is None:
-        return
+        return False
     try:
         fcntl.fcntl(connection.fileno(), setsize, PIPE_BYTES)
     except OSError:  # above /proc/sys/fs/pipe-max-size: keep the default
-        pass
+        return False
+    return True
 
 
 @dataclass
@@ -63,7 +75,15 @@ class _Worker:
     process: Any
     tasks: Any
     results: Any
-    chunks: dict[int, list[int]] = field(default_factory=dict)  # chunk id -> job ids
+    #: how many chunks, and how many bytes of them, may be out at once (see MAX_QUEUED)
+    max_chunks: int = MAX_QUEUED
+    max_bytes: int = QUEUED_BYTES
+    chunks: dict[int, list[int]] = field(default_factory=dict)  # chunk id -> job ids, as sent
+    sent: dict[int, bytes] = field(default_factory=dict)  # chunk id -> what was sent
+
+    def full(self) -> bool:
+        return (len(self.chunks) >= self.max_chunks
+                or sum(map(len, self.sent.values())) >= self.max_bytes)
 
 
 class RenderPool:
@@ -91,15 +111,16 @@ class RenderPool:
 
     def _spawn(self) -> _Worker:
         receive, send = self._context.Pipe(duplex=False)
-        _widen(receive)
         task_receive, tasks = self._context.Pipe(duplex=False)
-        _widen(tasks)
+        wide = _widen(receive) & _widen(tasks)
         process = self._context.Process(target=render_worker.serve,
                                         args=(task_receive, send),
                                         name="trellis-render", daemon=True)
         process.start()
         send.close()  # the worker holds the sending end: EOF here means it is gone
         task_receive.close()
+        if wide:
+            return _Worker(process, tasks, receive, MAX_QUEUED_WIDE, QUEUED_BYTES_WIDE)
         return _Worker(process, tasks, receive)
 
     def close(self) -> None:
@@ -146,18 +167,30 @@ class RenderPool:
             self.start()
         chunk_id = next(self._ids)
         worker = min(self._workers, key=lambda w: len(w.chunks))
-        worker.chunks[chunk_id] = [job.id for job in jobs]
-        try:
-            worker.tasks.send((chunk_id, common, jobs))
-        except OSError:
-            # the worker is gone (its end of the pipe closed): the chunk stays on its
-            # books, and the next collect sees the process end and answers it "crashed"
-            pass
+        self._send(worker, chunk_id, [job.id for job in jobs],
+                   pickle.dumps((chunk_id, common, jobs), protocol=pickle.HIGHEST_PROTOCOL))
         return chunk_id
 
+    @staticmethod
+    def _send(worker: _Worker, chunk_id: int, job_ids: list[int], data: bytes) -> None:
+        worker.chunks[chunk_id], worker.sent[chunk_id] = job_ids, data
+        try:
+            worker.tasks.send_bytes(data)  # the worker's recv() unpickles it
+        except OSError:
+            # the worker is gone (its end of the pipe closed): the chunk stays on its
+            # books, and the next collect sees the process end and deals with it
+            pass
+
     def busy(self) -> bool:
-        """True while every worker has MAX_QUEUED chunks waiting: collect before more."""
-        return bool(self._workers) and all(len(w.chunks) >= MAX_QUEUED for w in self._workers)
+        """True while every worker's queue is full (MAX_QUEUED): collect before more."""
+        return bool(self._workers) and all(w.full() for w in self._workers)
+
+    def drain(self) -> None:
+        """Take the answers that are in, without waiting (they wait for their collect):
+        called between the statements that write a batch, so that a worker whose answer
+        pipe is full does not stop rendering while the engine writes."""
+        for worker in list(self._workers):
+            self._read(worker)
 
     def forget(self, chunk_ids) -> None:
         """These chunks' answers are not wanted any more (the batch was given up)."""
@@ -196,6 +229,7 @@ class RenderPool:
             self._replace(worker)
 
     def _answered(self, worker: _Worker, chunk_id: int, answers: list) -> None:
+        worker.sent.pop(chunk_id, None)
         if worker.chunks.pop(chunk_id, None) is None:
             return
         if chunk_id in self._forgotten:
@@ -207,11 +241,21 @@ class RenderPool:
         code = worker.process.exitcode
         reason = (f"the render worker stopped unexpectedly (exit code {code}) while rendering "
                   "this email; it was not sent")
-        for chunk_id, job_ids in list(worker.chunks.items()):
-            self._answered(worker, chunk_id, [(job_id, ("crashed", reason))
-                                              for job_id in job_ids])
         worker.tasks.close()
         worker.results.close()
         index = self._workers.index(worker)
         self.replaced += 1
-        self._workers[index] = self._spawn()
+        replacement = self._workers[index] = self._spawn()
+        # a worker takes its chunks in the order they were sent: the first one still
+        # unanswered is the one it was rendering, and it fails; it had not begun the
+        # others, so they go to its replacement as they were (those no longer wanted
+        # are dropped)
+        unanswered = list(worker.chunks.items())
+        for position, (chunk_id, job_ids) in enumerate(unanswered):
+            if position == 0:
+                self._answered(worker, chunk_id, [(job_id, ("crashed", reason))
+                                                  for job_id in job_ids])
+            elif chunk_id in self._forgotten:
+                self._forgotten.discard(chunk_id)
+            else:
+                self._send(replacement, chunk_id, job_ids, worker.sent[chunk_id])

@@ -167,6 +167,9 @@ class RenderFreePool:
     def forget(self, chunk_ids) -> None:
         pass
 
+    def drain(self) -> None:
+        pass
+
 
 def process_cpu_seconds(pid: int) -> float | None:
     """CPU time (user + system) of another process so far; None where /proc is missing."""

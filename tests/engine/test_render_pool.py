@@ -175,6 +175,28 @@ def test_a_killed_worker_fails_only_its_chunk_and_is_replaced():
         pool.close()
 
 
+def test_the_chunks_a_killed_worker_had_not_begun_go_to_its_replacement():
+    from datetime import datetime, timezone
+
+    common = (COMMON[0], datetime(2026, 3, 2, tzinfo=timezone.utc), COMMON[2])
+    pool = RenderPool(1).start()
+    try:
+        (victim,) = pool.pids
+        os.kill(victim, signal.SIGSTOP)
+        chunks = [pool.submit([_job(i)], common) for i in (1, 2, 3)]
+        os.kill(victim, signal.SIGKILL)
+        answers = {}
+        while len(answers) < 3:
+            answers |= pool.collect(chunks, timeout=30)
+        kinds = {chunk: answers[chunk][0][1][0] for chunk in chunks}
+        # the first was the one it was rendering; the two it had not begun are rendered
+        assert kinds == {chunks[0]: "crashed", chunks[1]: "done", chunks[2]: "done"}
+        assert answers[chunks[2]][0][1][1]["subject"] == "S J3"
+        assert pool.replaced == 1
+    finally:
+        pool.close()
+
+
 def test_ctrl_c_leaves_the_workers_to_the_engine():
     """Ctrl+C in a terminal reaches every process of the group: a worker must not die of
     it (a traceback each, their chunks failed) but go on until the engine closes the pool."""
@@ -303,3 +325,99 @@ def test_answers_wait_for_the_caller_who_wants_them(pool):
     ((job_id, (kind, fields)),) = answers[second]
     assert (job_id, kind, fields["subject"]) == (2, "done", "S J2")
     assert pool.collect([first], timeout=0) == {}  # answered once, never twice
+
+
+# --- two batches at once: the next batch runs while the one ahead renders (advance.py) ---
+
+def _sending_journey(name: str, template: dict, **email_config) -> Journey:
+    journey = Journey(name)
+    journey.add_node("trigger.manual", node_id="t")
+    journey.add_node("action.send_email", node_id="e",
+                     config={"template": template["key"], **email_config})
+    journey.connect("t", "next", "e")
+    journey.set_template(template)
+    return journey
+
+
+def _committed_messages(db) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Message))
+
+
+def test_the_next_batch_runs_while_the_one_ahead_renders_and_each_email_is_written_once(
+        db, clock, pool):
+    services = EngineServices(render_pool=pool)
+    h = Harness(db, clock, services=services, batch_size=25)
+    h.publish(_sending_journey("Pipe", WELCOME))
+    emails = [f"n{i}@example.com" for i in range(130)]
+    for i, email in enumerate(emails):
+        h.contact(email, first_name=f"N{i}")
+    h.engine.enroll("Pipe", emails)
+    compose, written_before = services.compose_email, []
+
+    def compose_and_look(step, template, category):
+        written_before.append(_committed_messages(db))
+        return compose(step, template, category)
+
+    services.compose_email = compose_and_look
+    assert h.engine.tick().steps == 2 * 130
+    # the second batch's first email was composed before the first batch was written
+    assert written_before[25] == 0
+    assert written_before[50] == 25  # and the first was written before the third began
+    messages = h.messages()
+    assert sorted(m.to_address for m in messages) == sorted(emails)
+    assert {m.status for m in messages} == {"queued"}
+    assert all(m.html and m.text and m.subject.startswith("Hi N") for m in messages)
+    with db.session() as session:
+        logs = session.scalars(select(StepLog).where(StepLog.kind == "email")).all()
+    assert len(logs) == 130 and {log.detail["status"] for log in logs} == {"queued"}
+
+
+def test_a_contact_is_never_in_two_open_batches(db, clock, pool):
+    """One email a day at most: the same contacts are due in two journeys, and their second
+    enrollments are claimed while the batch with their first is still open. They wait for
+    it to be written, so the cap sees the first email and skips the second."""
+    h = Harness(db, clock, services=EngineServices(render_pool=pool), batch_size=50)
+    h.settings(frequency_cap={"count": 1, "within": "1 day"})
+    h.publish(_sending_journey("First", WELCOME))
+    h.publish(_sending_journey("Second", WELCOME, when_capped="skip"))
+    emails = [f"o{i}@example.com" for i in range(60)]
+    for email in emails:
+        h.contact(email, first_name="O")
+    h.engine.enroll("First", emails)   # enrollments 1-60: the first batch holds 1-50
+    h.engine.enroll("Second", emails)  # 61-120: claimed next, 61-100 share its contacts
+    h.engine.tick()
+    messages = h.messages()
+    assert sorted(m.to_address for m in messages) == sorted(emails)  # one each
+    with db.session() as session:
+        skipped = session.scalar(select(func.count()).select_from(StepLog).where(
+            StepLog.kind == "skip", StepLog.reason == "frequency_cap"))
+    assert skipped == 60
+
+
+def test_stopping_with_two_batches_open_rolls_both_back(db, clock, pool):
+    services = EngineServices(render_pool=pool)
+    h = Harness(db, clock, services=services, batch_size=25)
+    h.publish(_sending_journey("Stop", WELCOME))
+    emails = [f"q{i}@example.com" for i in range(100)]
+    for email in emails:
+        h.contact(email, first_name="Q")
+    h.engine.enroll("Stop", emails)
+    compose, seen = services.compose_email, []
+
+    def compose_then_stop(step, template, category):
+        seen.append(step.run.id)
+        if len(seen) == 60:  # in the third batch: the second is still rendering
+            h.engine.request_stop()
+        return compose(step, template, category)
+
+    services.compose_email = compose_then_stop
+    assert h.engine.tick().steps == 0
+    assert len(h.messages()) == 25  # the first batch was written; the two open ones were not
+    services.compose_email = compose
+    h.engine.clear_stop()
+    h.engine.tick()
+    messages = h.messages()
+    assert sorted(m.to_address for m in messages) == sorted(emails)
+    assert {m.status for m in messages} == {"queued"}
+    assert not any(w.chunks for w in pool._workers)
