@@ -29,7 +29,7 @@ from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 
 from engine.db.database import Database
 from engine.db.fastbulk import read_rows
@@ -67,16 +67,17 @@ def claim(session, now: datetime, limit: int, postgres: bool,
         # the hot path: plain driver rows (one runner per SQLite file, no locking needed)
         past, params = "", (now, limit)
         if after is not None:
-            past = "AND (due_at > ? OR (due_at = ? AND id > ?)) "
-            params = (now, after[0], after[0], after[1], limit)
+            # a row value: an ordered scan of the due_at index (whose entries end with the
+            # id), where `due_at > ? OR (due_at = ? AND id > ?)` read every due row and sorted
+            past = "AND (due_at, id) > (?, ?) "
+            params = (now, after[0], after[1], limit)
         rows = read_rows(session, Enrollment.__table__, CLAIM_NAMES,
                          f"WHERE due_at <= ? {past}ORDER BY due_at, id LIMIT ?", params)
     else:
         query = (select(*CLAIM_COLUMNS).where(Enrollment.due_at <= now)
                  .order_by(Enrollment.due_at, Enrollment.id).limit(limit))
         if after is not None:
-            query = query.where((Enrollment.due_at > after[0]) | (
-                (Enrollment.due_at == after[0]) & (Enrollment.id > after[1])))
+            query = query.where(tuple_(Enrollment.due_at, Enrollment.id) > tuple_(*after))
         if postgres:
             query = query.with_for_update(skip_locked=True, of=Enrollment)
         rows = [row._asdict() for row in session.execute(query)]

@@ -23,6 +23,7 @@ from engine.runtime.render_job import LinkSpec, RenderJob
 from engine.runtime.render_pool import RenderPool
 from engine.runtime.services import EngineServices
 from tests.engine.harness import Harness
+from tests.postgres_server import skip_reason
 
 SECRET_ROW = {"key": "link_secret", "value": "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3I"}
 
@@ -373,10 +374,20 @@ def test_the_next_batch_runs_while_the_one_ahead_renders_and_each_email_is_writt
     assert len(logs) == 130 and {log.detail["status"] for log in logs} == {"queued"}
 
 
-def test_a_contact_is_never_in_two_open_batches(db, clock, pool):
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_contact_is_never_in_two_open_batches(request, database, clock, pool):
     """One email a day at most: the same contacts are due in two journeys, and their second
     enrollments are claimed while the batch with their first is still open. They wait for
     it to be written, so the cap sees the first email and skips the second."""
+    if database == "postgresql":
+        if skip_reason() is not None:
+            pytest.skip(skip_reason())
+        from engine.db import open_database
+
+        db = open_database(request.getfixturevalue("pg_url"))
+        request.addfinalizer(db.dispose)
+    else:
+        db = request.getfixturevalue("db")
     h = Harness(db, clock, services=EngineServices(render_pool=pool), batch_size=50)
     h.settings(frequency_cap={"count": 1, "within": "1 day"})
     h.publish(_sending_journey("First", WELCOME))
