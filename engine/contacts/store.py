@@ -27,6 +27,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.contacts.privacy import suppressed_hashes
+from engine.db.fastbulk import insert_rows
 from engine.db.models import Consent, Contact, ContactStatus
 
 #: rows per statement and ids per IN list: well below SQLite's 32,766 and PostgreSQL's
@@ -130,9 +131,10 @@ def apply_contact_changes(
                 outcome.kept_suppressed += 1
 
     # Plain executemany, then the ids by email: INSERT … RETURNING in parameter order runs
-    # row by row on SQLite, and the email is unique anyway.
+    # row by row on SQLite, and the email is unique anyway. fastbulk writes what Core
+    # would, without its per-value processing (a third of a sign-up's intake time).
     for chunk in _chunks(new_rows):
-        session.execute(insert(_contact), chunk)
+        insert_rows(session, _contact, chunk)
         emails = [row["email"] for row in chunk]
         found = select(_contact.c.email, _contact.c.id).where(_contact.c.email.in_(emails))
         outcome.ids.update(session.execute(found).all())
