@@ -17,8 +17,9 @@ Contract:
   (timeline `hold`, reason `guardrail`) until the journey is resumed.
 - `stopping()` (optional) is asked before each enrollment: when it answers True the
   batch is given up (`Stopped`), with the one still rendering if any: their transactions
-  roll back and the next start runs them again, as after a crash. So a shutdown waits for at most one enrollment's steps (one
-  email render is bounded at a second), not a whole batch.
+  roll back and the next start runs them again, as after a crash. So a shutdown waits
+  for at most one enrollment's steps (one email render is bounded at a second), not a
+  whole batch.
 """
 
 from __future__ import annotations
@@ -175,38 +176,35 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
     `_Started`), so the render workers are never idle while the engine writes."""
     postgres = database.engine.dialect.name == "postgresql"
     total = batches = 0
-    rendering: _Started | None = None  # a batch whose emails are still out in the pool
+    # batches begun and not yet written, in claim order: at most two, the first one's
+    # emails still rendering. A batch is taken off this list before it is finished (its
+    # finish() gives it up by itself on an error); what is on it is given up on an error.
+    open_batches: list[_Started] = []
     try:
-        while max_batches is None or batches + (rendering is not None) < max_batches:
+        while max_batches is None or batches + len(open_batches) < max_batches:
             with paused_gc():
+                ahead = open_batches[0] if open_batches else None
                 started = _start(database, now, cache, services, batch_size, postgres,
-                                 stopping, ahead=rendering)
-                if started is None:  # nothing more is due, past the batch still rendering
-                    if rendering is None:
-                        break
-                    rendering, waiting = None, rendering
-                    waiting.finish()  # then look again from the first due enrollment
+                                 stopping, ahead=ahead)
+                if started is not None:
+                    open_batches.append(started)
+                    total += started.steps
+                if ahead is not None:
+                    if started is not None:  # its emails go out before the engine writes
+                        feed_renders(started.batch)
+                    open_batches.pop(0).finish()
+                    batches += 1  # and, if nothing was due past it, look again from the start
+                elif started is None:
+                    break  # nothing is due
+                if started is not None and not started.renders_out():
+                    open_batches.pop().finish()
                     batches += 1
-                    continue
-                total += started.steps
-                if rendering is not None:
-                    rendering, waiting = None, rendering
-                    # this batch's emails go out before the engine writes the one ahead
-                    feed_renders(started.batch)
-                    waiting.finish()
-                    batches += 1
-                if started.renders_out():
-                    rendering = started
-                else:
-                    started.finish()
-                    batches += 1
-        if rendering is not None:  # max_batches reached with one still rendering
-            rendering, waiting = None, rendering
-            with paused_gc():
-                waiting.finish()
+        with paused_gc():
+            while open_batches:  # max_batches reached with one still rendering
+                open_batches.pop(0).finish()
     except BaseException:
-        if rendering is not None:
-            rendering.give_up()
+        for begun in open_batches:
+            begun.give_up()
         raise
     return total
 

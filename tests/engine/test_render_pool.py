@@ -13,7 +13,8 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from engine.db.models import Coupon, Message, Setting, StepLog
 from engine.journey.model import Journey
@@ -432,3 +433,34 @@ def test_stopping_with_two_batches_open_rolls_both_back(db, clock, pool):
     assert sorted(m.to_address for m in messages) == sorted(emails)
     assert {m.status for m in messages} == {"queued"}
     assert not any(w.chunks for w in pool._workers)
+
+
+def test_a_batch_that_fails_to_be_written_gives_up_the_one_begun_after_it(db, clock, pool):
+    """The first batch cannot be written (a message row with one of its keys is already
+    there): the second, begun while the first rendered, is rolled back too, nothing of
+    either is written, and once the obstacle is gone every email is written once."""
+    services = EngineServices(render_pool=pool)
+    h = Harness(db, clock, services=services, batch_size=25)
+    h.publish(_sending_journey("Fail", WELCOME))
+    emails = [f"r{i}@example.com" for i in range(60)]
+    for email in emails:
+        h.contact(email, first_name="R")
+    h.engine.enroll("Fail", emails)
+    first = h.enrollments()[0]
+    with db.session() as session:  # the key the first email will have
+        session.add(Message(idempotency_key=f"enrollment:{first.id}:e:1", to_address="x@example.com",
+                            queued_at=clock.now()))
+    with pytest.raises(IntegrityError):
+        h.engine.tick()
+    assert len(h.messages()) == 1  # only the obstacle
+    deadline = time.monotonic() + 30
+    while any(w.chunks for w in pool._workers) and time.monotonic() < deadline:
+        pool.drain()
+        time.sleep(0.01)
+    assert not pool._ready  # the given-up batches' answers were dropped, none kept
+    with db.session() as session:
+        session.execute(delete(Message))
+    h.engine.tick()
+    messages = h.messages()
+    assert sorted(m.to_address for m in messages) == sorted(emails)
+    assert {m.status for m in messages} == {"queued"}
