@@ -22,7 +22,8 @@ Contract:
   takes its place (`replaced` counts them) and the chunks it had not begun, as sent.
 - A worker's queue holds at most MAX_QUEUED chunks and QUEUED_BYTES of them (more where
   the pipes could be widened), so a send never blocks: the engine never waits on a worker
-  that waits for the engine to read its answers. `drain()` takes the answers that are
+  that waits for the engine to read its answers. A chunk too large for any worker's room
+  waits in `submit` while answers are read, until a worker has room or nothing out. `drain()` takes the answers that are
   in without waiting (the engine calls it while it writes a batch).
 - `peak_rss_mb()`: the sum of every worker's peak resident memory, as last reported
   (add the engine's own to get the footprint of the whole engine).
@@ -82,8 +83,15 @@ class _Worker:
     sent: dict[int, bytes] = field(default_factory=dict)  # chunk id -> what was sent
 
     def full(self) -> bool:
-        return (len(self.chunks) >= self.max_chunks
-                or sum(map(len, self.sent.values())) >= self.max_bytes)
+        return len(self.chunks) >= self.max_chunks or self._bytes_out() >= self.max_bytes
+
+    def takes(self, size: int) -> bool:
+        """Whether a chunk of `size` bytes can be sent without the send blocking: with
+        nothing out the worker reads as it comes (it has no answer left to write)."""
+        return not self.chunks or self._bytes_out() + size <= self.max_bytes
+
+    def _bytes_out(self) -> int:
+        return sum(map(len, self.sent.values()))
 
 
 class RenderPool:
@@ -166,9 +174,11 @@ class RenderPool:
         if not self._workers:
             self.start()
         chunk_id = next(self._ids)
-        worker = min(self._workers, key=lambda w: len(w.chunks))
-        self._send(worker, chunk_id, [job.id for job in jobs],
-                   pickle.dumps((chunk_id, common, jobs), protocol=pickle.HIGHEST_PROTOCOL))
+        data = pickle.dumps((chunk_id, common, jobs), protocol=pickle.HIGHEST_PROTOCOL)
+        while not (room := [w for w in self._workers if w.takes(len(data))]):
+            self._read_some(None)  # a large chunk: answers first (kept for their collect)
+        self._send(min(room, key=lambda w: len(w.chunks)), chunk_id,
+                   [job.id for job in jobs], data)
         return chunk_id
 
     @staticmethod
@@ -205,16 +215,20 @@ class RenderPool:
         wanted = set(wanted)
         while not wanted & self._ready.keys() and any(
                 chunk in wanted for w in self._workers for chunk in w.chunks):
-            by_handle = {}
-            for worker in self._workers:
-                by_handle[worker.results] = worker
-                by_handle[worker.process.sentinel] = worker
-            ready = wait(list(by_handle), timeout)
-            if not ready:
+            if not self._read_some(timeout):
                 break
-            for worker in {id(by_handle[h]): by_handle[h] for h in ready}.values():
-                self._read(worker)
         return {chunk: self._ready.pop(chunk) for chunk in wanted & self._ready.keys()}
+
+    def _read_some(self, timeout: float | None) -> bool:
+        """Wait (up to `timeout`) until a worker answers or ends, and read; False if none did."""
+        by_handle = {}
+        for worker in self._workers:
+            by_handle[worker.results] = worker
+            by_handle[worker.process.sentinel] = worker
+        ready = wait(list(by_handle), timeout)
+        for worker in {id(by_handle[h]): by_handle[h] for h in ready}.values():
+            self._read(worker)
+        return bool(ready)
 
     def _read(self, worker: _Worker) -> None:
         try:

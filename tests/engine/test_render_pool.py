@@ -199,6 +199,31 @@ def test_the_chunks_a_killed_worker_had_not_begun_go_to_its_replacement():
         pool.close()
 
 
+def test_a_chunk_larger_than_a_workers_room_waits_for_answers_before_it_is_sent(monkeypatch):
+    """A send must never block (the worker may be waiting for its answers to be read):
+    a chunk that does not fit beside what is out is sent once the worker has answered."""
+    from datetime import datetime, timezone
+
+    from engine.runtime import render_pool
+
+    monkeypatch.setattr(render_pool, "QUEUED_BYTES", 2000)
+    monkeypatch.setattr(render_pool, "QUEUED_BYTES_WIDE", 2000)
+    common = (COMMON[0], datetime(2026, 3, 2, tzinfo=timezone.utc), COMMON[2])
+    pool = RenderPool(1).start()
+    try:
+        small = pool.submit([_job(1)], common)
+        big_job = _job(2)
+        big_job.contact["first_name"] = "x" * 5000
+        big = pool.submit([big_job], common)
+        assert small in pool._ready  # answered (and kept) before the big one went out
+        answers = {}
+        while len(answers) < 2:
+            answers |= pool.collect([small, big], timeout=30)
+        assert answers[big][0][1][1]["subject"] == "S " + "x" * 5000
+    finally:
+        pool.close()
+
+
 def test_ctrl_c_leaves_the_workers_to_the_engine():
     """Ctrl+C in a terminal reaches every process of the group: a worker must not die of
     it (a traceback each, their chunks failed) but go on until the engine closes the pool."""
