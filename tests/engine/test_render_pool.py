@@ -308,36 +308,6 @@ def test_render_workers_count_the_engine_process():
     assert services.render_pool is None
 
 
-def test_a_batch_given_up_mid_render_runs_again_whole(db, clock, pool):
-    """Stopping the engine while the pool renders drops the batch's chunks; the next tick
-    runs the batch again and every contact gets one email."""
-    services = EngineServices(render_pool=pool)
-    h = Harness(db, clock, services=services, batch_size=100)
-    h.publish(send_journey(WELCOME))
-    emails = [f"s{i}@example.com" for i in range(100)]
-    for i, email in enumerate(emails):
-        h.contact(email, first_name=f"S{i}", attributes={"plan": "pro"})
-    h.engine.enroll("Pool", emails)
-    compose, seen = services.compose_email, []
-
-    def compose_then_stop(step, template, category):
-        seen.append(step.run.id)
-        if len(seen) == 80:  # chunks are out in the pool by now
-            h.engine.request_stop()
-        return compose(step, template, category)
-
-    services.compose_email = compose_then_stop
-    assert h.engine.tick().steps == 0  # given up: rolled back
-    assert h.messages() == []
-    services.compose_email = compose
-    h.engine.clear_stop()
-    h.engine.tick()
-    messages = h.messages()
-    assert sorted(m.to_address for m in messages) == sorted(emails)
-    assert {m.status for m in messages} == {"queued"}
-    assert not any(w.chunks for w in pool._workers)  # the dropped chunks were answered
-
-
 def test_answers_wait_for_the_caller_who_wants_them(pool):
     from datetime import datetime, timezone
 
@@ -371,15 +341,22 @@ def _committed_messages(db) -> int:
         return session.scalar(select(func.count()).select_from(Message))
 
 
-def test_the_next_batch_runs_while_the_one_ahead_renders_and_each_email_is_written_once(
-        db, clock, pool):
+def _enrolled(db, clock, pool, name: str, count: int, *, batch_size: int = 25):
+    """A journey that sends WELCOME, `count` contacts enrolled in it and due now: the
+    harness, its services and the contacts' addresses."""
     services = EngineServices(render_pool=pool)
-    h = Harness(db, clock, services=services, batch_size=25)
-    h.publish(_sending_journey("Pipe", WELCOME))
-    emails = [f"n{i}@example.com" for i in range(130)]
+    h = Harness(db, clock, services=services, batch_size=batch_size)
+    h.publish(_sending_journey(name, WELCOME))
+    emails = [f"{name.lower()}{i}@example.com" for i in range(count)]
     for i, email in enumerate(emails):
         h.contact(email, first_name=f"N{i}")
-    h.engine.enroll("Pipe", emails)
+    h.engine.enroll(name, emails)
+    return h, services, emails
+
+
+def test_the_next_batch_runs_while_the_one_ahead_renders_and_each_email_is_written_once(
+        db, clock, pool):
+    h, services, emails = _enrolled(db, clock, pool, "Pipe", 130)
     compose, written_before = services.compose_email, []
 
     def compose_and_look(step, template, category):
@@ -432,45 +409,40 @@ def test_a_contact_is_never_in_two_open_batches(request, database, clock, pool):
     assert skipped == 60
 
 
-def test_stopping_with_two_batches_open_rolls_both_back(db, clock, pool):
-    services = EngineServices(render_pool=pool)
-    h = Harness(db, clock, services=services, batch_size=25)
-    h.publish(_sending_journey("Stop", WELCOME))
-    emails = [f"q{i}@example.com" for i in range(100)]
-    for email in emails:
-        h.contact(email, first_name="Q")
-    h.engine.enroll("Stop", emails)
+@pytest.mark.parametrize("batch_size, stop_at, written", [
+    (100, 80, 0),  # one batch, its chunks out in the pool
+    (25, 60, 25),  # the first batch written, the second rendering, the third running
+])
+def test_a_stop_gives_up_the_open_batches_and_they_run_again_whole(
+        db, clock, pool, batch_size, stop_at, written):
+    """Stopping the engine while the pool renders rolls back every open batch and drops
+    their chunks; the next tick runs them again and every contact gets one email."""
+    h, services, emails = _enrolled(db, clock, pool, "Stop", 100, batch_size=batch_size)
     compose, seen = services.compose_email, []
 
     def compose_then_stop(step, template, category):
         seen.append(step.run.id)
-        if len(seen) == 60:  # in the third batch: the second is still rendering
+        if len(seen) == stop_at:
             h.engine.request_stop()
         return compose(step, template, category)
 
     services.compose_email = compose_then_stop
-    assert h.engine.tick().steps == 0
-    assert len(h.messages()) == 25  # the first batch was written; the two open ones were not
+    assert h.engine.tick().steps == 0  # given up: rolled back
+    assert len(h.messages()) == written
     services.compose_email = compose
     h.engine.clear_stop()
     h.engine.tick()
     messages = h.messages()
     assert sorted(m.to_address for m in messages) == sorted(emails)
     assert {m.status for m in messages} == {"queued"}
-    assert not any(w.chunks for w in pool._workers)
+    assert not any(w.chunks for w in pool._workers)  # the dropped chunks were answered
 
 
 def test_a_batch_that_fails_to_be_written_gives_up_the_one_begun_after_it(db, clock, pool):
     """The first batch cannot be written (a message row with one of its keys is already
     there): the second, begun while the first rendered, is rolled back too, nothing of
     either is written, and once the obstacle is gone every email is written once."""
-    services = EngineServices(render_pool=pool)
-    h = Harness(db, clock, services=services, batch_size=25)
-    h.publish(_sending_journey("Fail", WELCOME))
-    emails = [f"r{i}@example.com" for i in range(60)]
-    for email in emails:
-        h.contact(email, first_name="R")
-    h.engine.enroll("Fail", emails)
+    h, _services, emails = _enrolled(db, clock, pool, "Fail", 60)
     first = h.enrollments()[0]
     with db.session() as session:  # the key the first email will have
         session.add(Message(idempotency_key=f"enrollment:{first.id}:e:1", to_address="x@example.com",
