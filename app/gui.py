@@ -198,15 +198,11 @@ def run_gui(db_url: str | None, files=(), hidden: bool = False) -> int:
 
 
 def preview_guard_marker(settings: QSettings):
-    """The file widgets.web_engine_guard keeps while the browser engine starts: beside a
-    settings file given as a path (tests, portable set-ups), else in the user data folder."""
-    from pathlib import Path
+    """The file widgets.web_engine_guard keeps while the browser engine starts
+    (app_folders: beside an INI settings file, else the user data folder)."""
+    from app.app_folders import app_folder
 
-    if settings.format() == QSettings.Format.IniFormat:
-        return Path(settings.fileName()).resolve().parent / PREVIEW_GUARD_FILE
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False)) / PREVIEW_GUARD_FILE
+    return app_folder(settings, "data") / PREVIEW_GUARD_FILE
 
 
 def _close_log(path) -> None:

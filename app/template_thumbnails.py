@@ -26,6 +26,7 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.app_folders import app_folder
 from app.background import Task
 from engine.db.database import Database
 from engine.journey.data import EmailTemplate
@@ -135,12 +136,6 @@ class ThumbnailMaker(QObject):
 
 
 def thumbnail_folder(settings) -> Path:
-    """Where thumbnails are kept between runs: beside a settings file given as a path (tests
-    and portable set-ups), else in the user cache folder."""
-    from PySide6.QtCore import QSettings
-
-    if settings is not None and settings.format() == QSettings.Format.IniFormat:
-        return Path(settings.fileName()).resolve().parent / "thumbnails"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("Trellis", appauthor=False)) / "thumbnails"
+    """Where thumbnails are kept between runs (app_folders: beside an INI settings file,
+    else the user cache folder)."""
+    return app_folder(settings, "cache") / "thumbnails"

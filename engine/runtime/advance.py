@@ -262,6 +262,7 @@ def _start(database: Database, now: datetime, cache: VersionCache, services, bat
     steps; None when nothing is due there."""
     scope = ExitStack()
     session = scope.enter_context(database.session())
+    batch = None
     try:
         runs = claim(session, now, batch_size, postgres,
                      after=ahead.last_key if ahead is not None else None)
@@ -279,18 +280,16 @@ def _start(database: Database, now: datetime, cache: VersionCache, services, bat
         runs.sort(key=lambda r: -priority[r.version_id])
         held = paused_by_guardrail(session)
         steps = 0
-        try:
-            for run in runs:
-                if stopping is not None and stopping():
-                    raise Stopped("the engine is stopping; this batch runs again at the next start")
-                if run.journey_id in held:
-                    hold_for_guardrail(run, batch)
-                    continue
-                steps += run_enrollment(run, batch, cache, services)
-        except BaseException:
-            abandon_renders(batch)
-            raise
+        for run in runs:
+            if stopping is not None and stopping():
+                raise Stopped("the engine is stopping; this batch runs again at the next start")
+            if run.journey_id in held:
+                hold_for_guardrail(run, batch)
+                continue
+            steps += run_enrollment(run, batch, cache, services)
     except BaseException:
+        if batch is not None:
+            abandon_renders(batch)
         scope.__exit__(*sys.exc_info())  # rolls back
         raise
     return _Started(scope, batch, runs, steps, last_key)

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from engine.conditions.evaluate import MISSING, event_matches, filters_match, get_path
 from engine.db.database import Database
-from engine.db.fastbulk import chunks, insert_rows, read_rows, update_rows
+from engine.db.fastbulk import insert_rows, update_rows
+from engine.db.fastbulk import chunks
 from engine.db.models import (
     Enrollment,
     EnrollmentStatus,
@@ -157,28 +158,21 @@ class EventBatch:
         self.batch.flush([])
 
 
-_EVENT_COLUMNS = (Event.id, Event.contact_id, Event.name, Event.properties, Event.occurred_at)
-_EVENT_NAMES = [column.key for column in _EVENT_COLUMNS]
-
-
 def process_events(database: Database, now: datetime, cache: VersionCache,
                    *, batch_size: int = 1000) -> int:
     """Match all pending events; returns how many were processed."""
     total = 0
-    dialect = database.engine.dialect.name
+    postgres = database.engine.dialect.name == "postgresql"
     while True:
         with database.session() as session:
-            if dialect == "sqlite":  # plain driver rows, as advance's claim reads them
-                rows = read_rows(session, Event.__table__, _EVENT_NAMES,
-                                 "WHERE processed_at IS NULL ORDER BY id LIMIT ?", (batch_size,))
-            else:
-                query = (select(*_EVENT_COLUMNS).where(Event.processed_at.is_(None))
-                         .order_by(Event.id).limit(batch_size))
-                if dialect == "postgresql":
-                    query = query.with_for_update(skip_locked=True)
-                rows = [row._asdict() for row in session.execute(query)]
-            events = [StoredEvent(r["id"], r["contact_id"], r["name"], r["properties"] or {},
-                                  r["occurred_at"]) for r in rows]
+            query = (select(Event.id, Event.contact_id, Event.name, Event.properties,
+                            Event.occurred_at)
+                     .where(Event.processed_at.is_(None))
+                     .order_by(Event.id).limit(batch_size))
+            if postgres:
+                query = query.with_for_update(skip_locked=True)
+            events = [StoredEvent(r.id, r.contact_id, r.name, r.properties or {}, r.occurred_at)
+                      for r in session.execute(query)]
             if not events:
                 return total
             batch = Batch(session, now, load_settings(session))

@@ -112,7 +112,7 @@ def _renders_of(batch) -> BatchRenders | None:
 def renders_pending(batch) -> bool:
     """Whether some of the batch's emails are still out in the render pool."""
     renders = _renders_of(batch)
-    return renders is not None and renders.pending_count() > 0
+    return renders is not None and bool(renders.pending)
 
 
 def feed_renders(batch) -> None:

@@ -13,8 +13,7 @@ pool with the answer. `abandon()` drops the batch's chunks (the batch is rolled 
 After `finish()`, no row is RENDERING: the batch flushes rows that are whole.
 `ahead`: the previous batch's BatchRenders while it still waits for answers (advance.py
 runs the next batch's steps meanwhile): whenever this one sends chunks, that one's waiting
-jobs go first, since its answers are wanted first; `pending_count()` says how many of a
-batch's emails are still out.
+jobs go first, since its answers are wanted first. `pending` holds the emails still out.
 """
 
 from __future__ import annotations
@@ -66,9 +65,6 @@ class BatchRenders:
             self.feed()
             if self.chunks:  # answers already in: take them now, never wait here
                 self._handle(self.pool.collect(self.chunks, timeout=0))
-
-    def pending_count(self) -> int:
-        return len(self.pending)
 
     def feed(self) -> None:
         """Send the buffer in chunks (the last one perhaps short) while a worker has room;

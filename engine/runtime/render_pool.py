@@ -8,9 +8,8 @@ Contract:
 - `submit(jobs, common)` hands a chunk of `render_job.RenderJob`s to the least busy
   worker and returns the chunk's id. Each worker reads its chunks from its own pipe,
   written here directly (no feeder thread: a thread would wait for the engine's GIL, up
-  to a switch interval per chunk, while the worker idles); the pipe is widened so that
-  MAX_QUEUED chunks fit without blocking (a chunk of 48 plain emails pickles to ~8 KB,
-  so they fit a default 64 KB pipe too), and a worker answers on a pipe of its own.
+  to a switch interval per chunk, while the worker idles); a chunk of 48 plain emails
+  pickles to ~8 KB, and a worker answers on a pipe of its own.
 - `collect(wanted)` waits until at least one of the `wanted` chunks is answered and
   returns `{chunk_id: [(job_id, answer), ...]}` for those answered; other chunks' answers
   wait for their own `collect`, and those of chunks no longer wanted (`forget`) are
