@@ -10,6 +10,10 @@ Contract:
   next one runs its steps (claimed past the first's last enrollment and without its
   contacts: a contact is never in two open batches), then the first is written and
   committed. Batches commit one at a time, in claim order (`_Started`).
+- A written batch commits in a thread of its own (`_Commit`) while the next batch runs
+  its steps, claimed past it and without its contacts; the next flush, a claim from the
+  start of the queue and the end of `advance` wait for that commit. A failed commit is
+  raised there, and the batches still open are given up.
 - Within a batch, higher-priority journeys run first (they win frequency-cap slots).
 - A path is instantaneous between parks; `MAX_STEPS_PER_RUN` only guards against a
   pathological graph (validation already refuses loops without a pause).
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import gc
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta
 from typing import Callable
@@ -173,46 +178,114 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
     """Run all work due at `now`; returns the number of steps taken.
 
     While a batch's emails render in the pool, the next batch runs its steps (see
-    `_Started`), so the render workers are never idle while the engine writes."""
+    `_Started`), so the render workers are never idle while the engine writes; and while
+    a written batch commits (`_Commit`), the engine runs the next one's steps."""
     postgres = database.engine.dialect.name == "postgresql"
     total = batches = 0
     # batches begun and not yet written, in claim order: at most two, the first one's
-    # emails still rendering. A batch is taken off this list before it is finished (its
-    # finish() gives it up by itself on an error); what is on it is given up on an error.
+    # emails still rendering. A batch is taken off this list before it is written (its
+    # write gives it up by itself on an error); what is on it is given up on an error.
     open_batches: list[_Started] = []
+    commit = _Commit()
     try:
         while max_batches is None or batches + len(open_batches) < max_batches:
             with paused_gc():
                 ahead = open_batches[0] if open_batches else None
                 started = _start(database, now, cache, services, batch_size, postgres,
-                                 stopping, ahead=ahead)
+                                 stopping, ahead=ahead, committing=commit.batch)
                 if started is not None:
                     open_batches.append(started)
                     total += started.steps
                 if ahead is not None:
                     if started is not None:  # its emails go out before the engine writes
                         feed_renders(started.batch)
-                    open_batches.pop(0).finish()
+                    _write(open_batches.pop(0), commit)
                     batches += 1  # and, if nothing was due past it, look again from the start
                 elif started is None:
-                    break  # nothing is due
+                    if commit.batch is None:
+                        break  # nothing is due
+                    # nothing past the batch committing: look again from the start (runs
+                    # of its contacts were left out) once its writes are in
+                    commit.wait()
+                    continue
                 if started is not None and not started.renders_out():
-                    open_batches.pop().finish()
+                    _write(open_batches.pop(), commit)
                     batches += 1
         with paused_gc():
             while open_batches:  # max_batches reached with one still rendering
-                open_batches.pop(0).finish()
+                _write(open_batches.pop(0), commit)
+            commit.wait()
     except BaseException:
         for begun in open_batches:
             begun.give_up()
+        commit.wait(quietly=True)  # a batch written whole still commits
+        commit.close()
         raise
+    commit.close()
     return total
+
+
+def _write(started: _Started, commit: _Commit) -> None:
+    """Wait for the batch's renders, flush it once the batch before it has committed (one
+    writer at a time, in claim order), and start its commit."""
+    try:
+        started.finish_renders()
+        commit.wait()
+        started.flush()
+    except BaseException:
+        started.give_up()
+        raise
+    commit.start(started)
+
+
+class _Commit:
+    """The commit of the last batch written, in a thread of its own, while the engine runs
+    the next batch's steps.
+
+    Why: a commit writes the batch's pages to the write-ahead log (and now and then copies
+    them into the database file), a sixth of the engine's time per email, and the driver
+    releases the GIL for all of it (sqlite3 and psycopg alike). What a batch commits is
+    settled when its flush ends, so nothing else has to wait for it except: the next
+    flush (SQLite has one writer; batches commit in claim order), a claim from the start
+    of the queue (it must see this batch's enrollments moved on), and the end of
+    `advance`. Meanwhile the next batch is claimed past this one and without its contacts,
+    as it is past a batch still rendering. A failed commit rolls its batch back (it runs
+    again, as after a crash) and is raised at the next `wait()`."""
+
+    def __init__(self):
+        self._executor: ThreadPoolExecutor | None = None
+        self._future: Future | None = None
+        #: the batch committing, if any
+        self.batch: _Started | None = None
+
+    def start(self, started: _Started) -> None:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(1, thread_name_prefix="trellis-commit")
+        self._future, self.batch = self._executor.submit(started.commit), started
+
+    def wait(self, *, quietly: bool = False) -> None:
+        """Until the commit in flight (if any) is done; its error is raised unless
+        `quietly` (another error is on its way already)."""
+        future, self._future, self.batch = self._future, None, None
+        if future is None:
+            return
+        try:
+            future.result()
+        except BaseException:
+            if not quietly:
+                raise
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown()
+            self._executor = None
 
 
 class _Started:
     """A batch whose steps ran, in its own open transaction, its writes buffered and its
-    emails perhaps still rendering in the pool; `finish()` waits for the renders, flushes
-    and commits; `give_up()` drops the renders and rolls the transaction back.
+    emails perhaps still rendering in the pool. `finish_renders()` waits for the renders,
+    `flush()` writes the batch, `commit()` commits it (advance runs that in a thread:
+    `_Commit`); `give_up()` drops the renders and rolls the transaction back.
 
     Why two batches at once: the engine writes a batch (SQLite inserts and the commit,
     about half of its work) only once every email of it is rendered, and a render worker
@@ -223,8 +296,9 @@ class _Started:
     fields read what this batch has not written yet, so a contact is never in two open
     batches; those enrollments run in a later batch of the same tick. A batch's writes
     are still one transaction, committed in claim order; renders never write (a coupon
-    or the link secret is committed in a short transaction of its own, as before, and
-    never while a batch holds SQLite's write lock: `finish` flushes and commits at once).
+    or the link secret is committed in a short transaction of its own, as before: never
+    while the engine's thread holds SQLite's write lock, at most waiting for a commit in
+    flight to end).
     """
 
     def __init__(self, scope: ExitStack, batch: Batch, runs: list[Run], steps: int,
@@ -237,17 +311,17 @@ class _Started:
     def renders_out(self) -> bool:
         return renders_pending(self.batch)
 
-    def finish(self) -> None:
+    def finish_renders(self) -> None:
         self.batch.ahead = None  # written before this one: no chain of batches in memory
-        try:
-            finish_renders(self.batch)  # emails rendering in the pool: wait, fill the rows
-            # while it writes, the engine takes the workers' answers off their pipes: a
-            # worker whose answer pipe is full would stop rendering the next batch
-            self.batch.flush(self.runs, between=lambda: drain_renders(self.batch))
-        except BaseException:
-            self.give_up()
-            raise
-        self.scope.close()  # commits
+        finish_renders(self.batch)  # emails rendering in the pool: wait, fill the rows
+
+    def flush(self) -> None:
+        # while it writes, the engine takes the workers' answers off their pipes: a worker
+        # whose answer pipe is full would stop rendering the next batch
+        self.batch.flush(self.runs, between=lambda: drain_renders(self.batch))
+
+    def commit(self) -> None:
+        self.scope.close()
 
     def give_up(self) -> None:
         """Called while an exception is handled: the transaction rolls back."""
@@ -257,18 +331,22 @@ class _Started:
 
 
 def _start(database: Database, now: datetime, cache: VersionCache, services, batch_size: int,
-           postgres: bool, stopping, *, ahead: _Started | None) -> _Started | None:
-    """Claim a batch (past `ahead`'s enrollments and without its contacts) and run its
-    steps; None when nothing is due there."""
+           postgres: bool, stopping, *, ahead: _Started | None,
+           committing: _Started | None) -> _Started | None:
+    """Claim a batch (past the enrollments of `ahead`, the batch still rendering, or else
+    of `committing`, and without the contacts of either) and run its steps; None when
+    nothing is due there."""
     scope = ExitStack()
     session = scope.enter_context(database.session())
     batch = None
+    past = ahead or committing
     try:
         runs = claim(session, now, batch_size, postgres,
-                     after=ahead.last_key if ahead is not None else None)
+                     after=past.last_key if past is not None else None)
         last_key = (runs[-1].was_due_at, runs[-1].id) if runs else None
-        if ahead is not None:
-            runs = [run for run in runs if run.contact_id not in ahead.contacts]
+        for begun in (ahead, committing):
+            if begun is not None:
+                runs = [run for run in runs if run.contact_id not in begun.contacts]
         if not runs:
             scope.close()
             return None

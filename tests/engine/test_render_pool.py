@@ -13,13 +13,14 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from engine.db.models import Coupon, Message, Setting, StepLog
 from engine.journey.model import Journey
 from engine.journey.data import EmailTemplate
 from engine.templating.values import ShopInfo
+from engine.runtime import advance
 from engine.runtime.render_job import LinkSpec, RenderJob
 from engine.runtime.render_pool import RenderPool
 from engine.runtime.services import EngineServices
@@ -367,7 +368,6 @@ def test_the_next_batch_runs_while_the_one_ahead_renders_and_each_email_is_writt
     assert h.engine.tick().steps == 2 * 130
     # the second batch's first email was composed before the first batch was written
     assert written_before[25] == 0
-    assert written_before[50] == 25  # and the first was written before the third began
     messages = h.messages()
     assert sorted(m.to_address for m in messages) == sorted(emails)
     assert {m.status for m in messages} == {"queued"}
@@ -377,11 +377,60 @@ def test_the_next_batch_runs_while_the_one_ahead_renders_and_each_email_is_writt
     assert len(logs) == 130 and {log.detail["status"] for log in logs} == {"queued"}
 
 
+def _first_commit_held(monkeypatch, then=lambda: None) -> list[bool]:
+    """The first batch's commit (in its own thread) waits until the engine needs it done,
+    at the next flush or claim from the start (at most 10 s), calls `then()` and commits.
+    Returns the list into which that commit puts whether it was let go (True) or gave up
+    waiting (False)."""
+    wanted, let_go = threading.Event(), []
+    commit, wait = advance._Started.commit, advance._Commit.wait
+
+    def held_commit(self):
+        if not let_go:
+            let_go.append(wanted.wait(10))
+            then()
+        commit(self)
+
+    def wait_and_say_so(self, **options):
+        if self.batch is not None:  # a commit is in flight and the engine wants it done
+            wanted.set()
+        wait(self, **options)
+
+    monkeypatch.setattr(advance._Started, "commit", held_commit)
+    monkeypatch.setattr(advance._Commit, "wait", wait_and_say_so)
+    return let_go
+
+
+@pytest.mark.parametrize("pooled, composed", [(False, 50), (True, 75)])
+def test_a_batch_commits_while_the_next_one_runs_its_steps(
+        db, clock, pool, monkeypatch, pooled, composed):
+    """The first batch's commit is held until the engine waits for it: by then the next
+    batch (and, with the pool, the one after it) has composed its emails. A commit in the
+    engine's own thread would wait for those steps in vain."""
+    h, services, emails = _enrolled(db, clock, pool if pooled else None, "Overlap", 80)
+    compose, seen, composed_before = services.compose_email, [], []
+
+    def compose_and_count(step, template, category):
+        seen.append(step.run.id)
+        return compose(step, template, category)
+
+    services.compose_email = compose_and_count
+    let_go = _first_commit_held(monkeypatch, then=lambda: composed_before.append(len(seen)))
+    assert h.engine.tick().steps == 2 * 80
+    assert let_go == [True]
+    assert composed_before[0] == composed  # emails composed while the first batch committed
+    messages = h.messages()
+    assert sorted(m.to_address for m in messages) == sorted(emails)  # each written once
+
+
+@pytest.mark.parametrize("pooled", [True, False])
 @pytest.mark.parametrize("database", ["sqlite", "postgresql"])
-def test_a_contact_is_never_in_two_open_batches(request, database, clock, pool):
+def test_a_contact_is_never_in_two_open_batches(request, database, clock, pool, monkeypatch,
+                                                pooled):
     """One email a day at most: the same contacts are due in two journeys, and their second
-    enrollments are claimed while the batch with their first is still open. They wait for
-    it to be written, so the cap sees the first email and skips the second."""
+    enrollments are claimed while the batch with their first is still open or committing
+    (its commit held until the engine waits for it). They wait for it to be written, so
+    the cap sees the first email and skips the second."""
     if database == "postgresql":
         if skip_reason() is not None:
             pytest.skip(skip_reason())
@@ -391,21 +440,26 @@ def test_a_contact_is_never_in_two_open_batches(request, database, clock, pool):
         request.addfinalizer(db.dispose)
     else:
         db = request.getfixturevalue("db")
-    h = Harness(db, clock, services=EngineServices(render_pool=pool), batch_size=50)
+    h = Harness(db, clock, services=EngineServices(render_pool=pool if pooled else None),
+                batch_size=50)
     h.settings(frequency_cap={"count": 1, "within": "1 day"})
-    h.publish(_sending_journey("First", WELCOME))
-    h.publish(_sending_journey("Second", WELCOME, when_capped="skip"))
-    emails = [f"o{i}@example.com" for i in range(60)]
-    for email in emails:
-        h.contact(email, first_name="O")
-    h.engine.enroll("First", emails)   # enrollments 1-60: the first batch holds 1-50
-    h.engine.enroll("Second", emails)  # 61-120: claimed next, 61-100 share its contacts
+    # one PostgreSQL database serves the module: names of this case's own
+    first, second, mode = f"First {pooled}", f"Second {pooled}", "p" if pooled else "s"
+    h.publish(_sending_journey(first, WELCOME))
+    h.publish(_sending_journey(second, WELCOME, when_capped="skip"))
+    emails = [f"o{i}-{mode}@example.com" for i in range(60)]
+    contact_ids = [h.contact(email, first_name="O") for email in emails]
+    h.engine.enroll(first, emails)   # enrollments 1-60: the first batch holds 1-50
+    h.engine.enroll(second, emails)  # 61-120: claimed next, 61-100 share its contacts
+    let_go = _first_commit_held(monkeypatch)
     h.engine.tick()
-    messages = h.messages()
+    assert let_go == [True]
+    messages = [m for m in h.messages() if m.to_address in emails]
     assert sorted(m.to_address for m in messages) == sorted(emails)  # one each
     with db.session() as session:
         skipped = session.scalar(select(func.count()).select_from(StepLog).where(
-            StepLog.kind == "skip", StepLog.reason == "frequency_cap"))
+            StepLog.kind == "skip", StepLog.reason == "frequency_cap",
+            StepLog.contact_id.in_(contact_ids)))
     assert skipped == 60
 
 
@@ -461,3 +515,29 @@ def test_a_batch_that_fails_to_be_written_gives_up_the_one_begun_after_it(db, cl
     messages = h.messages()
     assert sorted(m.to_address for m in messages) == sorted(emails)
     assert {m.status for m in messages} == {"queued"}
+
+
+def test_a_failed_commit_rolls_its_batch_back_and_reaches_the_tick(db, clock, monkeypatch):
+    """A contact is erased while the first batch is written, and the batch's connection
+    checks foreign keys at COMMIT: the commit (in its thread) fails for real. Nothing of
+    that batch or the next one is written, the error reaches the tick, and the next tick
+    writes every remaining email once."""
+    h, _services, emails = _enrolled(db, clock, None, "Commit", 60)
+    flush, erased = advance._Started.flush, []
+
+    def flush_after_an_erase(self):
+        if not erased:
+            with db.session() as session:  # another connection erases the first contact
+                session.execute(text("DELETE FROM contact WHERE email = :e"), {"e": emails[0]})
+            erased.append(emails[0])
+            self.batch.session.execute(text("PRAGMA defer_foreign_keys=ON"))
+        flush(self)
+
+    monkeypatch.setattr(advance._Started, "flush", flush_after_an_erase)
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        h.engine.tick()
+    assert h.messages() == []
+    assert all(e.status == "active" and e.step_count == 0 for e in h.enrollments())
+    h.engine.tick()
+    messages = h.messages()
+    assert sorted(m.to_address for m in messages) == sorted(emails[1:])
