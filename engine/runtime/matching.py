@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from engine.conditions.evaluate import MISSING, event_matches, filters_match, get_path
 from engine.db.database import Database
-from engine.db.fastbulk import insert_rows, update_rows
+from engine.db.fastbulk import insert_rows, read_rows, update_rows
 from engine.db.fastbulk import chunks
 from engine.db.models import (
     Enrollment,
@@ -45,6 +45,11 @@ from engine.runtime.batch import Batch, Run
 from engine.runtime.enroll import re_entry_allows
 from engine.runtime.entry import EntryGate
 from engine.settings import load_settings
+
+
+#: the columns of an active enrollment matching reads
+ACTIVE_NAMES = ["id", "contact_id", "journey_id", "version_id", "node_id", "state",
+                "wait_event", "context", "step_count", "entered_at"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,9 @@ class EventBatch:
         #: canary shares and entry guards (engine/runtime/entry.py); None: none apply
         self.gate: EntryGate | None = None
         journeys = {j.journey_id for j in live}
+        if session.get_bind().dialect.name == "sqlite":
+            self._load_sqlite(contact_ids, journeys)
+            return
         for chunk in chunks(sorted(contact_ids), 900):
             rows = session.execute(
                 select(Enrollment.id, Enrollment.contact_id, Enrollment.journey_id,
@@ -91,11 +99,7 @@ class EventBatch:
                 .where(Enrollment.contact_id.in_(chunk),
                        Enrollment.status == EnrollmentStatus.ACTIVE))
             for r in rows:
-                run = Run(id=r.id, contact_id=r.contact_id, journey_id=r.journey_id,
-                          version_id=r.version_id, node_id=r.node_id, state=r.state,
-                          due_at=None, context=dict(r.context or {}), step_count=r.step_count,
-                          entered_at=r.entered_at, wait_event=r.wait_event)
-                self.active[r.contact_id].append(Active(run, r.status == JourneyStatus.PAUSED))
+                self._add_active(r._asdict(), r.status == JourneyStatus.PAUSED)
             if journeys:
                 for cid, jid, last in session.execute(
                         select(Enrollment.contact_id, Enrollment.journey_id,
@@ -104,6 +108,35 @@ class EventBatch:
                                Enrollment.journey_id.in_(journeys))
                         .group_by(Enrollment.contact_id, Enrollment.journey_id)):
                     self.last_entry[(cid, jid)] = last
+
+    def _load_sqlite(self, contact_ids: set[int], journeys: set[int]) -> None:
+        """What __init__ loads, in plain driver rows: for a batch of sign-ups these
+        queries find nothing, and SQLAlchemy's expanding of 900 ids cost more than that."""
+        paused = {jid for jid, in self.session.execute(
+            select(JourneyRow.id).where(JourneyRow.status == JourneyStatus.PAUSED))}
+        table = Enrollment.__table__
+        for chunk in chunks(sorted(contact_ids), 900):
+            marks = ", ".join("?" * len(chunk))
+            for row in read_rows(self.session, table, ACTIVE_NAMES,
+                                 f"WHERE contact_id IN ({marks}) AND status = ?",
+                                 (*chunk, EnrollmentStatus.ACTIVE)):
+                self._add_active(row, row["journey_id"] in paused)
+            if journeys:
+                for row in read_rows(self.session, table, ["contact_id", "journey_id", "entered_at"],
+                                     f"WHERE contact_id IN ({marks}) AND journey_id IN "
+                                     f"({', '.join('?' * len(journeys))})",
+                                     (*chunk, *journeys)):
+                    key = (row["contact_id"], row["journey_id"])
+                    last = self.last_entry.get(key)
+                    if last is None or row["entered_at"] > last:
+                        self.last_entry[key] = row["entered_at"]
+
+    def _add_active(self, r: dict[str, Any], paused: bool) -> None:
+        run = Run(id=r["id"], contact_id=r["contact_id"], journey_id=r["journey_id"],
+                  version_id=r["version_id"], node_id=r["node_id"], state=r["state"],
+                  due_at=None, context=dict(r["context"] or {}), step_count=r["step_count"],
+                  entered_at=r["entered_at"], wait_event=r["wait_event"])
+        self.active[r["contact_id"]].append(Active(run, paused))
 
     def may_enter(self, journey: CompiledJourney, contact_id: int, now: datetime) -> bool:
         active = any(a.run.journey_id == journey.journey_id for a in self.active[contact_id])
@@ -165,14 +198,7 @@ def process_events(database: Database, now: datetime, cache: VersionCache,
     postgres = database.engine.dialect.name == "postgresql"
     while True:
         with database.session() as session:
-            query = (select(Event.id, Event.contact_id, Event.name, Event.properties,
-                            Event.occurred_at)
-                     .where(Event.processed_at.is_(None))
-                     .order_by(Event.id).limit(batch_size))
-            if postgres:
-                query = query.with_for_update(skip_locked=True)
-            events = [StoredEvent(r.id, r.contact_id, r.name, r.properties or {}, r.occurred_at)
-                      for r in session.execute(query)]
+            events = _unprocessed(session, batch_size, postgres)
             if not events:
                 return total
             batch = Batch(session, now, load_settings(session))
@@ -185,9 +211,25 @@ def process_events(database: Database, now: datetime, cache: VersionCache,
                 match_event(state, event, live, cache, now)
             state.flush()
             gate.flush()
-            session.execute(update(Event).where(Event.id.in_([e.id for e in events]))
-                            .values(processed_at=now))
+            update_rows(session, Event.__table__,
+                        [{"id": e.id, "processed_at": now} for e in events])
             total += len(events)
+
+
+def _unprocessed(session: Session, limit: int, postgres: bool) -> list[StoredEvent]:
+    """The oldest `limit` events not yet matched (on PostgreSQL, locked for this runner)."""
+    names = ["id", "contact_id", "name", "properties", "occurred_at"]
+    if session.get_bind().dialect.name == "sqlite":
+        rows = read_rows(session, Event.__table__, names,
+                         "WHERE processed_at IS NULL ORDER BY id LIMIT ?", (limit,))
+    else:
+        query = (select(*(Event.__table__.c[name] for name in names))
+                 .where(Event.processed_at.is_(None)).order_by(Event.id).limit(limit))
+        if postgres:
+            query = query.with_for_update(skip_locked=True)
+        rows = [row._asdict() for row in session.execute(query)]
+    return [StoredEvent(r["id"], r["contact_id"], r["name"], r["properties"] or {},
+                        r["occurred_at"]) for r in rows]
 
 
 def match_event(state: EventBatch, event: StoredEvent, live: list[CompiledJourney],
