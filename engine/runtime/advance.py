@@ -152,10 +152,13 @@ def run_enrollment(run: Run, batch: Batch, cache: VersionCache, services) -> int
 
 @contextmanager
 def paused_gc():
-    """No cycle collection while a batch runs: a batch makes tens of thousands of young,
+    """No cycle collection while `advance` runs: a batch makes tens of thousands of young,
     acyclic objects (freed by reference counting), and the collector's passes over them
-    cost a fifth of an email's time in the engine process. Cycles made meanwhile are
-    collected after the batch; a collector already disabled stays so."""
+    cost a fifth of an email's time in the engine process. Paused batch by batch, it
+    still ran once between batches, over every object of the two batches then alive (the
+    one committing and the one rendering): 5% of a welcome series. Cycles made meanwhile
+    (a few hundred objects a batch) are collected after `advance`; a collector already
+    disabled stays so."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -188,9 +191,9 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
     # write gives it up by itself on an error); what is on it is given up on an error.
     open_batches: list[_Started] = []
     commit = _Commit()
-    try:
-        while max_batches is None or batches + len(open_batches) < max_batches:
-            with paused_gc():
+    with paused_gc():
+        try:
+            while max_batches is None or batches + len(open_batches) < max_batches:
                 ahead = open_batches[0] if open_batches else None
                 started = _start(database, now, cache, services, batch_size, postgres,
                                  stopping, ahead=ahead, committing=commit.batch)
@@ -212,16 +215,15 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
                 if started is not None and not started.renders_out():
                     _write(open_batches.pop(), commit)
                     batches += 1
-        with paused_gc():
             while open_batches:  # max_batches reached with one still rendering
                 _write(open_batches.pop(0), commit)
             commit.wait()
-    except BaseException:
-        for begun in open_batches:
-            begun.give_up()
-        commit.wait(quietly=True)  # a batch written whole still commits
-        commit.close()
-        raise
+        except BaseException:
+            for begun in open_batches:
+                begun.give_up()
+            commit.wait(quietly=True)  # a batch written whole still commits
+            commit.close()
+            raise
     commit.close()
     return total
 

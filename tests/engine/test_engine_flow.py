@@ -1,5 +1,6 @@
 """The engine on a virtual clock: flow nodes, actions, re-entry, goals, pause, versions."""
 
+import gc
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy import event, select
 
 from engine.db.models import AudienceMember, Contact, ContactList, ListMembership, WebhookCall
 from engine.journey.model import Journey
+from engine.runtime.advance import advance
 from tests.engine.harness import Harness
 
 H = timedelta(hours=1)
@@ -294,3 +296,30 @@ def test_a_parking_step_rewrites_only_the_index_columns_it_changes(h, clock):
         "exited", None, None, None)
     assert any("status" in u and "active_journey_id" in u and "wait_event" in u
                for u in updates)
+
+
+def test_no_cycle_collection_runs_between_the_batches_of_a_tick(db, clock):
+    """The collector is paused for all of `advance`, not batch by batch: between two
+    batches it went over every object of the batches still alive. It runs again after."""
+    h = Harness(db, clock, batch_size=10)
+    h.publish(linear("Many", ("trigger.manual", {}),
+                     ("wait", "flow.delay", {"duration": "1 day"})))
+    emails = [f"m{i}@example.com" for i in range(60)]
+    for email in emails:
+        h.contact(email)
+    h.engine.enroll("Many", emails)
+    collections: list[int] = []
+
+    def note(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    assert gc.isenabled()
+    gc.callbacks.append(note)
+    try:
+        steps = advance(db, clock.now(), h.engine.cache, h.engine.services, batch_size=10)
+    finally:
+        gc.callbacks.remove(note)
+    assert steps == 2 * 60 and collections == []
+    assert gc.isenabled()
+    assert {e.node_id for e in h.enrollments()} == {"wait"}
