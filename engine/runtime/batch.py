@@ -135,11 +135,18 @@ class Batch(ContactFacts):
         the whole batch at the first call."""
         if self._consents is None:
             self._consents = {}
+            sqlite = self.session.get_bind().dialect.name == "sqlite"
             for chunk in chunks(list(self.contacts), 900):
-                rows = self.session.execute(
-                    select(Consent.contact_id, Consent.granted)
-                    .where(Consent.contact_id.in_(chunk), Consent.purpose == "email_marketing")
-                    .order_by(Consent.recorded_at, Consent.id))
+                if sqlite:  # plain driver rows, as the contacts were loaded
+                    rows = [(r["contact_id"], bool(r["granted"])) for r in read_rows(
+                        self.session, Consent.__table__, ["contact_id", "granted"],
+                        f"WHERE contact_id IN ({', '.join('?' * len(chunk))}) AND purpose = ? "
+                        "ORDER BY recorded_at, id", (*chunk, "email_marketing"))]
+                else:
+                    rows = self.session.execute(
+                        select(Consent.contact_id, Consent.granted)
+                        .where(Consent.contact_id.in_(chunk), Consent.purpose == "email_marketing")
+                        .order_by(Consent.recorded_at, Consent.id))
                 for cid, granted in rows:
                     self._consents[cid] = granted  # later rows win
         return self._consents.get(contact_id)
