@@ -92,8 +92,7 @@ def claim(session, now: datetime, limit: int, postgres: bool,
         version_id=row["version_id"], node_id=row["node_id"], state=row["state"],
         due_at=row["due_at"], context=dict(row["context"] or {}),
         step_count=row["step_count"], entered_at=row["entered_at"],
-        wait_event=row["wait_event"], was_due_at=row["due_at"],
-        was_wait_event=row["wait_event"]) for row in rows]
+        wait_event=row["wait_event"], was_due_at=row["due_at"]) for row in rows]
 
 
 def end_run(run: Run, batch: Batch, node_id: str, status: str, reason: str,

@@ -56,23 +56,15 @@ class Run:
     end_reason: str | None = None
     #: when it became due: the catch-up policy compares it with now
     was_due_at: datetime | None = None
-    #: the wait event as claimed (row() leaves it out while unchanged)
-    was_wait_event: str | None = None
 
     def row(self) -> dict[str, Any]:
-        """The columns to write back. An indexed column is left out while its value is
-        the one claimed: SQLite rewrites the entry of every index whose column an UPDATE
-        sets, changed or not, and a run that parks keeps its status, its slot in the
-        (contact, active journey) index and, mostly, its wait event (a third less work
-        per update). Claimed runs are active; only an ended one changes its status."""
-        row = {"id": self.id, "node_id": self.node_id, "state": self.state,
-               "due_at": self.due_at, "context": self.context, "step_count": self.step_count}
-        if self.status != "active":
-            row.update(status=self.status, ended_at=self.ended_at, end_reason=self.end_reason,
-                       active_journey_id=None)
-        if self.wait_event != self.was_wait_event:
-            row["wait_event"] = self.wait_event
-        return row
+        return {
+            "id": self.id, "node_id": self.node_id, "state": self.state, "due_at": self.due_at,
+            "context": self.context, "step_count": self.step_count, "status": self.status,
+            "wait_event": self.wait_event, "ended_at": self.ended_at,
+            "end_reason": self.end_reason,
+            "active_journey_id": self.journey_id if self.status == "active" else None,
+        }
 
 
 def _nothing() -> None:
@@ -228,12 +220,7 @@ class Batch(ContactFacts):
         statements (advance.py takes the render workers' answers there)."""
         session = self.session
         between = between or _nothing
-        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for run in runs:
-            row = run.row()
-            by_shape.setdefault(tuple(row), []).append(row)
-        for rows in by_shape.values():
-            update_rows(session, Enrollment.__table__, rows)
+        update_rows(session, Enrollment.__table__, [run.row() for run in runs])
         update_rows(session, Enrollment.__table__, self.pause_holds)
         between()
         insert_rows(session, StepLog.__table__, self.step_logs)
