@@ -13,7 +13,8 @@ of one per row, which made inserts two thirds of an email step there. Other
 databases and drivers, and updates, go through SQLAlchemy Core unchanged.
 `read_rows(session, table, columns, sql_tail, params)` is the reading counterpart for
 SQLite (`SELECT columns FROM table <sql_tail>`), decoding times and JSON the same way.
-`chunks(items, size)` cuts a list of ids into slices an `IN (...)` can bind.
+`chunks(items, size)` cuts a list of ids into slices an `IN (...)` can bind, and
+`marks(values)` writes that IN list's placeholders for `read_rows`.
 """
 
 from __future__ import annotations
@@ -271,6 +272,11 @@ def add_to_column(session: Session, table: Table, column: str, deltas: dict[int,
     session.connection().exec_driver_sql(
         f"UPDATE {table.name} SET {sets} WHERE id = ?",
         [(delta, *fixed, key) for key, delta in deltas.items()])
+
+
+def marks(values) -> str:
+    """`?, ?, ?`: one SQLite placeholder per value, for an `IN (...)` in `read_rows`."""
+    return ", ".join("?" * len(values))
 
 
 def chunks(items: list, size: int):

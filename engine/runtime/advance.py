@@ -221,9 +221,9 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
             for begun in open_batches:
                 begun.give_up()
             commit.wait(quietly=True)  # a batch written whole still commits
-            commit.close()
             raise
-    commit.close()
+        finally:
+            commit.close()
     return total
 
 

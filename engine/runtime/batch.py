@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterable
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from engine.conditions.facts import CONTACT_COLUMNS, CONTACT_NAMES, ContactFacts
-from engine.db.fastbulk import add_to_column, chunks, insert_rows, read_rows, update_rows
+from engine.db.fastbulk import (
+    add_to_column, chunks, insert_rows, marks, read_rows, update_rows,
+)
 from engine.db.models import (
     AudienceMember,
     Consent,
@@ -104,7 +106,7 @@ class Batch(ContactFacts):
         for chunk in chunks(missing, 900):
             if sqlite:
                 rows = read_rows(self.session, Contact.__table__, CONTACT_NAMES,
-                                 f"WHERE id IN ({', '.join('?' * len(chunk))})", tuple(chunk))
+                                 f"WHERE id IN ({marks(chunk)})", tuple(chunk))
             else:
                 rows = self.session.execute(
                     select(*CONTACT_COLUMNS).where(Contact.id.in_(chunk))).mappings()
@@ -132,7 +134,7 @@ class Batch(ContactFacts):
                 if sqlite:  # plain driver rows, as the contacts were loaded
                     rows = [(r["contact_id"], bool(r["granted"])) for r in read_rows(
                         self.session, Consent.__table__, ["contact_id", "granted"],
-                        f"WHERE contact_id IN ({', '.join('?' * len(chunk))}) AND purpose = ? "
+                        f"WHERE contact_id IN ({marks(chunk)}) AND purpose = ? "
                         "ORDER BY recorded_at, id", (*chunk, "email_marketing"))]
                 else:
                     rows = self.session.execute(
