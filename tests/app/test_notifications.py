@@ -4,6 +4,9 @@ guardrails and experiments. The outbox count comes from a really running engine 
 
 from __future__ import annotations
 
+import sys
+import threading
+import traceback
 from datetime import datetime, timedelta, timezone
 
 from app.engine_host import EngineHost, EngineStatus
@@ -97,6 +100,22 @@ def test_the_running_host_counts_uncertain_emails_for_the_notifier(qtbot, db):
         host.stop()
 
 
+def wait_or_explain(qtbot, host, done, shown, timeout=30000):
+    """Wait for `done`; on a timeout, fail with what the host was doing: its status, the
+    runner's last error and every thread's stack (a tick stuck somewhere shows where)."""
+    try:
+        qtbot.waitUntil(done, timeout=timeout)
+    except qtbot.TimeoutError:
+        names = {thread.ident: thread.name for thread in threading.enumerate()}
+        stacks = "".join(f"\n--- {names.get(ident, ident)}\n" + "".join(
+            traceback.format_stack(frame)) for ident, frame in sys._current_frames().items())
+        runner = host._runner
+        raise AssertionError(
+            f"shown {shown!r}; host status {host.status()!r}; runner error "
+            f"{runner.last_error if runner else None!r}; last tick "
+            f"{runner.last_tick if runner else None!r}; threads:{stacks}") from None
+
+
 def test_engine_notices_reach_the_tray_once(qtbot, db):
     """A running host: an A/B test the engine decides on its first tick and a guardrail
     notice left by `main.py run` while the app was closed are each notified once."""
@@ -129,7 +148,7 @@ def test_engine_notices_reach_the_tray_once(qtbot, db):
     host.start()
     try:
         # the host's first tick, on its own thread: generous, a loaded machine is slow
-        qtbot.waitUntil(lambda: len(shown) == 2, timeout=30000)
+        wait_or_explain(qtbot, host, lambda: len(shown) == 2, shown)
     finally:
         host.stop()
     assert shown[0] == ("“Welcome test” was paused",
