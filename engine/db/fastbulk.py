@@ -1,7 +1,8 @@
 """Bulk inserts and updates for the engine's hot path, without per-value ORM/Core work.
 
 Contract: `insert_rows(session, table, rows)` and `update_rows(session, table, rows)`
-(rows keyed by column name; `update_rows` matches on `id`) write exactly what SQLAlchemy
+(rows keyed by column name; `update_rows` matches on `id`, and on SQLite can also
+compare columns and count what it updated, for an optimistic write) write exactly what SQLAlchemy
 Core would write — a test reads the rows back through the models to prove it — but on
 SQLite they convert values with a per-column converter and hand plain tuples to the
 driver's `executemany`. SQLAlchemy's generic bind processing costs more than SQLite's
@@ -236,22 +237,29 @@ def _copy_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> bo
     return True
 
 
-def update_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """UPDATE … WHERE id = row["id"] for each row (all rows have the same keys)."""
+def update_rows(session: Session, table: Table, rows: list[dict[str, Any]], *,
+                match: tuple[str, ...] = (), condition: str = "") -> int | None:
+    """UPDATE … WHERE id = row["id"] for each row (all rows have the same keys); on
+    SQLite, returns how many rows were updated (None elsewhere). `match` names keys of
+    the rows that are compared in the WHERE instead of set, and `condition` (SQL, no
+    parameters) is added to it: on SQLite only, for an optimistic write (the caller
+    compares the count with its rows)."""
     if not rows:
-        return
-    columns = [name for name in rows[0] if name != "id"]
+        return 0
+    columns = [name for name in rows[0] if name != "id" and name not in match]
     if session.get_bind().dialect.name != "sqlite":
         session.execute(
             update(table).where(table.c.id == bindparam("b_id"))
             .values({name: bindparam(name) for name in columns}),
-            [{**{k: v for k, v in row.items() if k != "id"}, "b_id": row["id"]} for row in rows],
+            [{**{k: row[k] for k in columns}, "b_id": row["id"]} for row in rows],
         )
-        return
-    sql = (f"UPDATE {table.name} SET {', '.join(f'{name} = ?' for name in columns)} "
-           f"WHERE id = ?")
-    ordered = [*columns, "id"]
-    session.connection().exec_driver_sql(sql, _tuples(rows, ordered, _converters(table, ordered)))
+        return None
+    where = " AND ".join(["id = ?", *(f"{name} = ?" for name in match),
+                          *([condition] if condition else [])])
+    sql = f"UPDATE {table.name} SET {', '.join(f'{name} = ?' for name in columns)} WHERE {where}"
+    ordered = [*columns, "id", *match]
+    return session.connection().exec_driver_sql(
+        sql, _tuples(rows, ordered, _converters(table, ordered))).rowcount
 
 
 def add_to_column(session: Session, table: Table, column: str, deltas: dict[int, int],

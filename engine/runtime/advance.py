@@ -14,6 +14,12 @@ Contract:
   its steps, claimed past it and without its contacts; the next flush, a claim from the
   start of the queue and the end of `advance` wait for that commit. A failed commit is
   raised there, and the batches still open are given up.
+- On SQLite a claim locks nothing: a batch writes its enrollments back only where they
+  are still active, due and on the version claimed (`Batch.flush`). If another
+  connection ended, paused or migrated one meanwhile (an erasure, a pause, a publish from
+  the app), the batch and the one beside it are given up and claimed again from the
+  start (`MovedMeanwhile`), so nothing revives what was ended and no email of it is
+  queued. Claims take active enrollments only.
 - Within a batch, higher-priority journeys run first (they win frequency-cap slots).
 - A path is instantaneous between parks; `MAX_STEPS_PER_RUN` only guards against a
   pathological graph (validation already refuses loops without a pause).
@@ -43,7 +49,7 @@ from engine.db.models import Enrollment, EnrollmentStatus
 from engine.errors import TrellisError
 from engine.experiments.guardrails import GUARDRAIL, paused_by_guardrail
 from engine.journey.compiled import VersionCache
-from engine.runtime.batch import Batch, Run
+from engine.runtime.batch import Batch, MovedMeanwhile, Run
 from engine.runtime.executors import Step, executor_for
 from engine.runtime.outbox import (
     abandon_renders, drain_renders, feed_renders, finish_renders, renders_pending,
@@ -52,6 +58,9 @@ from engine.runtime.outcomes import End, Go, Hold, Park, Skip
 from engine.settings import load_settings
 
 MAX_STEPS_PER_RUN = 500
+#: a tick claims again after a batch found its enrollments changed meanwhile (SQLite: an
+#: erasure, a pause, a publish from the app); more times than this in one tick is a fault
+MAX_MOVED_RETRIES = 5
 
 
 class Stopped(TrellisError):
@@ -78,9 +87,11 @@ def claim(session, now: datetime, limit: int, postgres: bool,
             past = "AND (due_at, id) > (?, ?) "
             params = (now, after[0], after[1], limit)
         rows = read_rows(session, Enrollment.__table__, CLAIM_NAMES,
-                         f"WHERE due_at <= ? {past}ORDER BY due_at, id LIMIT ?", params)
+                         f"WHERE due_at <= ? {past}AND status = 'active' "
+                         "ORDER BY due_at, id LIMIT ?", params)
     else:
-        query = (select(*CLAIM_COLUMNS).where(Enrollment.due_at <= now)
+        query = (select(*CLAIM_COLUMNS)
+                 .where(Enrollment.due_at <= now, Enrollment.status == EnrollmentStatus.ACTIVE)
                  .order_by(Enrollment.due_at, Enrollment.id).limit(limit))
         if after is not None:
             query = query.where(tuple_(Enrollment.due_at, Enrollment.id) > tuple_(*after))
@@ -92,7 +103,8 @@ def claim(session, now: datetime, limit: int, postgres: bool,
         version_id=row["version_id"], node_id=row["node_id"], state=row["state"],
         due_at=row["due_at"], context=dict(row["context"] or {}),
         step_count=row["step_count"], entered_at=row["entered_at"],
-        wait_event=row["wait_event"], was_due_at=row["due_at"]) for row in rows]
+        wait_event=row["wait_event"], was_due_at=row["due_at"],
+        was_wait_event=row["wait_event"]) for row in rows]
 
 
 def end_run(run: Run, batch: Batch, node_id: str, status: str, reason: str,
@@ -184,7 +196,7 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
     `_Started`), so the render workers are never idle while the engine writes; and while
     a written batch commits (`_Commit`), the engine runs the next one's steps."""
     postgres = database.engine.dialect.name == "postgresql"
-    total = batches = 0
+    total = batches = moved = 0
     # batches begun and not yet written, in claim order: at most two, the first one's
     # emails still rendering. A batch is taken off this list before it is written (its
     # write gives it up by itself on an error); what is on it is given up on an error.
@@ -193,29 +205,39 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
     with paused_gc():
         try:
             while max_batches is None or batches + len(open_batches) < max_batches:
-                ahead = open_batches[0] if open_batches else None
-                started = _start(database, now, cache, services, batch_size, postgres,
-                                 stopping, ahead=ahead, committing=commit.batch)
-                if started is not None:
-                    open_batches.append(started)
-                    total += started.steps
-                if ahead is not None:
-                    if started is not None:  # its emails go out before the engine writes
-                        feed_renders(started.batch)
-                    _write(open_batches.pop(0), commit)
-                    batches += 1  # and, if nothing was due past it, look again from the start
-                elif started is None:
-                    if commit.batch is None:
-                        break  # nothing is due
-                    # nothing past the batch committing: look again from the start (runs
-                    # of its contacts were left out) once its writes are in
+                try:
+                    ahead = open_batches[0] if open_batches else None
+                    started = _start(database, now, cache, services, batch_size, postgres,
+                                     stopping, ahead=ahead, committing=commit.batch)
+                    if started is not None:
+                        open_batches.append(started)
+                    if ahead is not None:
+                        if started is not None:  # its emails go out before the engine writes
+                            feed_renders(started.batch)
+                        total += _write(open_batches.pop(0), commit)
+                        batches += 1  # and, if nothing was due past it, look again from the start
+                    elif started is None:
+                        if commit.batch is None:
+                            break  # nothing is due
+                        # nothing past the batch committing: look again from the start
+                        # (runs of its contacts were left out) once its writes are in
+                        commit.wait()
+                        continue
+                    if started is not None and not started.renders_out():
+                        total += _write(open_batches.pop(), commit)
+                        batches += 1
+                except MovedMeanwhile:
+                    # another connection changed enrollments of a batch since its claim:
+                    # that batch was given up; give up the other one too (it was claimed
+                    # as early) and claim again from the start
+                    moved += 1
+                    if moved > MAX_MOVED_RETRIES:
+                        raise
+                    while open_batches:
+                        open_batches.pop().give_up()
                     commit.wait()
-                    continue
-                if started is not None and not started.renders_out():
-                    _write(open_batches.pop(), commit)
-                    batches += 1
             while open_batches:  # max_batches reached with one still rendering
-                _write(open_batches.pop(0), commit)
+                total += _write(open_batches.pop(0), commit)
             commit.wait()
         except BaseException:
             for begun in open_batches:
@@ -227,9 +249,9 @@ def advance(database: Database, now: datetime, cache: VersionCache, services,
     return total
 
 
-def _write(started: _Started, commit: _Commit) -> None:
+def _write(started: _Started, commit: _Commit) -> int:
     """Wait for the batch's renders, flush it once the batch before it has committed (one
-    writer at a time, in claim order), and start its commit."""
+    writer at a time, in claim order), and start its commit; returns its steps."""
     try:
         started.finish_renders()
         commit.wait()
@@ -238,6 +260,7 @@ def _write(started: _Started, commit: _Commit) -> None:
         started.give_up()
         raise
     commit.start(started)
+    return started.steps
 
 
 class _Commit:

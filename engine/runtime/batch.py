@@ -33,6 +33,7 @@ from engine.db.models import (
     StepLog,
     WebhookCall,
 )
+from engine.errors import TrellisError
 from engine.settings import AppSettings
 
 UPDATABLE = ("first_name", "last_name", "timezone", "locale", "country", "status")
@@ -58,15 +59,37 @@ class Run:
     end_reason: str | None = None
     #: when it became due: the catch-up policy compares it with now
     was_due_at: datetime | None = None
+    #: the wait event as claimed (row() leaves it out while unchanged)
+    was_wait_event: str | None = None
 
     def row(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "node_id": self.node_id, "state": self.state, "due_at": self.due_at,
-            "context": self.context, "step_count": self.step_count, "status": self.status,
-            "wait_event": self.wait_event, "ended_at": self.ended_at,
-            "end_reason": self.end_reason,
-            "active_journey_id": self.journey_id if self.status == "active" else None,
-        }
+        """The columns to write back, and `version_id` for the write's guard (see
+        `Batch.flush`). An indexed column is left out while its value is the one
+        claimed: SQLite rewrites the entry of every index whose column an UPDATE sets,
+        changed or not, and a run that parks keeps its status, its slot in the
+        (contact, active journey) index and mostly its wait event. Claimed runs are
+        active (and the write checks they still are); only an ended one changes status."""
+        row = {"id": self.id, "version_id": self.version_id, "node_id": self.node_id,
+               "state": self.state, "due_at": self.due_at, "context": self.context,
+               "step_count": self.step_count}
+        if self.status != "active":
+            row.update(status=self.status, ended_at=self.ended_at, end_reason=self.end_reason,
+                       active_journey_id=None)
+        if self.wait_event != self.was_wait_event:
+            row["wait_event"] = self.wait_event
+        return row
+
+
+class MovedMeanwhile(TrellisError):
+    """Another connection ended, paused or migrated enrollments of a batch after its claim
+    (an erasure, a pause, a publish): the batch is rolled back and claimed again."""
+
+
+#: the guard of a batch's write-back on SQLite, where a claim locks nothing: the row is
+#: still the claimed one only if it is still active, due and on the version claimed
+#: (an erasure or a migration's exit ends it, a pause clears its due time, a migration
+#: moves it to the new version)
+STILL_CLAIMED = "status = 'active' AND due_at IS NOT NULL"
 
 
 def _nothing() -> None:
@@ -222,7 +245,7 @@ class Batch(ContactFacts):
         statements (advance.py takes the render workers' answers there)."""
         session = self.session
         between = between or _nothing
-        update_rows(session, Enrollment.__table__, [run.row() for run in runs])
+        self._write_back(runs)
         update_rows(session, Enrollment.__table__, self.pause_holds)
         between()
         insert_rows(session, StepLog.__table__, self.step_logs)
@@ -244,6 +267,23 @@ class Batch(ContactFacts):
              "processed_at": None}
             for e in self.events
         ])
+
+    def _write_back(self, runs: Iterable[Run]) -> None:
+        """The runs' enrollments, each row only if it is still as claimed. On PostgreSQL
+        the claim locked them (FOR UPDATE) until this batch commits, so nothing else
+        changed them; on SQLite a claim locks nothing, and a row an erasure, a pause or a
+        publish changed since would be revived: then the batch gives up (MovedMeanwhile)."""
+        by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for run in runs:
+            row = run.row()
+            by_shape.setdefault(tuple(row), []).append(row)
+        for rows in by_shape.values():
+            written = update_rows(self.session, Enrollment.__table__, rows,
+                                  match=("version_id",), condition=STILL_CLAIMED)
+            if written is not None and written < len(rows):
+                raise MovedMeanwhile(
+                    f"{len(rows) - written} of this batch's enrollments were ended, paused or "
+                    "moved to a new version since it was claimed; it runs again")
 
     def _flush_contacts(self) -> None:
         table = Contact.__table__

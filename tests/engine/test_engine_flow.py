@@ -4,7 +4,7 @@ import gc
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from engine.db.models import AudienceMember, Contact, ContactList, ListMembership, WebhookCall
 from engine.journey.model import Journey
@@ -247,6 +247,55 @@ def test_events_in_one_batch_see_each_other(h, clock):
     h.run_for(2 * H)
     assert [e.status for e in h.enrollments()] == ["converted"]
     assert [r[2:] for r in h.timeline()] == [("exit", "goal")]
+
+
+def test_a_parking_step_rewrites_only_the_index_columns_it_changes(h, clock):
+    """SQLite rewrites an index entry whenever an UPDATE sets one of its columns: a run
+    that parks writes back its node, due time and wait event, not its unchanged status
+    or (contact, active journey) slot (the write's guard compares them instead, see
+    test_claim_races.py); one that ends writes those too, and every stored value is as
+    before."""
+    journey = linear("Parks", ("trigger.event", {"event": "signed_up"}),
+                     ("wait", "flow.delay", {"duration": "1 day"}),
+                     ("cart", "flow.wait_event", {"wait_for": {"event": "bought"},
+                                                  "timeout": "1 day"}))
+    journey.add_node("flow.exit", node_id="bought")
+    journey.add_node("flow.exit", node_id="end")
+    journey.connect("cart", "event", "bought")
+    journey.connect("cart", "timeout", "end")
+    h.publish(journey)
+    updates: list[str] = []
+
+    def note_updates(_conn, _cursor, statement, *_args):
+        if statement.startswith("UPDATE enrollment SET"):
+            updates.append(statement.split(" WHERE ")[0])
+
+    event.listen(h.db.engine, "before_cursor_execute", note_updates)
+    try:
+        h.event("ana@example.com", "signed_up")  # its tick enters and parks at the delay
+        (parked,) = h.enrollments()
+        assert (parked.status, parked.active_journey_id, parked.node_id) == (
+            "active", parked.journey_id, "wait")
+        assert updates and [u for u in updates if "status" in u or "active_journey_id" in u] == []
+        assert not any("wait_event" in u for u in updates)
+        updates.clear()
+        clock.advance(D)
+        h.engine.tick()  # on to the wait for an event: its event name is written
+        (waiting,) = h.enrollments()
+        assert (waiting.status, waiting.wait_event, waiting.node_id) == (
+            "active", "bought", "cart")
+        assert any("wait_event" in u for u in updates)
+        assert not any("status" in u for u in updates)
+        updates.clear()
+        clock.advance(D)
+        h.engine.tick()  # the timeout: it ends, and its status and slot are written
+    finally:
+        event.remove(h.db.engine, "before_cursor_execute", note_updates)
+    (ended,) = h.enrollments()
+    assert (ended.status, ended.active_journey_id, ended.wait_event, ended.due_at) == (
+        "exited", None, None, None)
+    assert any("status" in u and "active_journey_id" in u and "wait_event" in u
+               for u in updates)
 
 
 def test_no_cycle_collection_runs_between_the_batches_of_a_tick(db, clock):
