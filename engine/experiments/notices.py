@@ -26,10 +26,16 @@ def _as_dict(row: JourneyNotice) -> dict:
 def take_notices(session: Session, now: datetime, limit: int = 50) -> list[dict]:
     rows = session.scalars(select(JourneyNotice).where(JourneyNotice.notified_at.is_(None))
                            .order_by(JourneyNotice.id).limit(limit)).all()
-    if rows:
-        session.execute(update(JourneyNotice).where(JourneyNotice.id.in_([r.id for r in rows]))
-                        .values(notified_at=now))
-    return [_as_dict(row) for row in rows]
+    if not rows:
+        return []
+    # Two readers can both find a notice unshown (the app's start and its first tick
+    # run on two threads): the stamp is the claim, and a reader hands out only the
+    # notices its own UPDATE stamped (the second one's UPDATE sees the first's commit).
+    taken = set(session.scalars(
+        update(JourneyNotice)
+        .where(JourneyNotice.id.in_([r.id for r in rows]), JourneyNotice.notified_at.is_(None))
+        .values(notified_at=now).returning(JourneyNotice.id)))
+    return [_as_dict(row) for row in rows if row.id in taken]
 
 
 def recent_notices(session: Session, journey_id: int, limit: int = 10) -> list[dict]:
