@@ -57,9 +57,14 @@ def _inode(path: Path) -> tuple[int, int]:
 
 
 def _database_handle(key: tuple[int, int], path: Path) -> int:
-    if key not in _DATABASE_HANDLES:
-        _DATABASE_HANDLES[key] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    return _DATABASE_HANDLES[key]
+    handle = _DATABASE_HANDLES.get(key)
+    if handle is not None and os.fstat(handle).st_nlink == 0:
+        # the file it was opened on is deleted, and this one got its inode number: a lock
+        # on that descriptor would not lock this file. It stays open (see above).
+        handle = None
+    if handle is None:
+        handle = _DATABASE_HANDLES[key] = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    return handle
 
 
 class RunnerLock:

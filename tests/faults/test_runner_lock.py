@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -67,3 +68,32 @@ def test_a_second_run_is_refused_through_any_name(tmp_path):
     finally:
         first.terminate()
         first.communicate(timeout=30)
+
+
+def test_a_new_database_with_a_deleted_ones_inode_is_locked_itself(tmp_path, monkeypatch):
+    """The lock's descriptor is kept per inode for the process's life. A database deleted
+    and another created in its place can get the same inode number: the kept descriptor
+    is the deleted file's, and the new one must be opened and locked itself."""
+    from engine.runtime import runner
+
+    old, new = tmp_path / "old.db", tmp_path / "new.db"
+    old.write_bytes(b"")
+    new.write_bytes(b"")
+    lock = RunnerLock(tmp_path / "old.db.runner.lock", old)
+    lock.acquire()
+    lock.release()
+    deleted = runner._DATABASE_HANDLES[runner._inode(old)]
+    old.unlink()
+    # the new file, as if it had the deleted one's inode number
+    monkeypatch.setitem(runner._DATABASE_HANDLES, runner._inode(new), deleted)
+    lock = RunnerLock(tmp_path / "new.db.runner.lock", new)
+    lock.acquire()
+    try:
+        other = os.open(new, os.O_RDONLY)  # another open file: flock conflicts with ours
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(other)
+    finally:
+        lock.release()
