@@ -13,7 +13,8 @@ Contract:
 - A failing tick is logged and retried on the next beat; `last_error` keeps it for the UI.
 - Queued webhooks are sent by a second job, so a slow endpoint never delays a tick.
 - `extra_jobs` [(job, seconds)] (the analytics catch-up) run at start, then every
-  `seconds`, each with the tick's coalescing.
+  `seconds`, each with the tick's coalescing, and within a second of a tick that took
+  steps or handled events (the figures follow the work).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import fcntl
 import logging
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -35,6 +36,8 @@ from engine.runtime.webhooks import send_due_webhooks
 
 log = logging.getLogger("trellis.engine")
 JOB_ID = "trellis-tick"
+#: after a tick that did work, the extra jobs run within this many seconds
+EXTRA_JOBS_AFTER_WORK = 1.0
 
 
 class RunnerLocked(TrellisError):
@@ -171,8 +174,23 @@ class EngineRunner:
             log.exception("engine tick failed")
             return
         self.last_error, self.last_tick = None, report
+        if report.steps or report.events:
+            self._extra_jobs_soon()
         if self.on_tick is not None:
             self.on_tick(report)
+
+    def _extra_jobs_soon(self) -> None:
+        """After a tick that did work, the extra jobs run within EXTRA_JOBS_AFTER_WORK
+        seconds: the analytics catch-up, so the journeys list's "Entered" follows its live
+        "Active" count instead of lagging a whole interval behind it."""
+        scheduler = self._scheduler
+        if scheduler is None or not scheduler.running:
+            return
+        soon = self.engine.clock.now() + timedelta(seconds=EXTRA_JOBS_AFTER_WORK)
+        for index in range(len(self.extra_jobs)):
+            job = scheduler.get_job(f"trellis-job-{index}")
+            if job is not None and job.next_run_time is not None and job.next_run_time > soon:
+                job.modify(next_run_time=soon)
 
     def _send_webhooks(self) -> None:
         try:

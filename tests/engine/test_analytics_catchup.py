@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from sqlalchemy import text
 
 from engine.analytics.catchup import catch_up, catch_up_job
 from engine.analytics.report import journey_report
+from engine.intake.events import parse_event, record_contact_upsert, record_events
 from tests.engine.analytics_data import Maker, journeys, populate
 
 
@@ -94,5 +96,51 @@ def test_the_runner_runs_its_extra_jobs_at_start(db, clock):
     runner.start()
     try:
         assert ran.wait(10)
+    finally:
+        runner.stop()
+
+
+def test_the_runner_runs_its_extra_jobs_soon_after_a_tick_that_did_work(db, clock):
+    """Sign-ups entered a journey: the catch-up runs within a second or so, not at the end
+    of its interval, so the journeys list's "Entered" follows its live "Active" count. A
+    tick with nothing to do leaves it alone."""
+    from engine.journey.model import Journey
+    from engine.runtime.runner import EngineRunner
+    from tests.engine.harness import Harness
+
+    h = Harness(db, clock)
+    journey = Journey("Welcome")
+    journey.add_node("trigger.event", node_id="t", config={"event": "signed_up"})
+    journey.add_node("flow.delay", node_id="d", config={"duration": "1 day"})
+    journey.connect("t", "next", "d")
+    h.publish(journey)
+    runs, ticks = [], []
+    ran = threading.Event()
+
+    def job():
+        runs.append(True)
+        ran.set()
+
+    runner = EngineRunner(h.engine, interval=3600, extra_jobs=[(job, 3600)],
+                          on_tick=ticks.append)
+    runner.start()
+    try:
+        assert ran.wait(10)  # at start
+        deadline = time.monotonic() + 10
+        while not ticks and time.monotonic() < deadline:  # the first tick: nothing to do
+            time.sleep(0.01)
+        assert ticks and ticks[0].steps == 0
+        time.sleep(1.5)
+        assert len(runs) == 1
+        ran.clear()
+        with db.session() as session:
+            record_contact_upsert(session, {"email": "ana@example.com"}, now=clock.now(),
+                                  source="test")
+            record_events(session, [parse_event({"contact": "ana@example.com",
+                                                 "name": "signed_up", "properties": {},
+                                                 "at": None})], now=clock.now(), source="test")
+        runner.wake()
+        assert ran.wait(10)
+        assert len(runs) == 2 and ticks[-1].steps > 0
     finally:
         runner.stop()
