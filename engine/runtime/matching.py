@@ -13,6 +13,13 @@ in batches; on PostgreSQL with SKIP LOCKED) and, per event, in this order:
    contact (engine/runtime/entry.py).
 The event is marked processed in the same transaction as all of that.
 
+On PostgreSQL the load locks the contacts' active enrollments until the batch commits.
+On SQLite the load locks nothing, so ending and waking are written optimistically: a
+row is updated only where it is still active and on the version loaded, and a wake only
+where its journey is still as paused (or not) as it was loaded. When another connection
+erased, ended, migrated or paused one meanwhile, the batch is rolled back
+(`MovedMeanwhile`) and matched again from the events, at most MAX_MOVED_RETRIES times.
+
 A batch first loads, in a few queries, everything its events can touch (the contacts'
 active enrollments and their last entry per journey), works in memory, then writes with
 bulk statements: matching costs the same few statements for 1 event or 1,000.
@@ -39,12 +46,22 @@ from engine.db.models import (
 )
 from engine.journey.compiled import CompiledJourney, VersionCache
 from engine.nodes import TriggerMatch
-from engine.runtime.advance import end_run
-from engine.runtime.batch import Batch, Run
+from engine.runtime.advance import MAX_MOVED_RETRIES, end_run
+from engine.runtime.batch import Batch, MovedMeanwhile, Run
 from engine.runtime.enroll import re_entry_allows
 from engine.runtime.entry import EntryGate
 from engine.settings import load_settings
 
+
+#: the guards of the optimistic write (SQLite): the enrollment is still active, and a
+#: woken one's journey is still as paused or not as loaded (a wake sets `due_at` or,
+#: in a paused journey, `paused_due_at`)
+STILL_ACTIVE = "status = 'active'"
+PAUSED_JOURNEYS = "(SELECT id FROM journey WHERE status = 'paused')"
+WAKE_GUARDS = {
+    "due_at": f"{STILL_ACTIVE} AND journey_id NOT IN {PAUSED_JOURNEYS}",
+    "paused_due_at": f"{STILL_ACTIVE} AND journey_id IN {PAUSED_JOURNEYS}",
+}
 
 #: the columns of an active enrollment matching reads
 ACTIVE_NAMES = ["id", "contact_id", "journey_id", "version_id", "node_id", "state",
@@ -96,7 +113,11 @@ class EventBatch:
                        Enrollment.entered_at, JourneyRow.status)
                 .join(JourneyRow, JourneyRow.id == Enrollment.journey_id)
                 .where(Enrollment.contact_id.in_(chunk),
-                       Enrollment.status == EnrollmentStatus.ACTIVE))
+                       Enrollment.status == EnrollmentStatus.ACTIVE)
+                # locked until the batch commits, in one order (contacts, then ids) for
+                # every runner: an erasure or a pause meanwhile waits for the batch
+                .order_by(Enrollment.contact_id, Enrollment.id)
+                .with_for_update(of=Enrollment))
             for r in rows:
                 self._add_active(r._asdict(), r.status == JourneyStatus.PAUSED)
             if journeys:
@@ -174,13 +195,23 @@ class EventBatch:
 
     def _write_changes(self) -> None:
         """Ended and woken enrollments first: an ended one frees its (contact, journey)
-        slot for a new enrollment of the same batch."""
+        slot for a new enrollment of the same batch. Guarded (module docstring): raises
+        MovedMeanwhile when a row is no longer as loaded."""
         by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for run_id, active in self.changed.items():
-            row = dict(active.changed, id=run_id)
+            row = dict(active.changed, id=run_id, version_id=active.run.version_id)
             by_shape.setdefault(tuple(sorted(row)), []).append(row)
-        for rows in by_shape.values():
-            update_rows(self.session, Enrollment.__table__, rows)
+        for shape, rows in by_shape.items():
+            ends = "status" in shape
+            guard = STILL_ACTIVE if ends else WAKE_GUARDS[
+                "paused_due_at" if "paused_due_at" in shape else "due_at"]
+            updated = update_rows(self.session, Enrollment.__table__, rows,
+                                  match=("version_id",), condition=guard)
+            if updated is not None and updated < len(rows):
+                raise MovedMeanwhile(
+                    f"{len(rows) - updated} of the enrollments these events "
+                    f"{'end' if ends else 'wake'} were changed meanwhile by another "
+                    "connection (an erasure, a pause or a publish); matching them again")
         self.changed.clear()
 
     def flush(self) -> None:
@@ -192,25 +223,35 @@ class EventBatch:
 def process_events(database: Database, now: datetime, cache: VersionCache,
                    *, batch_size: int = 1000) -> int:
     """Match all pending events; returns how many were processed."""
-    total = 0
+    total = moved = 0
     postgres = database.engine.dialect.name == "postgresql"
     while True:
-        with database.session() as session:
-            events = _unprocessed(session, batch_size, postgres)
-            if not events:
-                return total
-            batch = Batch(session, now, load_settings(session))
-            gate = EntryGate(session, cache, now, batch)
-            live = gate.entry_versions(cache.live(session))
-            state = EventBatch(session, batch, {e.contact_id for e in events}, live)
-            state.gate = gate
-            gate.prepare({e.contact_id for e in events})
-            for event in events:
-                match_event(state, event, live, cache, now)
-            state.flush()
-            gate.flush()
-            _mark_processed(session, events, now)
-            total += len(events)
+        try:
+            with database.session() as session:
+                events = _unprocessed(session, batch_size, postgres)
+                if not events:
+                    return total
+                _match_batch(session, events, cache, now)
+                total += len(events)
+        except MovedMeanwhile:
+            moved += 1  # rolled back whole: the same events are matched again
+            if moved > MAX_MOVED_RETRIES:
+                raise
+
+
+def _match_batch(session: Session, events: list[StoredEvent], cache: VersionCache,
+                 now: datetime) -> None:
+    batch = Batch(session, now, load_settings(session))
+    gate = EntryGate(session, cache, now, batch)
+    live = gate.entry_versions(cache.live(session))
+    state = EventBatch(session, batch, {e.contact_id for e in events}, live)
+    state.gate = gate
+    gate.prepare({e.contact_id for e in events})
+    for event in events:
+        match_event(state, event, live, cache, now)
+    state.flush()
+    gate.flush()
+    _mark_processed(session, events, now)
 
 
 def _unprocessed(session: Session, limit: int, postgres: bool) -> list[StoredEvent]:
