@@ -34,15 +34,15 @@ Contract:
 
 from __future__ import annotations
 
-import gc
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import select, tuple_
 
+from engine.collector import paused_gc
 from engine.db.database import Database
 from engine.db.fastbulk import read_rows
 from engine.db.models import Enrollment, EnrollmentStatus
@@ -159,24 +159,6 @@ def run_enrollment(run: Run, batch: Batch, cache: VersionCache, services) -> int
     # A path this long without a pause means a broken graph: look again in a minute.
     run.due_at = batch.now + timedelta(minutes=1)
     return MAX_STEPS_PER_RUN
-
-
-@contextmanager
-def paused_gc():
-    """No cycle collection while `advance` runs: a batch makes tens of thousands of young,
-    acyclic objects (freed by reference counting), and the collector's passes over them
-    cost a fifth of an email's time in the engine process. Paused batch by batch, it
-    still ran once between batches, over every object of the two batches then alive (the
-    one committing and the one rendering): 5% of a welcome series. Cycles made meanwhile
-    (a few hundred objects a batch) are collected after `advance`; a collector already
-    disabled stays so."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def hold_for_guardrail(run: Run, batch: Batch) -> None:
