@@ -16,8 +16,9 @@ Contract:
   contact, who has no profile) emits `profile_requested(contact_id)`; the owner opens
   that contact's profile window.
 - Without QtWebEngine (not installed, or `TRELLIS_NO_WEBENGINE=1`) the panel says so and
-  shows the HTML in a QTextBrowser, which understands only simple HTML and has no dark
-  mode; `uses_web_engine` tells which one is in use.
+  shows the HTML in a QTextBrowser (widgets/simple_email_view.py: remote images are
+  fetched, with a placeholder until they arrive), which understands only simple HTML and
+  has no dark mode; `uses_web_engine` tells which one is in use.
 - If the browser engine took the app down the last time it started (widgets.
   web_engine_guard: the first email a run loads arms the guard, its load settles it), the
   panel uses the simplified view, says why, and offers "Try the exact preview again"
@@ -44,13 +45,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTabWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from engine.messaging.compose import RenderedEmail
 from widgets import web_engine_guard
+from widgets.simple_email_view import SimpleEmailView
 
 DESKTOP_WIDTH, MOBILE_WIDTH = 680, 375
 SEARCH_DELAY_MS = 250
@@ -197,7 +198,7 @@ class EmailPreview(QWidget):
             self._frame_row.removeWidget(self.web)
             self.web.deleteLater()
         self.uses_web_engine = browser is not None
-        self.web = browser if browser is not None else QTextBrowser(openExternalLinks=True)
+        self.web = browser if browser is not None else SimpleEmailView()
         self._frame_row.insertWidget(1, self.web)
         if self.uses_web_engine:
             self.web.loadFinished.connect(self._first_load_finished)
