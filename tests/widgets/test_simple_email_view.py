@@ -4,10 +4,12 @@ fetched, never Qt's broken-image icon; each URL asked for once."""
 
 from __future__ import annotations
 
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
 from PySide6.QtGui import QColor, QImage, QTextDocument
 
@@ -110,3 +112,36 @@ def test_the_preview_without_a_browser_engine_uses_it(qtbot, monkeypatch):
     preview = EmailPreview()
     qtbot.addWidget(preview)
     assert not preview.uses_web_engine and isinstance(preview.web, SimpleEmailView)
+
+
+def test_closing_the_view_while_an_image_is_on_its_way(qtbot):
+    """A server that takes the request and never answers: the view (the editor closed)
+    goes away with its fetch under way, and nothing arrives afterwards."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    silent.setblocking(False)
+    taken = []
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}/slow.png"
+    view = SimpleEmailView()
+    view.show()
+    view.setHtml(f'<img src="{url}">')
+    qtbot.waitUntil(lambda: _take(silent, taken), timeout=10_000)  # it asked, no answer
+    assert view.pending_images() == 1
+    view.deleteLater()
+    qtbot.waitUntil(lambda: _deleted(view))
+    qtbot.wait(100)
+    taken[0].close()
+    silent.close()
+
+
+def _take(server, taken: list) -> bool:
+    try:
+        taken.append(server.accept()[0])
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _deleted(view) -> bool:
+    return not shiboken6.Shiboken.isValid(view)
