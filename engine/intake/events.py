@@ -31,7 +31,7 @@ from typing import Any, Callable, NamedTuple, Sequence
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from engine.collector import paused_gc
+from engine.db.collector import paused_gc
 from engine.files import strict_json
 from engine.contacts import fields as clean
 from engine.contacts.columns import standard_field
@@ -163,7 +163,7 @@ def record_events(
 ) -> list[int]:
     if not items:
         return []
-    with paused_gc():  # engine/collector.py: a fifth of recording a batch of sign-ups
+    with paused_gc():  # engine/db/collector.py: a fifth of recording a batch of sign-ups
         return _record_events(session, items, now=now, source=source)
 
 

@@ -42,7 +42,7 @@ from typing import Callable
 
 from sqlalchemy import select, tuple_
 
-from engine.collector import paused_gc
+from engine.db.collector import paused_gc
 from engine.db.database import Database
 from engine.db.fastbulk import read_rows
 from engine.db.models import Enrollment, EnrollmentStatus

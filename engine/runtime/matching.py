@@ -34,7 +34,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.collector import paused_gc
+from engine.db.collector import paused_gc
 from engine.conditions.evaluate import MISSING, event_matches, filters_match, get_path
 from engine.db.database import Database
 from engine.db.fastbulk import chunks, insert_rows, marks, read_rows, update_rows
@@ -226,7 +226,7 @@ def process_events(database: Database, now: datetime, cache: VersionCache,
     """Match all pending events; returns how many were processed."""
     total = moved = 0
     postgres = database.engine.dialect.name == "postgresql"
-    with paused_gc():  # engine/collector.py: 14% of matching a batch of sign-ups
+    with paused_gc():  # engine/db/collector.py: 14% of matching a batch of sign-ups
         while True:
             try:
                 with database.session() as session:

@@ -1,4 +1,4 @@
-"""The cycle collector's pause (engine/collector.py): counted across nested and concurrent
+"""The cycle collector's pause (engine/db/collector.py): counted across nested and concurrent
 bodies, ended once after the last, and never turning on a collector that was off; and
 the bulk paths (steps, matching, intake) run inside it."""
 
@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from engine import collector
+from engine.db import collector
 from engine.intake import events
 from engine.intake.events import parse_event, record_events
 from engine.journey.compiled import VersionCache
