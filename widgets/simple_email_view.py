@@ -75,6 +75,8 @@ class SimpleEmailView(QTextBrowser):
         self._fetching[key] = reply
 
     def _progress(self, received: int, _total: int) -> None:
+        """Stops a download as soon as it is too large (a larger one that arrived whole
+        before this runs is refused in `_arrived`)."""
         if received > MAX_IMAGE_BYTES:
             self.sender().abort()  # too large for an email image: the placeholder stays
 
@@ -84,7 +86,9 @@ class SimpleEmailView(QTextBrowser):
         self._fetching.pop(key, None)
         image = QImage()
         if reply.error() == QNetworkReply.NetworkError.NoError:
-            image.loadFromData(reply.readAll())
+            data = reply.readAll()  # the abort above may come after the last byte
+            if data.size() <= MAX_IMAGE_BYTES:
+                image.loadFromData(data)
         reply.deleteLater()
         if image.isNull():
             self._failed.add(key)  # the placeholder stays

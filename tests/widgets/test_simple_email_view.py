@@ -13,7 +13,7 @@ import shiboken6
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QUrl
 from PySide6.QtGui import QColor, QImage, QTextDocument
 
-from widgets.simple_email_view import SimpleEmailView, placeholder
+from widgets.simple_email_view import MAX_IMAGE_BYTES, SimpleEmailView, placeholder
 
 IMAGE = QTextDocument.ResourceType.ImageResource
 
@@ -30,8 +30,11 @@ def png(width: int, height: int, color: str) -> bytes:
 
 @pytest.fixture
 def image_server():
-    """/logo.png (a red 40×20 PNG), /broken.png (not an image); every request counted."""
-    files = {"/logo.png": png(40, 20, "#cc0000"), "/broken.png": b"not an image"}
+    """/logo.png (a red 40×20 PNG), /broken.png (not an image), /huge.png (a PNG followed
+    by more than MAX_IMAGE_BYTES); every request counted."""
+    logo = png(40, 20, "#cc0000")
+    files = {"/logo.png": logo, "/broken.png": b"not an image",
+             "/huge.png": logo + bytes(MAX_IMAGE_BYTES + 1)}
     asked: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
@@ -42,7 +45,10 @@ def image_server():
             self.send_header("Content-Type", "image/png")
             self.send_header("Content-Length", str(len(body or b"")))
             self.end_headers()
-            self.wfile.write(body or b"")
+            try:
+                self.wfile.write(body or b"")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the view stopped reading (too large)
 
         def log_message(self, *args):
             pass
@@ -94,6 +100,17 @@ def test_an_image_that_cannot_be_had_keeps_its_placeholder(qtbot, image_server):
     qtbot.wait(200)
     assert sorted(asked) == ["/broken.png", "/gone.png"]
     assert shown(view, missing) == placeholder()
+
+
+def test_an_image_larger_than_the_limit_is_not_taken(qtbot, image_server):
+    base, asked = image_server
+    view = SimpleEmailView()
+    qtbot.addWidget(view)
+    view.show()
+    view.setHtml(f'<img src="{base}/huge.png">')
+    qtbot.waitUntil(lambda: asked == ["/huge.png"] and view.pending_images() == 0,
+                    timeout=10_000)
+    assert shown(view, f"{base}/huge.png") == placeholder()
 
 
 def test_the_placeholder_is_a_picture_frame_not_an_empty_box():
