@@ -45,7 +45,7 @@ class SimpleEmailView(QTextBrowser):
         self._network.finished.connect(self._arrived)
         self._images: OrderedDict[str, QImage] = OrderedDict()
         self._failed: set[str] = set()
-        self._fetching: dict[str, QNetworkReply] = {}
+        self._fetching: set[str] = set()  # addresses asked for, not arrived yet
 
     def pending_images(self) -> int:
         return len(self._fetching)
@@ -70,9 +70,8 @@ class SimpleEmailView(QTextBrowser):
         request.setTransferTimeout(FETCH_TIMEOUT_MS)
         request.setAttribute(QNetworkRequest.Attribute.RedirectPolicyAttribute,
                              QNetworkRequest.RedirectPolicy.NoLessSafeRedirectPolicy)
-        reply = self._network.get(request)
-        reply.downloadProgress.connect(self._progress)
-        self._fetching[key] = reply
+        self._network.get(request).downloadProgress.connect(self._progress)
+        self._fetching.add(key)
 
     def _progress(self, received: int, _total: int) -> None:
         """Stops a download as soon as it is too large (a larger one that arrived whole
@@ -81,9 +80,10 @@ class SimpleEmailView(QTextBrowser):
             self.sender().abort()  # too large for an email image: the placeholder stays
 
     def _arrived(self, reply: QNetworkReply) -> None:
-        """The manager's `finished`: the reply is deleted later, by its manager's loop."""
+        """The manager's `finished` (one connection for every reply: no closure holds a
+        reply), keyed by the address asked for, whatever the redirects."""
         key = reply.request().url().toString()
-        self._fetching.pop(key, None)
+        self._fetching.discard(key)
         image = QImage()
         if reply.error() == QNetworkReply.NetworkError.NoError:
             data = reply.readAll()  # the abort above may come after the last byte

@@ -34,8 +34,8 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from engine.db.collector import paused_gc
 from engine.conditions.evaluate import MISSING, event_matches, filters_match, get_path
+from engine.db.collector import paused_gc
 from engine.db.database import Database
 from engine.db.fastbulk import chunks, insert_rows, marks, read_rows, update_rows
 from engine.db.models import (
