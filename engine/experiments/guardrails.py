@@ -69,7 +69,10 @@ def judge(session: Session, journey_id: int, guardrails: Guardrails, since: date
         moment = Message.queued_at
     query = (select(Message.id, Message.contact_id, Message.idempotency_key, Message.status,
                     moment.label("at"))
-             .where(Message.journey_id == journey_id, Message.status.in_(statuses),
+             # `moment IS NOT NULL`: the partial index of sends per journey (models/messages.py)
+             # reads only the window, not every email the journey ever queued
+             .where(Message.journey_id == journey_id, moment.is_not(None),
+                    Message.status.in_(statuses),
                     Message.category != "internal", Message.contact_id.is_not(None))
              .order_by(moment.desc(), Message.id.desc()).limit(guardrails.window))
     if since is not None:
@@ -120,11 +123,13 @@ def _sent_history(session: Session, contacts: list[int], since: datetime,
         [MessageStatus.QUEUED] if simulated else [])
     history: dict[int, list[tuple[datetime, int]]] = {}
     for start in range(0, len(contacts), CHUNK):
-        for contact, message, at in session.execute(select(
-                Message.contact_id, Message.id, moment).where(
-                Message.contact_id.in_(contacts[start:start + CHUNK]),
-                Message.status.in_(statuses), moment >= since)):
-            history.setdefault(contact, []).append((at, message))
+        # the status is checked here, not in SQL: with it there, SQLite looked the rows up
+        # by the (status, retry_at) index, every email ever sent, instead of by contact
+        for contact, message, at, status in session.execute(select(
+                Message.contact_id, Message.id, moment, Message.status).where(
+                Message.contact_id.in_(contacts[start:start + CHUNK]), moment >= since)):
+            if status in statuses:
+                history.setdefault(contact, []).append((at, message))
     for items in history.values():
         items.sort()
     return history

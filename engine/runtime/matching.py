@@ -143,7 +143,10 @@ class EventBatch:
                 self._add_active(row, row["journey_id"] in paused)
             if journeys:
                 for row in read_rows(self.session, table, ["contact_id", "journey_id", "entered_at"],
-                                     f"WHERE contact_id IN ({marks(chunk)}) AND journey_id IN "
+                                     # `+journey_id`: found by contact, never by journey
+                                     # (SQLite's planner, without statistics, would read
+                                     # every enrollment of the journey for each chunk)
+                                     f"WHERE contact_id IN ({marks(chunk)}) AND +journey_id IN "
                                      f"({marks(journeys)})",
                                      (*chunk, *journeys)):
                     key = (row["contact_id"], row["journey_id"])

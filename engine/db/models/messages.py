@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db.models.base import Base, BigId, JsonType, UtcDateTime
@@ -53,6 +54,11 @@ class Message(Base):
         Index(None, "status", "retry_at"),
         Index(None, "contact_id", "queued_at"),
         Index(None, "journey_id", "node_id"),
+        # a journey's latest sends, newest first, for the guardrail watch every minute
+        # (engine/experiments/guardrails.py); partial, so that queueing an email (sent_at
+        # NULL) writes no entry: only the sender does, once per email
+        Index(None, "journey_id", "sent_at", sqlite_where=sql_text("sent_at IS NOT NULL"),
+              postgresql_where=sql_text("sent_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

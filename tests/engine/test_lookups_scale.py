@@ -1,0 +1,134 @@
+"""The engine's recurring look-ups cost what they find, not what the journey holds.
+
+SQLite plans a query by its indexes alone (the database keeps no statistics), and with
+two usable indexes it can pick the one that reads far more: matching's re-entry look-up
+once read every enrollment of the journey for each chunk of contacts, and the guardrail
+watch read every email a journey had ever queued, once a minute. These tests count
+SQLite's virtual-machine instructions for the same small piece of work done beside a
+small journey and beside one ten times larger; the count must not grow with it.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event, insert, select
+
+from engine.db.models import Contact, JourneyRow, Message
+from engine.experiments.guardrails import judge
+from engine.intake.events import EventInput, record_events
+from engine.journey.model import Journey
+from engine.nodes.experiment_keys import Guardrails
+from engine.runtime.matching import process_events
+from tests.engine.harness import Harness
+
+#: the progress handler runs every this many instructions
+GRAIN = 100
+#: the guardrail test's contacts, one email each (the watch also reads the history of
+#: the window's contacts: that grows with their own emails, not with the journey)
+READERS = 6600
+
+
+@contextmanager
+def vm_instructions(db):
+    """Counts (in hundreds) SQLite instructions run on connections checked out inside."""
+    counted = [0]
+
+    def count() -> int:
+        counted[0] += 1
+        return 0  # go on
+
+    def on_checkout(dbapi_connection, _record, _proxy):
+        dbapi_connection.set_progress_handler(count, GRAIN)
+
+    db.engine.pool.dispose()  # every connection used inside is checked out inside
+    event.listen(db.engine, "checkout", on_checkout)
+    try:
+        yield counted
+    finally:
+        event.remove(db.engine, "checkout", on_checkout)
+        db.engine.pool.dispose()
+
+
+def sign_ups(h: Harness, first: int, count: int) -> None:
+    with h.db.session() as session:
+        record_events(session, [EventInput(f"p{i}@example.com", "signed_up", {}, h.clock.now())
+                                for i in range(first, first + count)],
+                      now=h.clock.now(), source="test")
+
+
+def test_matching_sign_ups_costs_the_same_beside_a_journey_ten_times_larger(db, clock):
+    h = Harness(db, clock)
+    journey = Journey("Sign-ups")
+    journey.add_node("trigger.event", node_id="t", config={"event": "signed_up"})
+    journey.add_node("action.adjust_score", node_id="s", config={"delta": 1})
+    journey.connect("t", "next", "s")
+    h.publish(journey)
+
+    def match_five_more(first: int) -> int:
+        sign_ups(h, first, 5)
+        with vm_instructions(db) as counted:
+            assert process_events(db, clock.now(), h.engine.cache) == 5
+        return counted[0]
+
+    sign_ups(h, 0, 200)  # 200 people went through the journey before
+    h.engine.tick()
+    small = match_five_more(10_000)
+    clock.advance(timedelta(minutes=1))
+    sign_ups(h, 200, 1800)  # 2,000 now
+    h.engine.tick()
+    large = match_five_more(20_000)
+
+    assert small > 0
+    # the old plan read every enrollment of the journey: ten times the rows, ten times
+    # the instructions; by contact, only the look-ups of five contacts
+    assert large < small * 1.5, (small, large)
+
+
+def test_the_guardrail_watch_reads_the_window_not_every_email_queued(db, clock):
+    h = Harness(db, clock)
+    journey = Journey("Newsletter")
+    journey.add_node("trigger.manual", node_id="t")
+    journey.add_node("action.send_email", node_id="e", config={"template": "news"})
+    journey.connect("t", "next", "e")
+    journey.set_template({"key": "news", "name": "News", "subject": "News", "body": "Hi"})
+    h.publish(journey)
+    with db.session() as session:
+        journey_id = session.scalar(select(JourneyRow.id))
+        session.execute(insert(Contact), [
+            {"email": f"r{i}@example.com", "created_at": clock.now(), "updated_at": clock.now()}
+            for i in range(READERS)])
+        readers = session.scalars(select(Contact.id).order_by(Contact.id)).all()
+    guardrails = Guardrails(window=200)
+    added = [0]
+
+    def add(count: int, sent: bool) -> None:
+        """`count` emails of the journey, each to a reader of its own, a second apart."""
+        now = clock.now()
+        with db.session() as session:
+            session.execute(insert(Message), [{
+                "idempotency_key": f"k{added[0] + i}", "contact_id": readers[added[0] + i],
+                "journey_id": journey_id, "node_id": "e", "to_address": "r@example.com",
+                "status": "sent" if sent else "queued", "queued_at": now,
+                "sent_at": now + timedelta(seconds=i) if sent else None,
+                "headers": {}} for i in range(count)])
+        added[0] += count
+
+    def judged() -> int:
+        with vm_instructions(db) as counted, db.session() as session:
+            assert judge(session, journey_id, guardrails) is None  # nothing bad happened
+        return counted[0]
+
+    add(300, sent=True)
+    add(300, sent=False)
+    small = judged()
+    clock.advance(timedelta(days=1))
+    add(3000, sent=True)
+    add(3000, sent=False)  # a journey ten times larger, a queue ten times longer
+    large = judged()
+
+    assert small > 0
+    assert large < small * 1.5, (small, large)
+    with db.session() as session:  # the counts above came from real rows
+        assert len(session.scalars(select(Message.id)).all()) == 6600
