@@ -35,6 +35,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from engine.contacts.emails import normalise_email
+from engine.db.fastbulk import rows_where_in
 from engine.db.models import (
     AudienceMember,
     Consent,
@@ -152,12 +153,9 @@ def suppressed_hashes(session: Session, emails: list[str]) -> set[str]:
     keys = list(by_hash)
     # One statement for most batches: a cheap primary-key probe per hash, well under
     # SQLite's 32,766 bound parameters.
-    for start in range(0, len(keys), HASH_CHUNK):
-        chunk = keys[start : start + HASH_CHUNK]
-        rows = session.execute(
-            select(Suppression.email_hash).where(Suppression.email_hash.in_(chunk))
-        ).scalars()
-        found.update(by_hash[h] for h in rows)
+    for row in rows_where_in(session, Suppression.__table__, ["email_hash"], "email_hash",
+                             keys, HASH_CHUNK):
+        found.add(by_hash[row["email_hash"]])
     return found
 
 

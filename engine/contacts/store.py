@@ -27,7 +27,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from engine.contacts.privacy import suppressed_hashes
-from engine.db.fastbulk import insert_rows
+from engine.db.fastbulk import insert_rows, rows_where_in
 from engine.db.models import Consent, Contact, ContactStatus
 
 #: rows per statement and ids per IN list: well below SQLite's 32,766 and PostgreSQL's
@@ -135,9 +135,8 @@ def apply_contact_changes(
     # would, without its per-value processing (a third of a sign-up's intake time).
     for chunk in _chunks(new_rows):
         insert_rows(session, _contact, chunk)
-        emails = [row["email"] for row in chunk]
-        found = select(_contact.c.email, _contact.c.id).where(_contact.c.email.in_(emails))
-        outcome.ids.update(session.execute(found).all())
+        outcome.ids.update((row["email"], row["id"]) for row in rows_where_in(
+            session, _contact, ["email", "id"], "email", [row["email"] for row in chunk], CHUNK))
     for change in new_changes:
         consent_rows.extend(_consent_rows(outcome.ids[change.email], change.consents, None))
 
@@ -203,12 +202,8 @@ def _consent_rows(
 
 
 def _load_existing(session: Session, emails: list[str]) -> dict[str, dict[str, Any]]:
-    columns = [_contact.c.id, _contact.c.email, *(_contact.c[name] for name in _TRACKED)]
-    found: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(emails):
-        for row in session.execute(select(*columns).where(_contact.c.email.in_(chunk))):
-            found[row.email] = row._asdict()
-    return found
+    return {row["email"]: row for row in rows_where_in(
+        session, _contact, ["id", "email", *_TRACKED], "email", emails, CHUNK)}
 
 
 def _load_latest_consents(session: Session, contact_ids: list[int]) -> dict[int, tuple]:

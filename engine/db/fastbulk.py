@@ -14,8 +14,10 @@ of one per row, which made inserts two thirds of an email step there. Other
 databases and drivers, and updates, go through SQLAlchemy Core unchanged.
 `read_rows(session, table, columns, sql_tail, params)` is the reading counterpart for
 SQLite (`SELECT columns FROM table <sql_tail>`), decoding times and JSON the same way.
-`chunks(items, size)` cuts a list of ids into slices an `IN (...)` can bind, and
-`marks(values)` writes that IN list's placeholders for `read_rows`.
+`rows_where_in(session, table, columns, key, values)` looks rows up by a list of keys
+(read_rows on SQLite, Core elsewhere). `chunks(items, size)` cuts a list of ids into
+slices an `IN (...)` can bind, and `marks(values)` writes that IN list's placeholders
+for `read_rows`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from datetime import datetime, timezone
 from operator import itemgetter
 from typing import Any, Callable
 
-from sqlalchemy import JSON, Table, bindparam, insert, update
+from sqlalchemy import JSON, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -280,6 +282,23 @@ def add_to_column(session: Session, table: Table, column: str, deltas: dict[int,
     session.connection().exec_driver_sql(
         f"UPDATE {table.name} SET {sets} WHERE id = ?",
         [(delta, *fixed, key) for key, delta in deltas.items()])
+
+
+def rows_where_in(session: Session, table: Table, columns: list[str], key: str,
+                  values: list, size: int = 900) -> list[dict[str, Any]]:
+    """`SELECT columns FROM table WHERE key IN values`, as dicts, `size` values per query:
+    on SQLite through `read_rows` (SQLAlchemy's expanding IN renders and binds each value
+    in Python, more work than SQLite's look-ups), elsewhere through Core."""
+    found: list[dict[str, Any]] = []
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for chunk in chunks(values, size):
+        if sqlite:
+            found += read_rows(session, table, columns, f"WHERE {key} IN ({marks(chunk)})",
+                               tuple(chunk))
+        else:
+            found += [row._asdict() for row in session.execute(
+                select(*(table.c[name] for name in columns)).where(table.c[key].in_(chunk)))]
+    return found
 
 
 def marks(values) -> str:

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from engine.db.fastbulk import insert_rows, update_rows
+from engine.db.fastbulk import insert_rows, rows_where_in, update_rows
 from engine.db.models import Contact, WebhookCall
 
 NOW = datetime(2026, 3, 2, 9, 30, 15, 123456, tzinfo=timezone.utc)
@@ -60,3 +60,24 @@ def test_add_to_column_increments(db):
     with db.session() as session:
         contact = session.get(Contact, contact_id)
         assert (contact.lead_score, contact.updated_at) == (-2, later)
+
+
+def test_rows_where_in_reads_what_core_reads(db):
+    rows = [{"email": f"c{i}@example.com", "first_name": "Zoë", "last_name": "",
+             "status": "active", "lead_score": i, "attributes": {"n": i, "tags": ["a"]} if i % 2 else {},
+             "created_at": NOW, "updated_at": NOW,
+             "last_activity_at": NOW + timedelta(days=i) if i % 3 else None} for i in range(7)]
+    columns = ["id", "email", "first_name", "lead_score", "attributes", "last_activity_at"]
+    wanted = [f"c{i}@example.com" for i in (6, 0, 3, 5, 4)] + ["nobody@example.com"]
+    with db.session() as session:
+        insert_rows(session, Contact.__table__, rows)
+    with db.session() as session:
+        # three values per query: the last chunk is short, and one value matches nothing
+        found = rows_where_in(session, Contact.__table__, columns, "email", wanted, size=3)
+        core = [r._asdict() for r in session.execute(
+            select(*(Contact.__table__.c[name] for name in columns))
+            .where(Contact.email.in_(wanted)))]
+    assert sorted(found, key=lambda r: r["id"]) == sorted(core, key=lambda r: r["id"])
+    assert len(found) == 5
+    assert {r["email"]: r["attributes"] for r in found}["c5@example.com"] == {"n": 5, "tags": ["a"]}
+    assert {r["email"]: r["last_activity_at"] for r in found}["c4@example.com"] == NOW + timedelta(days=4)

@@ -97,3 +97,20 @@ def test_a_bad_row_fails_the_insert_and_writes_nothing(pg):
         insert_rows(session, Contact.__table__, rows)  # as Core raises it
     with pg.session() as session:
         assert session.scalars(select(Contact.email)).all() == []
+
+
+def test_rows_where_in_reads_by_key_in_chunks(pg):
+    from engine.db.fastbulk import insert_rows, rows_where_in
+    from engine.db.models import Contact
+
+    with pg.session() as session:
+        insert_rows(session, Contact.__table__, [
+            {"email": f"k{i}@example.com", "first_name": "", "last_name": "", "status": "active",
+             "lead_score": i, "attributes": {"i": i}, "created_at": NOW, "updated_at": NOW}
+            for i in range(5)])
+    with pg.session() as session:
+        found = rows_where_in(session, Contact.__table__, ["email", "lead_score", "attributes"],
+                              "email", ["k4@example.com", "k1@example.com", "none@example.com"],
+                              size=2)
+    assert sorted((r["email"], r["lead_score"], r["attributes"]) for r in found) == [
+        ("k1@example.com", 1, {"i": 1}), ("k4@example.com", 4, {"i": 4})]
