@@ -16,6 +16,7 @@ from datetime import timedelta
 from sqlalchemy import event, insert, select
 
 from engine.db.models import Contact, JourneyRow, Message
+from engine.experiments.figures import successes
 from engine.experiments.guardrails import judge
 from engine.intake.events import EventInput, record_events
 from engine.journey.model import Journey
@@ -24,7 +25,7 @@ from engine.runtime.matching import process_events
 from tests.engine.harness import Harness
 
 #: the progress handler runs every this many instructions
-GRAIN = 100
+GRAIN = 10
 #: the guardrail test's contacts, one email each (the watch also reads the history of
 #: the window's contacts: that grows with their own emails, not with the journey)
 READERS = 6600
@@ -32,7 +33,8 @@ READERS = 6600
 
 @contextmanager
 def vm_instructions(db):
-    """Counts (in hundreds) SQLite instructions run on connections checked out inside."""
+    """Counts (in tens) SQLite instructions run on connections checked out inside (SQLite
+    counts each statement on its own: a statement under ten instructions counts none)."""
     counted = [0]
 
     def count() -> int:
@@ -132,3 +134,56 @@ def test_the_guardrail_watch_reads_the_window_not_every_email_queued(db, clock):
     assert large < small * 1.5, (small, large)
     with db.session() as session:  # the counts above came from real rows
         assert len(session.scalars(select(Message.id)).all()) == 6600
+
+
+def test_an_ab_tests_open_rate_reads_its_takers_emails_not_every_email(db, clock):
+    h = Harness(db, clock)
+    journey = Journey("Welcome")
+    journey.add_node("trigger.manual", node_id="t")
+    journey.add_node("action.send_email", node_id="e", config={"template": "hi"})
+    journey.connect("t", "next", "e")
+    journey.set_template({"key": "hi", "name": "Hi", "subject": "Hi", "body": "Hello"})
+    h.publish(journey)
+    takers_emails = [f"t{i}@example.com" for i in range(5)]
+    for email in takers_emails:
+        h.contact(email)
+    h.engine.enroll("Welcome", takers_emails)
+    h.engine.tick()
+    with db.session() as session:
+        takers = {contact: ("a", {enrollment}, at) for contact, enrollment, at in session.execute(
+            select(Message.contact_id, Message.enrollment_id, Message.queued_at))}
+        journey_id = session.scalar(select(JourneyRow.id))
+        session.execute(insert(Contact), [
+            {"email": f"o{i}@example.com", "created_at": clock.now(), "updated_at": clock.now()}
+            for i in range(READERS)])
+        others = session.scalars(select(Contact.id).where(Contact.email.like("o%"))).all()
+    h.event("t0@example.com", "email_opened")
+    added = [0]
+
+    def other_emails(count: int) -> None:
+        with db.session() as session:
+            session.execute(insert(Message), [{
+                "idempotency_key": f"o{added[0] + i}", "contact_id": others[added[0] + i],
+                "journey_id": journey_id, "node_id": "e", "to_address": "o@example.com",
+                "status": "sent", "queued_at": clock.now(), "headers": {}}
+                for i in range(count)])
+        added[0] += count
+
+    def opened() -> tuple[int, dict]:
+        with vm_instructions(db) as counted, db.session() as session:
+            found = successes(session, takers, "open", "e")
+        return counted[0], found
+
+    other_emails(300)
+    small, found = opened()
+    assert found == {takers_emails_ids(db)["t0@example.com"]: 1.0}
+    other_emails(3000)
+    large, found = opened()
+    assert found == {takers_emails_ids(db)["t0@example.com"]: 1.0}
+    assert small > 0
+    assert large < small * 1.5, (small, large)
+
+
+def takers_emails_ids(db) -> dict[str, int]:
+    with db.session() as session:
+        return dict(session.execute(select(Contact.email, Contact.id)).all())
