@@ -84,9 +84,10 @@ def fold_messages(session: Session, after: int, limit: int, deltas: Deltas, *,
 
 def fold_pending(session: Session, deltas: Deltas) -> int:
     """Fold the pending emails that have settled since; returns how many settled."""
-    rows = session.execute(select(*_COLUMNS).join(AnalyticsPending,
-                                                 AnalyticsPending.message_id == Message.id)
-                           .where(Message.status.not_in(UNSETTLED))).all()
+    # an IN, not a join: as a join, SQLite read the whole outbox to find the few pending
+    rows = session.execute(select(*_COLUMNS).where(
+        Message.id.in_(select(AnalyticsPending.message_id)),
+        Message.status.not_in(UNSETTLED))).all()
     if rows:
         _fold(session, rows, deltas, simulated=False)
         ids = [r.id for r in rows]
