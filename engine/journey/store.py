@@ -102,11 +102,12 @@ def list_journeys(session: Session, *, archived: bool | None = None,
     Ordered by name, or with `recently_edited_first` most recently edited first (ties:
     the newest journey first). Reads columns only, never the stored drafts.
     """
+    # counted per journey from the (journey, status) index: its active enrollments only,
+    # where one count grouped by journey read every enrollment ever made
     active = (
-        select(Enrollment.journey_id, func.count().label("n"))
-        .where(Enrollment.status == EnrollmentStatus.ACTIVE)
-        .group_by(Enrollment.journey_id)
-        .subquery()
+        select(func.count())
+        .where(Enrollment.journey_id == JourneyRow.id, Enrollment.status == EnrollmentStatus.ACTIVE)
+        .scalar_subquery()
     )
     query = (
         select(
@@ -114,11 +115,10 @@ def list_journeys(session: Session, *, archived: bool | None = None,
             JourneyRow.name,
             JourneyRow.status,
             JourneyVersion.number,
-            func.coalesce(active.c.n, 0),
+            active,
             JourneyRow.updated_at,
         )
         .outerjoin(JourneyVersion, JourneyVersion.id == JourneyRow.live_version_id)
-        .outerjoin(active, active.c.journey_id == JourneyRow.id)
     )
     if archived is not None:
         query = query.where((JourneyRow.status == JourneyStatus.ARCHIVED) if archived

@@ -4,8 +4,9 @@ SQLite plans a query by its indexes alone (the database keeps no statistics), an
 two usable indexes it can pick the one that reads far more: matching's re-entry look-up
 once read every enrollment of the journey for each chunk of contacts, the guardrail
 watch read every email a journey had ever queued, once a minute, an A/B test's open rate
-read the whole outbox per chunk of takers, and the analytics catch-up read the whole
-outbox to find the few emails still pending. These tests count
+read the whole outbox per chunk of takers, the analytics catch-up read the whole outbox
+to find the few emails still pending, and the journeys list counted every enrollment
+ever made to find the active ones. These tests count
 SQLite's virtual-machine instructions for the same small piece of work done beside a
 small journey and beside one ten times larger; the count must not grow with it.
 """
@@ -19,11 +20,12 @@ from sqlalchemy import event, insert, select
 
 from engine.analytics.deltas import Deltas
 from engine.analytics.fold_messages import fold_pending
-from engine.db.models import AnalyticsPending, Contact, JourneyRow, Message
+from engine.db.models import AnalyticsPending, Contact, Enrollment, JourneyRow, Message
 from engine.experiments.figures import successes
 from engine.experiments.guardrails import judge
 from engine.intake.events import EventInput, record_events
 from engine.journey.model import Journey
+from engine.journey.store import list_journeys
 from engine.nodes.experiment_keys import Guardrails
 from engine.runtime.matching import process_events
 from tests.engine.harness import Harness
@@ -232,5 +234,46 @@ def test_the_analytics_catch_up_reads_the_pending_emails_not_the_outbox(db, cloc
     emails(3000, pending=5)  # an outbox ten times larger, as many pending
     large, found = settled()
     assert found == 5
+    assert small > 0
+    assert large < small * 1.5, (small, large)
+
+
+def test_the_journeys_list_counts_the_active_enrollments_only(db, clock):
+    h = Harness(db, clock)
+    journey = Journey("Welcome")
+    journey.add_node("trigger.manual", node_id="t")
+    journey.add_node("action.adjust_score", node_id="s", config={"delta": 1})
+    journey.connect("t", "next", "s")
+    h.publish(journey)
+    with db.session() as session:
+        row = session.scalar(select(JourneyRow))
+        session.execute(insert(Contact), [
+            {"email": f"r{i}@example.com", "created_at": clock.now(), "updated_at": clock.now()}
+            for i in range(READERS)])
+        readers = session.scalars(select(Contact.id).order_by(Contact.id)).all()
+    added = [0]
+
+    def enrollments(ended: int, active: int) -> None:
+        with db.session() as session:
+            session.execute(insert(Enrollment), [{
+                "contact_id": readers[added[0] + i], "journey_id": row.id,
+                "version_id": row.live_version_id, "node_id": "s", "entered_at": clock.now(),
+                "status": "active" if i < active else "completed",
+                "active_journey_id": row.id if i < active else None,
+                "due_at": clock.now() + timedelta(days=1) if i < active else None,
+                "context": {}} for i in range(ended + active)])
+        added[0] += ended + active
+
+    def listed() -> tuple[int, int]:
+        with vm_instructions(db) as counted, db.session() as session:
+            (summary,) = list_journeys(session)
+        return counted[0], summary.active_contacts
+
+    enrollments(ended=300, active=5)
+    small, active = listed()
+    assert active == 5
+    enrollments(ended=3000, active=0)  # ten times the people through it, as many inside
+    large, active = listed()
+    assert active == 5
     assert small > 0
     assert large < small * 1.5, (small, large)
