@@ -5,8 +5,9 @@ two usable indexes it can pick the one that reads far more: matching's re-entry 
 once read every enrollment of the journey for each chunk of contacts, the guardrail
 watch read every email a journey had ever queued, once a minute, an A/B test's open rate
 read the whole outbox per chunk of takers, the analytics catch-up read the whole outbox
-to find the few emails still pending, and the journeys list counted every enrollment
-ever made to find the active ones. These tests count
+to find the few emails still pending, the journeys list counted every enrollment ever
+made to find the active ones, and deleting a journey or a contact read a whole table for
+each row deleted (foreign keys without an index). These tests count
 SQLite's virtual-machine instructions for the same small piece of work done beside a
 small journey and beside one ten times larger; the count must not grow with it.
 """
@@ -20,11 +21,15 @@ from sqlalchemy import event, insert, select
 
 from engine.analytics.deltas import Deltas
 from engine.analytics.fold_messages import fold_pending
-from engine.db.models import AnalyticsPending, Contact, Enrollment, JourneyRow, Message
+from engine.contacts.bulk import delete_contacts
+from engine.db.models import (
+    AnalyticsPending, AudienceMember, Contact, Enrollment, JourneyRow, Message, WebhookCall,
+)
 from engine.experiments.figures import successes
 from engine.experiments.guardrails import judge
 from engine.intake.events import EventInput, record_events
 from engine.journey.model import Journey
+from engine.journey.library import delete_journey
 from engine.journey.store import list_journeys
 from engine.nodes.experiment_keys import Guardrails
 from engine.runtime.matching import process_events
@@ -275,5 +280,89 @@ def test_the_journeys_list_counts_the_active_enrollments_only(db, clock):
     enrollments(ended=3000, active=0)  # ten times the people through it, as many inside
     large, active = listed()
     assert active == 5
+    assert small > 0
+    assert large < small * 1.5, (small, large)
+
+
+def test_deleting_a_journey_costs_the_same_beside_an_outbox_ten_times_larger(db, clock):
+    """Deleting a journey deletes its enrollments; each sets its emails' enrollment to
+    NULL, which needs the foreign key's index on the outbox (migration 0013)."""
+    h = Harness(db, clock)
+    with db.session() as session:
+        session.execute(insert(Contact), [
+            {"email": f"r{i}@example.com", "created_at": clock.now(), "updated_at": clock.now()}
+            for i in range(READERS)])
+        readers = session.scalars(select(Contact.id).order_by(Contact.id)).all()
+    added = [0]
+
+    def other_emails(count: int) -> None:
+        with db.session() as session:
+            session.execute(insert(Message), [{
+                "idempotency_key": f"o{added[0] + i}", "contact_id": readers[added[0] + i],
+                "to_address": "r@example.com", "status": "sent", "queued_at": clock.now(),
+                "headers": {}} for i in range(count)])
+        added[0] += count
+
+    def delete_a_journey_of_twenty(name: str) -> int:
+        journey = Journey(name)
+        journey.add_node("trigger.manual", node_id="t")
+        journey.add_node("action.send_email", node_id="e", config={"template": "hi"})
+        journey.connect("t", "next", "e")
+        journey.set_template({"key": "hi", "name": "Hi", "subject": "Hi", "body": "Hello"})
+        h.publish(journey)
+        emails = [f"{name}{i}@example.com" for i in range(20)]
+        for email in emails:
+            h.contact(email)
+        h.engine.enroll(name, emails)
+        h.engine.tick()
+        with db.session() as session:
+            row = session.scalar(select(JourneyRow).where(JourneyRow.name == name))
+            row.status = "archived"
+            journey_id = row.id
+        with vm_instructions(db) as counted, db.session() as session:
+            delete_journey(session, journey_id)
+        with db.session() as session:  # its emails stay, without their enrollment
+            left = session.scalars(select(Message.enrollment_id)
+                                   .where(Message.to_address.in_(emails))).all()
+        assert left == [None] * 20
+        return counted[0]
+
+    other_emails(300)
+    small = delete_a_journey_of_twenty("a")
+    other_emails(3000)
+    large = delete_a_journey_of_twenty("b")
+    assert small > 0
+    assert large < small * 1.5, (small, large)
+
+
+def test_deleting_contacts_costs_the_same_beside_ten_times_more_calls_and_audiences(db, clock):
+    with db.session() as session:
+        session.execute(insert(Contact), [
+            {"email": f"r{i}@example.com", "created_at": clock.now(), "updated_at": clock.now()}
+            for i in range(READERS)])
+        readers = session.scalars(select(Contact.id).order_by(Contact.id)).all()
+    added = [0]
+
+    def others(count: int) -> None:
+        """Webhook calls and audience memberships of `count` other contacts."""
+        with db.session() as session:
+            session.execute(insert(WebhookCall), [{
+                "idempotency_key": f"w{added[0] + i}", "contact_id": readers[added[0] + i],
+                "node_id": "h", "url": "https://example.com/hook", "created_at": clock.now()}
+                for i in range(count)])
+            session.execute(insert(AudienceMember), [{
+                "audience": "VIP", "contact_id": readers[added[0] + i], "added_at": clock.now()}
+                for i in range(count)])
+        added[0] += count
+
+    def delete_five(doomed: list[int]) -> int:
+        with vm_instructions(db) as counted, db.session() as session:
+            assert delete_contacts(session, doomed) == 5
+        return counted[0]
+
+    others(300)
+    small = delete_five(readers[-5:])  # contacts with no calls and no audiences
+    others(3000)
+    large = delete_five(readers[-10:-5])
     assert small > 0
     assert large < small * 1.5, (small, large)

@@ -59,6 +59,10 @@ class Message(Base):
         # NULL) writes no entry: only the sender does, once per email
         Index(None, "journey_id", "sent_at", sqlite_where=sql_text("sent_at IS NOT NULL"),
               postgresql_where=sql_text("sent_at IS NOT NULL")),
+        # the foreign key's own: deleting an enrollment (a journey deleted, a contact
+        # deleted) sets its emails' enrollment to NULL, and without an index SQLite read
+        # the whole outbox for each enrollment deleted
+        Index(None, "enrollment_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -91,7 +95,8 @@ class WebhookCall(Base):
     transaction, with the step's idempotency key, and the response recorded."""
 
     __tablename__ = "webhook_call"
-    __table_args__ = (Index(None, "status", "retry_at"),)
+    # contact: the foreign key's (a contact deleted sets its calls' contact to NULL)
+    __table_args__ = (Index(None, "status", "retry_at"), Index(None, "contact_id"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
@@ -134,6 +139,8 @@ class AudienceMember(Base):
     """A contact added to a named ad audience (exported as hashed emails)."""
 
     __tablename__ = "audience_member"
+    # contact: the foreign key's (a contact deleted takes its memberships along)
+    __table_args__ = (Index(None, "contact_id"),)
 
     audience: Mapped[str] = mapped_column(String(200), primary_key=True)
     contact_id: Mapped[int] = mapped_column(
