@@ -35,10 +35,10 @@ from engine.analytics.fold_messages import fold_messages, fold_pending
 from engine.analytics.fold_steps import fold_step_logs
 from engine.analytics.settings import load_analytics_settings
 from engine.db.database import Database
+from engine.db.deletions import WATERMARK  # lowered after deletions (ids come back)
 from engine.db.models import Event, Message, Setting, StepLog
 
 log = logging.getLogger("trellis.analytics")
-WATERMARK = "analytics.watermark"
 #: seconds between catch-ups in the runner
 INTERVAL = 30.0
 

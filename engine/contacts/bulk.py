@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from engine.contacts import fields as clean
 from engine.contacts.store import CHUNK, CONSENT_PURPOSE
+from engine.db.deletions import after_deleting
 from engine.db.models import Consent, Contact, ContactStatus, ListMembership
-from engine.db.deletions import retire_contact_keys
 from engine.errors import InputError
 
 #: editable standard fields → the check an import applies (None: any text, "" allowed)
@@ -74,8 +74,8 @@ def unsubscribe(session: Session, ids: Iterable[int], *, now: datetime,
 def delete_contacts(session: Session, ids: Iterable[int]) -> int:
     deleted = 0
     for chunk in _chunks(ids):
-        retire_contact_keys(session, chunk)  # their enrollments' ids may be given again
         deleted += session.execute(delete(Contact).where(Contact.id.in_(chunk))).rowcount
+    after_deleting(session)  # their events' and step logs' ids may be given again (SQLite)
     return deleted
 
 

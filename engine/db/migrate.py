@@ -34,10 +34,29 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_to_head(engine: Engine) -> None:
-    """Apply every pending migration; a database at head costs one query."""
+    """Apply every pending migration; a database at head costs one query.
+
+    On SQLite the migrations run with foreign keys off: a migration that rebuilds a table
+    (copy, drop, rename: SQLite's only way to change some things) would otherwise
+    cascade the drop into every table that refers to it. Before the commit,
+    `foreign_key_check` must find nothing, or the whole upgrade is rolled back."""
     if current_revision(engine) == head_revision():
         return
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # outside a transaction, where SQLite takes it
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the upgrade would break foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:  # the connection goes back to the pool: as every other one
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()

@@ -15,7 +15,6 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.db.deletions import journey_deletions
 from engine.db.models import JourneyRow, JourneyStatus, JourneyVersion
 from engine.journey.data import EmailTemplate, JourneyData, JourneySettings
 from engine.journey.model import Journey
@@ -75,19 +74,11 @@ def compile_document(
 
 
 class VersionCache:
-    """Compiled versions by id (a published version never changes). A deleted journey's
-    version ids come back on SQLite: `forget_deleted(session)`, called once per tick,
-    empties the cache when a journey was deleted since (engine/db/deletions.py)."""
+    """Compiled versions by id: a published version never changes, and its id is never
+    given to another (AUTOINCREMENT on SQLite, migration 0014)."""
 
     def __init__(self) -> None:
         self._versions: dict[int, CompiledJourney] = {}
-        self._deletions: int | None = None
-
-    def forget_deleted(self, session: Session) -> None:
-        deletions = journey_deletions(session)
-        if deletions != self._deletions:
-            self._versions.clear()
-            self._deletions = deletions
 
     def get(self, session: Session, version_id: int) -> CompiledJourney:
         compiled = self._versions.get(version_id)

@@ -22,8 +22,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from engine.db.deletions import after_deleting
 from engine.db.models import Enrollment, JourneyRow, JourneyStatus, JourneyVersion
-from engine.db.deletions import note_journey_deleted, retire_journey_keys
 from engine.errors import TrellisError
 from engine.journey.drafts import load_draft, unique_name
 from engine.journey.store import save_draft
@@ -99,9 +99,8 @@ def delete_journey(session: Session, journey_id: int) -> None:
             "archived journeys (its history goes with it)")
     row.live_version_id = None
     session.flush()
-    retire_journey_keys(session, journey_id)  # their ids may be given again (SQLite)
     session.execute(delete(Enrollment).where(Enrollment.journey_id == journey_id))
     session.execute(delete(JourneyVersion).where(JourneyVersion.journey_id == journey_id))
     session.delete(row)
-    note_journey_deleted(session)  # engines forget what they compiled (ids come back)
+    after_deleting(session)  # its step logs' ids may be given again (SQLite)
     session.flush()

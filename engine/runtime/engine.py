@@ -87,8 +87,6 @@ class Engine:
 
     def tick(self) -> TickReport:
         now = self.clock.now()
-        with self.database.session() as session:
-            self.cache.forget_deleted(session)
         events = process_events(self.database, now, self.cache, batch_size=self.batch_size)
         scanned = 0
         if self._last_scan is None or now - self._last_scan >= self.scan_interval:
@@ -142,7 +140,6 @@ class Engine:
             row = find_journey(session, journey)
             if row.status != JourneyStatus.LIVE:
                 raise TrellisError(f"{row.name!r} is {row.status}; publish it first")
-            self.cache.forget_deleted(session)
             compiled = self.cache.get(session, row.live_version_id)
             gate = EntryGate(session, self.cache, now)
             for email in emails:

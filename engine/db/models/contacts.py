@@ -51,7 +51,10 @@ class Contact(Base):
     # the Contacts page lists newest first, a page at a time (keyset on created_at, id);
     # the Dashboard's list growth counts the contacts that are not test contacts by when
     # they joined from the index alone (engine/analytics/home.py)
-    __table_args__ = (Index(None, "created_at", "id"), Index(None, "is_test", "created_at"))
+    # AUTOINCREMENT (SQLite): a deleted contact's id is never given again, since sent
+    # emails' signed links name it (tests/engine/test_ids_never_come_back.py)
+    __table_args__ = (Index(None, "created_at", "id"), Index(None, "is_test", "created_at"),
+                      {"sqlite_autoincrement": True})
 
 
 class Consent(Base):

@@ -28,6 +28,9 @@ class JourneyRow(Base):
     """A journey: its editable draft document and its lifecycle status."""
 
     __tablename__ = "journey"
+    # ids never given again (SQLite AUTOINCREMENT), as for versions and enrollments:
+    # figures, compiled versions and step keys are kept by id
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
@@ -47,7 +50,7 @@ class JourneyVersion(Base):
     """An immutable, published snapshot of a journey's document."""
 
     __tablename__ = "journey_version"
-    __table_args__ = (UniqueConstraint("journey_id", "number"),)
+    __table_args__ = (UniqueConstraint("journey_id", "number"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     journey_id: Mapped[int] = mapped_column(ForeignKey("journey.id", ondelete="CASCADE"))
@@ -141,6 +144,8 @@ class Enrollment(Base):
         # node_id last: live counts per step read it from the index (analytics/live_counts.py)
         Index(None, "journey_id", "status", "node_id"),
         Index(None, "contact_id", "wait_event"),
+        # a step's idempotency key names its enrollment: an id never given again
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

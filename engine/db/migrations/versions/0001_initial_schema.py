@@ -30,7 +30,8 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('last_activity_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contact')),
-    sa.UniqueConstraint('email', name=op.f('uq_contact_email'))
+    sa.UniqueConstraint('email', name=op.f('uq_contact_email')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contact_last_activity_at'), ['last_activity_at'], unique=False)
@@ -46,7 +47,8 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_journey')),
-    sa.UniqueConstraint('name', name=op.f('uq_journey_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_journey_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('list',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -156,7 +158,8 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['journey_id'], ['journey.id'], name=op.f('fk_journey_version_journey_id_journey'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_journey_version')),
-    sa.UniqueConstraint('journey_id', 'number', name=op.f('uq_journey_version_journey_id_number'))
+    sa.UniqueConstraint('journey_id', 'number', name=op.f('uq_journey_version_journey_id_number')),
+    sqlite_autoincrement=True
     )
     # journey and journey_version refer to each other: the second key comes after both tables.
     with op.batch_alter_table('journey', schema=None) as batch_op:
@@ -224,7 +227,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['journey_id'], ['journey.id'], name=op.f('fk_enrollment_journey_id_journey'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['version_id'], ['journey_version.id'], name=op.f('fk_enrollment_version_id_journey_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollment')),
-    sa.UniqueConstraint('contact_id', 'active_journey_id', name=op.f('uq_enrollment_contact_id_active_journey_id'))
+    sa.UniqueConstraint('contact_id', 'active_journey_id', name=op.f('uq_enrollment_contact_id_active_journey_id')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('enrollment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_enrollment_contact_id_wait_event'), ['contact_id', 'wait_event'], unique=False)
