@@ -13,6 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from engine.errors import TrellisError
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -33,13 +35,23 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+class UpgradeRefused(TrellisError):
+    """A migration would have broken references between tables: rolled back whole."""
+
+
+def _broken_references(connection) -> set[tuple]:
+    """(table, rowid, parent table, key) of every row whose foreign key finds no parent."""
+    return {tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")}
+
+
 def upgrade_to_head(engine: Engine) -> None:
     """Apply every pending migration; a database at head costs one query.
 
     On SQLite the migrations run with foreign keys off: a migration that rebuilds a table
     (copy, drop, rename: SQLite's only way to change some things) would otherwise
     cascade the drop into every table that refers to it. Before the commit,
-    `foreign_key_check` must find nothing, or the whole upgrade is rolled back."""
+    `foreign_key_check` must find no broken reference that was not there before the
+    upgrade, or the whole upgrade is rolled back (UpgradeRefused)."""
     if current_revision(engine) == head_revision():
         return
     with engine.connect() as connection:
@@ -49,13 +61,16 @@ def upgrade_to_head(engine: Engine) -> None:
             connection.commit()
         try:
             with connection.begin():
+                before = _broken_references(connection) if sqlite else set()
                 config = alembic_config()
                 config.attributes["connection"] = connection
                 command.upgrade(config, "head")
-                if sqlite:
-                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                    if broken:
-                        raise RuntimeError(f"the upgrade would break foreign keys: {broken[:5]}")
+                if sqlite and (broken := _broken_references(connection) - before):
+                    tables = sorted({table for table, *_ in broken})
+                    raise UpgradeRefused(
+                        f"the database could not be brought up to date: the upgrade would "
+                        f"leave {len(broken)} rows of {', '.join(tables)} referring to rows "
+                        "that do not exist; nothing was changed")
         finally:
             if sqlite:  # the connection goes back to the pool: as every other one
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 from alembic import command
 from sqlalchemy import func, select
 
@@ -112,35 +113,53 @@ def test_step_logs_given_a_deleted_ones_id_are_still_counted(db, clock):
     assert reached == 2
 
 
-def test_an_older_database_is_rebuilt_with_its_rows_and_references(tmp_path, clock, monkeypatch):
-    """A database made before revision 0014 (plain ids) comes out with AUTOINCREMENT, every
-    row and every reference kept: rebuilding a table must not cascade into others."""
+def older_database(tmp_path) -> str:
+    """A database at revision 0013 whose four tables have plain ids, as revision 0001
+    made them before 0014; its URL."""
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = create_database_engine(url)
     with engine.begin() as connection:
         config = migrate.alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "0013_send16")
-        for table in REBUILT:  # as revision 0001 made them before 0014: no AUTOINCREMENT
+        connection.exec_driver_sql("PRAGMA writable_schema=ON")
+        for table in REBUILT:
             sql = connection.exec_driver_sql(
                 "SELECT sql FROM sqlite_master WHERE name = ?", (table,)).scalar()
-            connection.exec_driver_sql("PRAGMA writable_schema=ON")
-            connection.exec_driver_sql(
-                "UPDATE sqlite_master SET sql = ? WHERE name = ?",
-                (sql.replace(" AUTOINCREMENT", ""), table))
-            connection.exec_driver_sql("PRAGMA writable_schema=OFF")
+            connection.exec_driver_sql("UPDATE sqlite_master SET sql = ? WHERE name = ?",
+                                       (sql.replace(" AUTOINCREMENT", ""), table))
+        connection.exec_driver_sql("PRAGMA writable_schema=OFF")
     engine.dispose()
-    path = str(tmp_path / "old.db")
-    with sqlite3.connect(path) as raw:
-        assert not any("AUTOINCREMENT" in raw.execute(
-            "SELECT sql FROM sqlite_master WHERE name = ?", (t,)).fetchone()[0] for t in REBUILT)
+    assert not any(autoincrement(tmp_path, table) for table in REBUILT)
+    return url
 
-    # rows in every table the rebuild touches, and in tables that refer to them
+
+def autoincrement(tmp_path, table: str) -> bool:
+    with sqlite3.connect(str(tmp_path / "old.db")) as raw:
+        return "AUTOINCREMENT" in raw.execute(
+            "SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+
+
+def open_at_0013(url: str, monkeypatch):
     with monkeypatch.context() as patched:
         patched.setattr(migrate, "head_revision", lambda: "0013_send16")  # no upgrade yet
-        db = open_database(url)
-    h = Harness(db, clock)
-    send(h, "Welcome", ["a1@example.com", "a2@example.com", "a3@example.com"])
+        return open_database(url)
+
+
+def revision(url: str) -> str:
+    engine = create_database_engine(url)
+    try:
+        return migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+
+
+def test_an_older_database_is_rebuilt_with_its_rows_and_references(tmp_path, clock, monkeypatch):
+    """Every row and every reference kept: rebuilding a table must not cascade into the
+    tables that refer to it."""
+    url = older_database(tmp_path)
+    db = open_at_0013(url, monkeypatch)
+    send(Harness(db, clock), "Welcome", ["a1@example.com", "a2@example.com", "a3@example.com"])
     counts = {model: len(ids(db, model)) for model in (Contact, JourneyRow, JourneyVersion,
                                                       Enrollment, StepLog, Message)}
     db.dispose()
@@ -154,9 +173,43 @@ def test_an_older_database_is_rebuilt_with_its_rows_and_references(tmp_path, clo
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert session.scalar(select(func.count()).select_from(Message)
                                   .where(Message.enrollment_id.is_not(None))) == 3
-        with sqlite3.connect(path) as raw:
-            for table in REBUILT:
-                assert "AUTOINCREMENT" in raw.execute(
-                    "SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+        assert all(autoincrement(tmp_path, table) for table in REBUILT)
     finally:
         db.dispose()
+
+
+def test_a_reference_broken_before_the_upgrade_does_not_stop_it(tmp_path, clock, monkeypatch):
+    url = older_database(tmp_path)
+    db = open_at_0013(url, monkeypatch)
+    send(Harness(db, clock), "Welcome", ["a1@example.com"])
+    with db.engine.connect() as connection:  # a step log of a contact that is gone
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.exec_driver_sql("UPDATE step_log SET contact_id = 999 WHERE id = 1")
+        connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+    db.dispose()
+
+    open_database(url).dispose()
+
+    assert revision(url) == migrate.head_revision()
+    assert all(autoincrement(tmp_path, table) for table in REBUILT)
+
+
+def test_an_upgrade_that_would_break_references_changes_nothing(tmp_path, clock, monkeypatch):
+    url = older_database(tmp_path)
+    db = open_at_0013(url, monkeypatch)
+    send(Harness(db, clock), "Welcome", ["a1@example.com"])
+    db.dispose()
+    upgrade = command.upgrade
+
+    def upgrade_then_break(config, target):
+        upgrade(config, target)
+        config.attributes["connection"].exec_driver_sql(
+            "UPDATE step_log SET contact_id = 999 WHERE id = 1")
+    monkeypatch.setattr(migrate.command, "upgrade", upgrade_then_break)
+
+    with pytest.raises(migrate.UpgradeRefused, match="1 rows of step_log"):
+        open_database(url)
+
+    assert revision(url) == "0013_send16"
+    assert not any(autoincrement(tmp_path, table) for table in REBUILT)
