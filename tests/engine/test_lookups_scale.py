@@ -94,7 +94,7 @@ def many_contacts(db, clock, prefix: str) -> list[int]:
 
 
 def assert_flat(small: int, large: int) -> None:
-    """The same work beside ten times more rows: the old plans took 6 to 10 times the
+    """The same work beside ten times more rows: the old plans took 7 to 11 times the
     instructions, a plan by what the work needs at most half again."""
     assert small > 0
     assert large < small * 1.5, (small, large)
