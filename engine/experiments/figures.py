@@ -131,17 +131,14 @@ def _engaged(session: Session, takers: Takers, event: str,
     owner = _enrollments(takers)
     keys: dict[str, int] = {}  # message key -> contact
     first_queued: dict[int, datetime] = {}
-    # looked up by contact (an index), the takers' enrollments kept here: message has no
-    # index on its enrollment, and an IN on it read every email ever queued, per chunk
-    for chunk in _chunks(list(takers)):
+    # by the foreign key's index on message.enrollment_id (migration 0013)
+    for chunk in _chunks(list(owner)):
         query = select(Message.enrollment_id, Message.idempotency_key, Message.queued_at).where(
-            Message.contact_id.in_(chunk))
+            Message.enrollment_id.in_(chunk))
         if node_id is not None:  # an email test counts its own email only
             query = query.where(Message.node_id == node_id)
         for enrollment, key, queued in session.execute(query):
-            contact = owner.get(enrollment)
-            if contact is None:
-                continue  # an email of another journey, or of an enrollment not in the test
+            contact = owner[enrollment]
             if queued < takers[contact][2]:
                 continue
             keys[key] = contact

@@ -93,6 +93,20 @@ def many_contacts(db, clock, prefix: str) -> list[int]:
                                .order_by(Contact.id)).all()
 
 
+def add_emails(db, contacts: list[int], at, *, journey_id: int | None = None,
+               sent: bool = True, apart: timedelta = timedelta(0)) -> list[int]:
+    """One email (step "e") to each of `contacts`, queued at `at`: sent, from `at` on and
+    `apart` after one another, or still queued. Their ids, in order."""
+    with db.session() as session:
+        session.execute(insert(Message), [{
+            "idempotency_key": f"k{contact}", "contact_id": contact, "journey_id": journey_id,
+            "node_id": "e", "to_address": "r@example.com", "queued_at": at,
+            "status": "sent" if sent else "queued", "sent_at": at + apart * i if sent else None,
+            "headers": {}} for i, contact in enumerate(contacts)])
+        return session.scalars(select(Message.id).where(Message.contact_id.in_(contacts))
+                               .order_by(Message.id)).all()
+
+
 def assert_flat(small: int, large: int) -> None:
     """The same work beside ten times more rows: the old plans took 7 to 11 times the
     instructions, a plan by what the work needs at most half again."""
@@ -132,7 +146,7 @@ def test_matching_sign_ups_costs_the_same_beside_a_journey_ten_times_larger(db, 
     assert small > 0
     # the old plan read every enrollment of the journey: ten times the rows, ten times
     # the instructions; by contact, only the look-ups of five contacts
-    assert large < small * 1.5, (small, large)
+    assert_flat(small, large)
 
 
 def test_the_guardrail_watch_reads_the_window_not_every_email_queued(db, clock):
@@ -146,14 +160,8 @@ def test_the_guardrail_watch_reads_the_window_not_every_email_queued(db, clock):
 
     def add(count: int, sent: bool) -> None:
         """`count` emails of the journey, each to a reader of its own, a second apart."""
-        now = clock.now()
-        with db.session() as session:
-            session.execute(insert(Message), [{
-                "idempotency_key": f"k{added[0] + i}", "contact_id": readers[added[0] + i],
-                "journey_id": journey_id, "node_id": "e", "to_address": "r@example.com",
-                "status": "sent" if sent else "queued", "queued_at": now,
-                "sent_at": now + timedelta(seconds=i) if sent else None,
-                "headers": {}} for i in range(count)])
+        add_emails(db, readers[added[0]:added[0] + count], clock.now(), journey_id=journey_id,
+                   sent=sent, apart=timedelta(seconds=1))
         added[0] += count
 
     def judged() -> int:
@@ -191,12 +199,7 @@ def test_an_ab_tests_open_rate_reads_its_takers_emails_not_every_email(db, clock
     added = [0]
 
     def other_emails(count: int) -> None:
-        with db.session() as session:
-            session.execute(insert(Message), [{
-                "idempotency_key": f"o{added[0] + i}", "contact_id": others[added[0] + i],
-                "journey_id": journey_id, "node_id": "e", "to_address": "o@example.com",
-                "status": "sent", "queued_at": clock.now(), "headers": {}}
-                for i in range(count)])
+        add_emails(db, others[added[0]:added[0] + count], clock.now(), journey_id=journey_id)
         added[0] += count
 
     def opened() -> tuple[int, dict]:
@@ -228,14 +231,9 @@ def test_the_analytics_catch_up_reads_the_pending_emails_not_the_outbox(db, cloc
 
     def emails(count: int, pending: int) -> None:
         """`count` sent emails, the first `pending` of them still pending for the catch-up."""
+        ids = add_emails(db, readers[added[0]:added[0] + count], clock.now(),
+                         journey_id=journey_id)
         with db.session() as session:
-            session.execute(insert(Message), [{
-                "idempotency_key": f"k{added[0] + i}", "contact_id": readers[added[0] + i],
-                "journey_id": journey_id, "node_id": "e", "to_address": "r@example.com",
-                "status": "sent", "queued_at": clock.now(), "sent_at": clock.now(),
-                "headers": {}} for i in range(count)])
-            ids = session.scalars(select(Message.id).order_by(Message.id.desc())
-                                  .limit(count)).all()
             session.execute(insert(AnalyticsPending), [{"message_id": i} for i in ids[:pending]])
         added[0] += count
 
@@ -294,11 +292,7 @@ def test_deleting_a_journey_costs_the_same_beside_an_outbox_ten_times_larger(db,
     added = [0]
 
     def other_emails(count: int) -> None:
-        with db.session() as session:
-            session.execute(insert(Message), [{
-                "idempotency_key": f"o{added[0] + i}", "contact_id": readers[added[0] + i],
-                "to_address": "r@example.com", "status": "sent", "queued_at": clock.now(),
-                "headers": {}} for i in range(count)])
+        add_emails(db, readers[added[0]:added[0] + count], clock.now())
         added[0] += count
 
     def delete_a_journey_of_twenty(name: str) -> int:
